@@ -1,0 +1,361 @@
+"""ApiClient: the one path every call takes (serialize, send, deserialize)."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+from types import TracebackType
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+from urllib.parse import quote, urlsplit
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from openapi_client import __version__
+from openapi_client.api_response import ApiResponse
+from openapi_client.configuration import Configuration
+from openapi_client.exceptions import (
+    ApiException,
+    ApiResponseError,
+    ApiValueError,
+    InsecureTransportError,
+)
+from openapi_client.models._base import ApiModel, ApiRootModel
+from openapi_client.operation import Operation, RequestOptions, check_options
+from openapi_client.rest import RESTClientObject, RESTResponse
+
+__all__ = ["ApiClient", "RequestSerialized"]
+
+T = TypeVar("T")
+
+RequestSerialized = Tuple[str, str, Dict[str, str], Optional[bytes]]
+
+_JSON_TYPES = ("application/json", "application/problem+json")
+
+
+class ApiClient:
+    """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
+
+    One client holds one connection pool; share it between API objects and threads, and
+    close it when done (``with ApiClient(config) as client: ...``).
+    """
+
+    def __init__(
+        self,
+        configuration: Optional[Configuration] = None,
+        header_name: Optional[str] = None,
+        header_value: Optional[str] = None,
+        cookie: Optional[str] = None,
+    ) -> None:
+        self.configuration = configuration if configuration is not None else Configuration()
+        self.rest_client = RESTClientObject(self.configuration)
+        self.default_headers: Dict[str, str] = {
+            "User-Agent": f"openapi_client/{__version__}",
+            "Accept": "application/json",
+        }
+        if header_name is not None and header_value is not None:
+            self.default_headers[header_name] = header_value
+        self.cookie = cookie
+        self._auth = self.configuration.auth_settings()
+        self._host_allows_credentials = self._credentials_allowed(self.configuration.host)
+
+    _default: Optional[ApiClient] = None
+
+    @classmethod
+    def get_default(cls) -> ApiClient:
+        """The client API classes use when given none (made on first use)."""
+        if cls._default is None:
+            cls._default = cls()
+        return cls._default
+
+    @classmethod
+    def set_default(cls, default: Optional[ApiClient]) -> None:
+        """Make ``default`` the client API classes use when given none."""
+        cls._default = default
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.rest_client.clear()
+
+    @property
+    def user_agent(self) -> str:
+        """The ``User-Agent`` sent with every request (``name/version``)."""
+        return self.default_headers["User-Agent"]
+
+    @user_agent.setter
+    def user_agent(self, value: str) -> None:
+        self.default_headers["User-Agent"] = value
+
+    def set_default_header(self, header_name: str, header_value: str) -> None:
+        """Send ``header_name: header_value`` with every request of this client."""
+        self.default_headers[header_name] = header_value
+
+    # -- the shared path ---------------------------------------------------------------
+
+    def execute(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+        check_options(options)
+        request = self.param_serialize(
+            operation.method,
+            operation.path,
+            path_params=operation.check_path(path_params or {}),
+            query_params=operation.check_query(query_params or {}),
+            header_params=options.get("_headers"),
+            body=operation.check_body(body),
+            auth_settings=operation.auth,
+            _request_auth=options.get("_request_auth"),
+        )
+        response = self.call_api(
+            *request,
+            _request_timeout=options.get("_request_timeout"),
+            retries=options.get("_retries"),
+            preload_content=preload_content,
+        )
+        return response
+
+    def invoke(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+    ) -> ApiResponse[Any]:
+        """:meth:`execute`, then decode the answer into the operation's response model."""
+        response = self.execute(
+            operation, options, path_params=path_params, query_params=query_params, body=body
+        )
+        return self.response_deserialize(response, operation.responses)
+
+    # -- the generated-client surface ----------------------------------------------------
+
+    def param_serialize(
+        self,
+        method: str,
+        resource_path: str,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Sequence[Tuple[str, Any]]] = None,
+        header_params: Optional[Mapping[str, str]] = None,
+        body: Any = None,
+        post_params: Any = None,
+        files: Any = None,
+        auth_settings: Optional[Sequence[str]] = None,
+        collection_formats: Any = None,
+        _host: Optional[str] = None,
+        _request_auth: Optional[Mapping[str, Any]] = None,
+    ) -> RequestSerialized:
+        """Build ``(method, url, headers, body)`` for a request.
+
+        Path parameters are percent-encoded as one segment each (``/`` and ``?`` included,
+        and ``.``/``..`` too), so no value can change the path.
+        """
+        if post_params or files:
+            raise ApiValueError("form and file parameters are not used by this API")
+        headers = dict(self.default_headers)
+        if header_params:
+            headers.update(header_params)
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+
+        path = resource_path
+        if path_params:
+            for name, value in path_params.items():
+                path = path.replace("{" + name + "}", _path_segment(str(value)))
+        host = self.configuration.host if _host is None else _host.rstrip("/")
+        url = host + path
+        if query_params:
+            url += "?" + "&".join(
+                f"{quote(str(k), safe='.')}={quote(_query_value(v), safe='')}" for k, v in query_params
+            )
+
+        self._apply_auth(headers, auth_settings or (), _request_auth, host)
+
+        body_bytes: Optional[bytes] = None
+        if body is not None:
+            headers.setdefault("Content-Type", "application/json")
+            body_bytes = json.dumps(
+                self.sanitize_for_serialization(body), separators=(",", ":"), ensure_ascii=False
+            ).encode("utf-8")
+        return method, url, headers, body_bytes
+
+    def call_api(
+        self,
+        method: str,
+        url: str,
+        header_params: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        post_params: Any = None,
+        _request_timeout: Any = None,
+        *,
+        retries: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Send a serialized request and return the raw response (errors not raised yet)."""
+        return self.rest_client.request(
+            method,
+            url,
+            headers=header_params,
+            body=body,
+            post_params=post_params,
+            _request_timeout=_request_timeout,
+            retries=retries,
+            preload_content=preload_content,
+        )
+
+    def response_deserialize(
+        self,
+        response_data: RESTResponse,
+        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+    ) -> ApiResponse[Any]:
+        """Decode a response; an error status raises the matching :class:`ApiException`."""
+        raw = response_data.read()
+        status = response_data.status
+        if not 200 <= status <= 299:
+            raise ApiException.from_response(
+                http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
+            )
+        response_type = None
+        if response_types_map:
+            response_type = response_types_map.get(str(status)) or response_types_map.get(f"{status // 100}XX")
+        data = None
+        if response_type is not None:
+            data = self._decode(response_data, raw, response_type)
+        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
+
+    def deserialize(self, response_text: str | bytes, response_type: Any, content_type: Optional[str] = None) -> Any:
+        """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
+        if content_type is not None and not _is_json(content_type):
+            raise ApiResponseError(f"cannot decode content type {content_type!r}")
+        if isinstance(response_type, type) and issubclass(response_type, BaseModel):
+            return response_type.model_validate_json(response_text)
+        value = json.loads(response_text)
+        if response_type in (None, object, Any):
+            return value
+        if response_type is datetime.datetime:
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return response_type(value)
+
+    @classmethod
+    def sanitize_for_serialization(cls, obj: Any) -> Any:
+        """Plain JSON data for ``obj``; models lose their read-only fields (request bodies)."""
+        if obj is None or isinstance(obj, (str, int, float, bool)):
+            return obj
+        if isinstance(obj, (ApiModel, ApiRootModel)):
+            return obj.to_request_dict()
+        if isinstance(obj, BaseModel):
+            return obj.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if isinstance(obj, SecretStr):
+            return obj.get_secret_value()
+        if isinstance(obj, (datetime.datetime, datetime.date)):
+            return obj.isoformat()
+        if isinstance(obj, (list, tuple)):
+            return [cls.sanitize_for_serialization(item) for item in obj]
+        if isinstance(obj, dict):
+            return {str(key): cls.sanitize_for_serialization(value) for key, value in obj.items()}
+        raise ApiValueError(f"cannot serialize a {type(obj).__name__} to JSON")
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _decode(self, response: RESTResponse, raw: bytes, response_type: Type[Any]) -> Any:
+        content_type = response.headers.get("Content-Type", "")
+        if not raw:
+            raise ApiResponseError(
+                f"the {response.status} response has no body, expected {response_type.__name__}",
+                status=response.status,
+                headers=response.headers,
+            )
+        if content_type and not _is_json(content_type):
+            raise ApiResponseError(
+                f"the response is {content_type!r}, not JSON",
+                status=response.status,
+                headers=response.headers,
+                body=raw[:200].decode("utf-8", errors="replace"),
+            )
+        try:
+            return self.deserialize(raw, response_type)
+        except (ValidationError, ValueError) as exc:
+            raise ApiResponseError(
+                f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
+                status=response.status,
+                headers=response.headers,
+                body=raw[:200].decode("utf-8", errors="replace"),
+            ) from exc
+
+    def _apply_auth(
+        self,
+        headers: Dict[str, str],
+        schemes: Sequence[str],
+        request_auth: Optional[Mapping[str, Any]],
+        host: str,
+    ) -> None:
+        setting = request_auth
+        if setting is None:
+            setting = next((self._auth[s] for s in schemes if s in self._auth), None)
+        if setting is None:
+            return
+        allowed = self._host_allows_credentials if host == self.configuration.host else self._credentials_allowed(host)
+        if not allowed:
+            raise InsecureTransportError(
+                f"refusing to send credentials in clear text to {host}; use https, or set "
+                "Configuration.allow_insecure_http = True if you really mean it"
+            )
+        location = setting.get("in", "header")
+        if location != "header":
+            raise ApiValueError(f"auth location {location!r} is not supported", ["_request_auth"])
+        headers[setting["key"]] = setting["value"]
+
+    def _credentials_allowed(self, host: str) -> bool:
+        parts = urlsplit(host)
+        if parts.scheme == "https" or self.configuration.allow_insecure_http:
+            return True
+        hostname = parts.hostname or ""
+        if hostname == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(hostname).is_loopback
+        except ValueError:
+            return False
+
+
+def _path_segment(value: str) -> str:
+    encoded = quote(value, safe="")
+    if encoded in (".", ".."):
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in _JSON_TYPES or media.endswith("+json")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return " ".join(line.strip() for line in text[:3]) if text else type(exc).__name__

@@ -1,0 +1,143 @@
+"""Configuration: where the service is, how to authenticate, and how to connect."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import logging
+import os
+import sys
+from typing import Any, Dict, Optional, Tuple, Union
+
+from urllib3.util.retry import Retry
+
+from openapi_client.retry import ApiRetry, RetrySetting
+
+__all__ = ["Configuration", "DEFAULT_HOST", "API_KEY_ENV", "API_SECRET_ENV"]
+
+DEFAULT_HOST = "https://api.confluent.cloud"
+API_KEY_ENV = "CONFLUENT_CLOUD_API_KEY"
+API_SECRET_ENV = "CONFLUENT_CLOUD_API_SECRET"
+
+TimeoutValue = Union[None, float, Tuple[float, float]]
+
+_DEFAULT_CONNECT_TIMEOUT = 10.0
+_DEFAULT_READ_TIMEOUT = 60.0
+
+
+class Configuration:
+    """Settings of one :class:`ApiClient`.
+
+    Authentication: a Cloud API key and secret (HTTP Basic ``username``/``password``),
+    read from ``CONFLUENT_CLOUD_API_KEY``/``CONFLUENT_CLOUD_API_SECRET`` when not given,
+    or an OAuth ``access_token`` sent as a bearer token.
+
+    Connection: ``verify_ssl`` (on by default), ``ssl_ca_cert``, ``cert_file``/``key_file``
+    for a client certificate, ``proxy`` and ``proxy_headers``, ``connection_pool_maxsize``
+    and ``timeout`` (connect, read) in seconds, which every call uses unless it passes its
+    own ``_request_timeout``.
+
+    Resilience: ``retries`` is the :class:`~openapi_client.retry.ApiRetry` policy (or an
+    int, or ``False`` for none); ``max_response_bytes`` caps what one response may hold.
+
+    Credentials are only sent over ``https``, or over ``http`` to this machine; set
+    ``allow_insecure_http`` to send them to another plain-http host.
+    """
+
+    def __init__(
+        self,
+        host: Optional[str] = None,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        access_token: Optional[str] = None,
+        *,
+        verify_ssl: bool = True,
+        ssl_ca_cert: Optional[str] = None,
+        cert_file: Optional[str] = None,
+        key_file: Optional[str] = None,
+        proxy: Optional[str] = None,
+        proxy_headers: Optional[Dict[str, str]] = None,
+        connection_pool_maxsize: Optional[int] = None,
+        timeout: TimeoutValue = (_DEFAULT_CONNECT_TIMEOUT, _DEFAULT_READ_TIMEOUT),
+        retries: RetrySetting = None,
+        max_response_bytes: int = 64 * 1024 * 1024,
+        allow_insecure_http: bool = False,
+        debug: bool = False,
+    ) -> None:
+        self.host = (host or DEFAULT_HOST).rstrip("/")
+        self.username = username if username is not None else os.environ.get(API_KEY_ENV)
+        self.password = password if password is not None else os.environ.get(API_SECRET_ENV)
+        self.access_token = access_token
+        self.verify_ssl = verify_ssl
+        self.ssl_ca_cert = ssl_ca_cert
+        self.cert_file = cert_file
+        self.key_file = key_file
+        self.assert_hostname: Optional[Union[str, bool]] = None
+        self.tls_server_name: Optional[str] = None
+        self.proxy = proxy
+        self.proxy_headers = proxy_headers
+        self.connection_pool_maxsize = connection_pool_maxsize or min(32, (os.cpu_count() or 1) * 5)
+        self.timeout = timeout
+        self.retries: Retry = ApiRetry.from_setting(retries)
+        self.max_response_bytes = max_response_bytes
+        self.allow_insecure_http = allow_insecure_http
+        self.logger = logging.getLogger("openapi_client")
+        self._debug = False
+        self.debug = debug
+
+    @property
+    def debug(self) -> bool:
+        """When on, the ``openapi_client`` logger writes DEBUG lines (never credentials)."""
+        return self._debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._debug = value
+        if value:
+            self.logger.setLevel(logging.DEBUG)
+            if not self.logger.handlers and not logging.getLogger().handlers:
+                handler = logging.StreamHandler(sys.stderr)
+                handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+                self.logger.addHandler(handler)
+        else:
+            self.logger.setLevel(logging.WARNING)
+
+    def get_basic_auth_token(self) -> Optional[str]:
+        """The ``Authorization`` value for the API key and secret, or ``None`` if unset."""
+        if self.username is None and self.password is None:
+            return None
+        raw = f"{self.username or ''}:{self.password or ''}".encode()
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+
+    def auth_settings(self) -> Dict[str, Dict[str, Any]]:
+        """The spec's security schemes that these settings can satisfy."""
+        settings: Dict[str, Dict[str, Any]] = {}
+        basic = self.get_basic_auth_token()
+        if basic is not None:
+            for scheme in ("api-key", "cloud-api-key"):
+                settings[scheme] = {"type": "basic", "in": "header", "key": "Authorization", "value": basic}
+        if self.access_token is not None:
+            settings["confluent-sts-access-token"] = {
+                "type": "oauth2",
+                "in": "header",
+                "key": "Authorization",
+                "value": f"Bearer {self.access_token}",
+            }
+        return settings
+
+    def get_host_settings(self) -> list[Dict[str, str]]:
+        """The servers the spec names."""
+        return [{"url": DEFAULT_HOST, "description": "Confluent Cloud production"}]
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Configuration:
+        clone = copy.copy(self)
+        clone.proxy_headers = copy.deepcopy(self.proxy_headers, memo)
+        return clone
+
+    def __repr__(self) -> str:
+        secret = "<redacted>" if self.password else None
+        token = "<redacted>" if self.access_token else None
+        return (
+            f"Configuration(host={self.host!r}, username={self.username!r}, password={secret!r}, "
+            f"access_token={token!r}, verify_ssl={self.verify_ssl!r}, timeout={self.timeout!r})"
+        )

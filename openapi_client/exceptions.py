@@ -1,0 +1,304 @@
+"""Every error the SDK raises.
+
+``OpenApiException`` is the root. Refused input raises ``ApiValueError``/``ApiTypeError``
+before anything is sent. A response with an error status raises the ``ApiException``
+subclass for that status, carrying the parsed ``Failure`` body and the request id. Network
+trouble raises ``ApiConnectionError`` (``ApiTimeoutError`` for timeouts), and a response
+that cannot be read raises ``ApiResponseError``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
+
+if TYPE_CHECKING:
+    from openapi_client.models.byok_v1_key import ByokV1Key
+    from openapi_client.models.failure import Failure
+
+__all__ = [
+    "OpenApiException",
+    "ApiTypeError",
+    "ApiValueError",
+    "ApiAttributeError",
+    "ApiKeyError",
+    "ApiConnectionError",
+    "ApiTimeoutError",
+    "ApiResponseError",
+    "InsecureTransportError",
+    "ApiException",
+    "BadRequestException",
+    "UnauthorizedException",
+    "PaymentRequiredException",
+    "ForbiddenException",
+    "NotFoundException",
+    "ConflictException",
+    "UnprocessableEntityException",
+    "TooManyRequestsException",
+    "ServiceException",
+    "WaiterError",
+    "WaiterTimeoutError",
+    "KeyValidationFailedError",
+]
+
+REQUEST_ID_HEADER = "X-Request-Id"
+_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+def _render_path(path: Optional[Sequence[Union[str, int]]]) -> str:
+    if not path:
+        return ""
+    rendered = ""
+    for part in path:
+        rendered += f"[{part}]" if isinstance(part, int) else f"['{part}']"
+    return rendered
+
+
+class OpenApiException(Exception):
+    """The base of every error this SDK raises."""
+
+
+class ApiTypeError(OpenApiException, TypeError):
+    """An argument has the wrong type; nothing was sent."""
+
+    def __init__(
+        self,
+        msg: str,
+        path_to_item: Optional[Sequence[Union[str, int]]] = None,
+        valid_classes: Optional[tuple[type, ...]] = None,
+        key_type: Optional[bool] = None,
+    ) -> None:
+        self.path_to_item = path_to_item
+        self.valid_classes = valid_classes
+        self.key_type = key_type
+        super().__init__(f"{msg} at {_render_path(path_to_item)}" if path_to_item else msg)
+
+
+class ApiValueError(OpenApiException, ValueError):
+    """An argument has a value the API refuses; nothing was sent."""
+
+    def __init__(self, msg: str, path_to_item: Optional[Sequence[Union[str, int]]] = None) -> None:
+        self.path_to_item = path_to_item
+        super().__init__(f"{msg} at {_render_path(path_to_item)}" if path_to_item else msg)
+
+
+class ApiAttributeError(OpenApiException, AttributeError):
+    """An attribute that does not exist was asked for."""
+
+
+class ApiKeyError(OpenApiException, KeyError):
+    """A key that does not exist was asked for."""
+
+
+class InsecureTransportError(OpenApiException):
+    """Credentials would be sent in clear text to a host that is not this machine."""
+
+
+class ApiConnectionError(OpenApiException):
+    """The service could not be reached, or the connection broke before a full answer."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        self.method = method
+        self.url = url
+        super().__init__(f"{method} {url}: {message}" if method else message)
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """The service did not answer within the configured timeout."""
+
+
+def redact_headers(headers: Optional[Mapping[str, str]]) -> Dict[str, str]:
+    """A copy of ``headers`` with credentials replaced, safe to log or show."""
+    if not headers:
+        return {}
+    return {k: ("<redacted>" if k.lower() in _SENSITIVE_HEADERS else v) for k, v in headers.items()}
+
+
+class ApiException(OpenApiException):
+    """The service answered with an error status.
+
+    ``status``, ``reason``, ``headers`` (credentials redacted), ``body`` (the raw text),
+    ``failure`` (the parsed :class:`Failure`, or ``None`` when the body is not one) and
+    ``request_id`` (the ``X-Request-Id`` to quote to Confluent support) are all set.
+    ``str(exc)`` is one line with the status, the first error's detail and the request id.
+    """
+
+    def __init__(
+        self,
+        status: Optional[int] = None,
+        reason: Optional[str] = None,
+        http_resp: Any = None,
+        *,
+        body: Optional[str] = None,
+        data: Any = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        if http_resp is not None:
+            status = status if status is not None else http_resp.status
+            reason = reason if reason is not None else http_resp.reason
+            if body is None and http_resp.data is not None:
+                body = http_resp.data.decode("utf-8", errors="replace")
+            headers = headers if headers is not None else http_resp.headers
+        self.status = status or 0
+        self.reason = reason or ""
+        self.body = body
+        self.headers: Dict[str, str] = redact_headers(headers)
+        self.request_id: Optional[str] = _header(self.headers, REQUEST_ID_HEADER)
+        self.failure: Optional[Failure] = data if data is not None else _parse_failure(body)
+        self.data = self.failure
+        super().__init__(self._one_line())
+
+    @property
+    def errors(self) -> list[Any]:
+        """The errors of the ``Failure`` body (empty when there is none)."""
+        return list(self.failure.errors) if self.failure is not None else []
+
+    def _one_line(self) -> str:
+        text = f"({self.status})"
+        if self.reason:
+            text += f" {self.reason}"
+        first = self.errors[0] if self.errors else None
+        if first is not None:
+            message = first.detail or first.title or first.code
+            if message:
+                text += f": {message}"
+        if self.request_id:
+            text += f" [request id {self.request_id}]"
+        return text
+
+    @classmethod
+    def from_response(
+        cls,
+        *,
+        http_resp: Any,
+        body: Optional[str],
+        data: Any = None,
+    ) -> ApiException:
+        """The exception of the right class for an error response."""
+        status: int = http_resp.status
+        exc_class = _BY_STATUS.get(status)
+        if exc_class is None:
+            exc_class = ServiceException if 500 <= status <= 599 else ApiException
+        return exc_class(http_resp=http_resp, body=body, data=data)
+
+
+class BadRequestException(ApiException):
+    """400: the request is malformed (a bad filter, parameter or body)."""
+
+
+class UnauthorizedException(ApiException):
+    """401: the credentials are missing or wrong."""
+
+    @property
+    def www_authenticate(self) -> Optional[str]:
+        """The service's ``WWW-Authenticate`` challenge, which says what was wrong."""
+        return _header(self.headers, "WWW-Authenticate")
+
+
+class PaymentRequiredException(ApiException):
+    """402: the request would exceed a quota of the organization."""
+
+
+class ForbiddenException(ApiException):
+    """403: the credentials are valid but lack the permission."""
+
+
+class NotFoundException(ApiException):
+    """404: no such object (or not visible to these credentials)."""
+
+
+class ConflictException(ApiException):
+    """409: the request conflicts with the current state, e.g. the key already exists."""
+
+    @property
+    def location(self) -> Optional[str]:
+        """The URL of the existing, conflicting object, when the service names it."""
+        return _header(self.headers, "Location")
+
+
+class UnprocessableEntityException(ApiException):
+    """422: the body is well formed but its content is invalid."""
+
+
+class TooManyRequestsException(ApiException):
+    """429: the rate limit was reached and retries (if any) did not get through."""
+
+    @property
+    def retry_after(self) -> Optional[float]:
+        """Seconds the service asked to wait, from ``Retry-After`` or ``X-RateLimit-Reset``."""
+        for name in ("Retry-After", "X-RateLimit-Reset"):
+            value = _header(self.headers, name)
+            if value is not None and value.strip().isdigit():
+                return float(value)
+        return None
+
+
+class ServiceException(ApiException):
+    """5xx: the service failed; the request id helps Confluent support find out why."""
+
+
+class ApiResponseError(OpenApiException):
+    """A response arrived but cannot be used: not JSON, truncated, too large or malformed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 0,
+        headers: Optional[Mapping[str, str]] = None,
+        body: Optional[str] = None,
+    ) -> None:
+        self.status = status
+        self.headers = redact_headers(headers)
+        self.body = body
+        self.request_id = _header(self.headers, REQUEST_ID_HEADER)
+        suffix = f" [request id {self.request_id}]" if self.request_id else ""
+        super().__init__(f"{message}{suffix}")
+
+
+class WaiterError(OpenApiException):
+    """A waiter stopped before the object reached the state it waited for."""
+
+
+class WaiterTimeoutError(WaiterError, TimeoutError):
+    """A waiter's time ran out before the object reached the state it waited for."""
+
+
+class KeyValidationFailedError(WaiterError):
+    """Confluent Cloud validated a BYOK key and found it INVALID; ``key`` is that key."""
+
+    def __init__(self, key: ByokV1Key) -> None:
+        self.key = key
+        validation = key.validation
+        message = validation.message if validation is not None else None
+        super().__init__(f"BYOK key {key.id} is INVALID: {message or 'no reason given'}")
+
+
+_BY_STATUS: Dict[int, Type[ApiException]] = {
+    400: BadRequestException,
+    401: UnauthorizedException,
+    402: PaymentRequiredException,
+    403: ForbiddenException,
+    404: NotFoundException,
+    409: ConflictException,
+    422: UnprocessableEntityException,
+    429: TooManyRequestsException,
+}
+
+
+def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
+    lowered = name.lower()
+    for key, value in headers.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def _parse_failure(body: Optional[str]) -> Optional[Failure]:
+    if not body:
+        return None
+    from openapi_client.models.failure import Failure
+
+    try:
+        return Failure.from_json(body)
+    except ValueError:
+        return None

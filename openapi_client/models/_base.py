@@ -1,0 +1,159 @@
+"""Behaviour shared by every model: JSON helpers, unknown fields, read-only fields, secrets.
+
+Each model module only declares its fields. Everything a model can *do* lives here once.
+"""
+
+from __future__ import annotations
+
+import json
+import pprint
+from typing import Any, ClassVar, Dict, FrozenSet, Optional, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    RootModel,
+    SecretStr,
+    SerializationInfo,
+)
+from typing_extensions import Annotated, Self
+
+__all__ = ["ApiModel", "ApiRootModel", "ReadOnly", "Secret", "REDACTED"]
+
+REDACTED = "**********"
+
+_ModelT = TypeVar("_ModelT", bound="ApiModel")
+
+
+def _reveal_secret(value: SecretStr, info: SerializationInfo) -> str:
+    # Serialization keeps the real value (the user asked for the data); only the
+    # human-facing renderings (repr, to_str, logs) pass the "redact" context.
+    if info.context and info.context.get("redact"):
+        return REDACTED
+    return value.get_secret_value()
+
+
+Secret = Annotated[SecretStr, PlainSerializer(_reveal_secret, return_type=str)]
+"""A string the service marks ``x-redact``: hidden in repr/str/logs, kept by to_dict/to_json."""
+
+
+def ReadOnly(**kwargs: Any) -> Any:  # noqa: N802 - reads like a type marker at the field site
+    """A ``Field`` the server sets: kept in responses, never sent in a request body."""
+    extra = kwargs.pop("json_schema_extra", None) or {}
+    extra["readOnly"] = True
+    kwargs.setdefault("default", None)
+    return Field(json_schema_extra=extra, **kwargs)
+
+
+class _JsonHelpers:
+    """The generated-client conversion surface, written once for plain and root models."""
+
+    @classmethod
+    def from_json(cls, json_str: str | bytes) -> Self:
+        """Build the model from a JSON document (validation errors name the field)."""
+        return cls.model_validate_json(json_str)  # type: ignore[attr-defined, no-any-return]
+
+    @classmethod
+    def from_dict(cls, obj: Optional[Any]) -> Optional[Self]:
+        """Build the model from a dict as ``to_dict`` returns it; ``None`` gives ``None``."""
+        if obj is None:
+            return None
+        return cls.model_validate(obj)  # type: ignore[attr-defined, no-any-return]
+
+    def to_json(self) -> str:
+        """The model as JSON, exactly the fields it was given or read (unknown ones too)."""
+        return self.model_dump_json(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined, no-any-return]
+
+    def to_dict(self) -> Any:
+        """The model as plain JSON-compatible Python data, secrets included."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+
+    def to_str(self) -> str:
+        """A readable, pretty-printed rendering with secrets masked."""
+        return pprint.pformat(self.to_redacted_dict())
+
+    def to_redacted_dict(self) -> Any:
+        """Like ``to_dict`` but with every secret replaced by ``**********`` (safe to log)."""
+        return self.model_dump(  # type: ignore[attr-defined]
+            mode="json", by_alias=True, exclude_unset=True, context={"redact": True}
+        )
+
+    def __str__(self) -> str:
+        return self.to_str()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({json.dumps(self.to_redacted_dict(), ensure_ascii=False)})"
+
+
+class ApiModel(_JsonHelpers, BaseModel):
+    """Base of every object model of the API.
+
+    * Unknown fields sent by a newer service are kept (``extra="allow"``) and written
+      back out, so ``from_json(s).to_json()`` reproduces ``s``.
+    * Fields are filled by their Python name or their JSON name.
+    * Assignments are validated, so a model never holds a value its type forbids.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        validate_assignment=True,
+        protected_namespaces=(),
+        hide_input_in_errors=True,
+    )
+
+    _read_only: ClassVar[FrozenSet[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._read_only = frozenset(
+            name
+            for name, info in cls.model_fields.items()
+            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("readOnly")
+        )
+
+    @classmethod
+    def read_only_fields(cls) -> FrozenSet[str]:
+        """Python names of the fields only the server sets."""
+        return cls._read_only
+
+    def to_request_dict(self) -> Dict[str, Any]:
+        """``to_dict`` for a request body: read-only fields are left out at every level."""
+        data: Dict[str, Any] = self.to_dict()
+        _strip_read_only(self, data)
+        return data
+
+
+class ApiRootModel(_JsonHelpers, RootModel[Any]):
+    """Base of models whose JSON is another model (the generated ``oneOf`` wrappers)."""
+
+    def to_request_dict(self) -> Any:
+        """``to_dict`` for a request body: read-only fields are left out at every level."""
+        data = self.to_dict()
+        _strip_read_only(self.root, data)
+        return data
+
+
+def _strip_read_only(value: Any, data: Any) -> None:
+    """Remove, in place, the read-only keys of ``data`` (the dump of ``value``)."""
+    if isinstance(value, ApiRootModel):
+        _strip_read_only(value.root, data)
+    elif isinstance(value, ApiModel) and isinstance(data, dict):
+        fields = type(value).model_fields
+        for name in value.model_fields_set:
+            info = fields.get(name)
+            if info is None:
+                continue
+            key = info.alias or name
+            if key not in data:
+                continue
+            if name in value._read_only:
+                del data[key]
+            else:
+                _strip_read_only(getattr(value, name), data[key])
+    elif isinstance(value, list) and isinstance(data, list):
+        for item, item_data in zip(value, data):
+            _strip_read_only(item, item_data)

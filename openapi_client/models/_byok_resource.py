@@ -1,0 +1,20 @@
+"""Fields a BYOK key and a BYOK key update share."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from openapi_client.models._base import ReadOnly
+from openapi_client.models._resource import Resource
+from openapi_client.models.byok_v1_key_metadata import ByokV1KeyMetadata
+from openapi_client.models.byok_v1_key_validation import ByokV1KeyValidation
+
+
+class ByokResource(Resource):
+    """A BYOK key's name, provider, state and validation."""
+
+    metadata: Optional[ByokV1KeyMetadata] = None
+    display_name: Optional[str] = None
+    provider: Optional[str] = ReadOnly()
+    state: Optional[str] = ReadOnly()
+    validation: Optional[ByokV1KeyValidation] = ReadOnly()

@@ -1,0 +1,63 @@
+"""ByokV1KeyKey: the cloud-specific part of a BYOK key, one of AWS, Azure or GCP."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Union
+
+from pydantic import Discriminator, Tag
+from typing_extensions import Annotated
+
+from openapi_client.models._base import ApiModel, ApiRootModel
+from openapi_client.models.byok_v1_aws_key import ByokV1AwsKey
+from openapi_client.models.byok_v1_azure_key import ByokV1AzureKey
+from openapi_client.models.byok_v1_gcp_key import ByokV1GcpKey
+
+KEY_KINDS = {"AwsKey": ByokV1AwsKey, "AzureKey": ByokV1AzureKey, "GcpKey": ByokV1GcpKey}
+
+
+class ByokV1UnknownKey(ApiModel):
+    """A key of a ``kind`` this client does not know yet; all its fields are kept as given."""
+
+    kind: Optional[str] = None
+
+
+_UNKNOWN = "unknown"
+
+
+def _key_kind(value: Any) -> str:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return kind if kind in KEY_KINDS else _UNKNOWN
+
+
+KeyVariant = Annotated[
+    Union[
+        Annotated[ByokV1AwsKey, Tag("AwsKey")],
+        Annotated[ByokV1AzureKey, Tag("AzureKey")],
+        Annotated[ByokV1GcpKey, Tag("GcpKey")],
+        Annotated[ByokV1UnknownKey, Tag(_UNKNOWN)],
+    ],
+    Discriminator(_key_kind),
+]
+
+
+class ByokV1KeyKey(ApiRootModel):
+    """The key material reference, chosen by its ``kind`` in a single step.
+
+    The variant is in ``actual_instance`` (a :class:`ByokV1AwsKey`, :class:`ByokV1AzureKey`
+    or :class:`ByokV1GcpKey`); a kind unknown to this client gives a
+    :class:`ByokV1UnknownKey` instead of an error.
+    """
+
+    root: KeyVariant
+
+    def __init__(self, actual_instance: Any = None, **data: Any) -> None:
+        # Accepts the generated-style ``actual_instance=``, pydantic's ``root=``, or the
+        # variant's own fields as keywords (how pydantic calls a custom __init__).
+        if actual_instance is None:
+            actual_instance = data.pop("root") if "root" in data else data
+        super().__init__(actual_instance)
+
+    @property
+    def actual_instance(self) -> Union[ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1UnknownKey]:
+        """The variant this key is."""
+        return self.root

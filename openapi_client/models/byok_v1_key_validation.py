@@ -1,0 +1,22 @@
+"""ByokV1KeyValidation: the outcome of the service's last check of a BYOK key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from openapi_client.models._base import ApiModel, ReadOnly
+
+
+class ByokV1KeyValidation(ApiModel):
+    """Whether Confluent Cloud can use the key.
+
+    ``phase`` is ``INITIALIZING`` until the first check ends, then ``VALID`` or
+    ``INVALID`` (with ``message`` saying why). Other values may appear in newer service
+    versions and are kept as they are.
+    """
+
+    phase: str
+    message: Optional[str] = None
+    since: datetime
+    region: Optional[str] = ReadOnly()

@@ -1,0 +1,225 @@
+"""The HTTP transport: one urllib3 pool per client, retries, timeouts, bounded reads."""
+
+from __future__ import annotations
+
+import io
+import logging
+import ssl
+import time
+from typing import Any, Dict, Mapping, Optional
+
+import urllib3
+from urllib3.exceptions import (
+    HTTPError,
+    MaxRetryError,
+    ProtocolError,
+    ProxyError,
+    SSLError,
+)
+from urllib3.exceptions import (
+    TimeoutError as Urllib3TimeoutError,
+)
+from urllib3.util.retry import Retry
+
+from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.exceptions import (
+    REQUEST_ID_HEADER,
+    ApiConnectionError,
+    ApiResponseError,
+    ApiTimeoutError,
+    ApiValueError,
+)
+from openapi_client.retry import ApiRetry, RetrySetting
+
+__all__ = ["RESTClientObject", "RESTResponse"]
+
+logger = logging.getLogger("openapi_client")
+
+
+class RESTResponse(io.IOBase):
+    """A response as the transport received it: status, reason, headers and raw bytes.
+
+    ``data`` is ``None`` until :meth:`read` when the call was made without preloading.
+    """
+
+    def __init__(self, resp: urllib3.BaseHTTPResponse, data: Optional[bytes], max_bytes: int) -> None:
+        self.response = resp
+        self.status: int = resp.status
+        self.reason: Optional[str] = resp.reason
+        self.data = data
+        self._max_bytes = max_bytes
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.response.headers
+
+    def read(self) -> bytes:
+        """The whole body (read from the network on first call), at most the size cap."""
+        if self.data is None:
+            self.data = _read_bounded(self.response, self._max_bytes)
+        return self.data
+
+    def getheaders(self) -> Mapping[str, str]:
+        """All response headers (case-insensitive)."""
+        return self.response.headers
+
+    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
+        """One response header, or ``default``."""
+        return self.response.headers.get(name, default)
+
+    def stream(self, chunk_size: int = 64 * 1024) -> Any:
+        """The body as an iterator of byte chunks, for ``_without_preload_content`` calls."""
+        return self.response.stream(chunk_size)
+
+    def release_conn(self) -> None:
+        """Give the connection back to the pool (after a partial read, drain it first)."""
+        self.response.drain_conn()
+        self.response.release_conn()
+
+
+class RESTClientObject:
+    """Sends requests over one ``urllib3.PoolManager`` (connections reused across calls).
+
+    Retries follow ``configuration.retries`` (see :class:`~openapi_client.retry.ApiRetry`);
+    network failures raise :class:`ApiConnectionError`/:class:`ApiTimeoutError`; a body
+    over ``configuration.max_response_bytes`` or cut short raises :class:`ApiResponseError`.
+    """
+
+    def __init__(self, configuration: Configuration) -> None:
+        self.configuration = configuration
+        self.max_response_bytes = configuration.max_response_bytes
+        self.default_timeout = _timeout(configuration.timeout)
+        self.retries = configuration.retries
+        pool_args: Dict[str, Any] = {
+            "maxsize": configuration.connection_pool_maxsize,
+            "block": False,
+            "cert_reqs": ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
+            "ca_certs": configuration.ssl_ca_cert,
+            "cert_file": configuration.cert_file,
+            "key_file": configuration.key_file,
+        }
+        if configuration.assert_hostname is not None:
+            pool_args["assert_hostname"] = configuration.assert_hostname
+        if configuration.tls_server_name:
+            pool_args["server_hostname"] = configuration.tls_server_name
+        self.pool_manager: urllib3.PoolManager
+        if configuration.proxy:
+            self.pool_manager = urllib3.ProxyManager(
+                proxy_url=configuration.proxy, proxy_headers=configuration.proxy_headers, **pool_args
+            )
+        else:
+            self.pool_manager = urllib3.PoolManager(**pool_args)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        post_params: Any = None,
+        _request_timeout: TimeoutValue = None,
+        *,
+        retries: RetrySetting = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Send one request (retrying as configured) and return its final response."""
+        if post_params:
+            raise ApiValueError("form parameters are not used by this API", ["post_params"])
+        retry = self.retries if retries is None else ApiRetry.from_setting(retries)
+        if isinstance(retry, ApiRetry):
+            retry = retry.started()
+        timeout = self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
+        started = time.perf_counter()
+        try:
+            resp = self.pool_manager.urlopen(
+                method,
+                url,
+                body=body,
+                headers=headers,
+                timeout=timeout,
+                retries=retry,
+                redirect=False,
+                preload_content=False,
+            )
+        except (MaxRetryError, HTTPError) as exc:
+            raise _connection_error(exc, method, url) from exc
+        data = None
+        if preload_content:
+            try:
+                data = _read_bounded(resp, self.max_response_bytes)
+            except (ProtocolError, HTTPError) as exc:
+                raise ApiResponseError(
+                    f"the response to {method} {_path(url)} was cut short: {exc}",
+                    status=resp.status,
+                    headers=resp.headers,
+                ) from exc
+        if logger.isEnabledFor(logging.DEBUG):
+            history = resp.retries.history if isinstance(resp.retries, Retry) else ()
+            logger.debug(
+                "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
+                method,
+                _path(url),
+                resp.status,
+                (time.perf_counter() - started) * 1000.0,
+                resp.headers.get(REQUEST_ID_HEADER, "-"),
+                len(history) + 1,
+            )
+        return RESTResponse(resp, data, self.max_response_bytes)
+
+    def clear(self) -> None:
+        """Close every pooled connection."""
+        self.pool_manager.clear()
+
+
+def _read_bounded(resp: urllib3.BaseHTTPResponse, max_bytes: int) -> bytes:
+    length = resp.headers.get("Content-Length")
+    if length is not None and length.isdigit() and int(length) > max_bytes:
+        resp.close()
+        raise ApiResponseError(
+            f"the response is {length} bytes, over the {max_bytes}-byte limit (max_response_bytes)",
+            status=resp.status,
+            headers=resp.headers,
+        )
+    if length is not None:
+        data = resp.read()
+    else:
+        data = resp.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            resp.close()
+            raise ApiResponseError(
+                f"the response is over the {max_bytes}-byte limit (max_response_bytes)",
+                status=resp.status,
+                headers=resp.headers,
+            )
+    resp.release_conn()
+    return data
+
+
+def _timeout(value: TimeoutValue) -> Optional[urllib3.Timeout]:
+    if value is None:
+        return None
+    if isinstance(value, urllib3.Timeout):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return urllib3.Timeout(total=float(value))
+    if isinstance(value, tuple) and len(value) == 2:
+        return urllib3.Timeout(connect=value[0], read=value[1])
+    raise ApiValueError(
+        f"_request_timeout must be seconds or a (connect, read) pair, got {value!r}", ["_request_timeout"]
+    )
+
+
+def _connection_error(exc: Exception, method: str, url: str) -> ApiConnectionError:
+    reason: Any = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
+    if isinstance(reason, ProxyError) and reason.original_error is not None:
+        reason = reason.original_error
+    if isinstance(reason, Urllib3TimeoutError):
+        return ApiTimeoutError(f"timed out ({reason})", method=method, url=_path(url))
+    if isinstance(reason, SSLError):
+        return ApiConnectionError(f"TLS failure: {reason}", method=method, url=_path(url))
+    return ApiConnectionError(f"connection failed: {reason}", method=method, url=_path(url))
+
+
+def _path(url: str) -> str:
+    return url.split("?", 1)[0]
+

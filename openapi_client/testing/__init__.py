@@ -1,0 +1,1 @@
+"""Test support: an in-memory Confluent Cloud emulator served over loopback HTTP."""

@@ -1,0 +1,1 @@
+"""pytest fixtures for users of openapi_client (registered through the pytest11 entry point)."""
