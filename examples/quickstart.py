@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Walk the whole life of an API key and two BYOK keys.
+
+With CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET set, this talks to Confluent
+Cloud; it then also needs QUICKSTART_OWNER (a service account id, e.g. sa-abc123) and
+QUICKSTART_CLUSTER (a Kafka cluster id, e.g. lkc-abc123), and for the BYOK part
+QUICKSTART_AWS_KEY_ARN and QUICKSTART_GCP_KEY_ID (keys you own; that part is skipped
+without them). Without credentials it starts the embedded emulator and says so first.
+
+Exit status 0 only if every step succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Iterator, List, Optional
+
+import openapi_client
+from openapi_client import (
+    ByokKeysApi,
+    ByokV1AwsKey,
+    ByokV1GcpKey,
+    ByokV1Key,
+    Configuration,
+    IamApiKeysApi,
+    IamV2ApiKey,
+    IamV2ApiKeySpec,
+    IamV2ApiKeySpecUpdate,
+    IamV2ApiKeyUpdate,
+    ObjectReference,
+)
+
+
+def masked(secret: str) -> str:
+    """All but the last four characters hidden."""
+    return "*" * max(len(secret) - 4, 0) + secret[-4:]
+
+
+def step(message: str) -> None:
+    print(f"  - {message}", flush=True)
+
+
+@contextlib.contextmanager
+def target() -> Iterator[Configuration]:
+    """Confluent Cloud when credentials are set, else a fresh embedded emulator."""
+    if os.environ.get(openapi_client.configuration.API_KEY_ENV) and os.environ.get(
+        openapi_client.configuration.API_SECRET_ENV
+    ):
+        config = Configuration()
+        print(f"Using Confluent Cloud at {config.host} with API key {config.username}")
+        yield config
+        return
+    from openapi_client.testing import FakeConfluentCloud
+
+    with FakeConfluentCloud(byok_validation_delay=0.5) as cloud:
+        print(f"No Confluent Cloud credentials set: using the embedded emulator at {cloud.host}")
+        yield cloud.configuration()
+
+
+def api_key_lifecycle(iam: IamApiKeysApi, owner: str, cluster: str) -> None:
+    print("API keys (iam/v2)")
+    created = iam.create_iam_v2_api_key(
+        IamV2ApiKey(
+            spec=IamV2ApiKeySpec(
+                owner=ObjectReference(id=owner),
+                resource=ObjectReference(id=cluster),
+                display_name="quickstart key",
+                description="created by examples/quickstart.py",
+            )
+        )
+    )
+    assert created.id is not None and created.spec is not None and created.spec.secret is not None
+    step(f"created {created.id} for {owner} on {cluster}")
+    step(f"secret (shown once, keep it safe): {masked(created.spec.secret.get_secret_value())}")
+
+    key = iam.wait_for_iam_v2_api_key(created.id, timeout=60, poll_interval=1)
+    step(f"{key.id} is readable")
+
+    pages = list(iam.iter_iam_v2_api_keys_pages(spec_owner=owner, page_size=2))
+    total = sum(len(page.data) for page in pages)
+    step(f"listed {total} key(s) of {owner} in {len(pages)} page(s) of at most 2")
+    if created.id not in {k.id for page in pages for k in page.data}:
+        raise RuntimeError(f"the new key {created.id} is missing from the listing")
+
+    iam.update_iam_v2_api_key(
+        created.id,
+        IamV2ApiKeyUpdate(
+            spec=IamV2ApiKeySpecUpdate(display_name="quickstart key (renamed)", description="updated by the quickstart")
+        ),
+    )
+    again = iam.get_iam_v2_api_key(created.id)
+    assert again.spec is not None
+    if again.spec.display_name != "quickstart key (renamed)":
+        raise RuntimeError(f"the update did not stick: {again.spec.display_name!r}")
+    step(f"renamed it to {again.spec.display_name!r}; description {again.spec.description!r}")
+
+    iam.delete_iam_v2_api_key(created.id)
+    try:
+        iam.get_iam_v2_api_key(created.id)
+    except openapi_client.NotFoundException:
+        step(f"deleted {created.id}")
+    else:
+        raise RuntimeError(f"{created.id} is still there after delete")
+
+
+def byok_lifecycle(byok: ByokKeysApi, aws_key_arn: str, gcp_key_id: str) -> None:
+    print("BYOK keys (byok/v1)")
+    registered: List[str] = []
+    try:
+        for key in (ByokV1AwsKey(key_arn=aws_key_arn), ByokV1GcpKey(key_id=gcp_key_id)):
+            created = byok.create_byok_v1_key(ByokV1Key(key=key, display_name=f"quickstart {key.kind}"))
+            assert created.id is not None
+            registered.append(created.id)
+            step(f"registered {created.provider} key {created.id}")
+        for key_id in registered:
+            valid = byok.wait_for_byok_v1_key(key_id, timeout=300, poll_interval=0.25)
+            assert valid.validation is not None
+            step(f"{key_id} validated: {valid.validation.phase} in {valid.validation.region or 'its region'}")
+        for provider in ("AWS", "GCP"):
+            found = [k.id for k in byok.iter_byok_v1_keys(provider=provider) if k.id in registered]
+            step(f"{provider}: {', '.join(i or '' for i in found)}")
+            if len(found) != 1:
+                raise RuntimeError(f"expected one {provider} key of ours, found {found}")
+    finally:
+        for key_id in registered:
+            byok.delete_byok_v1_key(key_id)
+            step(f"deleted {key_id}")
+
+
+def main() -> int:
+    with target() as config:
+        emulated = not os.environ.get(openapi_client.configuration.API_KEY_ENV)
+        owner = os.environ.get("QUICKSTART_OWNER", "sa-quick1" if emulated else "")
+        cluster = os.environ.get("QUICKSTART_CLUSTER", "lkc-quick1" if emulated else "")
+        aws_arn: Optional[str] = os.environ.get(
+            "QUICKSTART_AWS_KEY_ARN",
+            "arn:aws:kms:us-west-2:037803949979:key/0e2609e3-a0bf-4f39-aedf-8b1f63b16d81" if emulated else "",
+        )
+        gcp_id: Optional[str] = os.environ.get(
+            "QUICKSTART_GCP_KEY_ID", "projects/demo/locations/us/keyRings/quick/cryptoKeys/start" if emulated else ""
+        )
+        if not owner or not cluster:
+            print("Set QUICKSTART_OWNER and QUICKSTART_CLUSTER to run against Confluent Cloud.", file=sys.stderr)
+            return 2
+        with openapi_client.ApiClient(config) as api_client:
+            try:
+                api_key_lifecycle(IamApiKeysApi(api_client), owner, cluster)
+                if aws_arn and gcp_id:
+                    byok_lifecycle(ByokKeysApi(api_client), aws_arn, gcp_id)
+                else:
+                    print("BYOK keys: skipped (set QUICKSTART_AWS_KEY_ARN and QUICKSTART_GCP_KEY_ID)")
+            except (openapi_client.OpenApiException, RuntimeError) as exc:
+                print(f"FAILED: {exc}", file=sys.stderr)
+                return 1
+    print("All steps succeeded.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
