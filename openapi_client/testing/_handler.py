@@ -1,0 +1,238 @@
+"""The HTTP layer: a threaded standard-library server speaking keep-alive HTTP/1.1.
+
+Each response is written with a single ``write`` (status line, headers and body at once)
+on a socket with ``TCP_NODELAY``: split writes would let the client's delayed ACK add
+tens of milliseconds to every request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import socket
+import threading
+import time
+import uuid
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List, Optional, Set, Tuple
+from urllib.parse import parse_qs, urlsplit
+
+from openapi_client.testing._app import Application, Request, Response
+from openapi_client.testing._errors import failure_json
+from openapi_client.testing._faults import DELAY, DROP, FAIL, Fault, FaultQueue
+from openapi_client.testing._recording import RecordedRequest, RequestLog
+
+__all__ = ["EmulatorServer"]
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """A ``ThreadingHTTPServer`` that tracks its connections so ``stop`` can close them."""
+
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+
+    def __init__(
+        self, address: Tuple[str, int], app: Application, faults: FaultQueue, log: RequestLog
+    ) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.app = app
+        self.faults = faults
+        self.log = log
+        self._connections: Set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _RequestHandler)
+
+    def get_request(self) -> Tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._connections_lock:
+            self._connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open keep-alive connection (their handler threads then finish)."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    """Reads one request at a time from a connection and answers it (or a fault)."""
+
+    protocol_version = "HTTP/1.1"
+    server: EmulatorServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default per-request line on stderr."""
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+        """Answer protocol-level errors (bad request line, unknown method) with a Failure too."""
+        self.close_connection = True
+        request_id = str(uuid.uuid4())
+        detail = explain or message or HTTPStatus(code).phrase
+        body = b"" if self.command == "HEAD" else failure_json(code, None, detail, request_id)
+        self._write(Response(code, body), request_id)
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        parts = urlsplit(self.path)
+        path = parts.path
+        query = parse_qs(parts.query, keep_blank_values=True)
+        headers: Dict[str, str] = dict(self.headers.items())
+        request_id = str(uuid.uuid4())
+        try:
+            body = self._read_body()
+        except _BadRequest as exc:
+            self.close_connection = True
+            response = Response(exc.status, failure_json(exc.status, exc.code, exc.detail, request_id))
+            self._finish(response, request_id, path, query, headers, b"")
+            return
+        fault = self.server.faults.take(self.command, path)
+        if fault is not None and fault.kind == DROP:
+            self.close_connection = True
+            self.server.log.append(RecordedRequest(self.command, path, query, headers, body, None))
+            return
+        if fault is not None and fault.kind == DELAY:
+            time.sleep(max(0.0, fault.seconds - (time.monotonic() - started)))
+            fault = None
+        if fault is None:
+            request = Request(self.command, path, query, headers, body)
+            try:
+                response = self.server.app.handle(request, request_id)
+            except Exception as exc:  # a bug must answer 500, not kill the connection
+                response = Response(500, failure_json(500, "internal_error", f"Emulator error: {exc!r}", request_id))
+        elif fault.kind == FAIL:
+            response = _failure_for(fault, request_id)
+        else:
+            self._finish_raw(fault, request_id, path, query, headers, body)
+            return
+        self._finish(response, request_id, path, query, headers, body)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raise _BadRequest(411, "length_required", "Send the body with a Content-Length, not chunked.")
+        length_header = self.headers.get("Content-Length")
+        if length_header is None:
+            return b""
+        if not length_header.strip().isdigit():
+            raise _BadRequest(400, "malformed_request", f"Invalid Content-Length {length_header!r}.")
+        length = int(length_header)
+        if length > MAX_BODY_BYTES:
+            raise _BadRequest(413, "payload_too_large", f"The body is over {MAX_BODY_BYTES} bytes.")
+        return self.rfile.read(length)
+
+    def _finish(
+        self,
+        response: Response,
+        request_id: str,
+        path: str,
+        query: Dict[str, List[str]],
+        headers: Dict[str, str],
+        body: bytes,
+    ) -> None:
+        self._write(response, request_id)
+        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, response.status))
+
+    def _finish_raw(
+        self,
+        fault: Fault,
+        request_id: str,
+        path: str,
+        query: Dict[str, List[str]],
+        headers: Dict[str, str],
+        body: bytes,
+    ) -> None:
+        length = len(fault.body) if fault.declared_length is None else fault.declared_length
+        if length != len(fault.body):
+            # The client must see the body end early, so the connection cannot be reused.
+            self.close_connection = True
+        lines = [
+            f"HTTP/1.1 {fault.status} {_phrase(fault.status)}",
+            f"Date: {self.date_time_string()}",
+            f"X-Request-Id: {request_id}",
+            f"Content-Type: {fault.content_type}",
+            f"Content-Length: {length}",
+            *(f"{name}: {value}" for name, value in fault.headers),
+        ]
+        if self.close_connection:
+            lines.append("Connection: close")
+        self.wfile.write(_head(lines) + fault.body)
+        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, fault.status))
+
+    def _write(self, response: Response, request_id: str) -> None:
+        lines = [
+            f"HTTP/1.1 {response.status} {_phrase(response.status)}",
+            f"Date: {self.date_time_string()}",
+            f"X-Request-Id: {request_id}",
+        ]
+        if response.status != 204:
+            lines.append(f"Content-Type: {response.content_type}")
+            lines.append(f"Content-Length: {len(response.body)}")
+        lines.extend(f"{name}: {value}" for name, value in response.headers)
+        if self.close_connection:
+            lines.append("Connection: close")
+        self.wfile.write(_head(lines) + (b"" if response.status == 204 else response.body))
+
+
+def _failure_for(fault: Fault, request_id: str) -> Response:
+    """The answer of a ``fail_next`` fault: a Failure body plus rate-limit headers on 429."""
+    defaults: List[Tuple[str, str]] = []
+    if fault.retry_after is not None:
+        defaults.append(("Retry-After", _seconds(fault.retry_after)))
+    if fault.status == 429:
+        reset = _seconds(fault.retry_after) if fault.retry_after is not None else "0"
+        defaults += [("X-RateLimit-Limit", "1000"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset)]
+    overridden = {name.lower() for name, _ in fault.headers}
+    headers = [(name, value) for name, value in defaults if name.lower() not in overridden] + fault.headers
+    detail = f"Injected failure: the emulator was told to answer {fault.status}."
+    return Response(fault.status, failure_json(fault.status, None, detail, request_id), headers)
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(math.ceil(value))
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _head(lines: List[str]) -> bytes:
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

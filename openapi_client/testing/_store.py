@@ -1,0 +1,557 @@
+"""The emulator's in-memory state: API keys and BYOK keys, guarded by one lock.
+
+Every public method of :class:`Store` takes the lock for its whole duration and returns
+plain JSON-ready dicts (snapshots), so callers never touch a record another thread may be
+changing. Listing is keyset-based: each record has a creation sequence number, and a page
+starts after the last sequence number of the previous page, so items created or deleted
+between pages never make the walk skip or repeat one.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import hmac
+import os
+import secrets
+import string
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, TypeVar
+from urllib.parse import quote
+
+from openapi_client.testing._errors import EmulatorError
+
+__all__ = ["Store", "ApiKeyRecord", "ByokRecord", "ByokFilter"]
+
+JsonDict = Dict[str, Any]
+
+INITIALIZING = "INITIALIZING"
+VALID = "VALID"
+AVAILABLE = "AVAILABLE"
+IN_USE = "IN_USE"
+
+_BYOK_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+# Where the objects an API key can point at live: id prefix, collection path, api_version,
+# kind, CRN segment name, and whether the CRN is scoped to an environment.
+_REFERENCE_KINDS: Tuple[Tuple[str, str, str, str, str, bool], ...] = (
+    ("sa-", "/iam/v2/service-accounts/", "iam/v2", "ServiceAccount", "service-account", False),
+    ("u-", "/iam/v2/users/", "iam/v2", "User", "user", False),
+    ("pool-", "/iam/v2/identity-pools/", "iam/v2", "IdentityPool", "identity-pool", False),
+    ("env-", "/org/v2/environments/", "org/v2", "Environment", "environment", False),
+    ("lkc-", "/cmk/v2/clusters/", "cmk/v2", "Cluster", "cloud-cluster", True),
+    ("lsrc-", "/srcm/v2/clusters/", "srcm/v2", "Cluster", "schema-registry", True),
+    ("lksqlc-", "/ksqldbcm/v2/clusters/", "ksqldbcm/v2", "Cluster", "ksql", True),
+    ("lfcp-", "/fcpm/v2/compute-pools/", "fcpm/v2", "ComputePool", "flink-compute-pool", True),
+)
+
+_DEFAULT_REGIONS = {"AWS": "us-east-1", "Azure": "eastus", "GCP": "us-central1"}
+_PROVIDERS = {"AwsKey": "AWS", "AzureKey": "Azure", "GcpKey": "GCP"}
+
+
+def new_api_key_id() -> str:
+    """16 upper-case letters and digits, like a Confluent API key id."""
+    return base64.b32encode(os.urandom(10)).decode("ascii")
+
+
+def new_api_secret() -> str:
+    """64 characters of base64 text, like a Confluent API key secret."""
+    return base64.b64encode(os.urandom(48)).decode("ascii")
+
+
+def new_byok_id() -> str:
+    """``cck-`` and five lower-case letters or digits, like a BYOK key id."""
+    return "cck-" + "".join(secrets.choice(_BYOK_ID_ALPHABET) for _ in range(5))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class _Record:
+    seq: int
+    id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class ApiKeyRecord(_Record):
+    """One API key as the emulator keeps it (references as the client named them)."""
+
+    secret: str
+    owner: JsonDict
+    resources: List[JsonDict]
+    display_name: str
+    description: str
+    visible_at: float
+
+
+@dataclass
+class ByokRecord(_Record):
+    """One BYOK key; ``valid_at`` is when an INITIALIZING key turns VALID (None: never)."""
+
+    display_name: Optional[str]
+    key: JsonDict
+    provider: str
+    identifier: str
+    state: str
+    phase: str
+    message: Optional[str]
+    since: datetime
+    region: Optional[str]
+    home_region: str
+    valid_at: Optional[float]
+    valid_at_wall: datetime
+
+
+@dataclass(frozen=True)
+class ByokFilter:
+    """The BYOK list filters; ``None`` means "not filtered"."""
+
+    provider: Optional[str] = None
+    state: Optional[str] = None
+    display_name: Optional[str] = None
+    validation_phase: Optional[str] = None
+    validation_region: Optional[str] = None
+    key: Optional[str] = None
+
+    def matches(self, record: ByokRecord) -> bool:
+        """Exact match on provider/state/phase/region, case-insensitive substring on the rest."""
+        if self.provider is not None and record.provider != self.provider:
+            return False
+        if self.state is not None and record.state != self.state:
+            return False
+        if self.validation_phase is not None and record.phase != self.validation_phase:
+            return False
+        if self.validation_region is not None and record.region != self.validation_region:
+            return False
+        if self.display_name is not None and self.display_name.lower() not in (record.display_name or "").lower():
+            return False
+        return self.key is None or self.key.lower() in record.identifier.lower()
+
+
+RecordT = TypeVar("RecordT", bound=_Record)
+
+
+class _Collection(Generic[RecordT]):
+    """Records by id, plus their sequence numbers in order for keyset paging."""
+
+    def __init__(self) -> None:
+        self._by_id: Dict[str, RecordT] = {}
+        self._seqs: List[int] = []
+        self._by_seq: Dict[int, RecordT] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, record_id: str) -> bool:
+        return record_id in self._by_id
+
+    def get(self, record_id: str) -> Optional[RecordT]:
+        return self._by_id.get(record_id)
+
+    def values(self) -> List[RecordT]:
+        return [self._by_seq[seq] for seq in self._seqs]
+
+    def add(self, record: RecordT) -> None:
+        # Sequence numbers only grow, so appending keeps _seqs sorted.
+        self._by_id[record.id] = record
+        self._seqs.append(record.seq)
+        self._by_seq[record.seq] = record
+
+    def remove(self, record: RecordT) -> None:
+        del self._by_id[record.id]
+        del self._by_seq[record.seq]
+        del self._seqs[bisect.bisect_left(self._seqs, record.seq)]
+
+    def page(self, after: int, size: int, keep: Callable[[RecordT], bool]) -> Tuple[List[RecordT], bool]:
+        """Up to ``size`` kept records created after sequence ``after``, and whether more follow."""
+        found: List[RecordT] = []
+        seqs = self._seqs
+        for index in range(bisect.bisect_right(seqs, after), len(seqs)):
+            record = self._by_seq[seqs[index]]
+            if keep(record):
+                if len(found) == size:
+                    return found, True
+                found.append(record)
+        return found, False
+
+
+class Store:
+    """API keys and BYOK keys of one emulated organization.
+
+    ``base_url`` (the emulator's address) is used to build the absolute links in the
+    rendered objects; it is set once the server knows its port.
+    """
+
+    def __init__(
+        self,
+        *,
+        byok_validation_delay: float = 0.0,
+        api_key_visibility_delay: float = 0.0,
+        api_key_quota: Optional[int] = None,
+        byok_key_quota: Optional[int] = None,
+    ) -> None:
+        self.base_url = ""
+        self.organization_id = str(uuid.uuid4())
+        self.byok_validation_delay = byok_validation_delay
+        self.api_key_visibility_delay = api_key_visibility_delay
+        self.api_key_quota = api_key_quota
+        self.byok_key_quota = byok_key_quota
+        self._aws_account = "".join(secrets.choice(string.digits) for _ in range(12))
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._api_keys: _Collection[ApiKeyRecord] = _Collection()
+        self._byok_keys: _Collection[ByokRecord] = _Collection()
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    # -- API keys ---------------------------------------------------------------------
+
+    def has_api_key_credentials(self, key_id: str, secret: str) -> bool:
+        """Whether ``key_id``/``secret`` are those of an API key created here."""
+        with self._lock:
+            record = self._api_keys.get(key_id)
+            return record is not None and hmac.compare_digest(record.secret.encode(), secret.encode())
+
+    def create_api_key(
+        self, owner: JsonDict, resources: List[JsonDict], display_name: str, description: str
+    ) -> JsonDict:
+        """Store a new API key and render it, secret included (the only time it is shown)."""
+        with self._lock:
+            quota = self.api_key_quota
+            if quota is not None and len(self._api_keys) >= quota:
+                raise EmulatorError(
+                    402,
+                    "quota_exceeded",
+                    f"The request would exceed the quota: apikeys_per_org (limit {quota})",
+                    title="API Keys Per Org Quota Exceeded",
+                )
+            record = self._new_api_key(owner, resources, display_name, description, _now())
+            self._api_keys.add(record)
+            return self._render_api_key(record, with_secret=True)
+
+    def seed_api_keys(
+        self, count: int, owner: JsonDict, resources: List[JsonDict], description: Optional[str]
+    ) -> List[str]:
+        """Insert ``count`` API keys directly (no quota, no visibility delay) and return their ids."""
+        now = _now()
+        ids: List[str] = []
+        with self._lock:
+            for index in range(count):
+                record = self._new_api_key(owner, resources, f"seeded key {index + 1}", description or "", now)
+                record.visible_at = 0.0
+                self._api_keys.add(record)
+                ids.append(record.id)
+        return ids
+
+    def _new_api_key(
+        self, owner: JsonDict, resources: List[JsonDict], display_name: str, description: str, now: datetime
+    ) -> ApiKeyRecord:
+        key_id = new_api_key_id()
+        while key_id in self._api_keys:
+            key_id = new_api_key_id()
+        return ApiKeyRecord(
+            seq=self._next_seq(),
+            id=key_id,
+            created_at=now,
+            updated_at=now,
+            secret=new_api_secret(),
+            owner=owner,
+            resources=resources,
+            display_name=display_name,
+            description=description,
+            visible_at=time.monotonic() + self.api_key_visibility_delay,
+        )
+
+    def get_api_key(self, key_id: str) -> JsonDict:
+        """One API key, without its secret; 404 while it is not yet visible."""
+        with self._lock:
+            record = self._api_keys.get(key_id)
+            if record is None or time.monotonic() < record.visible_at:
+                raise _not_found("API key", key_id)
+            return self._render_api_key(record)
+
+    def list_api_keys(
+        self, owner: Optional[str], resource: Optional[str], after: int, size: int
+    ) -> Tuple[List[JsonDict], Optional[int]]:
+        """A page of API keys and, when more follow, the cursor of the next page."""
+
+        def keep(record: ApiKeyRecord) -> bool:
+            if owner is not None and record.owner["id"] != owner:
+                return False
+            return resource is None or any(ref["id"] == resource for ref in record.resources)
+
+        with self._lock:
+            records, more = self._api_keys.page(after, size, keep)
+            return [self._render_api_key(r) for r in records], (records[-1].seq if more else None)
+
+    def update_api_key(self, key_id: str, changes: Dict[str, str]) -> JsonDict:
+        """Apply new display_name/description values and render the key."""
+        with self._lock:
+            record = self._api_keys.get(key_id)
+            if record is None:
+                raise _not_found("API key", key_id)
+            if "display_name" in changes:
+                record.display_name = changes["display_name"]
+            if "description" in changes:
+                record.description = changes["description"]
+            record.updated_at = _now()
+            return self._render_api_key(record)
+
+    def delete_api_key(self, key_id: str) -> None:
+        """Remove an API key; 404 when there is none."""
+        with self._lock:
+            record = self._api_keys.get(key_id)
+            if record is None:
+                raise _not_found("API key", key_id)
+            self._api_keys.remove(record)
+
+    def api_key_count(self) -> int:
+        """How many API keys exist."""
+        with self._lock:
+            return len(self._api_keys)
+
+    def _render_api_key(self, record: ApiKeyRecord, *, with_secret: bool = False) -> JsonDict:
+        spec: JsonDict = {}
+        if with_secret:
+            spec["secret"] = record.secret
+        spec["display_name"] = record.display_name
+        spec["description"] = record.description
+        spec["owner"] = self._reference(record.owner)
+        if record.resources:
+            resources = [self._reference(ref) for ref in record.resources]
+            spec["resource"] = resources[0]
+            spec["resources"] = resources
+        return {
+            "api_version": "iam/v2",
+            "kind": "ApiKey",
+            "id": record.id,
+            "metadata": self._metadata(record, "/iam/v2/api-keys/", "api-key"),
+            "spec": spec,
+        }
+
+    # -- BYOK keys --------------------------------------------------------------------
+
+    def create_byok_key(self, key: JsonDict, display_name: Optional[str]) -> JsonDict:
+        """Register a customer-managed key; 409 if the same key is already registered."""
+        kind = key["kind"]
+        provider = _PROVIDERS[kind]
+        identifier = key["key_arn"] if kind == "AwsKey" else key["key_id"]
+        now = _now()
+        with self._lock:
+            for existing in self._byok_keys.values():
+                if existing.identifier == identifier:
+                    raise EmulatorError(
+                        409,
+                        "resource_already_exists",
+                        f"The key '{identifier}' is already registered as {existing.id}.",
+                        headers=[("Location", self.byok_url(existing.id))],
+                    )
+            quota = self.byok_key_quota
+            if quota is not None and len(self._byok_keys) >= quota:
+                raise EmulatorError(
+                    402,
+                    "quota_exceeded",
+                    f"The request would exceed the quota: byok.max_keys.per_org (limit {quota})",
+                    title="BYOK Keys Per Org Quota Exceeded",
+                )
+            key_id = new_byok_id()
+            while key_id in self._byok_keys:
+                key_id = new_byok_id()
+            delay = self.byok_validation_delay
+            record = ByokRecord(
+                seq=self._next_seq(),
+                id=key_id,
+                created_at=now,
+                updated_at=now,
+                display_name=display_name,
+                key=self._with_server_fields(key, key_id),
+                provider=provider,
+                identifier=identifier,
+                state=AVAILABLE,
+                phase=INITIALIZING,
+                message=None,
+                since=now,
+                region=None,
+                home_region=_region_of(kind, identifier) or _DEFAULT_REGIONS[provider],
+                valid_at=time.monotonic() + delay,
+                valid_at_wall=now + timedelta(seconds=delay),
+            )
+            self._byok_keys.add(record)
+            return self._render_byok(record)
+
+    def byok_url(self, key_id: str) -> str:
+        """The absolute URL of a BYOK key."""
+        return f"{self.base_url}/byok/v1/keys/{quote(key_id, safe='')}"
+
+    def get_byok_key(self, key_id: str) -> JsonDict:
+        """One BYOK key with its current validation."""
+        with self._lock:
+            record = self._byok(key_id)
+            self._advance_validation(record, time.monotonic())
+            return self._render_byok(record)
+
+    def list_byok_keys(self, filters: ByokFilter, after: int, size: int) -> Tuple[List[JsonDict], Optional[int]]:
+        """A page of BYOK keys and, when more follow, the cursor of the next page."""
+        with self._lock:
+            now = time.monotonic()
+
+            def keep(record: ByokRecord) -> bool:
+                self._advance_validation(record, now)
+                return filters.matches(record)
+
+            records, more = self._byok_keys.page(after, size, keep)
+            return [self._render_byok(r) for r in records], (records[-1].seq if more else None)
+
+    def update_byok_key(self, key_id: str, display_name: Optional[str]) -> JsonDict:
+        """Rename a BYOK key (``None`` leaves the name as it is)."""
+        with self._lock:
+            record = self._byok(key_id)
+            if display_name is not None:
+                record.display_name = display_name
+            record.updated_at = _now()
+            self._advance_validation(record, time.monotonic())
+            return self._render_byok(record)
+
+    def delete_byok_key(self, key_id: str) -> None:
+        """Remove a BYOK key; refused (400) while a cluster uses it."""
+        with self._lock:
+            record = self._byok(key_id)
+            if record.state == IN_USE:
+                raise EmulatorError(
+                    400,
+                    "key_in_use",
+                    f"The key {key_id} is in use by a cluster and cannot be deleted.",
+                    title="Key In Use",
+                )
+            self._byok_keys.remove(record)
+
+    def set_byok_validation(
+        self, key_id: str, phase: str, message: Optional[str], region: Optional[str]
+    ) -> None:
+        """Force a BYOK key's validation outcome; it no longer changes by itself."""
+        with self._lock:
+            record = self._byok_for_test(key_id)
+            record.phase = phase
+            record.message = message
+            record.since = _now()
+            record.region = region if region is not None else (record.home_region if phase == VALID else None)
+            record.valid_at = None
+
+    def set_byok_state(self, key_id: str, state: str) -> None:
+        """Force a BYOK key's state (``IN_USE`` makes it undeletable)."""
+        with self._lock:
+            record = self._byok_for_test(key_id)
+            record.state = state
+            record.updated_at = _now()
+
+    def _byok(self, key_id: str) -> ByokRecord:
+        record = self._byok_keys.get(key_id)
+        if record is None:
+            raise _not_found("key", key_id)
+        return record
+
+    def _byok_for_test(self, key_id: str) -> ByokRecord:
+        # The test-control methods are Python calls, so a wrong id is a KeyError, not a 404.
+        record = self._byok_keys.get(key_id)
+        if record is None:
+            raise KeyError(key_id)
+        return record
+
+    def _advance_validation(self, record: ByokRecord, now: float) -> None:
+        if record.valid_at is not None and record.phase == INITIALIZING and now >= record.valid_at:
+            record.phase = VALID
+            record.since = record.valid_at_wall
+            record.region = record.home_region
+            record.valid_at = None
+
+    def _with_server_fields(self, key: JsonDict, key_id: str) -> JsonDict:
+        filled = dict(key)
+        kind = key["kind"]
+        if kind == "AwsKey":
+            filled["roles"] = [
+                f"arn:aws:iam::{self._aws_account}:role/cc-byok-{key_id}",
+                f"arn:aws:iam::{self._aws_account}:role/cc-kafka-{uuid.uuid4()}",
+            ]
+        elif kind == "AzureKey":
+            filled["application_id"] = str(uuid.uuid4())
+        else:
+            filled["security_group"] = f"cc-byok-{key_id}@confluent-byok.example.com"
+        return filled
+
+    def _render_byok(self, record: ByokRecord) -> JsonDict:
+        validation: JsonDict = {"phase": record.phase, "since": record.since}
+        if record.message is not None:
+            validation["message"] = record.message
+        if record.region is not None:
+            validation["region"] = record.region
+        rendered: JsonDict = {
+            "api_version": "byok/v1",
+            "kind": "Key",
+            "id": record.id,
+            "metadata": self._metadata(record, "/byok/v1/keys/", "key"),
+            "key": dict(record.key),
+            "provider": record.provider,
+            "state": record.state,
+            "validation": validation,
+        }
+        if record.display_name is not None:
+            rendered["display_name"] = record.display_name
+        return rendered
+
+    # -- shared rendering ---------------------------------------------------------------
+
+    def _metadata(self, record: _Record, collection: str, crn_kind: str) -> JsonDict:
+        return {
+            "self": f"{self.base_url}{collection}{quote(record.id, safe='')}",
+            "resource_name": f"crn://confluent.cloud/organization={self.organization_id}/{crn_kind}={record.id}",
+            "created_at": record.created_at,
+            "updated_at": record.updated_at,
+        }
+
+    def _reference(self, ref: JsonDict) -> JsonDict:
+        """An ObjectReference as the service returns it: with its URL, CRN, version and kind."""
+        ref_id: str = ref["id"]
+        environment: Optional[str] = ref.get("environment")
+        crn = f"crn://confluent.cloud/organization={self.organization_id}"
+        expanded: JsonDict = {"id": ref_id}
+        if environment is not None:
+            expanded["environment"] = environment
+        for prefix, path, api_version, kind, crn_kind, scoped in _REFERENCE_KINDS:
+            if ref_id.startswith(prefix):
+                if scoped and environment is not None:
+                    crn += f"/environment={environment}"
+                expanded["related"] = f"{self.base_url}{path}{quote(ref_id, safe='')}"
+                expanded["resource_name"] = f"{crn}/{crn_kind}={ref_id}"
+                expanded["api_version"] = api_version
+                expanded["kind"] = kind
+                return expanded
+        expanded["related"] = f"{self.base_url}/resources/{quote(ref_id, safe='')}"
+        expanded["resource_name"] = f"{crn}/resource={ref_id}"
+        return expanded
+
+
+def _not_found(what: str, key_id: str) -> EmulatorError:
+    return EmulatorError(404, "resource_not_found", f"The {what} '{key_id}' was not found.")
+
+
+def _region_of(kind: str, identifier: str) -> Optional[str]:
+    """The cloud region named inside a key identifier, when it names one."""
+    if kind == "AwsKey":
+        parts = identifier.split(":")
+        return parts[3] if len(parts) > 3 and parts[3] else None
+    if kind == "GcpKey":
+        parts = identifier.split("/")
+        if "locations" in parts:
+            index = parts.index("locations") + 1
+            return parts[index] if index < len(parts) and parts[index] else None
+    return None

@@ -1,0 +1,258 @@
+"""FakeConfluentCloud: the emulator's public face, its lifecycle and its test controls."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from types import TracebackType
+from typing import Any, List, Mapping, Optional, Type
+
+from openapi_client.api_client import ApiClient
+from openapi_client.configuration import Configuration
+from openapi_client.testing._app import Application, Credentials, RateWindow
+from openapi_client.testing._faults import DELAY, DROP, FAIL, RESPOND, Fault, FaultQueue
+from openapi_client.testing._handler import EmulatorServer
+from openapi_client.testing._recording import RecordedRequest, RequestLog
+from openapi_client.testing._store import Store, new_api_key_id, new_api_secret
+
+__all__ = ["FakeConfluentCloud"]
+
+
+class FakeConfluentCloud:
+    """An in-memory Confluent Cloud (iam/v2 API keys, byok/v1 keys) on a loopback port.
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`::
+
+        with FakeConfluentCloud() as cloud:
+            with cloud.api_client() as client:
+                IamApiKeysApi(client).list_iam_v2_api_keys()
+
+    ``api_key``/``api_secret`` (HTTP Basic) and ``access_token`` (Bearer, byok/v1 only)
+    are the accepted credentials; random ones are made up when not given. The key and
+    secret of every API key created through the emulator are accepted as well.
+
+    Behaviour knobs: ``byok_validation_delay`` (seconds a new BYOK key stays
+    INITIALIZING before turning VALID), ``api_key_visibility_delay`` (seconds a new API
+    key answers 404 to a GET, like an eventually consistent service), and the quotas
+    ``api_key_quota``/``byok_key_quota`` (a create beyond them answers 402).
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: Optional[str] = None,
+        api_secret: Optional[str] = None,
+        access_token: Optional[str] = None,
+        byok_validation_delay: float = 0.0,
+        api_key_visibility_delay: float = 0.0,
+        api_key_quota: Optional[int] = None,
+        byok_key_quota: Optional[int] = None,
+    ) -> None:
+        self._bind_host = host
+        self._bind_port = port
+        self.api_key = api_key or new_api_key_id()
+        self.api_secret = api_secret or new_api_secret()
+        self.access_token = access_token or secrets.token_urlsafe(32)
+        self._store = Store(
+            byok_validation_delay=byok_validation_delay,
+            api_key_visibility_delay=api_key_visibility_delay,
+            api_key_quota=api_key_quota,
+            byok_key_quota=byok_key_quota,
+        )
+        self._faults = FaultQueue()
+        self._log = RequestLog()
+        self._app = Application(
+            self._store, Credentials(self.api_key, self.api_secret, self.access_token), RateWindow()
+        )
+        self._server: Optional[EmulatorServer] = None
+        self._thread: Optional[threading.Thread] = None
+        self._host_url: Optional[str] = None
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> FakeConfluentCloud:
+        """Bind the port and serve in a background thread (no-op when already running)."""
+        if self._server is not None:
+            return self
+        server = EmulatorServer((self._bind_host, self._bind_port), self._app, self._faults, self._log)
+        port = server.server_address[1]
+        shown_host = f"[{self._bind_host}]" if ":" in self._bind_host else self._bind_host
+        self._host_url = f"http://{shown_host}:{port}"
+        self._store.base_url = self._host_url
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"FakeConfluentCloud:{port}",
+            daemon=True,
+        )
+        self._server = server
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections and free the port (no-op when stopped)."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        thread.join()
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeConfluentCloud:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    @property
+    def host(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321`` (known once started)."""
+        if self._host_url is None:
+            raise RuntimeError("the emulator has not been started; call start() or use it in a with block")
+        return self._host_url
+
+    @property
+    def port(self) -> int:
+        """The TCP port the emulator listens on (known once started)."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not running")
+        return int(self._server.server_address[1])
+
+    def configuration(self, **overrides: Any) -> Configuration:
+        """A :class:`Configuration` pointing at the emulator with valid credentials.
+
+        ``overrides`` are passed on to ``Configuration`` (e.g. ``retries=False``).
+        """
+        settings: dict[str, Any] = {"host": self.host, "username": self.api_key, "password": self.api_secret}
+        settings.update(overrides)
+        return Configuration(**settings)
+
+    def api_client(self, **overrides: Any) -> ApiClient:
+        """An :class:`ApiClient` for :meth:`configuration` with the same ``overrides``."""
+        return ApiClient(self.configuration(**overrides))
+
+    # -- fault injection ----------------------------------------------------------------
+
+    def fail_next(
+        self,
+        count: int = 1,
+        *,
+        status: int = 503,
+        path: Optional[str] = None,
+        method: Optional[str] = None,
+        retry_after: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """Answer the next ``count`` matching requests with ``status`` and a Failure body.
+
+        ``retry_after`` adds a ``Retry-After`` header (whole seconds, rounded up); a 429
+        also carries ``X-RateLimit-Limit``/``Remaining``/``Reset``. ``headers`` add to or
+        replace those. ``path`` is a path prefix and ``method`` an HTTP method.
+        """
+        self._faults.arm(
+            Fault(
+                FAIL,
+                count,
+                path,
+                method,
+                status=status,
+                retry_after=retry_after,
+                headers=list((headers or {}).items()),
+            )
+        )
+
+    def drop_next(self, count: int = 1, *, path: Optional[str] = None, method: Optional[str] = None) -> None:
+        """Read the next ``count`` matching requests, then close the connection unanswered."""
+        self._faults.arm(Fault(DROP, count, path, method))
+
+    def delay_next(
+        self, seconds: float, count: int = 1, *, path: Optional[str] = None, method: Optional[str] = None
+    ) -> None:
+        """Answer the next ``count`` matching requests normally, but ``seconds`` late."""
+        self._faults.arm(Fault(DELAY, count, path, method, seconds=seconds))
+
+    def respond_next(
+        self,
+        count: int = 1,
+        *,
+        status: int = 200,
+        body: bytes = b"",
+        content_type: str = "application/json",
+        headers: Optional[Mapping[str, str]] = None,
+        declared_length: Optional[int] = None,
+        path: Optional[str] = None,
+        method: Optional[str] = None,
+    ) -> None:
+        """Answer the next ``count`` matching requests with exactly this raw response.
+
+        A ``declared_length`` above ``len(body)`` announces more bytes than are sent and
+        closes the connection, so the client sees a truncated body.
+        """
+        self._faults.arm(
+            Fault(
+                RESPOND,
+                count,
+                path,
+                method,
+                status=status,
+                headers=list((headers or {}).items()),
+                body=body,
+                content_type=content_type,
+                declared_length=declared_length,
+            )
+        )
+
+    def clear_faults(self) -> None:
+        """Disarm every fault not yet used up."""
+        self._faults.clear()
+
+    # -- observation --------------------------------------------------------------------
+
+    @property
+    def requests(self) -> List[RecordedRequest]:
+        """Every request received so far (faulted and dropped ones too), oldest first."""
+        return self._log.snapshot()
+
+    def clear_requests(self) -> None:
+        """Forget the requests recorded so far."""
+        self._log.clear()
+
+    # -- state control ------------------------------------------------------------------
+
+    def seed_api_keys(
+        self,
+        count: int,
+        *,
+        owner: str = "sa-emulator",
+        resource: Optional[str] = "lkc-emulator",
+        description: Optional[str] = None,
+    ) -> List[str]:
+        """Insert ``count`` API keys directly (no HTTP, no quota) and return their ids.
+
+        ``resource=None`` makes Cloud API keys (no resource).
+        """
+        resources = [{"id": resource}] if resource is not None else []
+        return self._store.seed_api_keys(count, {"id": owner}, resources, description)
+
+    def set_byok_validation(
+        self, key_id: str, phase: str, message: Optional[str] = None, region: Optional[str] = None
+    ) -> None:
+        """Set a BYOK key's validation phase (e.g. ``INVALID`` with a message); it then stays."""
+        self._store.set_byok_validation(key_id, phase, message, region)
+
+    def set_byok_state(self, key_id: str, state: str) -> None:
+        """Set a BYOK key's state, e.g. ``IN_USE`` (then deleting it is refused with 400)."""
+        self._store.set_byok_state(key_id, state)
+
+    def __repr__(self) -> str:
+        where = self._host_url if self._server is not None else "stopped"
+        return f"FakeConfluentCloud({where})"
