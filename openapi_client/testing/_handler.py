@@ -125,7 +125,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         fault = self.server.faults.take(self.command, path)
         if fault is not None and fault.kind == DROP:
             self.close_connection = True
-            self.server.log.append(RecordedRequest(self.command, path, query, headers, body, None))
+            self.server.log.append(RecordedRequest(self.command, path, query, headers, body, None, self.path))
             return
         if fault is not None and fault.kind == DELAY:
             time.sleep(max(0.0, fault.seconds - (time.monotonic() - started)))
@@ -165,8 +165,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         headers: Dict[str, str],
         body: bytes,
     ) -> None:
+        # Recorded before answering: once the client has its answer, the log must show it.
+        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, response.status, self.path))
         self._write(response, request_id)
-        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, response.status))
 
     def _finish_raw(
         self,
@@ -191,8 +192,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         ]
         if self.close_connection:
             lines.append("Connection: close")
+        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, fault.status, self.path))
         self.wfile.write(_head(lines) + fault.body)
-        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, fault.status))
 
     def _write(self, response: Response, request_id: str) -> None:
         lines = [

@@ -13,8 +13,9 @@ __all__ = ["RecordedRequest", "RequestLog"]
 class RecordedRequest:
     """One request as it reached the emulator, and the status it was answered with.
 
-    ``query`` maps each query parameter to its values; ``status`` is ``None`` when the
-    connection was dropped without an answer.
+    ``path`` is the path as sent (still percent-encoded), ``raw_path`` the whole request
+    target (path and query string) as sent, ``query`` maps each query parameter to its
+    decoded values; ``status`` is ``None`` when the connection was dropped unanswered.
     """
 
     method: str
@@ -23,6 +24,7 @@ class RecordedRequest:
     headers: Dict[str, str]
     body: bytes
     status: Optional[int]
+    raw_path: str = ""
 
 
 class RequestLog:
