@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
-from typing import Any, Callable, Dict, List, Tuple, Type
+from typing import Any, Callable, Dict, Iterator, List, Tuple, Type
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
@@ -22,11 +22,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from test_contract import SCHEMA_MODELS, SCHEMAS, ref_name
 
-from openapi_client import ApiClient, Configuration
+from openapi_client import ApiClient, ByokKeysApi, Configuration, IamApiKeysApi
 from openapi_client.api import byok_keys_api, iam_api_keys_api
+from openapi_client.exceptions import NotFoundException
 from openapi_client.models import ByokV1Key, IamV2ApiKeyList
 from openapi_client.models._base import ApiModel
 from openapi_client.operation import Operation
+from openapi_client.testing import FakeConfluentCloud
 
 # Generous per-example deadline: it only trips on a hang or a pathological slowdown.
 SETTINGS = settings(
@@ -307,3 +309,48 @@ def test_any_filter_value_stays_its_own_query_parameter(offline_client: ApiClien
         assert parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query)) == expected
 
     check()
+
+
+@pytest.fixture(scope="module")
+def shared_cloud() -> Iterator[FakeConfluentCloud]:
+    # One emulator for the module: hypothesis runs many examples per test, and refuses
+    # function-scoped fixtures, which would be shared between examples anyway.
+    with FakeConfluentCloud() as cloud:
+        yield cloud
+
+
+@settings(SETTINGS, max_examples=25)
+@given(object_id=IDS)
+def test_any_id_reaches_the_emulator_as_one_segment(shared_cloud: FakeConfluentCloud, object_id: str) -> None:
+    shared_cloud.clear_requests()
+    with shared_cloud.api_client(retries=False) as client:
+        with pytest.raises(NotFoundException):
+            IamApiKeysApi(client).get_iam_v2_api_key(object_id)
+        with pytest.raises(NotFoundException):
+            ByokKeysApi(client).delete_byok_v1_key(object_id)
+    iam_request, byok_request = shared_cloud.requests
+    for request, prefix in ((iam_request, "/iam/v2/api-keys/"), (byok_request, "/byok/v1/keys/")):
+        assert request.query == {}
+        assert request.path.startswith(prefix)
+        segment = request.path[len(prefix) :]
+        assert "/" not in segment and unquote(segment, errors="strict") == object_id
+
+
+def test_filters_reach_the_emulator_unchanged(shared_cloud: FakeConfluentCloud) -> None:
+    owners = ["sa-1&spec.resource=lkc-2", "a+b c", "", "%41", "\u00e9\u2603#?", "sa-1;x=y"]
+    with shared_cloud.api_client(retries=False) as client:
+        api = IamApiKeysApi(client)
+        byok = ByokKeysApi(client)
+        for owner in owners:
+            shared_cloud.clear_requests()
+            assert api.list_iam_v2_api_keys(spec_owner=owner, page_size=3).data == []
+            assert byok.list_byok_v1_keys(display_name=owner, key=owner + "/k").data == []
+            iam_request, byok_request = shared_cloud.requests
+            assert (iam_request.path, iam_request.query) == (
+                "/iam/v2/api-keys",
+                {"spec.owner": [owner], "page_size": ["3"]},
+            )
+            assert (byok_request.path, byok_request.query) == (
+                "/byok/v1/keys",
+                {"display_name": [owner], "key": [owner + "/k"]},
+            )
