@@ -129,7 +129,7 @@ def test_unknown_paths_and_methods(cloud: FakeConfluentCloud) -> None:
 # -- 400 -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page_size", ["0", "101", "-5", "ten", "1.5", ""])
+@pytest.mark.parametrize("page_size", ["0", "101", "-5", "ten", "1.5", "", "9" * 5000])
 @pytest.mark.parametrize("path", ["/iam/v2/api-keys", "/byok/v1/keys"])
 def test_page_size_outside_1_to_100_or_not_an_integer_is_400(
     cloud: FakeConfluentCloud, path: str, page_size: str

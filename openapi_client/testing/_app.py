@@ -342,11 +342,12 @@ def _paging(request: Request, filter_names: Sequence[str]) -> Tuple[int, int]:
     size = DEFAULT_PAGE_SIZE
     raw_size = _filter_value(request, "page_size")
     if raw_size is not None:
-        if not re.fullmatch(r"[+-]?\d{1,9}", raw_size.strip()):
+        if not re.fullmatch(r"[+-]?\d+", raw_size.strip()):
             raise _bad_page_size(f"page_size must be an integer, got {raw_size!r}.")
-        size = int(raw_size)
+        digits = raw_size.strip().lstrip("+-").lstrip("0")
+        size = int(raw_size) if len(digits) <= 9 else MAX_PAGE_SIZE + 1
         if not 1 <= size <= MAX_PAGE_SIZE:
-            raise _bad_page_size(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {size}.")
+            raise _bad_page_size(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {raw_size.strip()}.")
     after = 0
     token = _filter_value(request, "page_token")
     if token:
@@ -428,7 +429,7 @@ def _parse_body(request: Request, model: Type[ModelT], *, allow_empty: bool = Fa
     else:
         try:
             document = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:
             raise EmulatorError(
                 400, "malformed_request", f"The request body is not valid JSON: {exc}", title="Malformed Request"
             ) from exc
@@ -440,8 +441,6 @@ def _parse_body(request: Request, model: Type[ModelT], *, allow_empty: bool = Fa
         return model.model_validate(document)
     except ValidationError as exc:
         raise validation_error(exc) from exc
-    except RecursionError as exc:
-        raise EmulatorError(400, "malformed_request", "The request body is nested too deeply.") from exc
 
 
 def _plain_reference(ref: ObjectReference) -> JsonDict:

@@ -127,6 +127,16 @@ class FakeConfluentCloud:
             raise RuntimeError("the emulator is not running")
         return int(self._server.server_address[1])
 
+    @property
+    def connections_accepted(self) -> int:
+        """How many TCP connections the emulator has accepted since it started.
+
+        Clients that reuse connections (keep-alive) make far fewer than requests.
+        """
+        if self._server is None:
+            raise RuntimeError("the emulator is not running")
+        return self._server.connections_accepted
+
     def configuration(self, **overrides: Any) -> Configuration:
         """A :class:`Configuration` pointing at the emulator with valid credentials.
 
