@@ -2,13 +2,17 @@
 
 Each block is executed on its own, in a fresh namespace, as a user would paste it; a block
 fails its test if it raises (the blocks assert what they show). Blocks that need a server
-start the embedded emulator themselves.
+start the embedded emulator themselves. A block that is a pytest test module (it defines
+``test_`` functions, e.g. using the ``fake_confluent_cloud`` fixture) is run by pytest in a
+separate process, the way a user would run it, and must pass.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import List, Tuple
 
@@ -22,6 +26,7 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md")) + [p for p in (ROOT / "README.md",) if p.exists()]
 
 _PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+_TEST_FUNCTION = re.compile(r"^def test_\w*\(", re.MULTILINE)
 
 API_CLASSES = (openapi_client.IamApiKeysApi, openapi_client.ByokKeysApi)
 
@@ -49,7 +54,20 @@ BLOCKS = _collect()
     ("page", "index", "code"),
     [pytest.param(page, index, code, id=f"{page}#{index}") for page, index, code in BLOCKS],
 )
-def test_example_block_runs(page: str, index: int, code: str) -> None:
+def test_example_block_runs(page: str, index: int, code: str, tmp_path: Path) -> None:
+    if _TEST_FUNCTION.search(code):
+        module = tmp_path / "test_docs_block.py"
+        module.write_text(code, encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(module)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert " passed" in run.stdout
+        return
     namespace = {"__name__": "__docs_example__"}
     exec(compile(code, f"{page} (python block {index})", "exec"), namespace)
 
