@@ -1,0 +1,55 @@
+"""3. ``import openapi_client`` in a fresh interpreter, against ``import pydantic, urllib3``.
+
+Each sample is a new interpreter timing only its import statement (interpreter start-up
+is the same for both and left out). Bytecode caching is switched on and primed first, as
+it is for an installed package; the best of N samples is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Dict, List
+
+from benchmarks.harness import Result, Settings
+
+__all__ = ["run"]
+
+TARGET = 1.3
+SDK = "import openapi_client"
+FLOOR = "import pydantic, urllib3"
+# What any client built on pydantic models must load: `import pydantic` alone is lazy and
+# leaves out BaseModel and the schema machinery.
+MODEL_FLOOR = "import pydantic, urllib3; from pydantic import BaseModel, Field, SecretStr, RootModel"
+
+
+def _import_ms(statement: str, env: Dict[str, str]) -> float:
+    program = f"import time; t = time.perf_counter(); {statement}; print((time.perf_counter() - t) * 1e3)"
+    out = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
+def run(settings: Settings) -> List[Result]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    statements = (SDK, FLOOR, MODEL_FLOOR)
+    for statement in statements:
+        _import_ms(statement, env)
+    samples: Dict[str, List[float]] = {statement: [] for statement in statements}
+    for _ in range(settings.rounds(15)):
+        for statement in statements:
+            samples[statement].append(_import_ms(statement, env))
+    sdk = min(samples[SDK])
+    return [
+        Result("import", "import openapi_client", sdk, min(samples[FLOOR]), "ms", TARGET, "floor: " + FLOOR),
+        Result(
+            "import",
+            "import openapi_client (vs pydantic models floor)",
+            sdk,
+            min(samples[MODEL_FLOOR]),
+            "ms",
+            None,
+            "floor also imports BaseModel, Field, SecretStr, RootModel",
+        ),
+    ]
