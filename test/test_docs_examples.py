@@ -10,6 +10,7 @@ separate process, the way a user would run it, and must pass.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import subprocess
 import sys
@@ -108,6 +109,42 @@ def test_every_api_method_is_documented(api_class: type) -> None:
             assert re.search(f"`{name}[`(]", text), f"{name} is not mentioned on {api_class.__name__}.md"
         else:
             assert f"**{name}**" in methods_table, f"{name} is missing from the methods table"
+
+
+def _operations() -> List[Tuple[str, str, dict]]:
+    document = json.loads((Path(openapi_client.__file__).parent / "openapi.json").read_text(encoding="utf-8"))
+    found = []
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            if isinstance(operation, dict) and "operationId" in operation:
+                page = "IamApiKeysApi.md" if path.startswith("/iam/") else "ByokKeysApi.md"
+                python_name = re.sub(r"(?<!^)(?=[A-Z])", "_", operation["operationId"]).lower()
+                found.append((page, python_name, operation))
+    return found
+
+
+def _section(page: str, method_name: str) -> str:
+    text = (DOCS / page).read_text(encoding="utf-8")
+    start = text.index(f"\n# **{method_name}**\n")
+    end = text.find("\n# **", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+@pytest.mark.parametrize(("page", "method_name", "operation"), [pytest.param(*o, id=o[1]) for o in _operations()])
+def test_operation_section_matches_the_api_document(page: str, method_name: str, operation: dict) -> None:
+    section = _section(page, method_name)
+    rows = dict(re.findall(r"^\*\*(\d{3})\*\* \|(.*)$", section, re.MULTILINE))
+    assert sorted(rows) == sorted(operation["responses"]), "the status table differs from the API document"
+    for status, response in operation["responses"].items():
+        for header in response.get("headers") or {}:
+            assert header in rows[status], f"{status} row lacks the {header} header"
+    parameters_table = section.split("### Parameters", 1)[1].split("###", 1)[0] if "### Parameters" in section else ""
+    for parameter in operation.get("parameters", []):
+        python_name = parameter["name"].replace(".", "_")
+        assert f"**{python_name}**" in parameters_table, f"parameter {python_name} is not documented"
+    if "requestBody" in operation:
+        body_row = re.search(r"^ \*\*\w+\*\* \| \[\*\*\w+\*\*\]", parameters_table, re.MULTILINE)
+        assert body_row, "the request body is not documented"
 
 
 def test_pages_link_only_to_pages_that_exist() -> None:
