@@ -1,0 +1,112 @@
+"""Sequential calls share one pooled connection instead of opening one per call.
+
+The server below counts the TCP connections it accepts; the client is the real SDK.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import threading
+from typing import Iterator, Tuple
+
+import pytest
+
+from openapi_client import ApiClient, Configuration, IamApiKeysApi
+
+KEY_ID = "ABCDEF0123456789"
+KEY = {
+    "api_version": "iam/v2",
+    "kind": "ApiKey",
+    "id": KEY_ID,
+    "metadata": {
+        "self": f"https://api.confluent.cloud/iam/v2/api-keys/{KEY_ID}",
+        "resource_name": f"crn://confluent.cloud/organization=org-1/api-key={KEY_ID}",
+        "created_at": "2026-10-02T08:15:30Z",
+        "updated_at": "2026-10-02T08:15:30Z",
+    },
+    "spec": {"display_name": "ci", "owner": {"id": "sa-1", "related": "https://x/sa-1", "resource_name": "crn://sa-1"}},
+}
+PAGE = {"api_version": "iam/v2", "kind": "ApiKeyList", "metadata": {}, "data": [KEY] * 20}
+
+
+def _answer(status: str, body: dict) -> bytes:
+    raw = json.dumps(body).encode()
+    head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(raw)}\r\n\r\n"
+    return head.encode() + raw
+
+
+class _CountingHandler(socketserver.StreamRequestHandler):
+    server: _CountingServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.lock:
+            self.server.accepted += 1
+
+    def handle(self) -> None:
+        # Keep-alive: answer requests on this connection until the client closes it.
+        while True:
+            request_line = self.rfile.readline()
+            if not request_line:
+                return
+            length = 0
+            for line in iter(self.rfile.readline, b"\r\n"):
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            self.rfile.read(length)
+            path = request_line.split(b" ")[1].split(b"?")[0]
+            self.wfile.write(self.server.page if path.endswith(b"/api-keys") else self.server.key)
+
+
+class _CountingServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _CountingHandler)
+        self.lock = threading.Lock()
+        self.accepted = 0
+        self.key = _answer("200 OK", KEY)
+        self.page = _answer("200 OK", PAGE)
+
+
+@pytest.fixture
+def counting_server() -> Iterator[Tuple[_CountingServer, str]]:
+    server = _CountingServer()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_thousand_sequential_calls_use_one_connection(counting_server: Tuple[_CountingServer, str]) -> None:
+    server, host = counting_server
+    config = Configuration(host=host, username="KEY", password="SECRET", connection_pool_maxsize=4)
+    with ApiClient(config) as client:
+        api = IamApiKeysApi(client)
+        for index in range(1000):
+            if index % 2:
+                assert api.get_iam_v2_api_key(KEY_ID).id == KEY_ID
+            else:
+                assert len(api.list_iam_v2_api_keys(page_size=20).data) == 20
+    assert server.accepted <= config.connection_pool_maxsize
+    assert server.accepted == 1
+
+
+def test_unread_streamed_response_released_keeps_the_connection(counting_server: Tuple[_CountingServer, str]) -> None:
+    server, host = counting_server
+    config = Configuration(host=host, username="KEY", password="SECRET")
+    with ApiClient(config) as client:
+        api = IamApiKeysApi(client)
+        for _ in range(50):
+            response = api.get_iam_v2_api_key_without_preload_content(KEY_ID)
+            assert response.status == 200
+            response.release_conn()
+    assert server.accepted == 1
