@@ -209,6 +209,14 @@ def test_invalid_bodies_are_422_pointing_at_the_field(
     assert error["source"] == {"pointer": pointer}
 
 
+@pytest.mark.parametrize("kind", [[], {}, 5, None])
+def test_a_key_kind_of_the_wrong_type_is_422_not_a_crash(cloud: FakeConfluentCloud, kind: Any) -> None:
+    response = raw(cloud, "POST", "/byok/v1/keys", json.dumps({"key": {"kind": kind, "key_id": "k"}}).encode())
+
+    assert response.status == 422
+    failure_of(response)
+
+
 def test_invalid_updates_are_422(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
     key_id = cloud.seed_api_keys(1)[0]
     response = raw(cloud, "PATCH", f"/iam/v2/api-keys/{key_id}", json.dumps({"spec": {"description": 5}}).encode())

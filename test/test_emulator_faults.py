@@ -200,3 +200,16 @@ def test_the_request_log_records_method_path_query_headers_and_body(
 def test_arming_a_fault_for_zero_requests_is_refused(cloud: FakeConfluentCloud) -> None:
     with pytest.raises(ValueError):
         cloud.fail_next(0)
+
+
+def test_clear_faults_disarms_what_is_left(plain_client: ApiClient, cloud: FakeConfluentCloud) -> None:
+    cloud.fail_next(3, status=500)
+    cloud.drop_next()
+    iam = IamApiKeysApi(plain_client)
+    with pytest.raises(openapi_client.ServiceException):
+        iam.list_iam_v2_api_keys()
+
+    cloud.clear_faults()
+
+    assert iam.list_iam_v2_api_keys().data == []
+    assert [r.status for r in cloud.requests] == [500, 200]

@@ -69,8 +69,3 @@ class FaultQueue:
         """Disarm every fault."""
         with self._lock:
             self._faults.clear()
-
-    def pending(self) -> int:
-        """How many requests the armed faults will still affect."""
-        with self._lock:
-            return sum(fault.remaining for fault in self._faults)

@@ -315,11 +315,6 @@ class Store:
                 raise _not_found("API key", key_id)
             self._api_keys.remove(record)
 
-    def api_key_count(self) -> int:
-        """How many API keys exist."""
-        with self._lock:
-            return len(self._api_keys)
-
     def _render_api_key(self, record: ApiKeyRecord, *, with_secret: bool = False) -> JsonDict:
         spec: JsonDict = {}
         if with_secret:
