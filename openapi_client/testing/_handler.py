@@ -112,6 +112,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
         """Answer protocol-level errors (bad request line, unknown method) with a Failure too."""
+        code = int(code)  # http.server passes HTTPStatus members, whose str() varies by version
         self.close_connection = True
         request_id = str(uuid.uuid4())
         detail = explain or message or HTTPStatus(code).phrase
