@@ -84,6 +84,12 @@ def test_malformed_credentials_answer_401(cloud: FakeConfluentCloud, authorizati
     assert "WWW-Authenticate" in response.headers
 
 
+def test_header_names_are_case_insensitive(cloud: FakeConfluentCloud) -> None:
+    token = base64.b64encode(f"{cloud.api_key}:{cloud.api_secret}".encode()).decode()
+    response = urllib3.request("GET", cloud.host + "/iam/v2/api-keys", headers={"AUTHORIZATION": f"basic {token}"})
+    assert response.status == 200
+
+
 def test_a_wrong_secret_is_refused_through_the_sdk(cloud: FakeConfluentCloud) -> None:
     with cloud.api_client(password="wrong", retries=False) as client:
         with pytest.raises(openapi_client.UnauthorizedException) as refused:

@@ -167,7 +167,7 @@ class Application:
 
     def _authenticate(self, request: Request, *, allow_bearer: bool) -> None:
         challenge = f"Basic {_REALM}" + (f", Bearer {_REALM}" if allow_bearer else "")
-        header = request.headers.get("Authorization") or request.headers.get("authorization")
+        header = next((value for name, value in request.headers.items() if name.lower() == "authorization"), None)
         if not header:
             raise _unauthenticated("This request needs credentials: a Cloud API key and secret.", challenge)
         scheme, _, value = header.strip().partition(" ")
