@@ -207,6 +207,21 @@ def schema_of_model(model: type) -> str:
     return names[0]
 
 
+# -- the document itself ---------------------------------------------------------------
+
+
+def test_document_is_openapi_3_0_with_resolvable_references() -> None:
+    assert DOC["openapi"].startswith("3.0."), DOC["openapi"]
+    dangling = sorted({name for name in iter_refs(DOC) if name not in SCHEMAS})
+    assert not dangling, f"references to missing schemas: {dangling}"
+    ids = [op["operationId"] for _, _, op in operations()]
+    assert len(ids) == len(set(ids)) == 10, f"operation ids: {ids}"
+    for path, method, op in operations():
+        templated = set(re.findall(r"{(\w+)}", path))
+        in_path = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
+        assert templated == in_path, f"{method.upper()} {path}: path parameters {in_path}, template {templated}"
+
+
 # -- schemas and models ----------------------------------------------------------------
 
 
