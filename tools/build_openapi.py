@@ -420,7 +420,28 @@ def clean_operation(op: Dict[str, Any]) -> Dict[str, Any]:
     out["responses"] = {
         status: clean_response(operation_id, status, response) for status, response in op["responses"].items()
     }
+    for status, links in LINKS.get(operation_id, {}).items():
+        out["responses"][status]["links"] = links
     return out
+
+
+def _links_to(resource: str) -> Dict[str, Any]:
+    return {
+        f"{verb.capitalize()}Created": {
+            "operationId": f"{verb}{resource}",
+            "parameters": {"id": "$response.body#/id"},
+            "description": f"The {verb} operation for the object just created.",
+        }
+        for verb in ("get", "update", "delete")
+    }
+
+
+# Not in the public spec: the id a create call answers with is the id the other calls take.
+# Stated as links so that tools (schemathesis) can chain the calls.
+LINKS = {
+    "createIamV2ApiKey": {"202": _links_to("IamV2ApiKey")},
+    "createByokV1Key": {"201": _links_to("ByokV1Key")},
+}
 
 
 def clean_security(name: str, scheme: Dict[str, Any]) -> Dict[str, Any]:
