@@ -22,6 +22,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, T
 
 import annotated_types
 import pytest
+import urllib3
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
@@ -34,6 +35,7 @@ from openapi_client.exceptions import REQUEST_ID_HEADER
 from openapi_client.models._base import ApiModel, ApiRootModel
 from openapi_client.models.byok_v1_key_key import KEY_KINDS
 from openapi_client.operation import Operation, Param
+from openapi_client.testing import FakeConfluentCloud
 
 DOCUMENT_PATH = Path(openapi_client.__file__).parent / "openapi.json"
 DOC: Dict[str, Any] = json.loads(DOCUMENT_PATH.read_text(encoding="utf-8"))
@@ -220,6 +222,14 @@ def test_document_is_openapi_3_0_with_resolvable_references() -> None:
         templated = set(re.findall(r"{(\w+)}", path))
         in_path = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
         assert templated == in_path, f"{method.upper()} {path}: path parameters {in_path}, template {templated}"
+
+
+def test_the_emulator_serves_the_packaged_document() -> None:
+    with FakeConfluentCloud() as cloud:
+        response = urllib3.request("GET", f"{cloud.host}/openapi.json", retries=False)
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json() == DOC
 
 
 # -- schemas and models ----------------------------------------------------------------

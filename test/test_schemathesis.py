@@ -13,16 +13,18 @@ reasons no schema states, such as a ``page_token`` it never issued or an empty k
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
-import schemathesis
-import urllib3
+import pytest
 
-import openapi_client
 from openapi_client.testing import FakeConfluentCloud
+
+if sys.version_info < (3, 11):
+    pytest.skip("schemathesis 4 needs Python 3.11+; the test extra installs it only there", allow_module_level=True)
+
+import schemathesis
 
 MAX_EXAMPLES = 40
 SEED = 20261123  # fixed, so a CI failure can be replayed; change it to explore further
@@ -31,15 +33,6 @@ SEED = 20261123  # fixed, so a CI failure can be replayed; change it to explore 
 def test_schemathesis_version_is_known() -> None:
     # The command line below is written for the 4.x series.
     assert schemathesis.SCHEMATHESIS_VERSION.split(".")[0] == "4"
-
-
-def test_the_emulator_serves_the_packaged_document() -> None:
-    packaged = json.loads((Path(openapi_client.__file__).parent / "openapi.json").read_text(encoding="utf-8"))
-    with FakeConfluentCloud() as cloud:
-        response = urllib3.request("GET", f"{cloud.host}/openapi.json", retries=False)
-    assert response.status == 200
-    assert response.headers["Content-Type"].startswith("application/json")
-    assert response.json() == packaged
 
 
 def test_the_emulator_conforms_to_its_own_document(tmp_path: Path) -> None:
