@@ -92,6 +92,12 @@ def referenced_schema(schema: Dict[str, Any]) -> Optional[str]:
     return ref_name(refs[0]) if refs else None
 
 
+def is_read_only(schema: Dict[str, Any]) -> bool:
+    """Read-only itself, or a reference to a schema that is read-only as a whole (ObjectMeta)."""
+    target = referenced_schema(schema)
+    return bool(schema.get("readOnly") or (target is not None and SCHEMAS[target].get("readOnly")))
+
+
 def iter_refs(schema: Any) -> Iterator[str]:
     if isinstance(schema, dict):
         for key, value in schema.items():
@@ -344,7 +350,7 @@ def test_property_required_and_read_only(schema_name: str, model: Type[ApiModel]
     name, info = model_field(model, prop, schema_name)
     where = f"{schema_name}.{prop} ({model.__name__}.{name})"
 
-    read_only = bool(schema.get("readOnly"))
+    read_only = is_read_only(schema)
     assert (name in model.read_only_fields()) == read_only, (
         f"{where}: readOnly is {read_only} in the document but {not read_only} in the model"
     )
