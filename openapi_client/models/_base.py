@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import pprint
-from typing import Any, ClassVar, Dict, FrozenSet, Optional, TypeVar
+from typing import Any, ClassVar, Dict, FrozenSet, Optional, Tuple, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -105,6 +105,8 @@ class ApiModel(_JsonHelpers, BaseModel):
     )
 
     _read_only: ClassVar[FrozenSet[str]] = frozenset()
+    # Python name -> (JSON name, read-only?), computed once per class for request bodies.
+    _wire_fields: ClassVar[Dict[str, Tuple[str, bool]]] = {}
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -114,6 +116,9 @@ class ApiModel(_JsonHelpers, BaseModel):
             for name, info in cls.model_fields.items()
             if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("readOnly")
         )
+        cls._wire_fields = {
+            name: (info.alias or name, name in cls._read_only) for name, info in cls.model_fields.items()
+        }
 
     @classmethod
     def read_only_fields(cls) -> FrozenSet[str]:
@@ -139,21 +144,22 @@ class ApiRootModel(_JsonHelpers, RootModel[Any]):
 
 def _strip_read_only(value: Any, data: Any) -> None:
     """Remove, in place, the read-only keys of ``data`` (the dump of ``value``)."""
-    if isinstance(value, ApiRootModel):
-        _strip_read_only(value.root, data)
-    elif isinstance(value, ApiModel) and isinstance(data, dict):
-        fields = type(value).model_fields
+    if isinstance(value, ApiModel) and isinstance(data, dict):
+        wire_fields = value._wire_fields
         for name in value.model_fields_set:
-            info = fields.get(name)
-            if info is None:
+            wire = wire_fields.get(name)
+            if wire is None or wire[0] not in data:
                 continue
-            key = info.alias or name
-            if key not in data:
-                continue
-            if name in value._read_only:
+            key, read_only = wire
+            if read_only:
                 del data[key]
             else:
-                _strip_read_only(getattr(value, name), data[key])
+                child = getattr(value, name)
+                # Only models and lists can hold read-only fields; leaves need no visit.
+                if isinstance(child, (ApiModel, ApiRootModel, list)):
+                    _strip_read_only(child, data[key])
+    elif isinstance(value, ApiRootModel):
+        _strip_read_only(value.root, data)
     elif isinstance(value, list) and isinstance(data, list):
         for item, item_data in zip(value, data):
             _strip_read_only(item, item_data)
