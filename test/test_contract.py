@@ -222,6 +222,7 @@ def test_document_is_openapi_3_0_with_resolvable_references() -> None:
     assert DOC["openapi"].startswith("3.0."), DOC["openapi"]
     dangling = sorted({name for name in iter_refs(DOC) if name not in SCHEMAS})
     assert not dangling, f"references to missing schemas: {dangling}"
+    assert [server["url"] for server in DOC["servers"]] == [Configuration().host], "default host drifted"
     ids = [op["operationId"] for _, _, op in operations()]
     assert len(ids) == len(set(ids)) == 10, f"operation ids: {ids}"
     for path, method, op in operations():

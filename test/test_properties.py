@@ -38,8 +38,11 @@ SETTINGS = settings(
 )
 
 INT32 = (-(2**31), 2**31 - 1)
-OFFSETS = [datetime.timezone.utc, datetime.timezone(datetime.timedelta(hours=5, minutes=30))]
-OFFSETS.append(datetime.timezone(datetime.timedelta(hours=-8)))
+OFFSETS = [
+    datetime.timezone.utc,
+    datetime.timezone(datetime.timedelta(hours=5, minutes=30)),
+    datetime.timezone(datetime.timedelta(hours=-8)),
+]
 
 # Names no model declares (neither as JSON name nor as Python name), for unknown fields.
 UNKNOWN_FIELD_NAMES = st.from_regex(r"\Ax_[a-z]{1,8}\Z")
