@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import selectors
 import socket
 import sys
 import threading
@@ -47,7 +48,33 @@ class EmulatorServer(ThreadingHTTPServer):
         self._connections: Set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self.connections_accepted = 0
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._stopping = False
         super().__init__(address, _RequestHandler)
+
+    def serve_until_stopped(self) -> None:
+        """Accept connections until :meth:`stop_serving`, which wakes the loop at once.
+
+        ``serve_forever`` would notice a shutdown only at its next poll; waking the
+        selector through a socket pair makes stopping immediate.
+        """
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while not self._stopping:
+                for key, _ in selector.select():
+                    if key.fileobj is self and not self._stopping:
+                        self.handle_request()
+
+    def stop_serving(self) -> None:
+        """Make :meth:`serve_until_stopped` return."""
+        self._stopping = True
+        self._wake_writer.send(b"x")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
 
     def get_request(self) -> Tuple[socket.socket, Any]:
         connection, address = super().get_request()

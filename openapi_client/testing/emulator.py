@@ -81,8 +81,7 @@ class FakeConfluentCloud:
         self._host_url = f"http://{shown_host}:{port}"
         self._store.base_url = self._host_url
         self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            target=server.serve_until_stopped,
             name=f"FakeConfluentCloud:{port}",
             daemon=True,
         )
@@ -95,10 +94,10 @@ class FakeConfluentCloud:
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
-        server.shutdown()
+        server.stop_serving()
+        thread.join()
         server.close_connections()
         server.server_close()
-        thread.join()
         self._server = None
         self._thread = None
 
