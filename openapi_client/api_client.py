@@ -21,7 +21,7 @@ from openapi_client.exceptions import (
     InsecureTransportError,
 )
 from openapi_client.models._base import ApiModel, ApiRootModel
-from openapi_client.operation import Operation, RequestOptions, check_options
+from openapi_client.operation import Operation, RequestOptions, check_options, is_json_media_type
 from openapi_client.rest import RESTClientObject, RESTResponse
 
 __all__ = ["ApiClient", "RequestSerialized"]
@@ -29,8 +29,6 @@ __all__ = ["ApiClient", "RequestSerialized"]
 T = TypeVar("T")
 
 RequestSerialized = Tuple[str, str, Dict[str, str], Optional[bytes]]
-
-_JSON_TYPES = ("application/json", "application/problem+json")
 
 
 class ApiClient:
@@ -56,8 +54,10 @@ class ApiClient:
         if header_name is not None and header_value is not None:
             self.default_headers[header_name] = header_value
         self.cookie = cookie
-        self._auth = self.configuration.auth_settings()
-        self._host_allows_credentials = self._credentials_allowed(self.configuration.host)
+        # Both follow the live configuration; the caches only save recomputing them per call.
+        self._auth_key: Tuple[Optional[str], ...] = ()
+        self._auth: Dict[str, Dict[str, Any]] = {}
+        self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
 
     _default: Optional[ApiClient] = None
 
@@ -115,12 +115,16 @@ class ApiClient:
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
         check_options(options)
+        headers = options.get("_headers")
+        content_type = options.get("_content_type")
+        if content_type is not None:
+            headers = {**(headers or {}), "Content-Type": content_type}
         request = self.param_serialize(
             operation.method,
             operation.path,
             path_params=operation.check_path(path_params or {}),
             query_params=operation.check_query(query_params or {}),
-            header_params=options.get("_headers"),
+            header_params=headers,
             body=operation.check_body(body),
             auth_settings=operation.auth,
             _request_auth=options.get("_request_auth"),
@@ -245,7 +249,7 @@ class ApiClient:
 
     def deserialize(self, response_text: str | bytes, response_type: Any, content_type: Optional[str] = None) -> Any:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
-        if content_type is not None and not _is_json(content_type):
+        if content_type is not None and not is_json_media_type(content_type):
             raise ApiResponseError(f"cannot decode content type {content_type!r}")
         if isinstance(response_type, type) and issubclass(response_type, BaseModel):
             return response_type.model_validate_json(response_text)
@@ -285,7 +289,7 @@ class ApiClient:
                 status=response.status,
                 headers=response.headers,
             )
-        if content_type and not _is_json(content_type):
+        if content_type and not is_json_media_type(content_type):
             raise ApiResponseError(
                 f"the response is {content_type!r}, not JSON",
                 status=response.status,
@@ -311,11 +315,11 @@ class ApiClient:
     ) -> None:
         setting = request_auth
         if setting is None:
-            setting = next((self._auth[s] for s in schemes if s in self._auth), None)
+            auth = self._current_auth()
+            setting = next((auth[s] for s in schemes if s in auth), None)
         if setting is None:
             return
-        allowed = self._host_allows_credentials if host == self.configuration.host else self._credentials_allowed(host)
-        if not allowed:
+        if not self._credentials_allowed(host):
             raise InsecureTransportError(
                 f"refusing to send credentials in clear text to {host}; use https, or set "
                 "Configuration.allow_insecure_http = True if you really mean it"
@@ -325,17 +329,33 @@ class ApiClient:
             raise ApiValueError(f"auth location {location!r} is not supported", ["_request_auth"])
         headers[setting["key"]] = setting["value"]
 
+    def _current_auth(self) -> Dict[str, Dict[str, Any]]:
+        config = self.configuration
+        key = (config.username, config.password, config.access_token)
+        if key != self._auth_key:
+            self._auth, self._auth_key = config.auth_settings(), key
+        return self._auth
+
     def _credentials_allowed(self, host: str) -> bool:
-        parts = urlsplit(host)
-        if parts.scheme == "https" or self.configuration.allow_insecure_http:
-            return True
-        hostname = parts.hostname or ""
-        if hostname == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(hostname).is_loopback
-        except ValueError:
-            return False
+        key = (host, self.configuration.allow_insecure_http)
+        allowed = self._hosts_allowing_credentials.get(key)
+        if allowed is None:
+            allowed = self._hosts_allowing_credentials[key] = _may_carry_credentials(*key)
+        return allowed
+
+
+
+def _may_carry_credentials(host: str, allow_insecure_http: bool) -> bool:
+    parts = urlsplit(host)
+    if parts.scheme == "https" or allow_insecure_http:
+        return True
+    hostname = parts.hostname or ""
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def _path_segment(value: str) -> str:
@@ -349,11 +369,6 @@ def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _is_json(content_type: str) -> bool:
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media in _JSON_TYPES or media.endswith("+json")
 
 
 def _first_line(exc: Exception) -> str:

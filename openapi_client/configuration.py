@@ -28,9 +28,11 @@ _DEFAULT_READ_TIMEOUT = 60.0
 class Configuration:
     """Settings of one :class:`ApiClient`.
 
-    Authentication: a Cloud API key and secret (HTTP Basic ``username``/``password``),
-    read from ``CONFLUENT_CLOUD_API_KEY``/``CONFLUENT_CLOUD_API_SECRET`` when not given,
-    or an OAuth ``access_token`` sent as a bearer token.
+    Authentication: a Cloud API key and secret (HTTP Basic ``username``/``password``), or
+    an OAuth ``access_token`` sent as a bearer token. When no credential is given at all,
+    the key and secret are read from ``CONFLUENT_CLOUD_API_KEY``/``CONFLUENT_CLOUD_API_SECRET``.
+    Credentials may be changed on a live configuration (e.g. after a rotation); the next
+    call uses them.
 
     Connection: ``verify_ssl`` (on by default), ``ssl_ca_cert``, ``cert_file``/``key_file``
     for a client certificate, ``proxy`` and ``proxy_headers``, ``connection_pool_maxsize``
@@ -65,8 +67,11 @@ class Configuration:
         debug: bool = False,
     ) -> None:
         self.host = (host or DEFAULT_HOST).rstrip("/")
-        self.username = username if username is not None else os.environ.get(API_KEY_ENV)
-        self.password = password if password is not None else os.environ.get(API_SECRET_ENV)
+        # The environment fills in credentials only when none were given at all, so an
+        # explicit access token is never overridden by an API key from the environment.
+        from_env = username is None and password is None and access_token is None
+        self.username = os.environ.get(API_KEY_ENV) if from_env else username
+        self.password = os.environ.get(API_SECRET_ENV) if from_env else password
         self.access_token = access_token
         self.verify_ssl = verify_ssl
         self.ssl_ca_cert = ssl_ca_cert
@@ -78,12 +83,26 @@ class Configuration:
         self.proxy_headers = proxy_headers
         self.connection_pool_maxsize = connection_pool_maxsize or min(32, (os.cpu_count() or 1) * 5)
         self.timeout = timeout
-        self.retries: Retry = ApiRetry.from_setting(retries)
+        self.retries = retries  # the setter normalizes
         self.max_response_bytes = max_response_bytes
         self.allow_insecure_http = allow_insecure_http
         self.logger = logging.getLogger("openapi_client")
         self._debug = False
-        self.debug = debug
+        if debug:
+            self.debug = True
+
+    @property
+    def retries(self) -> Retry:
+        """The retry policy of every call (a call's ``_retries`` overrides it).
+
+        Accepts an :class:`ApiRetry` (or any urllib3 ``Retry``), a number of retries,
+        ``False`` for none, or ``None``/``True`` for the default policy.
+        """
+        return self._retries
+
+    @retries.setter
+    def retries(self, value: RetrySetting) -> None:
+        self._retries = ApiRetry.from_setting(value)
 
     @property
     def debug(self) -> bool:
@@ -92,6 +111,8 @@ class Configuration:
 
     @debug.setter
     def debug(self, value: bool) -> None:
+        # Only an explicit change touches the shared logger; a new Configuration leaves
+        # the level the application chose alone.
         self._debug = value
         if value:
             self.logger.setLevel(logging.DEBUG)
@@ -100,7 +121,7 @@ class Configuration:
                 handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
                 self.logger.addHandler(handler)
         else:
-            self.logger.setLevel(logging.WARNING)
+            self.logger.setLevel(logging.NOTSET)
 
     def get_basic_auth_token(self) -> Optional[str]:
         """The ``Authorization`` value for the API key and secret, or ``None`` if unset."""

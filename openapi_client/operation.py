@@ -28,9 +28,9 @@ class RequestOptions(TypedDict, total=False):
     ``_request_auth``: an auth setting (``{"in": "header", "key": ..., "value": ...}``)
     replacing the configured credentials for this call.
     ``_headers``: extra request headers.
-    ``_host_index``: accepted for compatibility; this API has a single server.
+    ``_host_index``: accepted for compatibility; only 0, as this API has a single server.
     ``_retries``: a retry policy for this call (an ``ApiRetry``, a count, or ``False``).
-    ``_content_type``: the request body's content type (only JSON is supported).
+    ``_content_type``: the request body's content type; only JSON types are accepted.
     """
 
     _request_timeout: Any
@@ -151,10 +151,22 @@ class Operation:
 
 
 def check_options(options: Mapping[str, Any]) -> None:
-    """Refuse per-call options that do not exist (a typo would otherwise be ignored)."""
+    """Refuse per-call options that do not exist (a typo would otherwise be ignored) or
+    that this API cannot honour."""
     unknown = set(options) - _OPTION_NAMES
     if unknown:
         raise ApiTypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    content_type = options.get("_content_type")
+    if content_type is not None and not is_json_media_type(content_type):
+        raise ApiValueError(f"_content_type must be a JSON media type, got {content_type!r}")
+    if options.get("_host_index", 0) != 0:
+        raise ApiValueError("_host_index must be 0: this API has a single server")
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """Whether a Content-Type header value names JSON."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def _require(model: ApiModel, path: Sequence[str], body_name: str) -> None:

@@ -7,6 +7,7 @@ import logging
 import ssl
 import time
 from typing import Any, Dict, Mapping, Optional
+from urllib.parse import urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -86,10 +87,11 @@ class RESTClientObject:
     """
 
     def __init__(self, configuration: Configuration) -> None:
+        # Retries, timeouts and the size cap are read from the configuration on every call,
+        # so changing them on a live client takes effect; pool settings are fixed here.
         self.configuration = configuration
-        self.max_response_bytes = configuration.max_response_bytes
-        self.default_timeout = _timeout(configuration.timeout)
-        self.retries = configuration.retries
+        self._timeout_setting: Any = configuration.timeout
+        self._timeout = _timeout(configuration.timeout)
         pool_args: Dict[str, Any] = {
             "maxsize": configuration.connection_pool_maxsize,
             "block": False,
@@ -125,10 +127,17 @@ class RESTClientObject:
         """Send one request (retrying as configured) and return its final response."""
         if post_params:
             raise ApiValueError("form parameters are not used by this API", ["post_params"])
-        retry = self.retries if retries is None else ApiRetry.from_setting(retries)
+        config = self.configuration
+        retry = config.retries if retries is None else ApiRetry.from_setting(retries)
         if isinstance(retry, ApiRetry):
             retry = retry.started()
-        timeout = self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
+        if _request_timeout is not None:
+            timeout = _timeout(_request_timeout)
+        else:
+            if config.timeout is not self._timeout_setting:
+                self._timeout_setting, self._timeout = config.timeout, _timeout(config.timeout)
+            timeout = self._timeout
+        max_bytes = config.max_response_bytes
         started = time.perf_counter()
         try:
             resp = self.pool_manager.urlopen(
@@ -146,10 +155,10 @@ class RESTClientObject:
         data = None
         if preload_content:
             try:
-                data = _read_bounded(resp, self.max_response_bytes)
+                data = _read_bounded(resp, max_bytes)
             except (ProtocolError, HTTPError) as exc:
                 raise ApiResponseError(
-                    f"the response to {method} {_path(url)} was cut short: {exc}",
+                    f"the response to {method} {_without_query(url)} was cut short: {exc}",
                     status=resp.status,
                     headers=resp.headers,
                 ) from exc
@@ -158,13 +167,13 @@ class RESTClientObject:
             logger.debug(
                 "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
                 method,
-                _path(url),
+                urlsplit(url).path,
                 resp.status,
                 (time.perf_counter() - started) * 1000.0,
                 resp.headers.get(REQUEST_ID_HEADER, "-"),
                 len(history) + 1,
             )
-        return RESTResponse(resp, data, self.max_response_bytes)
+        return RESTResponse(resp, data, max_bytes)
 
     def clear(self) -> None:
         """Close every pooled connection."""
@@ -214,12 +223,13 @@ def _connection_error(exc: Exception, method: str, url: str) -> ApiConnectionErr
     if isinstance(reason, ProxyError) and reason.original_error is not None:
         reason = reason.original_error
     if isinstance(reason, Urllib3TimeoutError):
-        return ApiTimeoutError(f"timed out ({reason})", method=method, url=_path(url))
+        return ApiTimeoutError(f"timed out ({reason})", method=method, url=_without_query(url))
     if isinstance(reason, SSLError):
-        return ApiConnectionError(f"TLS failure: {reason}", method=method, url=_path(url))
-    return ApiConnectionError(f"connection failed: {reason}", method=method, url=_path(url))
+        return ApiConnectionError(f"TLS failure: {reason}", method=method, url=_without_query(url))
+    return ApiConnectionError(f"connection failed: {reason}", method=method, url=_without_query(url))
 
 
-def _path(url: str) -> str:
+def _without_query(url: str) -> str:
+    # Query strings carry filters: keep them out of messages.
     return url.split("?", 1)[0]
 

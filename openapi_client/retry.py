@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any, Optional, Union
+from urllib.parse import urlsplit
 
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.response import BaseHTTPResponse
@@ -25,8 +26,9 @@ class ApiRetry(Retry):
       repeat (GET, HEAD, OPTIONS, PUT, DELETE), never for POST or PATCH.
     * A connection that could not be opened is retried for every method; one that broke
       after the request was sent only for the methods above (urllib3's read rule).
-    * The wait is exponential (``backoff_factor * 2**n``, plus up to ``backoff_jitter``
-      seconds of randomness, capped at ``backoff_max``). A ``Retry-After`` header (seconds
+    * The first retry follows at once (urllib3's rule); from the second on the wait grows
+      exponentially (``backoff_factor * 2**(n-1)`` for the n-th retry, plus up to
+      ``backoff_jitter`` seconds of randomness, capped at ``backoff_max``). A ``Retry-After`` header (seconds
       or an HTTP date), or failing that ``X-RateLimit-Reset`` (relative seconds, as
       Confluent sends it), replaces the computed wait, capped at ``retry_after_max``.
     * ``total_timeout`` bounds the time spent on one call, waits included: a retry whose
@@ -135,6 +137,13 @@ class ApiRetry(Retry):
         new_retry: ApiRetry = super().increment(method, url, response, error, _pool, _stacktrace)
         wait = new_retry.next_wait(response)
         if self.deadline is not None and time.monotonic() + wait > self.deadline:
+            logger.info(
+                "not retrying %s %s: waiting %.2fs would pass the %ss time budget",
+                method,
+                _path(url),
+                wait,
+                self.total_timeout,
+            )
             reason = error or ResponseError(f"time budget of {self.total_timeout}s spent")
             raise MaxRetryError(_pool, url or "", reason) from reason
         attempt = len(new_retry.history) + 1
@@ -145,6 +154,4 @@ class ApiRetry(Retry):
 
 def _path(url: Optional[str]) -> str:
     # Log the path only: query strings may carry filters, never worth leaking.
-    if not url:
-        return ""
-    return url.split("?", 1)[0]
+    return urlsplit(url).path if url else ""

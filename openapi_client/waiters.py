@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Callable, Optional, TypeVar
 
-from openapi_client.exceptions import WaiterTimeoutError
+from openapi_client.exceptions import ApiValueError, WaiterTimeoutError
 
 __all__ = ["wait_until"]
 
@@ -27,8 +27,10 @@ def wait_until(
     (raise). Between calls it sleeps ``poll_interval`` seconds, never past ``timeout``;
     when the time is up a :class:`WaiterTimeoutError` is raised.
     """
-    if timeout < 0 or poll_interval <= 0:
-        raise ValueError("timeout must be >= 0 and poll_interval > 0")
+    if timeout < 0:
+        raise ApiValueError(f"parameter 'timeout' must be >= 0, got {timeout}")
+    if poll_interval <= 0:
+        raise ApiValueError(f"parameter 'poll_interval' must be > 0, got {poll_interval}")
     deadline = time.monotonic() + timeout
     attempt = 0
     while True:

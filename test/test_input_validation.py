@@ -44,6 +44,26 @@ BAD_CALLS: Dict[str, tuple[Call, type[Exception], str]] = {
         openapi_client.ApiTypeError,
         "_request_timout",
     ),
+    "non-JSON content type": (
+        lambda i, b: b.update_byok_v1_key("cck-1", _content_type="text/plain"),
+        openapi_client.ApiValueError,
+        "_content_type",
+    ),
+    "second server": (
+        lambda i, b: i.get_iam_v2_api_key("K", _host_index=1),
+        openapi_client.ApiValueError,
+        "_host_index",
+    ),
+    "waiter timeout": (
+        lambda i, b: i.wait_for_iam_v2_api_key("K", timeout=-1),
+        openapi_client.ApiValueError,
+        "timeout",
+    ),
+    "waiter interval": (
+        lambda i, b: b.wait_for_byok_v1_key("cck-1", poll_interval=0),
+        openapi_client.ApiValueError,
+        "poll_interval",
+    ),
     "bad timeout": (
         lambda i, b: i.get_iam_v2_api_key("K", _request_timeout="soon"),
         openapi_client.ApiValueError,

@@ -40,6 +40,7 @@ def test_one_debug_line_per_request_without_secrets(
     post_line = request_lines[0]
     assert post_line.startswith("POST ") and "-> 202" in post_line and "request id" in post_line
     assert "attempt 2" in request_lines[1]
+    assert all(cloud.host not in line for line in request_lines)  # the path, never the host or query
     everything = caplog.text + str(info.value) + repr(info.value) + repr(config)
     for forbidden in (cloud.api_secret, secret, config.get_basic_auth_token() or "unset"):
         assert forbidden not in everything

@@ -156,7 +156,6 @@ def test_read_only_fields_are_left_out_of_request_bodies_only() -> None:
     assert key is not None
     body = ApiClient.sanitize_for_serialization(key)
     assert body == {
-        "metadata": {},
         "spec": {
             "display_name": "CI kafka access key",
             "description": "Lets the nightly job produce to the orders topic",
@@ -171,7 +170,6 @@ def test_read_only_fields_are_left_out_of_request_bodies_only() -> None:
     byok = ByokV1Key.from_dict(payloads.AWS_KEY)
     assert byok is not None
     assert ApiClient.sanitize_for_serialization(byok) == {
-        "metadata": {},
         "key": {"kind": "AwsKey", "key_arn": payloads.AWS_KEY["key"]["key_arn"]},
         "display_name": "Key for billing cluster",
     }
@@ -180,7 +178,9 @@ def test_read_only_fields_are_left_out_of_request_bodies_only() -> None:
 def test_read_only_field_sets_follow_the_spec() -> None:
     assert ObjectReference.read_only_fields() == {"related", "resource_name", "api_version", "kind"}
     assert IamV2ApiKeySpec.read_only_fields() == {"secret"}
-    assert ByokV1Key.read_only_fields() == {"api_version", "kind", "id", "provider", "state", "validation"}
+    assert ByokV1Key.read_only_fields() == {
+        "api_version", "kind", "id", "metadata", "provider", "state", "validation"
+    }
 
 
 def test_secret_is_masked_in_every_rendering() -> None:

@@ -13,7 +13,7 @@ from openapi_client.models.byok_v1_key_validation import ByokV1KeyValidation
 class ByokResource(Resource):
     """A BYOK key's name, provider, state and validation."""
 
-    metadata: Optional[ByokV1KeyMetadata] = None
+    metadata: Optional[ByokV1KeyMetadata] = ReadOnly()
     display_name: Optional[str] = None
     provider: Optional[str] = ReadOnly()
     state: Optional[str] = ReadOnly()

@@ -26,7 +26,7 @@ _UNKNOWN = "unknown"
 
 def _key_kind(value: Any) -> str:
     kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
-    return kind if kind in KEY_KINDS else _UNKNOWN
+    return kind if isinstance(kind, str) and kind in KEY_KINDS else _UNKNOWN
 
 
 KeyVariant = Annotated[

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from openapi_client.models._base import ReadOnly
 from openapi_client.models._resource import Resource
 from openapi_client.models.iam_v2_api_key_metadata import IamV2ApiKeyMetadata
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
@@ -16,5 +17,5 @@ class IamV2ApiKey(Resource):
     cluster key); the service fills in the rest.
     """
 
-    metadata: Optional[IamV2ApiKeyMetadata] = None
+    metadata: Optional[IamV2ApiKeyMetadata] = ReadOnly()
     spec: Optional[IamV2ApiKeySpec] = None
