@@ -56,6 +56,7 @@ def target() -> Iterator[Configuration]:
 
     with FakeConfluentCloud(byok_validation_delay=0.5) as cloud:
         print(f"No Confluent Cloud credentials set: using the embedded emulator at {cloud.host}")
+        cloud.seed_api_keys(4, owner="sa-quick1", resource="lkc-quick1")  # so the listing has pages
         yield cloud.configuration()
 
 

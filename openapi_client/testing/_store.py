@@ -240,10 +240,15 @@ class Store:
             return self._render_api_key(record, with_secret=True)
 
     def seed_api_keys(
-        self, count: int, owner: JsonDict, resources: List[JsonDict], description: Optional[str]
+        self,
+        count: int,
+        owner: JsonDict,
+        resources: List[JsonDict],
+        description: Optional[str],
+        created_at: Optional[datetime] = None,
     ) -> List[str]:
         """Insert ``count`` API keys directly (no quota, no visibility delay) and return their ids."""
-        now = _now()
+        now = created_at or _now()
         ids: List[str] = []
         with self._lock:
             for index in range(count):
@@ -521,17 +526,19 @@ class Store:
         expanded: JsonDict = {"id": ref_id}
         if environment is not None:
             expanded["environment"] = environment
+        # Ids are percent-encoded inside the links so that any id still gives a valid URI.
+        quoted_id = quote(ref_id, safe="")
         for prefix, path, api_version, kind, crn_kind, scoped in _REFERENCE_KINDS:
             if ref_id.startswith(prefix):
                 if scoped and environment is not None:
-                    crn += f"/environment={environment}"
-                expanded["related"] = f"{self.base_url}{path}{quote(ref_id, safe='')}"
-                expanded["resource_name"] = f"{crn}/{crn_kind}={ref_id}"
+                    crn += f"/environment={quote(environment, safe='')}"
+                expanded["related"] = f"{self.base_url}{path}{quoted_id}"
+                expanded["resource_name"] = f"{crn}/{crn_kind}={quoted_id}"
                 expanded["api_version"] = api_version
                 expanded["kind"] = kind
                 return expanded
-        expanded["related"] = f"{self.base_url}/resources/{quote(ref_id, safe='')}"
-        expanded["resource_name"] = f"{crn}/resource={ref_id}"
+        expanded["related"] = f"{self.base_url}/resources/{quoted_id}"
+        expanded["resource_name"] = f"{crn}/resource={quoted_id}"
         return expanded
 
 

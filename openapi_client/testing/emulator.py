@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from datetime import datetime
 from types import TracebackType
 from typing import Any, List, Mapping, Optional, Type
 
@@ -244,13 +245,15 @@ class FakeConfluentCloud:
         owner: str = "sa-emulator",
         resource: Optional[str] = "lkc-emulator",
         description: Optional[str] = None,
+        created_at: Optional[datetime] = None,
     ) -> List[str]:
         """Insert ``count`` API keys directly (no HTTP, no quota) and return their ids.
 
-        ``resource=None`` makes Cloud API keys (no resource).
+        ``resource=None`` makes Cloud API keys (no resource); ``created_at`` backdates them
+        (e.g. to exercise a rotation of old keys), else they are created now.
         """
         resources = [{"id": resource}] if resource is not None else []
-        return self._store.seed_api_keys(count, {"id": owner}, resources, description)
+        return self._store.seed_api_keys(count, {"id": owner}, resources, description, created_at)
 
     def set_byok_validation(
         self, key_id: str, phase: str, message: Optional[str] = None, region: Optional[str] = None

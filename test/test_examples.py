@@ -1,0 +1,93 @@
+"""The examples run as users run them, and the rotation logic does what it promises."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import openapi_client
+from openapi_client.testing import FakeConfluentCloud
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFLUENT_CLOUD_")}
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=120, env=env, cwd=EXAMPLES.parent
+    )
+
+
+def load_rotation() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("rotate_api_keys", EXAMPLES / "rotate_api_keys.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quickstart_walks_every_step_on_the_emulator() -> None:
+    result = run_example("examples/quickstart.py")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("No Confluent Cloud credentials set: using the embedded emulator at http://127.0.0.1:")
+    text = result.stdout
+    for expected in ("created ", "secret (shown once", "in 3 page(s)", "renamed it to", "deleted ",
+                     "registered AWS key", "registered GCP key", "validated: VALID", "All steps succeeded."):
+        assert expected in text, expected
+    secret_line = next(line for line in lines if "secret (shown once" in line)
+    shown = secret_line.rsplit(": ", 1)[1]
+    assert set(shown[:-4]) == {"*"} and len(shown) > 20  # masked but for the last four characters
+
+
+def test_rotation_script_dry_run_and_real_run() -> None:
+    dry = run_example("examples/rotate_api_keys.py", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.count("would replace") == 3 and "deleted" not in dry.stdout
+    real = run_example("examples/rotate_api_keys.py", "--older-than-days", "30")
+    assert real.returncode == 0, real.stderr
+    assert real.stdout.count("replaced ") == 3 and real.stdout.count("deleted ") == 3
+
+
+def test_rotation_replaces_only_old_keys_and_keeps_their_targets(tmp_path: Path) -> None:
+    rotation = load_rotation()
+    long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=200)
+    with FakeConfluentCloud() as cloud, openapi_client.ApiClient(cloud.configuration()) as api_client:
+        api = openapi_client.IamApiKeysApi(api_client)
+        old = set(cloud.seed_api_keys(2, owner="sa-rot", resource="lkc-a", created_at=long_ago))
+        fresh = set(cloud.seed_api_keys(1, owner="sa-rot", resource="lkc-a"))
+        others = set(cloud.seed_api_keys(1, owner="sa-other", resource="lkc-a", created_at=long_ago))
+
+        planned = rotation.rotate(api, "sa-rot", dt.timedelta(days=90), dry_run=True, out=io.StringIO())
+        assert {r.old_id for r in planned} == old
+        assert {k.id for k in api.iter_iam_v2_api_keys()} == old | fresh | others
+
+        done = rotation.rotate(api, "sa-rot", dt.timedelta(days=90), dry_run=False, out=io.StringIO())
+        new_ids = {r.new_id for r in done}
+        remaining = {k.id: k for k in api.iter_iam_v2_api_keys()}
+        assert set(remaining) == new_ids | fresh | others
+        for new_id in new_ids:
+            spec = remaining[new_id].spec
+            assert spec is not None and spec.owner is not None and spec.resource is not None
+            assert (spec.owner.id, spec.resource.id) == ("sa-rot", "lkc-a")
+
+        secrets_file = tmp_path / "secrets.json"
+        rotation.write_secrets(str(secrets_file), done)
+        assert secrets_file.stat().st_mode & 0o077 == 0
+        assert {entry["api_key"] for entry in json.loads(secrets_file.read_text())} == new_ids
+
+
+@pytest.mark.parametrize("argv", [["--older-than-days", "-1"]])
+def test_rotation_refuses_bad_arguments(argv: list[str]) -> None:
+    result = run_example("examples/rotate_api_keys.py", *argv)
+    assert result.returncode == 2 and "older-than-days" in result.stderr
