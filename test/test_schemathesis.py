@@ -4,7 +4,8 @@ schemathesis reads ``/openapi.json`` from a running emulator, generates requests
 ten operations (valid ones, invalid ones, and chains that reuse created ids), and checks
 every answer: no server error, a documented status code, content type and headers, a
 body that validates against the response schema, unauthenticated calls refused, and
-undocumented methods answered with 405.
+undocumented methods answered with 405. schemathesis_checks.py adds that every answer
+carries X-Request-Id and every header the document declares for its status.
 
 One check is left out: ``positive_data_acceptance`` expects every schema-valid request
 to succeed, but the service (and so the emulator) rightly refuses some of them for
@@ -13,6 +14,7 @@ reasons no schema states, such as a ``page_token`` it never issued or an empty k
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +50,8 @@ def run_schemathesis(cloud: FakeConfluentCloud, workdir: Path, *options: str) ->
         "--generation-database", "none",
         *options,
     ]  # fmt: skip
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=workdir)
+    environment = {**os.environ, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("schemathesis_checks.py"))}
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=workdir, env=environment)
     report = run.stdout + run.stderr
     assert run.returncode == 0, f"schemathesis found nonconforming answers:\n{report[-20_000:]}"
     return report
