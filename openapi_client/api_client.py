@@ -137,21 +137,6 @@ class ApiClient:
         )
         return response
 
-    def invoke(
-        self,
-        operation: Operation,
-        options: RequestOptions,
-        *,
-        path_params: Optional[Mapping[str, Any]] = None,
-        query_params: Optional[Mapping[str, Any]] = None,
-        body: Any = None,
-    ) -> ApiResponse[Any]:
-        """:meth:`execute`, then decode the answer into the operation's response model."""
-        response = self.execute(
-            operation, options, path_params=path_params, query_params=query_params, body=body
-        )
-        return self.response_deserialize(response, operation.responses)
-
     # -- the generated-client surface ----------------------------------------------------
 
     def param_serialize(

@@ -43,12 +43,15 @@ class RESTResponse(io.IOBase):
     ``data`` is ``None`` until :meth:`read` when the call was made without preloading.
     """
 
-    def __init__(self, resp: urllib3.BaseHTTPResponse, data: Optional[bytes], max_bytes: int) -> None:
+    def __init__(
+        self, resp: urllib3.BaseHTTPResponse, data: Optional[bytes], max_bytes: int, request_line: str = ""
+    ) -> None:
         self.response = resp
         self.status: int = resp.status
         self.reason: Optional[str] = resp.reason
         self.data = data
         self._max_bytes = max_bytes
+        self._request_line = request_line
 
     @property
     def headers(self) -> Mapping[str, str]:
@@ -57,7 +60,7 @@ class RESTResponse(io.IOBase):
     def read(self) -> bytes:
         """The whole body (read from the network on first call), at most the size cap."""
         if self.data is None:
-            self.data = _read_bounded(self.response, self._max_bytes)
+            self.data = _read_bounded(self.response, self._max_bytes, self._request_line)
         return self.data
 
     def getheaders(self) -> Mapping[str, str]:
@@ -152,16 +155,8 @@ class RESTClientObject:
             )
         except (MaxRetryError, HTTPError) as exc:
             raise _connection_error(exc, method, url) from exc
-        data = None
-        if preload_content:
-            try:
-                data = _read_bounded(resp, max_bytes)
-            except (ProtocolError, HTTPError) as exc:
-                raise ApiResponseError(
-                    f"the response to {method} {_without_query(url)} was cut short: {exc}",
-                    status=resp.status,
-                    headers=resp.headers,
-                ) from exc
+        request_line = f"{method} {_without_query(url)}"
+        data = _read_bounded(resp, max_bytes, request_line) if preload_content else None
         if logger.isEnabledFor(logging.DEBUG):
             history = resp.retries.history if isinstance(resp.retries, Retry) else ()
             logger.debug(
@@ -173,14 +168,25 @@ class RESTClientObject:
                 resp.headers.get(REQUEST_ID_HEADER, "-"),
                 len(history) + 1,
             )
-        return RESTResponse(resp, data, max_bytes)
+        return RESTResponse(resp, data, max_bytes, request_line)
 
     def clear(self) -> None:
         """Close every pooled connection."""
         self.pool_manager.clear()
 
 
-def _read_bounded(resp: urllib3.BaseHTTPResponse, max_bytes: int) -> bytes:
+def _read_bounded(resp: urllib3.BaseHTTPResponse, max_bytes: int, request_line: str) -> bytes:
+    try:
+        return _read_within(resp, max_bytes)
+    except Urllib3TimeoutError as exc:
+        raise ApiTimeoutError(f"timed out reading the response to {request_line} ({exc})") from exc
+    except (ProtocolError, HTTPError) as exc:
+        raise ApiResponseError(
+            f"the response to {request_line} was cut short: {exc}", status=resp.status, headers=resp.headers
+        ) from exc
+
+
+def _read_within(resp: urllib3.BaseHTTPResponse, max_bytes: int) -> bytes:
     length = resp.headers.get("Content-Length")
     if length is not None and length.isdigit() and int(length) > max_bytes:
         resp.close()

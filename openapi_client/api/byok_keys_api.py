@@ -103,17 +103,10 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyList]:
         """:meth:`list_byok_v1_keys` with the response's status and headers."""
-        query = {
-            "provider": provider,
-            "state": state,
-            "display_name": display_name,
-            "validation_phase": validation_phase,
-            "validation_region": validation_region,
-            "key": key,
-            "page_size": page_size,
-            "page_token": page_token,
-        }
-        return self.api_client.invoke(LIST, options, query_params=query)
+        response = self.list_byok_v1_keys_without_preload_content(
+            provider, state, display_name, validation_phase, validation_region, key, page_size, page_token, **options
+        )
+        return self.api_client.response_deserialize(response, LIST.responses)
 
     def list_byok_v1_keys_without_preload_content(
         self,
@@ -186,7 +179,8 @@ class ByokKeysApi(BaseApi):
         self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]
     ) -> ApiResponse[ByokV1Key]:
         """:meth:`create_byok_v1_key` with the response's status and headers."""
-        return self.api_client.invoke(CREATE, options, body=byok_v1_key)
+        response = self.create_byok_v1_key_without_preload_content(byok_v1_key, **options)
+        return self.api_client.response_deserialize(response, CREATE.responses)
 
     def create_byok_v1_key_without_preload_content(
         self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]
@@ -202,7 +196,8 @@ class ByokKeysApi(BaseApi):
 
     def get_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[ByokV1Key]:
         """:meth:`get_byok_v1_key` with the response's status and headers."""
-        return self.api_client.invoke(GET, options, path_params={"id": id})
+        response = self.get_byok_v1_key_without_preload_content(id, **options)
+        return self.api_client.response_deserialize(response, GET.responses)
 
     def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_byok_v1_key` returning the raw response, body unread."""
@@ -250,7 +245,8 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1Key]:
         """:meth:`update_byok_v1_key` with the response's status and headers."""
-        return self.api_client.invoke(UPDATE, options, path_params={"id": id}, body=byok_v1_key_update)
+        response = self.update_byok_v1_key_without_preload_content(id, byok_v1_key_update, **options)
+        return self.api_client.response_deserialize(response, UPDATE.responses)
 
     def update_byok_v1_key_without_preload_content(
         self,
@@ -271,7 +267,8 @@ class ByokKeysApi(BaseApi):
 
     def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_byok_v1_key` with the response's status and headers."""
-        return self.api_client.invoke(DELETE, options, path_params={"id": id})
+        response = self.delete_byok_v1_key_without_preload_content(id, **options)
+        return self.api_client.response_deserialize(response, DELETE.responses)
 
     def delete_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_byok_v1_key` returning the raw response, body unread."""

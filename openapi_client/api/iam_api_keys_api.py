@@ -87,13 +87,10 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyList]:
         """:meth:`list_iam_v2_api_keys` with the response's status and headers."""
-        query = {
-            "spec_owner": spec_owner,
-            "spec_resource": spec_resource,
-            "page_size": page_size,
-            "page_token": page_token,
-        }
-        return self.api_client.invoke(LIST, options, query_params=query)
+        response = self.list_iam_v2_api_keys_without_preload_content(
+            spec_owner, spec_resource, page_size, page_token, **options
+        )
+        return self.api_client.response_deserialize(response, LIST.responses)
 
     def list_iam_v2_api_keys_without_preload_content(
         self,
@@ -144,7 +141,8 @@ class IamApiKeysApi(BaseApi):
         self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]
     ) -> ApiResponse[IamV2ApiKey]:
         """:meth:`create_iam_v2_api_key` with the response's status and headers."""
-        return self.api_client.invoke(CREATE, options, body=iam_v2_api_key)
+        response = self.create_iam_v2_api_key_without_preload_content(iam_v2_api_key, **options)
+        return self.api_client.response_deserialize(response, CREATE.responses)
 
     def create_iam_v2_api_key_without_preload_content(
         self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]
@@ -160,7 +158,8 @@ class IamApiKeysApi(BaseApi):
 
     def get_iam_v2_api_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[IamV2ApiKey]:
         """:meth:`get_iam_v2_api_key` with the response's status and headers."""
-        return self.api_client.invoke(GET, options, path_params={"id": id})
+        response = self.get_iam_v2_api_key_without_preload_content(id, **options)
+        return self.api_client.response_deserialize(response, GET.responses)
 
     def get_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_iam_v2_api_key` returning the raw response, body unread."""
@@ -201,9 +200,8 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKey]:
         """:meth:`update_iam_v2_api_key` with the response's status and headers."""
-        return self.api_client.invoke(
-            UPDATE, options, path_params={"id": id}, body=iam_v2_api_key_update
-        )
+        response = self.update_iam_v2_api_key_without_preload_content(id, iam_v2_api_key_update, **options)
+        return self.api_client.response_deserialize(response, UPDATE.responses)
 
     def update_iam_v2_api_key_without_preload_content(
         self,
@@ -224,7 +222,8 @@ class IamApiKeysApi(BaseApi):
 
     def delete_iam_v2_api_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
-        return self.api_client.invoke(DELETE, options, path_params={"id": id})
+        response = self.delete_iam_v2_api_key_without_preload_content(id, **options)
+        return self.api_client.response_deserialize(response, DELETE.responses)
 
     def delete_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_iam_v2_api_key` returning the raw response, body unread."""
