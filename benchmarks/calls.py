@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from typing import Any, Callable, Dict, List, Tuple
 
 import urllib3
@@ -104,7 +103,6 @@ def run(settings: Settings) -> List[Result]:
                     floor_call,
                     number=settings.scale(number) // 10 or 1,
                     rounds=settings.rounds(30),
-                    clock=time.process_time,
                 )
                 results.append(Result("calls", name, sdk_time * 1e6, floor_time * 1e6, "µs CPU", TARGET))
             results.append(_typed_list(server.url, api, settings))
@@ -130,7 +128,6 @@ def _typed_list(server_url: str, api: IamApiKeysApi, settings: Settings) -> Resu
         typed_floor,
         number=settings.scale(100) // 10 or 1,
         rounds=settings.rounds(30),
-        clock=time.process_time,
     )
     return Result(
         "calls",
