@@ -29,18 +29,22 @@ AZURE_VAULT = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVaul
 GCP_KEY_ID = "projects/demo/locations/europe-west1/keyRings/ring/cryptoKeys/payments/cryptoKeyVersions/3"
 
 
+def named(key: ByokV1Key, name: str | None) -> ByokV1Key:
+    if name is not None:
+        key.display_name = name
+    return key
+
+
 def aws(arn: str = AWS_ARN, name: str | None = None) -> ByokV1Key:
-    return ByokV1Key(key=ByokV1AwsKey(key_arn=arn), display_name=name)
+    return named(ByokV1Key(key=ByokV1AwsKey(key_arn=arn)), name)
 
 
 def azure(key_id: str = AZURE_KEY_ID, name: str | None = None) -> ByokV1Key:
-    return ByokV1Key(
-        key=ByokV1AzureKey(key_id=key_id, key_vault_id=AZURE_VAULT, tenant_id="tenant-1"), display_name=name
-    )
+    return named(ByokV1Key(key=ByokV1AzureKey(key_id=key_id, key_vault_id=AZURE_VAULT, tenant_id="tenant-1")), name)
 
 
 def gcp(key_id: str = GCP_KEY_ID, name: str | None = None) -> ByokV1Key:
-    return ByokV1Key(key=ByokV1GcpKey(key_id=key_id), display_name=name)
+    return named(ByokV1Key(key=ByokV1GcpKey(key_id=key_id)), name)
 
 
 def listed(byok: ByokKeysApi, **filters: str) -> List[str]:

@@ -51,13 +51,31 @@ def test_stop_closes_open_connections_and_start_serves_the_same_state_again() ->
             assert IamApiKeysApi(again).get_iam_v2_api_key(key_id).id == key_id
 
 
-def test_unsupported_methods_get_a_failure_body(cloud: FakeConfluentCloud) -> None:
-    answer = exchange(cloud, b"OPTIONS /iam/v2/api-keys HTTP/1.1\r\nHost: x\r\n\r\n")
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "PUT", "QUERY", "BREW"])
+def test_standard_methods_the_api_does_not_use_are_405(cloud: FakeConfluentCloud, method: str) -> None:
+    answer = exchange(cloud, f"{method} /byok/v1/keys/cck-1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
 
     head, _, body = answer.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 501 ")
+    assert head.startswith(b"HTTP/1.1 405 ")
+    assert b"Allow: GET, PATCH, DELETE" in head
+    assert Failure.from_json(body).errors[0].status == "405"
+
+
+def test_head_gets_headers_without_a_body(cloud: FakeConfluentCloud) -> None:
+    answer = exchange(cloud, b"HEAD /iam/v2/api-keys HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 405 ") and b"Content-Length: " in head
+    assert body == b""
+
+
+def test_a_malformed_request_line_gets_a_failure_body(cloud: FakeConfluentCloud) -> None:
+    answer = exchange(cloud, b"GET /iam/v2/api-keys HTTP/9.9\r\nHost: x\r\n\r\n")
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 505 ")
     assert b"X-Request-Id: " in head and b"Connection: close" in head
-    assert Failure.from_json(body).errors[0].status == "501"
+    assert Failure.from_json(body).errors[0].status == "505"
 
 
 @pytest.mark.parametrize(

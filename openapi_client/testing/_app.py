@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 from urllib.parse import unquote, urlencode
 
 from pydantic import ValidationError
@@ -32,7 +32,7 @@ from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
 from openapi_client.models.object_reference import ObjectReference
-from openapi_client.testing._errors import EmulatorError, validation_error
+from openapi_client.testing._errors import EmulatorError, pointer_segment, validation_error
 from openapi_client.testing._store import ByokFilter, JsonDict, Store
 
 __all__ = ["Application", "Credentials", "Request", "Response", "RateWindow", "API_KEYS_PATH", "BYOK_KEYS_PATH"]
@@ -211,7 +211,7 @@ class Application:
         return Response(200, IamV2ApiKeyList.model_validate(page).to_json().encode())
 
     def _create_api_key(self, request: Request, _: Optional[str]) -> Response:
-        api_key = _parse_body(request, IamV2ApiKey)
+        api_key = _parse_body(request, IamV2ApiKey, nullable=frozenset({"/spec/resource"}))
         spec = api_key.spec
         if spec is None:
             raise _missing("/spec", "An API key needs a spec naming its owner.")
@@ -422,8 +422,14 @@ def _missing(pointer: str, detail: str) -> EmulatorError:
     return EmulatorError(422, "invalid_configuration", detail, pointer=pointer)
 
 
-def _parse_body(request: Request, model: Type[ModelT], *, allow_empty: bool = False) -> ModelT:
-    """The request body as ``model``: 400 when it is not JSON, 422 when the model refuses it."""
+def _parse_body(
+    request: Request, model: Type[ModelT], *, allow_empty: bool = False, nullable: FrozenSet[str] = frozenset()
+) -> ModelT:
+    """The request body as ``model``: 400 when it is not JSON, 422 when the model refuses it.
+
+    The models accept ``null`` for every optional field (responses may omit anything), but
+    the API only allows it where the document says so: the JSON pointers in ``nullable``.
+    """
     if not request.body.strip() and allow_empty:
         document: Any = {}
     else:
@@ -437,6 +443,10 @@ def _parse_body(request: Request, model: Type[ModelT], *, allow_empty: bool = Fa
         raise EmulatorError(
             422, "invalid_configuration", "The request body must be a JSON object.", pointer=""
         )
+    null_at = _first_null(document, nullable)
+    if null_at is not None:
+        detail = f"The property '{null_at}' must not be null."
+        raise EmulatorError(422, "invalid_configuration", detail, pointer=null_at)
     try:
         return model.model_validate(document)
     except ValidationError as exc:
@@ -444,6 +454,21 @@ def _parse_body(request: Request, model: Type[ModelT], *, allow_empty: bool = Fa
     except TypeError as exc:
         # A model that trips over a value of an unexpected type still means a bad body.
         raise EmulatorError(422, "invalid_configuration", f"The request body is invalid: {exc}", pointer="") from exc
+
+
+def _first_null(document: JsonDict, nullable: FrozenSet[str]) -> Optional[str]:
+    """The JSON pointer of the first ``null`` outside ``nullable``, if any (iterative: bodies may nest deeply)."""
+    pending: List[Tuple[str, Any]] = [("", document)]
+    while pending:
+        pointer, value = pending.pop()
+        if value is None and pointer not in nullable:
+            return pointer
+        if isinstance(value, dict):
+            items = reversed(list(value.items()))
+            pending.extend((f"{pointer}/{pointer_segment(str(key))}", item) for key, item in items)
+        elif isinstance(value, list):
+            pending.extend((f"{pointer}/{index}", item) for index, item in reversed(list(enumerate(value))))
+    return None
 
 
 def _plain_reference(ref: ObjectReference) -> JsonDict:

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from openapi_client.models.failure import Failure
 
-__all__ = ["EmulatorError", "failure_json", "validation_error"]
+__all__ = ["EmulatorError", "failure_json", "validation_error", "pointer_segment"]
 
 _TITLES = {
     400: "Bad Request",
@@ -112,7 +112,7 @@ def failure_json(
 def validation_error(exc: ValidationError) -> EmulatorError:
     """A 422 for the first problem pydantic found, pointing at the field in the body."""
     first = exc.errors(include_url=False, include_input=False)[0]
-    parts = [_escape(str(part)) for part in first["loc"] if part not in _UNION_TAGS]
+    parts = [pointer_segment(str(part)) for part in first["loc"] if part not in _UNION_TAGS]
     pointer = "/" + "/".join(parts) if parts else ""
     where = pointer or "the request body"
     return EmulatorError(
@@ -123,6 +123,6 @@ def validation_error(exc: ValidationError) -> EmulatorError:
     )
 
 
-def _escape(segment: str) -> str:
+def pointer_segment(segment: str) -> str:
     """A JSON pointer segment (RFC 6901): ``~`` and ``/`` are escaped."""
     return segment.replace("~", "~0").replace("/", "~1")

@@ -17,7 +17,7 @@ import time
 import uuid
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from openapi_client.testing._app import Application, Request, Response
@@ -122,20 +122,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default per-request line on stderr."""
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # http.server looks up ``do_<METHOD>``; every method token reaches the router, which
+        # answers 405 (with Allow) for methods the API does not use, rather than a bare 501.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
         """Answer protocol-level errors (bad request line, unknown method) with a Failure too."""
@@ -245,7 +237,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         lines.extend(f"{name}: {value}" for name, value in response.headers)
         if self.close_connection:
             lines.append("Connection: close")
-        self.wfile.write(_head(lines) + (b"" if response.status == 204 else response.body))
+        without_body = response.status == 204 or self.command == "HEAD"
+        self.wfile.write(_head(lines) + (b"" if without_body else response.body))
 
 
 def _failure_for(fault: Fault, request_id: str) -> Response:
