@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 from typing import List, Set
 from urllib.parse import parse_qs, urlsplit
 
@@ -261,3 +262,14 @@ def test_filters_survive_in_the_links_and_across_pages(iam: IamApiKeysApi, cloud
     assert parse_qs(urlsplit(first.metadata.next).query)["spec.owner"] == ["sa-mine"]
     assert [k.id for k in iam.iter_iam_v2_api_keys(spec_owner="sa-mine", page_size=5)] == mine
     assert cloud.requests[-1].query["spec.owner"] == ["sa-mine"]
+
+
+def test_seeded_keys_can_be_backdated(iam: IamApiKeysApi, cloud: FakeConfluentCloud) -> None:
+    long_ago = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    old = cloud.seed_api_keys(2, created_at=long_ago)
+    new = cloud.seed_api_keys(1)
+
+    keys = {key.id: key for key in iam.iter_iam_v2_api_keys()}
+
+    assert [keys[key_id].metadata.created_at for key_id in old] == [long_ago, long_ago]  # type: ignore[union-attr]
+    assert keys[new[0]].metadata.created_at > long_ago  # type: ignore[union-attr, operator]
