@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import selectors
 import socket
 import sys
@@ -21,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from openapi_client.testing._app import Application, Request, Response
-from openapi_client.testing._errors import failure_json
+from openapi_client.testing._errors import EmulatorError, failure_json
 from openapi_client.testing._faults import DELAY, DROP, FAIL, Fault, FaultQueue
 from openapi_client.testing._recording import RecordedRequest, RequestLog
 
@@ -105,14 +106,6 @@ class EmulatorServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
-class _BadRequest(Exception):
-    def __init__(self, status: int, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.detail = detail
-
-
 class _RequestHandler(BaseHTTPRequestHandler):
     """Reads one request at a time from a connection and answers it (or a fault)."""
 
@@ -130,7 +123,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
-        """Answer protocol-level errors (bad request line, unknown method) with a Failure too."""
+        """Answer protocol-level errors (a bad request line, an unsupported version) with a Failure too."""
         code = int(code)  # http.server passes HTTPStatus members, whose str() varies by version
         self.close_connection = True
         request_id = str(uuid.uuid4())
@@ -147,9 +140,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         request_id = str(uuid.uuid4())
         try:
             body = self._read_body()
-        except _BadRequest as exc:
+        except EmulatorError as exc:
+            # The body was not read, so what follows on the connection cannot be trusted.
             self.close_connection = True
-            response = Response(exc.status, failure_json(exc.status, exc.code, exc.detail, request_id))
+            response = Response(exc.status, exc.to_json(request_id))
             self._finish(response, request_id, path, query, headers, b"")
             return
         fault = self.server.faults.take(self.command, path)
@@ -175,15 +169,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            raise _BadRequest(411, "length_required", "Send the body with a Content-Length, not chunked.")
+            raise EmulatorError(411, "length_required", "Send the body with a Content-Length, not chunked.")
         length_header = self.headers.get("Content-Length")
         if length_header is None:
             return b""
-        if not length_header.strip().isdigit():
-            raise _BadRequest(400, "malformed_request", f"Invalid Content-Length {length_header!r}.")
+        if not re.fullmatch(r"[0-9]{1,15}", length_header.strip()):
+            raise EmulatorError(400, "malformed_request", f"Invalid Content-Length {length_header!r}.")
         length = int(length_header)
         if length > MAX_BODY_BYTES:
-            raise _BadRequest(413, "payload_too_large", f"The body is over {MAX_BODY_BYTES} bytes.")
+            raise EmulatorError(413, "payload_too_large", f"The body is over {MAX_BODY_BYTES} bytes.")
         return self.rfile.read(length)
 
     def _finish(
