@@ -451,9 +451,6 @@ def _parse_body(
         return model.model_validate(document)
     except ValidationError as exc:
         raise validation_error(exc) from exc
-    except TypeError as exc:
-        # A model that trips over a value of an unexpected type still means a bad body.
-        raise EmulatorError(422, "invalid_configuration", f"The request body is invalid: {exc}", pointer="") from exc
 
 
 def _first_null(document: JsonDict, nullable: FrozenSet[str]) -> Optional[str]:
