@@ -9,6 +9,7 @@ import json
 import socket
 import socketserver
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator, Tuple
 
 import pytest
@@ -98,6 +99,24 @@ def test_thousand_sequential_calls_use_one_connection(counting_server: Tuple[_Co
                 assert len(api.list_iam_v2_api_keys(page_size=20).data) == 20
     assert server.accepted <= config.connection_pool_maxsize
     assert server.accepted == 1
+
+
+def test_threads_sharing_a_client_open_no_more_connections_than_the_pool_holds(
+    counting_server: Tuple[_CountingServer, str],
+) -> None:
+    server, host = counting_server
+    threads = 4
+    config = Configuration(host=host, username="KEY", password="SECRET", connection_pool_maxsize=threads)
+    with ApiClient(config) as client:
+        api = IamApiKeysApi(client)
+
+        def calls(count: int) -> int:
+            return sum(api.get_iam_v2_api_key(KEY_ID).id == KEY_ID for _ in range(count))
+
+        with ThreadPoolExecutor(threads) as pool:
+            answered = sum(pool.map(calls, [250] * threads))
+    assert answered == 1000
+    assert 1 <= server.accepted <= threads
 
 
 def test_unread_streamed_response_released_keeps_the_connection(counting_server: Tuple[_CountingServer, str]) -> None:
