@@ -37,13 +37,16 @@ def machine() -> str:
     )
 
 
-def _verdict(result: Result) -> str:
+def _verdict(result: Result, quick: bool) -> str:
     if result.met is None:
         return "(info)"
+    if quick and result.unit not in ("KiB", "conns"):
+        # A few iterations only: timings are too rough to judge a target.
+        return "(quick)"
     return "met" if result.met else "NOT MET"
 
 
-def _row(result: Result) -> List[str]:
+def _row(result: Result, quick: bool = False) -> List[str]:
     target = "" if result.target is None else f"<= {result.target:g}x"
     return [
         result.group,
@@ -52,15 +55,15 @@ def _row(result: Result) -> List[str]:
         f"{result.floor:,.1f} {result.unit}",
         f"{result.ratio:.2f}x",
         target,
-        _verdict(result),
+        _verdict(result, quick),
     ]
 
 
 HEADER = ["group", "case", "SDK", "floor", "ratio", "target", ""]
 
 
-def render_text(results: List[Result]) -> str:
-    rows = [HEADER] + [_row(r) for r in results]
+def render_text(results: List[Result], quick: bool = False) -> str:
+    rows = [HEADER] + [_row(r, quick) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     lines = []
     for index, row in enumerate(rows):
@@ -70,9 +73,9 @@ def render_text(results: List[Result]) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(results: List[Result]) -> str:
+def render_markdown(results: List[Result], quick: bool = False) -> str:
     lines = ["| " + " | ".join([*HEADER[:-1], "verdict"]) + " |", "|" + "---|" * len(HEADER)]
-    lines += ["| " + " | ".join(_row(r)) + " |" for r in results]
+    lines += ["| " + " | ".join(_row(r, quick)) + " |" for r in results]
     return "\n".join(lines)
 
 
@@ -90,7 +93,7 @@ def main(argv: List[str]) -> int:
         section_started = time.perf_counter()
         results.extend(SECTIONS[name](settings))
         print(f"  {name}: {time.perf_counter() - section_started:.1f} s", file=sys.stderr, flush=True)
-    print(render_markdown(results) if args.markdown else render_text(results))
+    print(render_markdown(results, args.quick) if args.markdown else render_text(results, args.quick))
     print(f"{len(results)} figures in {time.perf_counter() - started:.0f} s{' (quick mode)' if args.quick else ''}")
     return 0
 
