@@ -2,10 +2,11 @@
 """Walk the whole life of an API key and two BYOK keys.
 
 With CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET set, this talks to Confluent
-Cloud; it then also needs QUICKSTART_OWNER (a service account id, e.g. sa-abc123) and
-QUICKSTART_CLUSTER (a Kafka cluster id, e.g. lkc-abc123), and for the BYOK part
-QUICKSTART_AWS_KEY_ARN and QUICKSTART_GCP_KEY_ID (keys you own; that part is skipped
-without them). Without credentials it starts the embedded emulator and says so first.
+Cloud (or to CONFLUENT_CLOUD_HOST, e.g. a standalone emulator). It then also needs
+QUICKSTART_OWNER (a service account id, e.g. sa-abc123) and QUICKSTART_CLUSTER (a Kafka
+cluster id, e.g. lkc-abc123), and for the BYOK part QUICKSTART_AWS_KEY_ARN and
+QUICKSTART_GCP_KEY_ID (keys you own; that part is skipped without them). Without
+credentials it starts the embedded emulator and says so first.
 
 Exit status 0 only if every step succeeded.
 """
@@ -49,7 +50,7 @@ def target() -> Iterator[Configuration]:
         openapi_client.configuration.API_SECRET_ENV
     ):
         config = Configuration()
-        print(f"Using Confluent Cloud at {config.host} with API key {config.username}")
+        print(f"Using the service at {config.host} with API key {config.username}")
         yield config
         return
     from openapi_client.testing import FakeConfluentCloud

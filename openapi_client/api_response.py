@@ -18,7 +18,7 @@ class ApiResponse(Generic[T]):
         self,
         *,
         status_code: int,
-        headers: Optional[Mapping[str, str]],
+        headers: Mapping[str, str],
         data: T,
         raw_data: bytes,
     ) -> None:
@@ -30,7 +30,7 @@ class ApiResponse(Generic[T]):
     @property
     def request_id(self) -> Optional[str]:
         """The service's ``X-Request-Id`` for this call."""
-        return self.headers.get("X-Request-Id") if self.headers is not None else None
+        return self.headers.get("X-Request-Id")
 
     def __repr__(self) -> str:
         return f"ApiResponse(status_code={self.status_code}, data={self.data!r})"

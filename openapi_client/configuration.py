@@ -13,11 +13,12 @@ from urllib3.util.retry import Retry
 
 from openapi_client.retry import ApiRetry, RetrySetting
 
-__all__ = ["Configuration", "DEFAULT_HOST", "API_KEY_ENV", "API_SECRET_ENV"]
+__all__ = ["Configuration", "DEFAULT_HOST", "API_KEY_ENV", "API_SECRET_ENV", "HOST_ENV"]
 
 DEFAULT_HOST = "https://api.confluent.cloud"
 API_KEY_ENV = "CONFLUENT_CLOUD_API_KEY"
 API_SECRET_ENV = "CONFLUENT_CLOUD_API_SECRET"
+HOST_ENV = "CONFLUENT_CLOUD_HOST"
 
 TimeoutValue = Union[None, float, Tuple[float, float]]
 
@@ -32,7 +33,7 @@ class Configuration:
     an OAuth ``access_token`` sent as a bearer token. When no credential is given at all,
     the key and secret are read from ``CONFLUENT_CLOUD_API_KEY``/``CONFLUENT_CLOUD_API_SECRET``.
     Credentials may be changed on a live configuration (e.g. after a rotation); the next
-    call uses them.
+    call uses them. ``host`` defaults to ``CONFLUENT_CLOUD_HOST``, else Confluent Cloud.
 
     Connection: ``verify_ssl`` (on by default), ``ssl_ca_cert``, ``cert_file``/``key_file``
     for a client certificate, ``proxy`` and ``proxy_headers``, ``connection_pool_maxsize``
@@ -66,7 +67,7 @@ class Configuration:
         allow_insecure_http: bool = False,
         debug: bool = False,
     ) -> None:
-        self.host = (host or DEFAULT_HOST).rstrip("/")
+        self.host = (host or os.environ.get(HOST_ENV) or DEFAULT_HOST).rstrip("/")
         # The environment fills in credentials only when none were given at all, so an
         # explicit access token is never overridden by an API key from the environment.
         from_env = username is None and password is None and access_token is None

@@ -34,6 +34,8 @@ from openapi_client.retry import ApiRetry, RetrySetting
 
 __all__ = ["RESTClientObject", "RESTResponse"]
 
+_CHUNK = 64 * 1024
+
 logger = logging.getLogger("openapi_client")
 
 
@@ -198,14 +200,21 @@ def _read_within(resp: urllib3.BaseHTTPResponse, max_bytes: int) -> bytes:
     if length is not None:
         data = resp.read()
     else:
-        data = resp.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            resp.close()
-            raise ApiResponseError(
-                f"the response is over the {max_bytes}-byte limit (max_response_bytes)",
-                status=resp.status,
-                headers=resp.headers,
-            )
+        # Unknown length: read in chunks, not read(max_bytes), which makes some Pythons
+        # allocate the whole cap up front for every small answer.
+        chunks = []
+        received = 0
+        for chunk in resp.stream(_CHUNK):
+            received += len(chunk)
+            if received > max_bytes:
+                resp.close()
+                raise ApiResponseError(
+                    f"the response is over the {max_bytes}-byte limit (max_response_bytes)",
+                    status=resp.status,
+                    headers=resp.headers,
+                )
+            chunks.append(chunk)
+        data = b"".join(chunks)
     resp.release_conn()
     return data
 

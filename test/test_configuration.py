@@ -87,3 +87,9 @@ def test_repr_names_no_credential() -> None:
     config = Configuration(username="KEY", password="very-secret", access_token="tok-123")
     assert "very-secret" not in repr(config) and "tok-123" not in repr(config)
     assert "KEY" in repr(config)
+
+
+def test_host_comes_from_the_environment_when_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONFLUENT_CLOUD_HOST", "http://127.0.0.1:8080/")
+    assert Configuration().host == "http://127.0.0.1:8080"
+    assert Configuration(host="https://proxy.internal").host == "https://proxy.internal"

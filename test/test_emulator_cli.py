@@ -122,3 +122,26 @@ def test_the_fixture_gives_each_user_test_a_fresh_started_emulator(pytester: pyt
     # The fixture comes from the pytest11 entry point named "openapi_client", nothing else.
     without_plugin.assert_outcomes(errors=2)
     without_plugin.stdout.fnmatch_lines(["*fixture 'fake_confluent_cloud' not found*"])
+
+
+def test_the_exported_variables_point_the_quickstart_at_the_standalone_emulator() -> None:
+    process = start_emulator("--byok-validation-delay", "0")
+    try:
+        banner = read_banner(process)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "CONFLUENT_CLOUD_HOST": banner["url"],
+            "CONFLUENT_CLOUD_API_KEY": banner["key"],
+            "CONFLUENT_CLOUD_API_SECRET": banner["secret"],
+            "QUICKSTART_OWNER": "sa-shell1",
+            "QUICKSTART_CLUSTER": "lkc-shell1",
+        }
+        result = subprocess.run(
+            [sys.executable, "examples/quickstart.py"], capture_output=True, text=True, timeout=60, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == f"Using the service at {banner['url']} with API key {banner['key']}"
+        assert "BYOK keys: skipped" in result.stdout  # no key ids of the user's own were given
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

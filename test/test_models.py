@@ -239,3 +239,16 @@ def test_timestamps_are_datetimes() -> None:
     assert key is not None and key.metadata is not None and key.metadata.updated_at is not None
     assert key.metadata.updated_at.microsecond == 123456
     assert key.metadata.updated_at.utcoffset() is not None
+
+
+def test_none_is_left_out_of_request_bodies_except_where_null_is_meaningful() -> None:
+    key = ByokV1Key(key=ByokV1AwsKey(key_arn="arn:aws:kms:us-west-2:1:key/x"), display_name=None)
+    expected = {"key": {"key_arn": "arn:aws:kms:us-west-2:1:key/x", "kind": "AwsKey"}}
+    assert ApiClient.sanitize_for_serialization(key) == expected
+    cloud_key = IamV2ApiKey(
+        spec=IamV2ApiKeySpec(owner=ObjectReference(id="u-1", environment=None), resource=None, description=None)
+    )
+    # A null resource is how a Cloud API key (tied to no cluster) is asked for.
+    assert ApiClient.sanitize_for_serialization(cloud_key) == {"spec": {"owner": {"id": "u-1"}, "resource": None}}
+    # ...while to_dict still reports exactly what was set.
+    assert cloud_key.to_dict()["spec"]["description"] is None

@@ -41,10 +41,18 @@ Secret = Annotated[SecretStr, PlainSerializer(_reveal_secret, return_type=str)]
 
 def ReadOnly(**kwargs: Any) -> Any:  # noqa: N802 - reads like a type marker at the field site
     """A ``Field`` the server sets: kept in responses, never sent in a request body."""
-    extra = kwargs.pop("json_schema_extra", None) or {}
-    extra["readOnly"] = True
     kwargs.setdefault("default", None)
-    return Field(json_schema_extra=extra, **kwargs)
+    return Field(json_schema_extra={"readOnly": True}, **kwargs)
+
+
+def Nullable(**kwargs: Any) -> Any:  # noqa: N802 - reads like a type marker at the field site
+    """A ``Field`` whose explicit ``None`` is sent as JSON ``null``; other ``None`` fields are left out."""
+    kwargs.setdefault("default", None)
+    return Field(json_schema_extra={"nullable": True}, **kwargs)
+
+
+def _marked(info: Any, marker: str) -> bool:
+    return isinstance(info.json_schema_extra, dict) and bool(info.json_schema_extra.get(marker))
 
 
 class _JsonHelpers:
@@ -105,19 +113,16 @@ class ApiModel(_JsonHelpers, BaseModel):
     )
 
     _read_only: ClassVar[FrozenSet[str]] = frozenset()
-    # Python name -> (JSON name, read-only?), computed once per class for request bodies.
-    _wire_fields: ClassVar[Dict[str, Tuple[str, bool]]] = {}
+    # Python name -> (JSON name, read-only?, nullable?), computed once per class for request bodies.
+    _wire_fields: ClassVar[Dict[str, Tuple[str, bool, bool]]] = {}
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        cls._read_only = frozenset(
-            name
-            for name, info in cls.model_fields.items()
-            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("readOnly")
-        )
+        cls._read_only = frozenset(name for name, info in cls.model_fields.items() if _marked(info, "readOnly"))
         cls._wire_fields = {
-            name: (info.alias or name, name in cls._read_only) for name, info in cls.model_fields.items()
+            name: (info.alias or name, name in cls._read_only, _marked(info, "nullable"))
+            for name, info in cls.model_fields.items()
         }
 
     @classmethod
@@ -126,40 +131,42 @@ class ApiModel(_JsonHelpers, BaseModel):
         return cls._read_only
 
     def to_request_dict(self) -> Dict[str, Any]:
-        """``to_dict`` for a request body: read-only fields are left out at every level."""
+        """``to_dict`` for a request body: read-only fields are left out at every level, and
+        so are fields set to ``None`` unless the API accepts ``null`` for them."""
         data: Dict[str, Any] = self.to_dict()
-        _strip_read_only(self, data)
+        _prune_for_request(self, data)
         return data
 
 
 class ApiRootModel(_JsonHelpers, RootModel[Any]):
     """Base of models whose JSON is another model (the generated ``oneOf`` wrappers)."""
 
+    model_config = ConfigDict(hide_input_in_errors=True)
+
     def to_request_dict(self) -> Any:
-        """``to_dict`` for a request body: read-only fields are left out at every level."""
+        """``to_dict`` for a request body (see :meth:`ApiModel.to_request_dict`)."""
         data = self.to_dict()
-        _strip_read_only(self.root, data)
+        _prune_for_request(self.root, data)
         return data
 
 
-def _strip_read_only(value: Any, data: Any) -> None:
-    """Remove, in place, the read-only keys of ``data`` (the dump of ``value``)."""
+def _prune_for_request(value: Any, data: Any) -> None:
+    """Remove, in place, the keys of ``data`` (the dump of ``value``) a request must not carry."""
     if isinstance(value, ApiModel) and isinstance(data, dict):
         wire_fields = value._wire_fields
         for name in value.model_fields_set:
             wire = wire_fields.get(name)
             if wire is None or wire[0] not in data:
                 continue
-            key, read_only = wire
-            if read_only:
+            key, read_only, nullable = wire
+            child = getattr(value, name)
+            if read_only or (child is None and not nullable):
                 del data[key]
-            else:
-                child = getattr(value, name)
-                # Only models and lists can hold read-only fields; leaves need no visit.
-                if isinstance(child, (ApiModel, ApiRootModel, list)):
-                    _strip_read_only(child, data[key])
+            elif isinstance(child, (ApiModel, ApiRootModel, list)):
+                # Only models and lists can hold more to remove; leaves need no visit.
+                _prune_for_request(child, data[key])
     elif isinstance(value, ApiRootModel):
-        _strip_read_only(value.root, data)
+        _prune_for_request(value.root, data)
     elif isinstance(value, list) and isinstance(data, list):
         for item, item_data in zip(value, data):
-            _strip_read_only(item, item_data)
+            _prune_for_request(item, item_data)

@@ -9,7 +9,7 @@ import threading
 from types import FrameType
 from typing import List, Optional
 
-from openapi_client.configuration import API_KEY_ENV, API_SECRET_ENV
+from openapi_client.configuration import API_KEY_ENV, API_SECRET_ENV, HOST_ENV
 from openapi_client.testing.emulator import FakeConfluentCloud
 
 
@@ -59,10 +59,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"  API key:      {cloud.api_key}")
     print(f"  API secret:   {cloud.api_secret}")
     print(f"  Access token: {cloud.access_token}")
-    print("Use it from a shell:")
+    print("Point the SDK (and examples/quickstart.py) at it from a shell:")
+    print(f"  export {HOST_ENV}={cloud.host}")
     print(f"  export {API_KEY_ENV}={cloud.api_key}")
     print(f"  export {API_SECRET_ENV}={cloud.api_secret}")
-    print(f'and in Python: Configuration(host="{cloud.host}")')
+    print("then Configuration() with no arguments talks to the emulator.")
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while not stop_requested.wait(0.2):
