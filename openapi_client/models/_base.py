@@ -61,14 +61,16 @@ class _JsonHelpers:
     @classmethod
     def from_json(cls, json_str: str | bytes) -> Self:
         """Build the model from a JSON document (validation errors name the field)."""
-        return cls.model_validate_json(json_str)  # type: ignore[attr-defined, no-any-return]
+        # JSON names only: an unknown key that happens to be a Python name (e.g. "self_")
+        # must stay an unknown field, not fill the field of that name.
+        return cls.model_validate_json(json_str, by_alias=True, by_name=False)  # type: ignore[attr-defined, no-any-return]
 
     @classmethod
     def from_dict(cls, obj: Optional[Any]) -> Optional[Self]:
         """Build the model from a dict as ``to_dict`` returns it; ``None`` gives ``None``."""
         if obj is None:
             return None
-        return cls.model_validate(obj)  # type: ignore[attr-defined, no-any-return]
+        return cls.model_validate(obj, by_alias=True, by_name=False)  # type: ignore[attr-defined, no-any-return]
 
     def to_json(self) -> str:
         """The model as JSON, exactly the fields it was given or read (unknown ones too)."""
