@@ -18,6 +18,8 @@ __all__ = ["run"]
 
 TARGET = 1.3
 SDK = "import openapi_client"
+# What a program that makes a call loads: the client, both API classes and so every model.
+SDK_IN_USE = "from openapi_client import ApiClient, ByokKeysApi, IamApiKeysApi"
 FLOOR = "import pydantic, urllib3"
 # What any client built on pydantic models must load: `import pydantic` alone is lazy and
 # leaves out BaseModel and the schema machinery.
@@ -33,21 +35,30 @@ def _import_ms(statement: str, env: Dict[str, str]) -> float:
 def run(settings: Settings) -> List[Result]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    statements = (SDK, FLOOR, MODEL_FLOOR)
+    statements = (SDK, SDK_IN_USE, FLOOR, MODEL_FLOOR)
     for statement in statements:
         _import_ms(statement, env)
     samples: Dict[str, List[float]] = {statement: [] for statement in statements}
     for _ in range(settings.rounds(15)):
         for statement in statements:
             samples[statement].append(_import_ms(statement, env))
-    sdk = min(samples[SDK])
+    best = {statement: min(values) for statement, values in samples.items()}
     return [
-        Result("import", "import openapi_client", sdk, min(samples[FLOOR]), "ms", TARGET, "floor: " + FLOOR),
+        Result("import", "import openapi_client", best[SDK], best[FLOOR], "ms", TARGET, "floor: " + FLOOR),
         Result(
             "import",
-            "import openapi_client (vs pydantic models floor)",
-            sdk,
-            min(samples[MODEL_FLOOR]),
+            "import ApiClient + both API classes",
+            best[SDK_IN_USE],
+            best[FLOOR],
+            "ms",
+            TARGET,
+            "everything a call needs; floor: " + FLOOR,
+        ),
+        Result(
+            "import",
+            "import ApiClient + both API classes (vs pydantic models floor)",
+            best[SDK_IN_USE],
+            best[MODEL_FLOOR],
             "ms",
             None,
             "floor also imports BaseModel, Field, SecretStr, RootModel",

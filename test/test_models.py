@@ -5,6 +5,10 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Dict, Type
 
 import payloads
@@ -252,3 +256,15 @@ def test_none_is_left_out_of_request_bodies_except_where_null_is_meaningful() ->
     assert ApiClient.sanitize_for_serialization(cloud_key) == {"spec": {"owner": {"id": "u-1"}, "resource": None}}
     # ...while to_dict still reports exactly what was set.
     assert cloud_key.to_dict()["spec"]["description"] is None
+
+
+def test_package_names_load_lazily_and_all_resolve() -> None:
+    probe = "import sys, openapi_client; print('pydantic' in sys.modules, 'urllib3' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]  # cheap for pytest sessions that only load the plugin
+    for name in openapi_client.__all__:
+        assert getattr(openapi_client, name) is not None, name
+    # Type checkers see the same names the runtime serves.
+    source = Path(openapi_client.__file__).read_text()
+    re_exported = set(re.findall(r"\b(\w+) as \1\b", source))
+    assert re_exported == set(openapi_client.__all__) - {"__version__"}
