@@ -129,13 +129,12 @@ class ApiClient:
             auth_settings=operation.auth,
             _request_auth=options.get("_request_auth"),
         )
-        response = self.call_api(
+        return self.call_api(
             *request,
             _request_timeout=options.get("_request_timeout"),
             retries=options.get("_retries"),
             preload_content=preload_content,
         )
-        return response
 
     # -- the generated-client surface ----------------------------------------------------
 
@@ -224,9 +223,7 @@ class ApiClient:
             raise ApiException.from_response(
                 http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
             )
-        response_type = None
-        if response_types_map:
-            response_type = response_types_map.get(str(status)) or response_types_map.get(f"{status // 100}XX")
+        response_type = _response_type(response_types_map or {}, status)
         data = None
         if response_type is not None:
             data = self._decode(response_data, raw, response_type)
@@ -236,6 +233,8 @@ class ApiClient:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
         if content_type is not None and not is_json_media_type(content_type):
             raise ApiResponseError(f"cannot decode content type {content_type!r}")
+        if isinstance(response_type, type) and issubclass(response_type, (ApiModel, ApiRootModel)):
+            return response_type.from_json(response_text)
         if isinstance(response_type, type) and issubclass(response_type, BaseModel):
             return response_type.model_validate_json(response_text)
         value = json.loads(response_text)
@@ -328,6 +327,15 @@ class ApiClient:
             allowed = self._hosts_allowing_credentials[key] = _may_carry_credentials(*key)
         return allowed
 
+
+
+def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Optional[Type[Any]]:
+    """The model for a success status; another 2xx than the documented one (say 200 for
+    202) still decodes into the operation's one success model."""
+    if str(status) in types:
+        return types[str(status)]
+    successes = {t for code, t in types.items() if code.startswith("2")}
+    return successes.pop() if len(successes) == 1 else None
 
 
 def _may_carry_credentials(host: str, allow_insecure_http: bool) -> bool:
