@@ -41,7 +41,10 @@ class Configuration:
     own ``_request_timeout``.
 
     Resilience: ``retries`` is the :class:`~openapi_client.retry.ApiRetry` policy (or an
-    int, or ``False`` for none); ``max_response_bytes`` caps what one response may hold.
+    int, or ``False`` for none); ``rate_limit_max_wait`` is the longest a request is held
+    back once the service reports its rate-limit window spent (``0`` turns that pacing
+    off, see :class:`~openapi_client.rate_limit.RateLimitGate`); ``max_response_bytes``
+    caps what one response may hold.
 
     Credentials are only sent over ``https``, or over ``http`` to this machine; set
     ``allow_insecure_http`` to send them to another plain-http host.
@@ -64,6 +67,7 @@ class Configuration:
         timeout: TimeoutValue = (_DEFAULT_CONNECT_TIMEOUT, _DEFAULT_READ_TIMEOUT),
         retries: RetrySetting = None,
         max_response_bytes: int = 64 * 1024 * 1024,
+        rate_limit_max_wait: float = 60.0,
         allow_insecure_http: bool = False,
         debug: bool = False,
     ) -> None:
@@ -86,6 +90,7 @@ class Configuration:
         self.timeout = timeout
         self.retries = retries  # the setter normalizes
         self.max_response_bytes = max_response_bytes
+        self.rate_limit_max_wait = rate_limit_max_wait
         self.allow_insecure_http = allow_insecure_http
         self.logger = logging.getLogger("openapi_client")
         self._debug = False

@@ -30,6 +30,7 @@ from openapi_client.exceptions import (
     ApiTimeoutError,
     ApiValueError,
 )
+from openapi_client.rate_limit import RateLimitGate
 from openapi_client.retry import ApiRetry, RetrySetting
 
 __all__ = ["RESTClientObject", "RESTResponse"]
@@ -97,6 +98,7 @@ class RESTClientObject:
         self.configuration = configuration
         self._timeout_setting: Any = configuration.timeout
         self._timeout = _timeout(configuration.timeout)
+        self.rate_limit = RateLimitGate()
         pool_args: Dict[str, Any] = {
             "maxsize": configuration.connection_pool_maxsize,
             "block": False,
@@ -143,6 +145,7 @@ class RESTClientObject:
                 self._timeout_setting, self._timeout = config.timeout, _timeout(config.timeout)
             timeout = self._timeout
         max_bytes = config.max_response_bytes
+        self.rate_limit.wait()
         started = time.perf_counter()
         try:
             resp = self.pool_manager.urlopen(
@@ -157,6 +160,7 @@ class RESTClientObject:
             )
         except (MaxRetryError, HTTPError) as exc:
             raise _connection_error(exc, method, url) from exc
+        self.rate_limit.observe(resp.headers, config.rate_limit_max_wait)
         request_line = f"{method} {_without_query(url)}"
         data = _read_bounded(resp, max_bytes, request_line) if preload_content else None
         if logger.isEnabledFor(logging.DEBUG):

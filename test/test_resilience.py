@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -200,3 +201,36 @@ def test_waiter_polls_through_rate_limits(cloud: FakeConfluentCloud) -> None:
     assert created.id is not None
     cloud.fail_next(2, status=429, retry_after=0, method="GET")
     assert api.wait_for_iam_v2_api_key(created.id, timeout=5, poll_interval=0.05).id == created.id
+
+
+def _spent_window(cloud: FakeConfluentCloud, reset: int) -> None:
+    """The next BYOK listing answers normally but says the rate-limit window is spent."""
+    page = json.dumps({"api_version": "byok/v1", "kind": "KeyList", "metadata": {}, "data": []}).encode()
+    headers = {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+    cloud.respond_next(status=200, body=page, headers=headers, method="GET")
+
+
+def test_a_spent_rate_limit_window_holds_the_next_request_back(cloud: FakeConfluentCloud) -> None:
+    with openapi_client.ApiClient(cloud.configuration()) as api_client:
+        byok = openapi_client.ByokKeysApi(api_client)
+        _spent_window(cloud, reset=1)
+        byok.list_byok_v1_keys()
+        started = time.monotonic()
+        byok.list_byok_v1_keys()
+        held = time.monotonic() - started
+    assert held >= 0.9  # waited for the window to reset instead of earning a 429
+    assert [r.status for r in cloud.requests] == [200, 200]
+
+
+def test_rate_limit_pacing_is_capped_and_can_be_turned_off(cloud: FakeConfluentCloud) -> None:
+    held = {}
+    for max_wait in (0.3, 0):
+        with openapi_client.ApiClient(cloud.configuration(rate_limit_max_wait=max_wait)) as api_client:
+            byok = openapi_client.ByokKeysApi(api_client)
+            _spent_window(cloud, reset=30)
+            byok.list_byok_v1_keys()
+            started = time.monotonic()
+            byok.list_byok_v1_keys()
+            held[max_wait] = time.monotonic() - started
+    assert 0.25 <= held[0.3] < 5  # held, but never the 30 s the header asked for
+    assert held[0] < 0.25  # pacing off: sent at once
