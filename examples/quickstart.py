@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Tuple
 
 import openapi_client
 from openapi_client import (
@@ -44,21 +44,22 @@ def step(message: str) -> None:
 
 
 @contextlib.contextmanager
-def target() -> Iterator[Configuration]:
-    """Confluent Cloud when credentials are set, else a fresh embedded emulator."""
+def target() -> Iterator[Tuple[Configuration, bool]]:
+    """Confluent Cloud (or CONFLUENT_CLOUD_HOST) when credentials are set, else a fresh
+    embedded emulator; the flag says which."""
     if os.environ.get(openapi_client.configuration.API_KEY_ENV) and os.environ.get(
         openapi_client.configuration.API_SECRET_ENV
     ):
         config = Configuration()
         print(f"Using the service at {config.host} with API key {config.username}")
-        yield config
+        yield config, False
         return
     from openapi_client.testing import FakeConfluentCloud
 
     with FakeConfluentCloud(byok_validation_delay=0.5) as cloud:
         print(f"No Confluent Cloud credentials set: using the embedded emulator at {cloud.host}")
         cloud.seed_api_keys(4, owner="sa-quick1", resource="lkc-quick1")  # so the listing has pages
-        yield cloud.configuration()
+        yield cloud.configuration(), True
 
 
 def api_key_lifecycle(iam: IamApiKeysApi, owner: str, cluster: str) -> None:
@@ -132,8 +133,7 @@ def byok_lifecycle(byok: ByokKeysApi, aws_key_arn: str, gcp_key_id: str) -> None
 
 
 def main() -> int:
-    with target() as config:
-        emulated = not os.environ.get(openapi_client.configuration.API_KEY_ENV)
+    with target() as (config, emulated):
         owner = os.environ.get("QUICKSTART_OWNER", "sa-quick1" if emulated else "")
         cluster = os.environ.get("QUICKSTART_CLUSTER", "lkc-quick1" if emulated else "")
         aws_arn: Optional[str] = os.environ.get(

@@ -7,7 +7,6 @@ import logging
 import ssl
 import time
 from typing import Any, Dict, Mapping, Optional
-from urllib.parse import urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -31,7 +30,7 @@ from openapi_client.exceptions import (
     ApiValueError,
 )
 from openapi_client.rate_limit import RateLimitGate
-from openapi_client.retry import ApiRetry, RetrySetting
+from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 
 __all__ = ["RESTClientObject", "RESTResponse"]
 
@@ -168,7 +167,7 @@ class RESTClientObject:
             logger.debug(
                 "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
                 method,
-                urlsplit(url).path,
+                path_for_log(url),
                 resp.status,
                 (time.perf_counter() - started) * 1000.0,
                 resp.headers.get(REQUEST_ID_HEADER, "-"),

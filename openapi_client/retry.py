@@ -140,7 +140,7 @@ class ApiRetry(Retry):
             logger.info(
                 "not retrying %s %s: waiting %.2fs would pass the %ss time budget",
                 method,
-                _path(url),
+                path_for_log(url),
                 wait,
                 self.total_timeout,
             )
@@ -148,10 +148,11 @@ class ApiRetry(Retry):
             raise MaxRetryError(_pool, url or "", reason) from reason
         attempt = len(new_retry.history) + 1
         cause = f"status {response.status}" if response is not None else repr(error)
-        logger.info("retrying %s %s after %s: attempt %d in %.2fs", method, _path(url), cause, attempt, wait)
+        logger.info("retrying %s %s after %s: attempt %d in %.2fs", method, path_for_log(url), cause, attempt, wait)
         return new_retry
 
 
-def _path(url: Optional[str]) -> str:
-    # Log the path only: query strings may carry filters, never worth leaking.
+def path_for_log(url: Optional[str]) -> str:
+    """The part of a URL that log lines show: the path, without host or query string
+    (the query carries filter values)."""
     return urlsplit(url).path if url else ""

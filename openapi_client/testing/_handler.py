@@ -144,18 +144,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
             # The body was not read, so what follows on the connection cannot be trusted.
             self.close_connection = True
             response = Response(exc.status, exc.to_json(request_id))
-            self._finish(response, request_id, path, query, headers, b"")
+            self._finish(response, request_id, Request(self.command, path, query, headers, b""))
             return
+        request = Request(self.command, path, query, headers, body)
         fault = self.server.faults.take(self.command, path)
         if fault is not None and fault.kind == DROP:
             self.close_connection = True
-            self.server.log.append(RecordedRequest(self.command, path, query, headers, body, None, self.path))
+            self._record(request, None)
             return
         if fault is not None and fault.kind == DELAY:
             time.sleep(max(0.0, fault.seconds - (time.monotonic() - started)))
             fault = None
         if fault is None:
-            request = Request(self.command, path, query, headers, body)
             try:
                 response = self.server.app.handle(request, request_id)
             except Exception as exc:  # a bug must answer 500, not kill the connection
@@ -163,9 +163,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         elif fault.kind == FAIL:
             response = _failure_for(fault, request_id)
         else:
-            self._finish_raw(fault, request_id, path, query, headers, body)
+            self._finish_raw(fault, request_id, request)
             return
-        self._finish(response, request_id, path, query, headers, body)
+        self._finish(response, request_id, request)
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -180,28 +180,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
             raise EmulatorError(413, "payload_too_large", f"The body is over {MAX_BODY_BYTES} bytes.")
         return self.rfile.read(length)
 
-    def _finish(
-        self,
-        response: Response,
-        request_id: str,
-        path: str,
-        query: Dict[str, List[str]],
-        headers: Dict[str, str],
-        body: bytes,
-    ) -> None:
-        # Recorded before answering: once the client has its answer, the log must show it.
-        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, response.status, self.path))
+    def _record(self, request: Request, status: Optional[int]) -> None:
+        # Called before answering: once the client has its answer, the log must show it.
+        query, headers = dict(request.query), dict(request.headers)
+        self.server.log.append(
+            RecordedRequest(request.method, request.path, query, headers, request.body, status, self.path)
+        )
+
+    def _finish(self, response: Response, request_id: str, request: Request) -> None:
+        self._record(request, response.status)
         self._write(response, request_id)
 
-    def _finish_raw(
-        self,
-        fault: Fault,
-        request_id: str,
-        path: str,
-        query: Dict[str, List[str]],
-        headers: Dict[str, str],
-        body: bytes,
-    ) -> None:
+    def _finish_raw(self, fault: Fault, request_id: str, request: Request) -> None:
         length = len(fault.body) if fault.declared_length is None else fault.declared_length
         if length != len(fault.body):
             # The client must see the body end early, so the connection cannot be reused.
@@ -216,7 +206,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         ]
         if self.close_connection:
             lines.append("Connection: close")
-        self.server.log.append(RecordedRequest(self.command, path, query, headers, body, fault.status, self.path))
+        self._record(request, fault.status)
         self.wfile.write(_head(lines) + fault.body)
 
     def _write(self, response: Response, request_id: str) -> None:

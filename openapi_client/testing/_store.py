@@ -227,14 +227,7 @@ class Store:
     ) -> JsonDict:
         """Store a new API key and render it, secret included (the only time it is shown)."""
         with self._lock:
-            quota = self.api_key_quota
-            if quota is not None and len(self._api_keys) >= quota:
-                raise EmulatorError(
-                    402,
-                    "quota_exceeded",
-                    f"The request would exceed the quota: apikeys_per_org (limit {quota})",
-                    title="API Keys Per Org Quota Exceeded",
-                )
+            _check_quota(len(self._api_keys), self.api_key_quota, "apikeys_per_org", "API Keys")
             record = self._new_api_key(owner, resources, display_name, description, _now())
             self._api_keys.add(record)
             return self._render_api_key(record, with_secret=True)
@@ -356,14 +349,7 @@ class Store:
                         f"The key '{identifier}' is already registered as {existing.id}.",
                         headers=[("Location", self.byok_url(existing.id))],
                     )
-            quota = self.byok_key_quota
-            if quota is not None and len(self._byok_keys) >= quota:
-                raise EmulatorError(
-                    402,
-                    "quota_exceeded",
-                    f"The request would exceed the quota: byok.max_keys.per_org (limit {quota})",
-                    title="BYOK Keys Per Org Quota Exceeded",
-                )
+            _check_quota(len(self._byok_keys), self.byok_key_quota, "byok.max_keys.per_org", "BYOK Keys")
             key_id = new_byok_id()
             while key_id in self._byok_keys:
                 key_id = new_byok_id()
@@ -557,3 +543,14 @@ def _region_of(kind: str, identifier: str) -> Optional[str]:
             index = parts.index("locations") + 1
             return parts[index] if index < len(parts) and parts[index] else None
     return None
+
+
+def _check_quota(held: int, quota: Optional[int], quota_name: str, what: str) -> None:
+    """402 when one more object would pass the organization's quota (``None``: no limit)."""
+    if quota is not None and held >= quota:
+        raise EmulatorError(
+            402,
+            "quota_exceeded",
+            f"The request would exceed the quota: {quota_name} (limit {quota})",
+            title=f"{what} Per Org Quota Exceeded",
+        )
