@@ -27,8 +27,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 import openapi_client
-from openapi_client import Configuration, models
-from openapi_client import operations as descriptions
+from openapi_client import Configuration, models, operations as descriptions
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.exceptions import REQUEST_ID_HEADER
