@@ -9,7 +9,7 @@ The operation descriptions (:mod:`openapi_client.operations`) name a readiness p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Tuple, Type, TypeVar
 
 from openapi_client.exceptions import KeyValidationFailedError, NotFoundException
 from openapi_client.models.enums import INVALID, VALID
@@ -41,6 +41,18 @@ class Readiness:
         def poll() -> Optional[T]:
             try:
                 value = read()
+            except self.not_yet:
+                return None
+            return value if self.is_ready(value) else None
+
+        return poll
+
+    def async_poller(self, read: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[Optional[T]]]:
+        """:meth:`poller` for a coroutine ``read``: the same judgement, awaited."""
+
+        async def poll() -> Optional[T]:
+            try:
+                value = await read()
             except self.not_yet:
                 return None
             return value if self.is_ready(value) else None
