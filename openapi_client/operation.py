@@ -77,6 +77,8 @@ class Param:
     default: Optional[int] = None
     """The service's value when the parameter is left out (documentation only)."""
     doc: str = ""
+    """For the docs; ``{providers}``, ``{identifiers}``, ``{key_states}`` and
+    ``{validation_phases}`` are filled in from the models by the generator."""
     note: str = ""
     """A short remark for the docs' notes column (e.g. "partial match")."""
 

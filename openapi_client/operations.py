@@ -262,18 +262,18 @@ LIST_BYOK_V1_KEYS = Operation(
     description="`display_name` and `key` match partially, the other filters exactly.",
     auth=BYOK_AUTH,
     query_params=(
-        Param("provider", doc="Only keys of this cloud: `AWS`, `Azure` or `GCP`.", note="exact match"),
-        Param("state", doc="Only keys in this state: `AVAILABLE` or `IN_USE`.", note="exact match"),
+        Param("provider", doc="Only keys of this cloud: {providers}.", note="exact match"),
+        Param("state", doc="Only keys in this state: {key_states}.", note="exact match"),
         Param("display_name", doc="Only keys whose display name contains this text.", note="partial match"),
         Param(
             "validation_phase",
-            doc="Only keys in this validation phase: `INITIALIZING`, `VALID` or `INVALID`.",
+            doc="Only keys in this validation phase: {validation_phases}.",
             note="exact match",
         ),
         Param("validation_region", doc="Only keys in this cloud region, e.g. `us-west-2`.", note="exact match"),
         Param(
             "key",
-            doc="Only keys whose identifier contains this text: the ARN for AWS, the key id for Azure and GCP.",
+            doc="Only keys whose identifier contains this text: {identifiers}.",
             note="partial match",
         ),
         PAGE_SIZE,

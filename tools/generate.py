@@ -350,8 +350,31 @@ def _param_notes(param: Param, *, in_path: bool) -> str:
 _TABLE_HEAD = ["Name | Type | Description  | Notes", "------------- | ------------- | ------------- | -------------"]
 
 
+def _alternatives(values: Sequence[str]) -> str:
+    quoted = [f"`{v}`" for v in values]
+    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+def _doc_facts() -> Dict[str, str]:
+    """Values the descriptions' parameter docs name, read from where each is defined."""
+    from openapi_client.models import enums
+    from openapi_client.models.byok_v1_key_key import VARIANTS
+
+    by_field: Dict[str, List[str]] = {}
+    for variant in VARIANTS:
+        by_field.setdefault(variant.IDENTIFIER_FIELD, []).append(variant.PROVIDER)
+    identifiers = "; ".join(f"`{field}` for {', '.join(clouds)}" for field, clouds in by_field.items())
+    return {
+        "providers": _alternatives([v.PROVIDER for v in VARIANTS]),
+        "identifiers": identifiers,
+        "key_states": _alternatives(enums.KEY_STATES),
+        "validation_phases": _alternatives(enums.VALIDATION_PHASES),
+    }
+
+
 def _param_row(param: Param, *, in_path: bool) -> str:
-    return f" **{param.name}** | **{param.type.__name__}** | {param.doc} | {_param_notes(param, in_path=in_path)}"
+    doc = param.doc.format(**_doc_facts())
+    return f" **{param.name}** | **{param.type.__name__}** | {doc} | {_param_notes(param, in_path=in_path)}"
 
 
 def _parameters(op: Operation) -> List[str]:
