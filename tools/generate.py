@@ -115,13 +115,14 @@ def _returns(op: Operation) -> str:
     return op.success.model_name or "None"
 
 
-def _signature(flavor: Flavor, name: str, args: Sequence[str], returns: str) -> List[str]:
+def _signature(flavor: Flavor, name: str, args: Sequence[str], returns: str, *, define: str = "") -> List[str]:
     """A method's ``def`` line(s): on one line when it fits, else one argument per line."""
+    define = define or flavor.define
     params = ["self", *args, "**options: Unpack[RequestOptions]"]
-    one_line = f"{INDENT}{flavor.define} {name}({', '.join(params)}) -> {returns}:"
+    one_line = f"{INDENT}{define} {name}({', '.join(params)}) -> {returns}:"
     if len(one_line) <= LINE_LENGTH:
         return [one_line]
-    return [f"{INDENT}{flavor.define} {name}(", *(f"{INDENT * 2}{p}," for p in params), f"{INDENT}) -> {returns}:"]
+    return [f"{INDENT}{define} {name}(", *(f"{INDENT * 2}{p}," for p in params), f"{INDENT}) -> {returns}:"]
 
 
 def _call(head: str, args: Sequence[str], indent: str, suffix: str = "") -> List[str]:
@@ -183,7 +184,8 @@ def _operation_methods(flavor: Flavor, op: Operation) -> List[str]:
     lines += _signature(flavor, f"{op.name}_with_http_info", declared, f"ApiResponse[{returns}]")
     lines += _docstring([f":meth:`{op.name}` with the response's status and headers."])
     lines += _call(f"response = {flavor.wait}self.{op.name}_without_preload_content", [*names, "**options"], body)
-    lines.append(f"{body}return self.api_client.response_deserialize(response, operations.{op.name.upper()}.responses)")
+    deserialize = f"{flavor.wait}self.api_client.response_deserialize"
+    lines.append(f"{body}return {deserialize}(response, operations.{op.name.upper()}.responses)")
     lines.append("")
 
     lines += _signature(flavor, f"{op.name}_without_preload_content", declared, "RESTResponse")
@@ -214,12 +216,15 @@ def _pagination_methods(flavor: Flavor, op: Operation) -> List[str]:
     by_name = [f"{a.name}={a.name}" for a in args]
     body = INDENT * 2
     lines = [""]
-    lines += _signature(flavor, paging.pages_method, declared, f"{flavor.iterator}[{_returns(op)}]")
+    # A plain ``def`` in both flavours: it returns an (async) iterator, used with (async) for.
+    lines += _signature(flavor, paging.pages_method, declared, f"{flavor.iterator}[{_returns(op)}]", define="def")
     lines += _docstring(["Every page of the listing, fetched lazily by following ``metadata.next``."])
     fetch = [*by_name, f"{paging.token_param}=token", "**options"]
     lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body)
     lines.append("")
-    lines += _signature(flavor, paging.items_method, declared, f"{flavor.iterator}[{paging.item_model_name}]")
+    lines += _signature(
+        flavor, paging.items_method, declared, f"{flavor.iterator}[{paging.item_model_name}]", define="def"
+    )
     lines += _docstring([f"Every {paging.noun} of the listing, one page held in memory at a time."])
     lines += _nested(f"return {flavor.iter_items}", f"self.{paging.pages_method}", [*by_name, "**options"], body)
     return lines
