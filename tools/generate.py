@@ -21,11 +21,12 @@ modules the generated code calls (``pagination``, ``waiters``, ``readiness``).
 from __future__ import annotations
 
 import argparse
+import inspect
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from openapi_client.exceptions import exception_for_status  # noqa: E402
 from openapi_client.operation import ApiDescription, Operation, Param, Waiter  # noqa: E402
 from openapi_client.operations import API_DESCRIPTIONS, HEADER_DOCS, SCHEME_DOCS  # noqa: E402
+from openapi_client.pagination import iter_pages  # noqa: E402
 
 SOURCE = "openapi_client/operations.py"
 LINE_LENGTH = 120
@@ -133,12 +135,33 @@ def _call(head: str, args: Sequence[str], indent: str, suffix: str = "") -> List
     return [f"{indent}{head}(", *(f"{indent}{INDENT}{a}," for a in args), f"{indent}){suffix}"]
 
 
-def _nested(outer: str, inner: str, inner_args: Sequence[str], indent: str) -> List[str]:
-    """``outer(inner(inner_args))``: on one line, or the inner call on its own line(s)."""
-    flat = f"{inner}({', '.join(inner_args)})"
+def _nested(
+    outer: str, inner: str, inner_args: Sequence[str], indent: str, outer_args: Sequence[str] = ()
+) -> List[str]:
+    """``outer(inner(inner_args), *outer_args)``: on one line, or the inner call on its own line(s)."""
+    flat = ", ".join([f"{inner}({', '.join(inner_args)})", *outer_args])
     if len(f"{indent}{outer}({flat})") <= LINE_LENGTH:
         return [f"{indent}{outer}({flat})"]
-    return [f"{indent}{outer}(", *_call(inner, inner_args, indent + INDENT), f"{indent})"]
+    inner_lines = _call(inner, inner_args, indent + INDENT)
+    if outer_args:
+        inner_lines[-1] += ","
+    return [f"{indent}{outer}(", *inner_lines, *(f"{indent}{INDENT}{a}," for a in outer_args), f"{indent})"]
+
+
+def paging_options(iter_pages: Callable[..., Any]) -> List[Arg]:
+    """The per-call arguments ``iter_pages`` takes after the page fetcher (e.g. a page limit).
+
+    The ``iter_*`` helpers take them too and pass them through, so an option added to
+    :func:`openapi_client.pagination.iter_pages` reaches every helper at the next generate.
+    """
+    params = list(inspect.signature(iter_pages).parameters.values())[1:]
+    options = []
+    for param in params:
+        assert param.default is None, f"iter_pages option {param.name} must default to None"
+        annotation = str(param.annotation)
+        inner = annotation[len("Optional[") : -1] if annotation.startswith("Optional[") else annotation
+        options.append(Arg(param.name, inner, False))
+    return options
 
 
 def _mapping(name: str, keys: Sequence[str], indent: str) -> List[str]:
@@ -212,21 +235,24 @@ def _pagination_methods(flavor: Flavor, op: Operation) -> List[str]:
     paging = op.pagination
     assert paging is not None
     args = _args(op, leave_out=[paging.token_param])
-    declared = [a.declare() for a in args]
+    options = paging_options(iter_pages)
+    declared = [a.declare() for a in [*args, *options]]
     by_name = [f"{a.name}={a.name}" for a in args]
+    passed = [f"{a.name}={a.name}" for a in options]
     body = INDENT * 2
     lines = [""]
     # A plain ``def`` in both flavours: it returns an (async) iterator, used with (async) for.
     lines += _signature(flavor, paging.pages_method, declared, f"{flavor.iterator}[{_returns(op)}]", define="def")
     lines += _docstring(["Every page of the listing, fetched lazily by following ``metadata.next``."])
     fetch = [*by_name, f"{paging.token_param}=token", "**options"]
-    lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body)
+    lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body, passed)
     lines.append("")
     lines += _signature(
         flavor, paging.items_method, declared, f"{flavor.iterator}[{paging.item_model_name}]", define="def"
     )
     lines += _docstring([f"Every {paging.noun} of the listing, one page held in memory at a time."])
-    lines += _nested(f"return {flavor.iter_items}", f"self.{paging.pages_method}", [*by_name, "**options"], body)
+    pages = f"self.{paging.pages_method}"
+    lines += _nested(f"return {flavor.iter_items}", pages, [*by_name, *passed, "**options"], body)
     return lines
 
 
@@ -456,7 +482,7 @@ def _doc_regions(api: ApiDescription) -> Dict[str, List[str]]:
         regions[f"{op.name}.responses"] = _responses(op)
         if op.pagination is not None:
             paging = op.pagination
-            args = _args(op, leave_out=[paging.token_param])
+            args = [*_args(op, leave_out=[paging.token_param]), *paging_options(iter_pages)]
             item, page = paging.item_model_name, _returns(op)
             regions[f"{paging.items_method}.signature"] = [
                 _call_form(paging.items_method, args, returns=f"Iterator[{item}]")
