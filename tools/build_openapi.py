@@ -320,9 +320,7 @@ def build(spec: Dict[str, Any]) -> Dict[str, Any]:
     paths: Dict[str, Any] = {}
     for path, item in spec["paths"].items():
         paths[path] = {
-            method: clean_operation(op, shared_responses)
-            for method, op in item.items()
-            if not method.startswith("x-")
+            method: clean_operation(op, shared_responses) for method, op in item.items() if not method.startswith("x-")
         }
     return {
         "openapi": "3.0.3",
@@ -450,9 +448,7 @@ def clean_overlay(value: Dict[str, Any]) -> Dict[str, Any]:
         out["type"] = value["type"]
     if "required" in value:
         out["required"] = sorted(value["required"])
-    nested = {
-        prop: clean_overlay(sub) for prop, sub in value.get("properties", {}).items() if has_constraints(sub)
-    }
+    nested = {prop: clean_overlay(sub) for prop, sub in value.get("properties", {}).items() if has_constraints(sub)}
     if nested:
         out["properties"] = nested
     return out
@@ -506,9 +502,7 @@ def resolve_response(response: Dict[str, Any], shared: Dict[str, Any]) -> Dict[s
 
 
 def clean_response(operation_id: str, status: str, response: Dict[str, Any]) -> Dict[str, Any]:
-    out: Dict[str, Any] = {
-        "description": STATUS_TEXT_BY_OPERATION.get((operation_id, status), STATUS_TEXT[status])
-    }
+    out: Dict[str, Any] = {"description": STATUS_TEXT_BY_OPERATION.get((operation_id, status), STATUS_TEXT[status])}
     headers = response.get("headers", {})
     if headers:
         out["headers"] = {
@@ -517,9 +511,7 @@ def clean_response(operation_id: str, status: str, response: Dict[str, Any]) -> 
         }
     content = response.get("content")
     if content:
-        out["content"] = {
-            media: {"schema": clean_body_schema(body["schema"])} for media, body in content.items()
-        }
+        out["content"] = {media: {"schema": clean_body_schema(body["schema"])} for media, body in content.items()}
     return out
 
 
