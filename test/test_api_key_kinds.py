@@ -59,6 +59,11 @@ def test_a_key_without_spec_is_refused_naming_the_reason() -> None:
         api_key_kind(IamV2ApiKey())
 
 
+def test_other_types_are_refused_naming_what_is_taken() -> None:
+    with pytest.raises(TypeError, match="IamV2ApiKey, IamV2ApiKeySpec, ObjectReference, resource id or None, not int"):
+        api_key_kind(42)  # type: ignore[arg-type]
+
+
 def test_kinds_are_strings() -> None:
     assert ApiKeyKind.KAFKA == "kafka" and f"{ApiKeyKind.FLINK.value}" == "flink"
     assert {kind.value for kind in ApiKeyKind} == {
