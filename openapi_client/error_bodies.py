@@ -26,6 +26,7 @@ __all__ = [
     "ConfluentError",
     "ConfluentErrorDetail",
     "ProblemDetails",
+    "Problem",
     "ErrorBody",
     "read_error_body",
     "one_line",
@@ -78,6 +79,7 @@ class ProblemDetails(ApiModel):
 
 
 Problem = Union[Failure, ConfluentError, ProblemDetails]
+"""An error body of a known shape, parsed."""
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,5 @@ def test_each_kind_is_created_listed_and_read_back_over_the_wire(cloud: FakeConf
         assert listed == created
         for key_id, kind in created.items():
             assert api_key_kind(api.get_iam_v2_api_key(key_id)) is kind
+        cloud_keys = list(api.iter_iam_v2_api_keys(spec_resource="CLOUD"))
+        assert [api_key_kind(key) for key in cloud_keys] == [ApiKeyKind.CLOUD]
