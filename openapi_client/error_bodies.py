@@ -120,7 +120,8 @@ def read_error_body(body: Optional[str], content_type: Optional[str] = None) -> 
         if isinstance(document, dict):
             return _read_json(document, head, problem_json=media == "application/problem+json")
         if document is not None:
-            return ErrorBody()
+            # A bare JSON string is a message; any other bare value says nothing readable.
+            return ErrorBody(message=_bounded(document) if isinstance(document, str) else None)
     if "html" in media or stripped[:1] == "<":
         return ErrorBody(message=_page_text(stripped[:_HTML_EXAMINED]))
     text = one_line(head, PAGE_TEXT_LIMIT)
