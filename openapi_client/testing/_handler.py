@@ -172,6 +172,42 @@ class _RequestHandler(BaseHTTPRequestHandler):
         super().setup()
         # A connection idle (or trickling a request) for this long is closed.
         self.connection.settimeout(self.server.limits.idle_timeout)
+        self._in_request = False
+
+    def handle_one_request(self) -> None:
+        # Wait for the first byte here, so that a timeout can tell an idle connection (closed
+        # quietly) from a request that stalled half-way (answered 408).
+        self.command = None
+        try:
+            first = self.rfile.peek(1)[:1]  # type: ignore[attr-defined]
+            # Empty lines before a request line are to be ignored (RFC 9112 §2.2); a few are.
+            for _ in range(8):
+                if first not in (b"\r", b"\n"):
+                    break
+                self.rfile.read(1)
+                first = self.rfile.peek(1)[:1]  # type: ignore[attr-defined]
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            return
+        if not first:
+            self.close_connection = True
+            return
+        if first == b"\x16":
+            # A TLS handshake: its bytes hold no line end, so reading a request line would only stall.
+            self.send_error(400, "This emulator speaks plain HTTP; the request looks like a TLS handshake.")
+            return
+        self._in_request = True
+        try:
+            super().handle_one_request()
+        finally:
+            self._in_request = False
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """http.server reports a read that timed out through here: answer it if a request had begun."""
+        if format.startswith("Request timed out") and self._in_request:
+            self._in_request = False
+            with contextlib.suppress(OSError):
+                self.send_error(408, "The request was not received in full before the idle timeout.")
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default per-request line on stderr."""
@@ -250,7 +286,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             raise EmulatorError(411, "length_required", "Send the body with a Content-Length, not chunked.")
-        length_header = self.headers.get("Content-Length")
+        lengths = self.headers.get_all("Content-Length") or []
+        if len({value.strip() for value in lengths}) > 1:
+            raise EmulatorError(400, "malformed_request", "The request has conflicting Content-Length headers.")
+        length_header = lengths[0] if lengths else None
         if length_header is None:
             return b""
         if not re.fullmatch(r"[0-9]{1,15}", length_header.strip()):

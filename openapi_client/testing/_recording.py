@@ -78,8 +78,13 @@ class RequestLog:
             self._requests.clear()
 
 
+# Scheme names kept in the log so tests can tell how a client authenticated; any other
+# first word might be part of a credential.
+_SCHEMES = frozenset({"basic", "bearer", "digest", "negotiate", "token"})
+
+
 def _redacted(name: str, value: str) -> str:
     if name.lower() not in ("authorization", "proxy-authorization"):
         return value
-    scheme = value.strip().partition(" ")[0]
-    return f"{scheme[:16]} ***" if scheme else "***"
+    scheme, space, _ = value.strip().partition(" ")
+    return f"{scheme} ***" if space and scheme.lower() in _SCHEMES else "***"
