@@ -177,7 +177,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         # Wait for the first byte here, so that a timeout can tell an idle connection (closed
         # quietly) from a request that stalled half-way (answered 408).
-        self.command = None
+        self.command = None  # type: ignore[assignment]  # as http.server does before parsing
         try:
             first = self.rfile.peek(1)[:1]  # type: ignore[attr-defined]
             # Empty lines before a request line are to be ignored (RFC 9112 §2.2); a few are.
