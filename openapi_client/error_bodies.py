@@ -26,6 +26,7 @@ __all__ = [
     "ConfluentError",
     "ConfluentErrorDetail",
     "ProblemDetails",
+    "Problem",
     "ErrorBody",
     "read_error_body",
     "one_line",
@@ -78,6 +79,7 @@ class ProblemDetails(ApiModel):
 
 
 Problem = Union[Failure, ConfluentError, ProblemDetails]
+"""An error body of a known shape, parsed."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def read_error_body(body: Optional[str], content_type: Optional[str] = None) -> 
         if isinstance(document, dict):
             return _read_json(document, head, problem_json=media == "application/problem+json")
         if document is not None:
-            return ErrorBody()
+            # A bare JSON string is a message; any other bare value says nothing readable.
+            return ErrorBody(message=_bounded(document) if isinstance(document, str) else None)
     if "html" in media or stripped[:1] == "<":
         return ErrorBody(message=_page_text(stripped[:_HTML_EXAMINED]))
     text = one_line(head, PAGE_TEXT_LIMIT)
