@@ -71,7 +71,6 @@ SCHEME_DOCS = {
 IAM_AUTH = ("cloud-api-key", "confluent-sts-access-token")
 BYOK_AUTH = ("cloud-api-key", "global-api-key", "confluent-sts-access-token")
 
-_REQUEST_ID = ("X-Request-Id",)
 _RATE_LIMIT = ("X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 _UNAUTHORIZED = Response("401", "Missing or wrong credentials.", headers=("X-Request-Id", "WWW-Authenticate"))
 _MALFORMED = Response("400", "The request is malformed.")
@@ -79,12 +78,10 @@ _FAILED = Response("500", "The service failed.")
 _FAILED_NOT_RETRIED = Response("500", "The service failed; not retried.")
 
 
-def _throttled(headers: Tuple[str, ...] = _REQUEST_ID) -> Response:
-    return Response("429", "Rate limit reached; retried by the default policy first.", headers=headers)
-
-
-_IAM_THROTTLED = _throttled()
-_BYOK_THROTTLED = _throttled((*_RATE_LIMIT, "Retry-After"))
+_THROTTLED = Response(
+    "429", "Rate limit reached; retried by the default policy first.", headers=(*_RATE_LIMIT, "Retry-After")
+)
+_CONFLICT_HEADERS = ("X-Request-Id", "Location")
 
 
 def _id(what: str, example: str = "") -> Param:
@@ -117,11 +114,11 @@ LIST_IAM_V2_API_KEYS = Operation(
         PAGE_TOKEN,
     ),
     outcomes=(
-        Response("200", "A page of API keys.", "IamV2ApiKeyList"),
+        Response("200", "A page of API keys.", "IamV2ApiKeyList", headers=_RATE_LIMIT),
         Response("400", "A filter or paging parameter the service refuses."),
         _UNAUTHORIZED,
         Response("403", "The credentials may not list keys."),
-        _IAM_THROTTLED,
+        _THROTTLED,
         _FAILED,
     ),
     pagination=Pagination("iter_iam_v2_api_keys", "iter_iam_v2_api_keys_pages", "IamV2ApiKey", "API key"),
@@ -146,15 +143,15 @@ CREATE_IAM_V2_API_KEY = Operation(
             "202",
             "Accepted: the new API key, with its secret (returned this once).",
             "IamV2ApiKey",
-            headers=("X-Request-Id", "Location"),
+            headers=(*_RATE_LIMIT, "Location"),
         ),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("402", "The organization's API key quota would be exceeded."),
         Response("403", "The credentials may not create keys for this owner or resource."),
-        Response("409", "The request conflicts with the current state.", headers=("X-Request-Id", "Location")),
+        Response("409", "The request conflicts with the current state.", headers=_CONFLICT_HEADERS),
         Response("422", "The body is well formed but invalid, e.g. an unknown owner."),
-        _IAM_THROTTLED,
+        _THROTTLED,
         Response("500", "The service failed; not retried (the key may exist)."),
     ),
     returns_doc="with `spec.secret` set",
@@ -168,14 +165,14 @@ GET_IAM_V2_API_KEY = Operation(
     auth=IAM_AUTH,
     path_params=(_id("API key to read"),),
     outcomes=(
-        Response("200", "The API key.", "IamV2ApiKey"),
+        Response("200", "The API key.", "IamV2ApiKey", headers=_RATE_LIMIT),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("403", "The credentials may not read this key."),
         Response(
             "404", "No such API key, not visible to these credentials, or (just after creation) not visible yet."
         ),
-        _IAM_THROTTLED,
+        _THROTTLED,
         _FAILED,
     ),
     waiter=Waiter(
@@ -206,14 +203,15 @@ UPDATE_IAM_V2_API_KEY = Operation(
         "A `dict` is accepted too.",
     ),
     outcomes=(
-        Response("200", "The API key after the change.", "IamV2ApiKey"),
+        Response("200", "The API key after the change.", "IamV2ApiKey", headers=_RATE_LIMIT),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("402", "The change would exceed a quota."),
         Response("403", "The credentials may not change this key."),
         Response("404", "No such API key, or not visible to these credentials."),
+        Response("409", "The change conflicts with the key's current state.", headers=_CONFLICT_HEADERS),
         Response("422", "The body is well formed but invalid, e.g. it tries to change a fixed field."),
-        _IAM_THROTTLED,
+        _THROTTLED,
         _FAILED_NOT_RETRIED,
     ),
 )
@@ -227,12 +225,12 @@ DELETE_IAM_V2_API_KEY = Operation(
     auth=IAM_AUTH,
     path_params=(_id("API key to delete"),),
     outcomes=(
-        Response("204", "The API key is being deleted; no body."),
+        Response("204", "The API key is being deleted; no body.", headers=_RATE_LIMIT),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("403", "The credentials may not delete this key."),
         Response("404", "No such API key, or not visible to these credentials."),
-        _IAM_THROTTLED,
+        _THROTTLED,
         _FAILED,
     ),
 )
@@ -284,7 +282,7 @@ LIST_BYOK_V1_KEYS = Operation(
         Response("400", "A filter or paging parameter the service refuses."),
         _UNAUTHORIZED,
         Response("403", "The credentials may not list keys."),
-        _BYOK_THROTTLED,
+        _THROTTLED,
         _FAILED,
     ),
     pagination=Pagination("iter_byok_v1_keys", "iter_byok_v1_keys_pages", "ByokV1Key", "BYOK key"),
@@ -315,9 +313,9 @@ CREATE_BYOK_V1_KEY = Operation(
         _UNAUTHORIZED,
         Response("402", "The organization's BYOK key quota would be exceeded."),
         Response("403", "The credentials may not register keys."),
-        Response("409", "This key is already registered.", headers=("X-Request-Id", "Location")),
+        Response("409", "This key is already registered.", headers=_CONFLICT_HEADERS),
         Response("422", "The body is well formed but invalid, e.g. a key without its required fields."),
-        _BYOK_THROTTLED,
+        _THROTTLED,
         Response("500", "The service failed; not retried (the key may be registered)."),
     ),
 )
@@ -335,7 +333,7 @@ GET_BYOK_V1_KEY = Operation(
         _UNAUTHORIZED,
         Response("403", "The credentials may not read this key."),
         Response("404", "No such key, or not visible to these credentials."),
-        _BYOK_THROTTLED,
+        _THROTTLED,
         _FAILED,
     ),
     waiter=Waiter(
@@ -371,9 +369,9 @@ UPDATE_BYOK_V1_KEY = Operation(
         Response("402", "The change would exceed a quota."),
         Response("403", "The credentials may not change this key."),
         Response("404", "No such key, or not visible to these credentials."),
-        Response("409", "The change conflicts with the current state.", headers=("X-Request-Id", "Location")),
+        Response("409", "The change conflicts with the current state.", headers=_CONFLICT_HEADERS),
         Response("422", "The body is well formed but invalid."),
-        _BYOK_THROTTLED,
+        _THROTTLED,
         _FAILED_NOT_RETRIED,
     ),
 )
@@ -392,7 +390,7 @@ DELETE_BYOK_V1_KEY = Operation(
         _UNAUTHORIZED,
         Response("403", "The credentials may not delete this key."),
         Response("404", "No such key, or not visible to these credentials."),
-        _BYOK_THROTTLED,
+        _THROTTLED,
         _FAILED,
     ),
 )

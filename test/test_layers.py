@@ -113,11 +113,14 @@ def test_no_model_is_defined_before_the_first_call() -> None:
     """Outside models/ and testing/, modules import models only lazily or for type checkers
     (models.enums holds plain strings and is free)."""
     free = ("openapi_client.models.enums",)
-    outside = [m for m in MODULES if not within(m, "openapi_client.models", "openapi_client.testing")]
+    # Helpers built on models; they are themselves imported only when used.
+    model_helpers = ("openapi_client.api_key_kinds", "openapi_client.error_bodies")
+    eager_models = ("openapi_client.models", *model_helpers)
+    outside = [m for m in MODULES if not within(m, "openapi_client.models", "openapi_client.testing", *model_helpers)]
     broken = {
         m: sorted(
             t for t in imports(m, eager_only=True)
-            if within(t, "openapi_client.models") and t != "openapi_client.models" and not within(t, *free)
+            if within(t, *eager_models) and t != "openapi_client.models" and not within(t, *free)
         )
         for m in outside
     }

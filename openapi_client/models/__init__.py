@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from openapi_client.models.error import Error as Error
     from openapi_client.models.error_source import ErrorSource as ErrorSource
     from openapi_client.models.failure import Failure as Failure
+    from openapi_client.models.global_object_reference import GlobalObjectReference as GlobalObjectReference
     from openapi_client.models.iam_v2_api_key import IamV2ApiKey as IamV2ApiKey
     from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList as IamV2ApiKeyList
     from openapi_client.models.iam_v2_api_key_metadata import IamV2ApiKeyMetadata as IamV2ApiKeyMetadata
@@ -46,6 +47,7 @@ _MODULES: Dict[str, str] = {
     "Error": "error",
     "ErrorSource": "error_source",
     "Failure": "failure",
+    "GlobalObjectReference": "global_object_reference",
     "IamV2ApiKey": "iam_v2_api_key",
     "IamV2ApiKeyList": "iam_v2_api_key_list",
     "IamV2ApiKeyMetadata": "iam_v2_api_key_metadata",
