@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import io
 import logging
+import socket
 import ssl
 import threading
 import time
@@ -193,6 +194,7 @@ class RESTClientObject:
             if hold:
                 time.sleep(hold)
             connect_timeout, read_timeout = plan.timeouts()
+            _call_deadline.value = plan.deadline
             try:
                 resp = manager.urlopen(
                     method,
@@ -208,6 +210,8 @@ class RESTClientObject:
             except HTTPError as exc:
                 time.sleep(plan.after_failure(_failure_of(exc), str(exc)))
                 continue
+            finally:
+                _call_deadline.value = None
             wait = plan.after_response(resp.status, resp.headers)
             if wait is None:
                 break
@@ -372,9 +376,33 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
 
 
+_call_deadline = threading.local()
+"""The deadline (``time.monotonic()``) of the call the current thread is sending, if any."""
+
+
 class _FinalResponse(http.client.HTTPResponse):
-    """http.client's response, skipping interim 1xx answers (103 Early Hints, ...) until the
-    final one; http.client itself skips only ``100 Continue``."""
+    """http.client's response, with two changes to how the status line and headers are read:
+    interim 1xx answers (103 Early Hints, ...) are skipped until the final one (http.client
+    itself skips only ``100 Continue``), and reading them obeys the call's deadline, so a
+    server dripping its headers a byte at a time cannot hold a call past it."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self._sock = sock
+
+    def begin(self) -> None:
+        deadline: Optional[float] = getattr(_call_deadline, "value", None)
+        if deadline is None or self.fp is None:
+            super().begin()
+            return
+        original, timeout = self.fp, self._sock.gettimeout()
+        self.fp = _DeadlineLines(original, self._sock, deadline, timeout)  # type: ignore[assignment]
+        try:
+            super().begin()
+        finally:
+            if self.fp is not None:
+                self.fp = original
+                self._sock.settimeout(timeout)
 
     def _read_status(self) -> Tuple[str, int, str]:
         while True:
@@ -382,6 +410,46 @@ class _FinalResponse(http.client.HTTPResponse):
             if not 100 <= status < 200 or status == 101:
                 return version, status, reason
             http.client.parse_headers(self.fp)  # the interim answer's headers, dropped
+
+
+class _DeadlineLines:
+    """The lines of a response head, read from a buffered socket file without passing a
+    deadline: before each network read the socket timeout is cut to the time left."""
+
+    __slots__ = ("_deadline", "_file", "_sock", "_timeout")
+
+    def __init__(self, file: Any, sock: socket.socket, deadline: float, timeout: Optional[float]) -> None:
+        self._file = file
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = timeout
+
+    def readline(self, limit: int = -1) -> bytes:
+        buffered = self._file.peek(1)
+        newline = buffered.find(b"\n")
+        if newline >= 0 and (limit < 0 or newline < limit):
+            whole: bytes = self._file.readline(limit)  # the whole line is here already
+            return whole
+        line = bytearray()
+        while limit < 0 or len(line) < limit:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise socket.timeout("the call's time budget ran out while the answer's headers arrived")
+            self._sock.settimeout(remaining if self._timeout is None else min(remaining, self._timeout))
+            buffered = self._file.peek(1)
+            if not buffered:
+                break
+            newline = buffered.find(b"\n")
+            take = len(buffered) if newline < 0 else newline + 1
+            if limit >= 0:
+                take = min(take, limit - len(line))
+            line += self._file.read(take)
+            if line.endswith(b"\n"):
+                break
+        return bytes(line)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class _HTTPConnection(HTTPConnection):
