@@ -28,6 +28,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
+from urllib3.util.retry import Retry
 
 from openapi_client.call import CallPlan, Failure
 from openapi_client.configuration import Configuration, TimeoutValue
@@ -47,6 +48,9 @@ __all__ = ["RESTClientObject", "RESTResponse"]
 
 logger = logging.getLogger("openapi_client")
 
+# urllib3 makes exactly one attempt and follows no redirect: the loop below decides the rest.
+_ONE_ATTEMPT = Retry(total=False, redirect=False)
+
 # A retried answer's body is read and dropped only up to this size; past it, the connection
 # is closed instead (a hostile server could otherwise make a retry read forever).
 _DISCARD_LIMIT = 64 * 1024
@@ -59,8 +63,11 @@ class RESTResponse(io.IOBase):
     The body is decoded (``Content-Encoding``) and capped at ``max_response_bytes``.
     """
 
-    def __init__(self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -> None:
+    def __init__(
+        self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float] = None
+    ) -> None:
         self.response = resp
+        self._socket_timeout = socket_timeout
         self.status: int = resp.status
         self.reason: Optional[str] = resp.reason
         self.data: Optional[bytes] = None
@@ -79,7 +86,7 @@ class RESTResponse(io.IOBase):
     def read(self) -> bytes:
         """The whole decoded body (read from the network on first call), at most the size cap."""
         if self.data is None:
-            self.data = _read_body(self.response, self.plan, self._max_bytes)
+            self.data = _read_body(self.response, self.plan, self._max_bytes, self._socket_timeout)
         return self.data
 
     def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
@@ -127,6 +134,7 @@ class RESTClientObject:
         self._proxy_pools: Dict[str, urllib3.PoolManager] = {}
         self._routes: Dict[str, Optional[str]] = {}
         self._lock = threading.Lock()
+        self._timeout_cache: Optional[Tuple[Optional[float], Optional[float], urllib3.Timeout]] = None
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -201,8 +209,8 @@ class RESTClientObject:
                     url,
                     body=body,
                     headers=headers,
-                    timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
-                    retries=False,
+                    timeout=self._timeout_object(connect_timeout, read_timeout),
+                    retries=_ONE_ATTEMPT,
                     redirect=False,
                     preload_content=False,
                     decode_content=False,
@@ -217,7 +225,7 @@ class RESTClientObject:
                 break
             _discard(resp)
             time.sleep(wait)
-        response = RESTResponse(resp, plan, config.max_response_bytes)
+        response = RESTResponse(resp, plan, config.max_response_bytes, read_timeout)
         if preload_content:
             response.read()
         if logger.isEnabledFor(logging.DEBUG):
@@ -232,6 +240,15 @@ class RESTClientObject:
             )
         return response
 
+    def _timeout_object(self, connect: Optional[float], read: Optional[float]) -> urllib3.Timeout:
+        # Most attempts use the configured pair as it is (the deadline is further away): reuse it.
+        cached = self._timeout_cache
+        if cached is not None and cached[0] == connect and cached[1] == read:
+            return cached[2]
+        timeout = urllib3.Timeout(connect=connect, read=read)
+        self._timeout_cache = (connect, read, timeout)
+        return timeout
+
     def clear(self) -> None:
         """Close every pooled connection."""
         self.pool_manager.clear()
@@ -242,7 +259,9 @@ class RESTClientObject:
 # -- reading bodies ------------------------------------------------------------------------
 
 
-def _read_body(resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -> bytes:
+def _read_body(
+    resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float]
+) -> bytes:
     try:
         decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
     except UnsupportedEncoding as exc:
@@ -255,12 +274,18 @@ def _read_body(resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -
             redactor=plan.redactor,
         ) from None
     try:
+        timeout = socket_timeout
         while True:
-            _set_read_timeout(resp, plan.read_timeout_now())
+            wanted = plan.read_timeout_now()
+            if wanted != timeout:
+                _set_read_timeout(resp, wanted)
+                timeout = wanted
             piece = resp.read1(READ_CHUNK)
             if not piece:
                 break
             decoder.feed(piece)
+            if resp.length_remaining == 0:
+                break  # all of a Content-Length body is here: no need to wait for the end
         data = decoder.finish()
     except BodyTooLarge:
         resp.close()
