@@ -12,8 +12,7 @@ import payloads
 import pytest
 import urllib3
 from hostile import HostileServer, Request, answer
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from urllib3.util import parse_url
 
 import openapi_client
@@ -85,7 +84,7 @@ def test_property_credentials_go_in_clear_text_only_where_urllib3_would_connect_
     with ApiClient(config) as client:
         target = parse_url(config.host).host or ""
         try:
-            _, url, headers, _ = client.param_serialize("GET", "/iam/v2/api-keys", auth_settings=("api-key",))
+            _, url, headers, _ = client.param_serialize("GET", "/iam/v2/api-keys", auth_settings=("cloud-api-key",))
         except openapi_client.InsecureTransportError:
             assert not (_is_loopback_ip(target) or target == "localhost"), "loopback was refused"
             return

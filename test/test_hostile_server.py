@@ -15,8 +15,7 @@ from typing import Any, Callable, Iterator, List, Tuple
 import payloads
 import pytest
 from hostile import HostileServer, Request, answer, chunked, reset
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import openapi_client
 from openapi_client import ApiClient, ApiRetry, ByokKeysApi, Configuration, IamApiKeysApi
