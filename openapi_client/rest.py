@@ -54,6 +54,7 @@ _ONE_ATTEMPT = Retry(total=False, redirect=False)
 # A retried answer's body is read and dropped only up to this size; past it, the connection
 # is closed instead (a hostile server could otherwise make a retry read forever).
 _DISCARD_LIMIT = 64 * 1024
+_DISCARD_SECONDS = 1.0
 
 
 class RESTResponse(io.IOBase):
@@ -314,14 +315,18 @@ def _read_body(
 
 
 def _discard(resp: urllib3.BaseHTTPResponse) -> None:
-    """Drop a response that will be retried: keep the connection only when the rest of the
-    body is small and arrives at once."""
+    """Drop a response that will be retried or was not read: keep the connection only when
+    the rest of the body is small and arrives within a second."""
+    give_up_at = time.monotonic() + _DISCARD_SECONDS
     try:
-        _set_read_timeout(resp, 1.0)
         dropped = 0
         while dropped <= _DISCARD_LIMIT:
+            left = give_up_at - time.monotonic()
+            if left <= 0:
+                break
+            _set_read_timeout(resp, left)
             piece = resp.read1(READ_CHUNK)
-            if not piece:
+            if not piece or resp.length_remaining == 0:
                 resp.release_conn()
                 return
             dropped += len(piece)
