@@ -1,0 +1,66 @@
+"""Key lifecycle workflows: usable-waiting, rotation, BYOK access grants, key ages.
+
+The decision logic (what to do next, markers, results, grant content) lives in pure
+modules (:mod:`.readiness`, :mod:`.rotation`, :mod:`.grants`, :mod:`.ages`,
+:mod:`.kinds`); :mod:`.sync` drives it over a blocking :class:`~openapi_client.ApiClient`.
+"""
+
+from openapi_client.workflows.ages import key_age, older_than
+from openapi_client.workflows.grants import (
+    AccessGrant,
+    AwsKeyPolicyGrant,
+    AzureRoleAssignmentGrant,
+    GcpIamBindingGrant,
+    GrantNotAvailableError,
+    access_grant,
+)
+from openapi_client.workflows.kinds import ApiKeyKind, api_key_kind
+from openapi_client.workflows.readiness import (
+    DEFAULT_SETTLE_DELAYS,
+    KeyNotUsableError,
+    Probe,
+    Readiness,
+    ReadinessOptions,
+    Strategy,
+)
+from openapi_client.workflows.rotation import (
+    Handover,
+    KeySelection,
+    Outcome,
+    RotationError,
+    RotationPlan,
+    RotationResult,
+    RotationStep,
+    RotationSummary,
+)
+from openapi_client.workflows.sync import rotate_api_key, rotate_api_keys, wait_until_usable
+
+__all__ = [
+    "DEFAULT_SETTLE_DELAYS",
+    "AccessGrant",
+    "ApiKeyKind",
+    "AwsKeyPolicyGrant",
+    "AzureRoleAssignmentGrant",
+    "GcpIamBindingGrant",
+    "GrantNotAvailableError",
+    "Handover",
+    "KeyNotUsableError",
+    "KeySelection",
+    "Outcome",
+    "Probe",
+    "Readiness",
+    "ReadinessOptions",
+    "RotationError",
+    "RotationPlan",
+    "RotationResult",
+    "RotationStep",
+    "RotationSummary",
+    "Strategy",
+    "access_grant",
+    "api_key_kind",
+    "key_age",
+    "older_than",
+    "rotate_api_key",
+    "rotate_api_keys",
+    "wait_until_usable",
+]

@@ -1,0 +1,386 @@
+"""The blocking drivers of the workflows: the only part here that does I/O.
+
+Each function runs the pure logic of :mod:`.readiness`, :mod:`.rotation` and
+:mod:`.grants` over a sync :class:`~openapi_client.ApiClient`; an async twin drives the
+same logic with ``await`` and ``asyncio.sleep``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Sequence
+
+from openapi_client.api.byok_keys_api import ByokKeysApi
+from openapi_client.api.iam_api_keys_api import IamApiKeysApi
+from openapi_client.api_client import ApiClient
+from openapi_client.exceptions import ApiException, ApiValueError, NotFoundException, UnauthorizedException
+from openapi_client.models.iam_v2_api_key import IamV2ApiKey
+from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
+from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.workflows.ages import utc_now
+from openapi_client.workflows.kinds import ApiKeyKind, api_key_kind
+from openapi_client.workflows.readiness import (
+    Probe,
+    Readiness,
+    ReadinessOptions,
+    ReadinessTracker,
+    Strategy,
+    accepted,
+    choose_strategy,
+)
+from openapi_client.workflows.rotation import (
+    Handover,
+    KeySelection,
+    MarkerState,
+    Outcome,
+    RotationError,
+    RotationPlan,
+    RotationResult,
+    RotationStep,
+    RotationSummary,
+    plan_rotation,
+    replacement_description,
+    replacements_of,
+    select,
+)
+
+__all__ = ["rotate_api_key", "rotate_api_keys", "wait_until_usable"]
+
+logger = logging.getLogger("openapi_client.workflows")
+
+Progress = Callable[[int, int, RotationResult], None]
+"""Called after each key of a batch: ``(done, total, result)``; from worker threads, serialized."""
+
+
+# -- readiness -------------------------------------------------------------------------
+
+
+def _own_credentials(key_id: str, secret: str) -> Dict[str, Any]:
+    token = base64.b64encode(f"{key_id}:{secret}".encode()).decode("ascii")
+    return {"in": "header", "type": "basic", "key": "Authorization", "value": f"Basic {token}"}
+
+
+def _answered(call: Callable[[], object]) -> bool:
+    """Whether a request made with the new key's credentials got past authentication."""
+    try:
+        call()
+    except UnauthorizedException:
+        return False
+    except ApiException as exc:
+        if exc.status is None:
+            raise
+        return accepted(exc.status)
+    return True
+
+
+def _options(options: Optional[ReadinessOptions], overrides: Mapping[str, Any]) -> ReadinessOptions:
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return dataclasses.replace(options or ReadinessOptions(), **given)
+
+
+def wait_until_usable(
+    api_client: ApiClient,
+    key: IamV2ApiKey,
+    *,
+    probe: Optional[Probe] = None,
+    options: Optional[ReadinessOptions] = None,
+    timeout: Optional[float] = None,
+    poll_interval: Optional[float] = None,
+    consecutive_successes: Optional[int] = None,
+    enabled: Optional[bool] = None,
+    settle_delays: Optional[Mapping[ApiKeyKind, float]] = None,
+) -> Readiness:
+    """Wait until the just created ``key`` (the create call's answer, secret included) works.
+
+    Cloud and Global keys are checked with their own credentials (a 401 means not yet);
+    other kinds use ``probe(key_id, secret) -> bool`` when given, else wait until readable
+    and then the settle delay for their kind. The keyword options override ``options``
+    (a :class:`ReadinessOptions`). Raises :class:`KeyNotUsableError` on timeout.
+    """
+    if key.id is None or key.spec is None or key.spec.secret is None:
+        raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")
+    settings = _options(
+        options,
+        {
+            "timeout": timeout,
+            "poll_interval": poll_interval,
+            "consecutive_successes": consecutive_successes,
+            "enabled": enabled,
+            "settle_delays": settle_delays,
+        },
+    )
+    key_id, secret = key.id, key.spec.secret.get_secret_value()
+    resource = key.spec.resource.id if key.spec.resource is not None else None
+    kind = api_key_kind(resource)
+    strategy = choose_strategy(kind, settings, probe is not None)
+    tracker = ReadinessTracker(key_id, strategy, settings, time.monotonic())
+    if strategy is Strategy.DISABLED:
+        return tracker.result(time.monotonic())
+    iam = IamApiKeysApi(api_client)
+    if strategy is Strategy.SETTLE_DELAY:
+        iam.wait_for_iam_v2_api_key(key_id, timeout=settings.timeout, poll_interval=settings.poll_interval)
+        tracker.record(True)
+        delay = settings.settle_delay(kind)
+        logger.info("API key %s (%s) is readable; settling %.1fs, as nothing can probe it", key_id, kind.value, delay)
+        time.sleep(delay)
+        return tracker.result(time.monotonic())
+    auth = _own_credentials(key_id, secret)
+    check: Callable[[], bool]
+    if strategy is Strategy.CALLER_PROBE:
+        assert probe is not None
+        caller_probe = probe
+
+        def check() -> bool:
+            return bool(caller_probe(key_id, secret))
+
+    elif strategy is Strategy.BYOK_API_PROBE:
+        byok = ByokKeysApi(api_client)
+
+        def check() -> bool:
+            return _answered(lambda: byok.list_byok_v1_keys(page_size=1, _request_auth=auth))
+
+    else:
+
+        def check() -> bool:
+            return _answered(lambda: iam.get_iam_v2_api_key(key_id, _request_auth=auth))
+
+    while True:
+        tracker.record(check())
+        if tracker.usable:
+            readiness = tracker.result(time.monotonic())
+            logger.info("API key %s is usable (%d probe(s), %.1fs)", key_id, readiness.probes, readiness.seconds)
+            return readiness
+        time.sleep(tracker.pause(time.monotonic()))
+
+
+# -- rotation --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rotation:
+    """What a rotation needs besides the key: shared by single and batch runs."""
+
+    handover: Handover
+    display_name: Optional[str]
+    description: Optional[str]
+    probe: Optional[Probe]
+    readiness: ReadinessOptions
+    dry_run: bool
+
+
+def _list_candidates(iam: IamApiKeysApi, owner: Optional[str], resource: Optional[str]) -> List[IamV2ApiKey]:
+    return list(iam.iter_iam_v2_api_keys(spec_owner=owner, spec_resource=resource, page_size=100))
+
+
+def rotate_api_key(
+    api_client: ApiClient,
+    old_key_id: str,
+    *,
+    handover: Handover,
+    display_name: Optional[str] = None,
+    description: Optional[str] = None,
+    probe: Optional[Probe] = None,
+    readiness: Optional[ReadinessOptions] = None,
+    dry_run: bool = False,
+) -> RotationResult:
+    """Replace API key ``old_key_id`` by a new one with the same owner and resource.
+
+    Creates the replacement, waits until it is usable (see :func:`wait_until_usable`;
+    ``probe`` and ``readiness`` are passed on), calls ``handover(new_key_id, secret)``,
+    then deletes the old key. A failure raises :class:`RotationError` naming the step;
+    before the handover the new key is deleted again, after it both keys remain. A re-run
+    after a crash finishes the earlier rotation instead of starting a second one.
+    ``dry_run=True`` changes nothing and returns the plan (``result.plan.actions``).
+    """
+    if not isinstance(old_key_id, str) or not old_key_id:
+        raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
+    if not callable(handover):
+        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
+    iam = IamApiKeysApi(api_client)
+    settings = _Rotation(handover, display_name, description, probe, readiness or ReadinessOptions(), dry_run)
+    logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
+    try:
+        old = iam.get_iam_v2_api_key(old_key_id)
+        spec = old.spec
+        owner = spec.owner.id if spec is not None and spec.owner is not None else None
+        resource = spec.resource.id if spec is not None and spec.resource is not None else None
+        found = replacements_of(old_key_id, _list_candidates(iam, owner, resource))
+        plan = plan_rotation(old, found, display_name=display_name, description=description)
+    except Exception as exc:
+        raise RotationError(RotationStep.LOOKUP, old_key_id, exc) from exc
+    return _run(iam, api_client, plan, settings)
+
+
+def _run(iam: IamApiKeysApi, api_client: ApiClient, plan: RotationPlan, settings: _Rotation) -> RotationResult:
+    old_id = plan.old_key_id
+    if settings.dry_run:
+        for action in plan.actions:
+            logger.info("rotation of %s (dry run): would %s", old_id, action)
+        return RotationResult(old_id, Outcome.PLANNED, new_key_id=plan.resume_with, plan=plan)
+    if plan.resume_with is not None:
+        logger.info("rotation of %s: resuming, %s was handed over already", old_id, plan.resume_with)
+        _delete_old(iam, old_id, plan.resume_with)
+        return RotationResult(
+            old_id, Outcome.RESUMED, new_key_id=plan.resume_with, steps=(RotationStep.DELETE_OLD,), plan=plan
+        )
+    steps: List[RotationStep] = []
+    for stale in plan.stale:
+        logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_STALE.value, stale)
+        try:
+            _delete_if_present(iam, stale)
+        except Exception as exc:
+            raise RotationError(RotationStep.DISCARD_STALE, old_id, exc, new_key_id=stale) from exc
+        steps.append(RotationStep.DISCARD_STALE)
+
+    logger.info("rotation of %s: %s", old_id, RotationStep.CREATE.value)
+    try:
+        created = iam.create_iam_v2_api_key(plan.create_request())
+        if created.id is None or created.spec is None or created.spec.secret is None:
+            raise ApiValueError("the create answer carries no id or secret")
+        new_id, secret = created.id, created.spec.secret.get_secret_value()
+    except Exception as exc:
+        _raise_after_failed_create(iam, plan, exc)
+    steps.append(RotationStep.CREATE)
+    logger.info("rotation of %s: created %s; %s", old_id, new_id, RotationStep.WAIT.value)
+
+    step = RotationStep.WAIT
+    try:
+        readiness = wait_until_usable(api_client, created, probe=settings.probe, options=settings.readiness)
+        steps.append(step)
+        step = RotationStep.HANDOVER
+        logger.info("rotation of %s: %s %s", old_id, step.value, new_id)
+        settings.handover(new_id, secret)
+        steps.append(step)
+    except Exception as exc:
+        _discard_new(iam, old_id, new_id, step, exc)
+
+    warnings = []
+    logger.info("rotation of %s: %s %s", old_id, RotationStep.MARK.value, new_id)
+    try:
+        iam.update_iam_v2_api_key(
+            new_id,
+            IamV2ApiKeyUpdate(
+                spec=IamV2ApiKeySpecUpdate(
+                    description=replacement_description(old_id, plan.description, MarkerState.HANDED_OVER)
+                )
+            ),
+        )
+        steps.append(RotationStep.MARK)
+    except Exception as exc:
+        # The secret is out: finishing the rotation is safer than stopping here.
+        logger.warning("rotation of %s: could not mark %s as handed over (%s)", old_id, new_id, type(exc).__name__)
+        warnings.append(f"{new_id} is still marked pending: do not re-run the rotation of {old_id} if this fails")
+    _delete_old(iam, old_id, new_id)
+    steps.append(RotationStep.DELETE_OLD)
+    logger.info("rotation of %s: done, replaced by %s", old_id, new_id)
+    return RotationResult(
+        old_id,
+        Outcome.ROTATED,
+        new_key_id=new_id,
+        steps=tuple(steps),
+        plan=plan,
+        readiness=readiness,
+        warnings=tuple(warnings),
+    )
+
+
+def _delete_if_present(iam: IamApiKeysApi, key_id: str) -> None:
+    with contextlib.suppress(NotFoundException):
+        iam.delete_iam_v2_api_key(key_id)
+
+
+def _delete_old(iam: IamApiKeysApi, old_id: str, new_id: str) -> None:
+    logger.info("rotation of %s: %s", old_id, RotationStep.DELETE_OLD.value)
+    try:
+        _delete_if_present(iam, old_id)
+    except Exception as exc:
+        raise RotationError(RotationStep.DELETE_OLD, old_id, exc, new_key_id=new_id, both_keys_remain=True) from exc
+
+
+def _discard_new(iam: IamApiKeysApi, old_id: str, new_id: str, step: RotationStep, cause: Exception) -> NoReturn:
+    logger.info("rotation of %s: step '%s' failed; deleting the replacement %s", old_id, step.value, new_id)
+    try:
+        _delete_if_present(iam, new_id)
+    except Exception as cleanup:
+        raise RotationError(step, old_id, cause, new_key_id=new_id, cleanup_error=cleanup) from cause
+    raise RotationError(step, old_id, cause, new_key_id=new_id, new_key_deleted=True) from cause
+
+
+def _raise_after_failed_create(iam: IamApiKeysApi, plan: RotationPlan, cause: Exception) -> NoReturn:
+    """A create that failed may still have made the key (the answer was lost): find it by
+    its marker and delete it, so no key with an unknown secret is left behind."""
+    try:
+        made = replacements_of(
+            plan.old_key_id, _list_candidates(iam, plan.owner_id, plan.resource.id if plan.resource else None)
+        )
+        for key in made:
+            if key.id is not None:
+                logger.info("rotation of %s: deleting %s, made by the failed create", plan.old_key_id, key.id)
+                _delete_if_present(iam, key.id)
+    except Exception as cleanup:
+        raise RotationError(RotationStep.CREATE, plan.old_key_id, cause, cleanup_error=cleanup) from cause
+    orphan = made[0].id if made else None
+    raise RotationError(
+        RotationStep.CREATE, plan.old_key_id, cause, new_key_id=orphan, new_key_deleted=orphan is not None
+    ) from cause
+
+
+def rotate_api_keys(
+    api_client: ApiClient,
+    selection: KeySelection,
+    *,
+    handover: Handover,
+    max_workers: int = 4,
+    display_name: Optional[str] = None,
+    description: Optional[str] = None,
+    probe: Optional[Probe] = None,
+    readiness: Optional[ReadinessOptions] = None,
+    dry_run: bool = False,
+    progress: Optional[Progress] = None,
+) -> RotationSummary:
+    """Rotate every key ``selection`` picks, ``max_workers`` at a time; never raises per key.
+
+    The listing is read once (filtered by owner and resource on the service); each key's
+    rotation is :func:`rotate_api_key`'s, its error kept in its result. ``handover`` is
+    called from worker threads and must be thread-safe. The client's pacing on
+    ``X-RateLimit-*`` and its 429 retries are shared by all workers.
+    """
+    if not callable(handover):
+        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
+    started = time.monotonic()
+    iam = IamApiKeysApi(api_client)
+    settings = _Rotation(handover, display_name, description, probe, readiness or ReadinessOptions(), dry_run)
+    chosen = select(_list_candidates(iam, selection.owner, selection.resource), selection, utc_now())
+    logger.info("batch rotation: %d key(s) selected%s", len(chosen), " (dry run)" if dry_run else "")
+    lock = threading.Lock()
+    done: List[RotationResult] = []
+
+    def one(old: IamV2ApiKey, found: Sequence[IamV2ApiKey]) -> RotationResult:
+        old_id = old.id or ""
+        try:
+            plan = plan_rotation(old, found, display_name=display_name, description=description)
+            result = _run(iam, api_client, plan, settings)
+        except RotationError as exc:
+            result = RotationResult(old_id, Outcome.FAILED, new_key_id=exc.new_key_id, error=exc)
+        except Exception as exc:
+            error = RotationError(RotationStep.LOOKUP, old_id, exc)
+            result = RotationResult(old_id, Outcome.FAILED, error=error)
+        with lock:
+            done.append(result)
+            if progress is not None:
+                progress(len(done), len(chosen), result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rotate") as pool:
+        results = list(pool.map(lambda pair: one(*pair), chosen))
+    summary = RotationSummary.of(results, time.monotonic() - started)
+    logger.info("batch rotation: %s", summary)
+    return summary
