@@ -10,6 +10,7 @@ from openapi_client.workflows.grants import (
     AccessGrant,
     AwsKeyPolicyGrant,
     AzureRoleAssignmentGrant,
+    ByokAccessPendingError,
     GcpIamBindingGrant,
     GrantNotAvailableError,
     access_grant,
@@ -33,7 +34,7 @@ from openapi_client.workflows.rotation import (
     RotationStep,
     RotationSummary,
 )
-from openapi_client.workflows.sync import rotate_api_key, rotate_api_keys, wait_until_usable
+from openapi_client.workflows.sync import rotate_api_key, rotate_api_keys, wait_for_byok_access, wait_until_usable
 
 __all__ = [
     "DEFAULT_SETTLE_DELAYS",
@@ -41,6 +42,7 @@ __all__ = [
     "ApiKeyKind",
     "AwsKeyPolicyGrant",
     "AzureRoleAssignmentGrant",
+    "ByokAccessPendingError",
     "GcpIamBindingGrant",
     "GrantNotAvailableError",
     "Handover",
@@ -62,5 +64,6 @@ __all__ = [
     "older_than",
     "rotate_api_key",
     "rotate_api_keys",
+    "wait_for_byok_access",
     "wait_until_usable",
 ]

@@ -15,9 +15,9 @@ import json
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Any, ClassVar, Dict, List, Tuple, Union
+from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
 
-from openapi_client.exceptions import OpenApiException
+from openapi_client.exceptions import OpenApiException, WaiterTimeoutError
 from openapi_client.models.byok_v1_aws_key import ByokV1AwsKey
 from openapi_client.models.byok_v1_azure_key import ByokV1AzureKey
 from openapi_client.models.byok_v1_gcp_key import ByokV1GcpKey
@@ -27,6 +27,7 @@ __all__ = [
     "AccessGrant",
     "AwsKeyPolicyGrant",
     "AzureRoleAssignmentGrant",
+    "ByokAccessPendingError",
     "GcpIamBindingGrant",
     "GrantNotAvailableError",
     "access_grant",
@@ -54,6 +55,24 @@ _GCP_KEY_PATH = re.compile(
 
 class GrantNotAvailableError(OpenApiException, ValueError):
     """The key does not (yet) say whom to grant access to, or is of a kind not known here."""
+
+
+class ByokAccessPendingError(WaiterTimeoutError):
+    """A BYOK key was still being validated when the wait ended; ``grant`` is what to apply.
+
+    The message carries the grant's text (no secret is involved), so a log line or a CI
+    failure shows the customer exactly what is missing. ``grant`` is ``None`` when the key
+    does not name its principal yet.
+    """
+
+    def __init__(self, key: ByokV1Key, timeout: float, grant: Optional[AccessGrant]) -> None:
+        self.key = key
+        self.grant = grant
+        phase = key.validation.phase if key.validation is not None else None
+        message = f"BYOK key {key.id} is still {phase or 'not validated'} after {timeout:g}s"
+        if grant is not None:
+            message += "; Confluent Cloud may not have access to it yet. " + grant.describe()
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

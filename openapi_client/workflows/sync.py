@@ -19,11 +19,19 @@ from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Seque
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.api_client import ApiClient
-from openapi_client.exceptions import ApiException, ApiValueError, NotFoundException, UnauthorizedException
+from openapi_client.exceptions import (
+    ApiException,
+    ApiValueError,
+    NotFoundException,
+    UnauthorizedException,
+    WaiterTimeoutError,
+)
+from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
 from openapi_client.workflows.ages import utc_now
+from openapi_client.workflows.grants import ByokAccessPendingError, GrantNotAvailableError, access_grant
 from openapi_client.workflows.kinds import ApiKeyKind, api_key_kind
 from openapi_client.workflows.readiness import (
     Probe,
@@ -50,7 +58,7 @@ from openapi_client.workflows.rotation import (
     select,
 )
 
-__all__ = ["rotate_api_key", "rotate_api_keys", "wait_until_usable"]
+__all__ = ["rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_until_usable"]
 
 logger = logging.getLogger("openapi_client.workflows")
 
@@ -157,6 +165,30 @@ def wait_until_usable(
             logger.info("API key %s is usable (%d probe(s), %.1fs)", key_id, readiness.probes, readiness.seconds)
             return readiness
         time.sleep(tracker.pause(time.monotonic()))
+
+
+# -- BYOK access -----------------------------------------------------------------------
+
+
+def wait_for_byok_access(
+    api_client: ApiClient, key_id: str, *, timeout: float = 300.0, poll_interval: float = 5.0
+) -> ByokV1Key:
+    """Wait until BYOK key ``key_id`` is VALID, and return it.
+
+    When the time runs out while validation is still pending, raises
+    :class:`ByokAccessPendingError` whose message and ``grant`` show the access still to
+    apply; an INVALID key raises :class:`KeyValidationFailedError` at once.
+    """
+    byok = ByokKeysApi(api_client)
+    try:
+        return byok.wait_for_byok_v1_key(key_id, timeout=timeout, poll_interval=poll_interval)
+    except WaiterTimeoutError as timed_out:
+        key = byok.get_byok_v1_key(key_id)
+        try:
+            grant = access_grant(key)
+        except GrantNotAvailableError:
+            grant = None
+        raise ByokAccessPendingError(key, timeout, grant) from timed_out
 
 
 # -- rotation --------------------------------------------------------------------------
