@@ -10,6 +10,7 @@ from typing import List, Tuple
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from workflow_helpers import needs_emulator
 
 import openapi_client
 from openapi_client import IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
@@ -23,7 +24,6 @@ from openapi_client.workflows import (
     wait_until_usable,
 )
 from openapi_client.workflows.readiness import ReadinessTracker
-from workflow_helpers import needs_emulator
 
 FAST = ReadinessOptions(timeout=5.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
 
@@ -106,7 +106,9 @@ def test_cluster_keys_use_the_callers_probe(cloud: FakeConfluentCloud, iam: IamA
     assert own_probes(cloud, key.id or "") == []
 
 
-@pytest.mark.parametrize("resource", ["lkc-abc123", "lsrc-abc123", "lksqlc-abc123", "env-abc123.aws.us-east-2", "tableflow"])
+@pytest.mark.parametrize(
+    "resource", ["lkc-abc123", "lsrc-abc123", "lksqlc-abc123", "env-abc123.aws.us-east-2", "tableflow"]
+)
 def test_keys_nothing_can_probe_wait_until_readable_then_settle(
     cloud: FakeConfluentCloud, iam: IamApiKeysApi, resource: str
 ) -> None:

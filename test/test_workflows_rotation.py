@@ -6,6 +6,7 @@ import logging
 from typing import Dict, List, Optional
 
 import pytest
+from workflow_helpers import LONG_AGO, Handovers, SimulatedCrash, needs_emulator
 
 import openapi_client
 from openapi_client import IamApiKeysApi
@@ -19,7 +20,6 @@ from openapi_client.workflows import (
     rotate_api_key,
 )
 from openapi_client.workflows.rotation import MarkerState, read_marker, replacement_description
-from workflow_helpers import LONG_AGO, Handovers, SimulatedCrash, needs_emulator
 
 FAST = ReadinessOptions(timeout=5.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
 
@@ -128,7 +128,9 @@ def test_a_key_that_never_propagates_in_time_is_deleted_again() -> None:
         iam = IamApiKeysApi(client)
         old_id = seed(slow, resource=None)
         with pytest.raises(RotationError) as caught:
-            rotate_api_key(client, old_id, handover=Handovers(), readiness=ReadinessOptions(timeout=0.3, poll_interval=0.05))
+            rotate_api_key(
+                client, old_id, handover=Handovers(), readiness=ReadinessOptions(timeout=0.3, poll_interval=0.05)
+            )
         assert caught.value.step is RotationStep.WAIT and caught.value.new_key_deleted
         assert set(keys(iam)) == {old_id}
 
@@ -146,7 +148,9 @@ def test_handover_failure_deletes_the_new_key(cloud: FakeConfluentCloud, iam: Ia
     assert set(keys(iam)) == {old_id}
 
 
-def test_delete_old_failure_leaves_both_keys_and_a_rerun_finishes(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+def test_delete_old_failure_leaves_both_keys_and_a_rerun_finishes(
+    cloud: FakeConfluentCloud, iam: IamApiKeysApi
+) -> None:
     old_id = seed(cloud)
     handovers = Handovers()
 
@@ -181,7 +185,9 @@ def test_mark_failure_still_finishes_with_a_warning(cloud: FakeConfluentCloud, i
     assert set(keys(iam)) == {result.new_key_id}
 
 
-def test_crash_before_handover_then_rerun_discards_the_pending_key(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+def test_crash_before_handover_then_rerun_discards_the_pending_key(
+    cloud: FakeConfluentCloud, iam: IamApiKeysApi
+) -> None:
     old_id = seed(cloud)
 
     def crash(key_id: str, secret: str) -> None:
@@ -237,10 +243,15 @@ def test_dry_run_changes_nothing_and_reports_the_plan(cloud: FakeConfluentCloud,
     assert set(keys(iam)) == {old_id}
 
 
-def test_dry_run_of_an_interrupted_rotation_plans_only_the_delete(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+def test_dry_run_of_an_interrupted_rotation_plans_only_the_delete(
+    cloud: FakeConfluentCloud, iam: IamApiKeysApi
+) -> None:
     old_id = seed(cloud)
     cloud.seed_api_keys(
-        1, owner="sa-rot", resource="lkc-rot1", description=replacement_description(old_id, None, MarkerState.HANDED_OVER)
+        1,
+        owner="sa-rot",
+        resource="lkc-rot1",
+        description=replacement_description(old_id, None, MarkerState.HANDED_OVER),
     )
     result = rotate_api_key(iam.api_client, old_id, handover=Handovers(), dry_run=True)
     assert result.plan is not None and len(result.plan.actions) == 1
