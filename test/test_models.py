@@ -165,7 +165,6 @@ def test_read_only_fields_are_left_out_of_request_bodies_only() -> None:
             "description": "Lets the nightly job produce to the orders topic",
             "owner": {"id": "sa-r7d2m1"},
             "resource": {"id": "lkc-c29js0", "environment": "env-abc123"},
-            "resources": [{"id": "lkc-c29js0", "environment": "env-abc123"}],
         },
     }
     # ...while to_dict keeps every read-only field the service sent.
