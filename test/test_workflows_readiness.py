@@ -193,7 +193,6 @@ def test_a_global_key_is_probed_on_the_byok_api(cloud: FakeConfluentCloud, iam: 
     ("resource", "kind"),
     [
         (None, ApiKeyKind.CLOUD),
-        ("", ApiKeyKind.CLOUD),
         ("CLOUD", ApiKeyKind.CLOUD),
         ("cloud", ApiKeyKind.CLOUD),
         ("Global", ApiKeyKind.GLOBAL),
@@ -202,7 +201,7 @@ def test_a_global_key_is_probed_on_the_byok_api(cloud: FakeConfluentCloud, iam: 
         ("lsrc-12345", ApiKeyKind.SCHEMA_REGISTRY),
         ("lksqlc-12345", ApiKeyKind.KSQLDB),
         ("env-abc123.aws.us-east-2", ApiKeyKind.FLINK),
-        ("something-else", ApiKeyKind.UNKNOWN),
+        ("something-else", ApiKeyKind.OTHER),
     ],
 )
 def test_kinds_from_resource_ids(resource: str | None, kind: ApiKeyKind) -> None:

@@ -1,10 +1,12 @@
 """Key lifecycle workflows: usable-waiting, rotation, BYOK access grants, key ages.
 
 The decision logic (what to do next, markers, results, grant content) lives in pure
-modules (:mod:`.readiness`, :mod:`.rotation`, :mod:`.grants`, :mod:`.ages`,
-:mod:`.kinds`); :mod:`.sync` drives it over a blocking :class:`~openapi_client.ApiClient`.
+modules (:mod:`.readiness`, :mod:`.rotation`, :mod:`.grants`, :mod:`.ages`;
+key kinds come from :mod:`openapi_client.api_key_kinds`); :mod:`.sync` drives it over a
+blocking :class:`~openapi_client.ApiClient`.
 """
 
+from openapi_client.api_key_kinds import ApiKeyKind, api_key_kind
 from openapi_client.workflows.ages import key_age, older_than
 from openapi_client.workflows.grants import (
     AccessGrant,
@@ -15,7 +17,6 @@ from openapi_client.workflows.grants import (
     GrantNotAvailableError,
     access_grant,
 )
-from openapi_client.workflows.kinds import ApiKeyKind, api_key_kind
 from openapi_client.workflows.readiness import (
     DEFAULT_SETTLE_DELAYS,
     KeyNotUsableError,

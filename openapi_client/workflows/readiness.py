@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Mapping
 
+from openapi_client.api_key_kinds import ApiKeyKind
 from openapi_client.exceptions import ApiValueError, WaiterTimeoutError
-from openapi_client.workflows.kinds import ApiKeyKind
 
 __all__ = [
     "DEFAULT_SETTLE_DELAYS",
@@ -49,7 +49,7 @@ DEFAULT_SETTLE_DELAYS: Mapping[ApiKeyKind, float] = MappingProxyType(
         ApiKeyKind.KSQLDB: 30.0,
         ApiKeyKind.FLINK: 30.0,
         ApiKeyKind.TABLEFLOW: 30.0,
-        ApiKeyKind.UNKNOWN: 60.0,
+        ApiKeyKind.OTHER: 60.0,
     }
 )
 
@@ -95,7 +95,7 @@ class ReadinessOptions:
         """The settle delay for ``kind`` (the defaults fill in kinds not given)."""
         if kind in self.settle_delays:
             return self.settle_delays[kind]
-        return DEFAULT_SETTLE_DELAYS.get(kind, DEFAULT_SETTLE_DELAYS[ApiKeyKind.UNKNOWN])
+        return DEFAULT_SETTLE_DELAYS.get(kind, DEFAULT_SETTLE_DELAYS[ApiKeyKind.OTHER])
 
 
 def choose_strategy(kind: ApiKeyKind, options: ReadinessOptions, has_probe: bool) -> Strategy:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from openapi_client.exceptions import OpenApiException
+from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
 from openapi_client.models.object_reference import ObjectReference
@@ -102,10 +103,7 @@ def replacement_description(old_key_id: str, base: Optional[str], state: MarkerS
 
 def resource_of(key: IamV2ApiKey) -> Optional[ObjectReference]:
     """The key's resource as a reference fit for a create request (``None``: no resource)."""
-    spec = key.spec
-    resource = spec.resource if spec is not None else None
-    if resource is None and spec is not None and spec.resources:
-        resource = spec.resources[0]
+    resource = key.spec.resource if key.spec is not None else None
     if resource is None:
         return None
     return ObjectReference(id=resource.id, environment=resource.environment)
@@ -146,7 +144,7 @@ class RotationPlan:
         """The body of the create call for the replacement."""
         return IamV2ApiKey(
             spec=IamV2ApiKeySpec(
-                owner=ObjectReference(id=self.owner_id),
+                owner=GlobalObjectReference(id=self.owner_id),
                 resource=self.resource,
                 display_name=self.display_name,
                 description=self.description,

@@ -19,6 +19,7 @@ from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Seque
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.api_client import ApiClient
+from openapi_client.api_key_kinds import ApiKeyKind, api_key_kind
 from openapi_client.exceptions import (
     ApiException,
     ApiValueError,
@@ -32,7 +33,6 @@ from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpda
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
 from openapi_client.workflows.ages import utc_now
 from openapi_client.workflows.grants import ByokAccessPendingError, GrantNotAvailableError, access_grant
-from openapi_client.workflows.kinds import ApiKeyKind, api_key_kind
 from openapi_client.workflows.readiness import (
     Probe,
     Readiness,
