@@ -148,3 +148,15 @@ def test_rotation_under_a_rate_limit_is_paced_not_failed() -> None:
 def test_bad_worker_counts_are_refused(iam: IamApiKeysApi, workers: object) -> None:
     with pytest.raises(openapi_client.ApiValueError, match="max_workers"):
         rotate_api_keys(iam.api_client, KeySelection(), handover=Handovers(), max_workers=workers)  # type: ignore[arg-type]
+
+
+def test_a_failing_progress_callback_does_not_stop_the_batch(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    cloud.seed_api_keys(3, owner="sa-a", resource=None, created_at=LONG_AGO)
+
+    def broken(done: int, total: int, result: RotationResult) -> None:
+        raise RuntimeError("terminal went away")
+
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), readiness=FAST, progress=broken
+    )
+    assert summary.ok and summary.counts[Outcome.ROTATED] == 3

@@ -296,3 +296,17 @@ def test_markers_round_trip() -> None:
     states: List[MarkerState] = list(MarkerState)
     for state in states:
         assert read_marker(replacement_description("A", "", state)) == ("A", state)
+
+
+def test_a_handover_error_quoting_the_secret_does_not_leak_it(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    old_id = seed(cloud)
+    given: List[str] = []
+
+    def handover(key_id: str, secret: str) -> None:
+        given.append(secret)
+        raise ValueError(f"vault rejected value {secret!r}")
+
+    with pytest.raises(RotationError) as caught:
+        rotate_api_key(iam.api_client, old_id, handover=handover, readiness=FAST)
+    assert given and given[0] not in str(caught.value)
+    assert "<redacted>" in str(caught.value)

@@ -201,6 +201,9 @@ def _state(key: IamV2ApiKey) -> Optional[MarkerState]:
 class RotationError(OpenApiException):
     """A rotation failed at ``step``; says which keys exist now.
 
+    The new key's secret never appears in the message, even when the failing code's own
+    error text quoted it (it is replaced by ``<redacted>``).
+
     ``new_key_deleted``: the replacement was created and deleted again (failure before the
     handover). ``both_keys_remain``: the replacement was handed over but the old key could
     not be deleted; it still works until someone deletes it. The original error is
@@ -217,6 +220,7 @@ class RotationError(OpenApiException):
         new_key_deleted: bool = False,
         both_keys_remain: bool = False,
         cleanup_error: Optional[BaseException] = None,
+        secrets: Sequence[str] = (),
     ) -> None:
         self.step = step
         self.old_key_id = old_key_id
@@ -239,6 +243,9 @@ class RotationError(OpenApiException):
             )
         else:
             message += f"; no replacement exists, {old_key_id} is unchanged"
+        for secret in secrets:  # the caller's own error text may quote the secret it was handed
+            if secret:
+                message = message.replace(secret, "<redacted>")
         super().__init__(message)
 
 

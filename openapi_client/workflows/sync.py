@@ -290,7 +290,7 @@ def _run(iam: IamApiKeysApi, api_client: ApiClient, plan: RotationPlan, settings
         settings.handover(new_id, secret)
         steps.append(step)
     except Exception as exc:
-        _discard_new(iam, old_id, new_id, step, exc)
+        _discard_new(iam, old_id, new_id, step, exc, secret)
 
     warnings = []
     logger.info("rotation of %s: %s %s", old_id, RotationStep.MARK.value, new_id)
@@ -335,13 +335,15 @@ def _delete_old(iam: IamApiKeysApi, old_id: str, new_id: str) -> None:
         raise RotationError(RotationStep.DELETE_OLD, old_id, exc, new_key_id=new_id, both_keys_remain=True) from exc
 
 
-def _discard_new(iam: IamApiKeysApi, old_id: str, new_id: str, step: RotationStep, cause: Exception) -> NoReturn:
+def _discard_new(
+    iam: IamApiKeysApi, old_id: str, new_id: str, step: RotationStep, cause: Exception, secret: str
+) -> NoReturn:
     logger.info("rotation of %s: step '%s' failed; deleting the replacement %s", old_id, step.value, new_id)
     try:
         _delete_if_present(iam, new_id)
     except Exception as cleanup:
-        raise RotationError(step, old_id, cause, new_key_id=new_id, cleanup_error=cleanup) from cause
-    raise RotationError(step, old_id, cause, new_key_id=new_id, new_key_deleted=True) from cause
+        raise RotationError(step, old_id, cause, new_key_id=new_id, cleanup_error=cleanup, secrets=(secret,)) from cause
+    raise RotationError(step, old_id, cause, new_key_id=new_id, new_key_deleted=True, secrets=(secret,)) from cause
 
 
 def _raise_after_failed_create(iam: IamApiKeysApi, plan: RotationPlan, cause: Exception) -> NoReturn:
@@ -408,7 +410,11 @@ def rotate_api_keys(
         with lock:
             done.append(result)
             if progress is not None:
-                progress(len(done), len(chosen), result)
+                try:
+                    progress(len(done), len(chosen), result)
+                except Exception:
+                    # A broken progress display must not abandon rotations half way.
+                    logger.warning("batch rotation: the progress callback failed", exc_info=True)
         return result
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rotate") as pool:
