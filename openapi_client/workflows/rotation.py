@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Generator, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from openapi_client.exceptions import OpenApiException
+from openapi_client.exceptions import ApiValueError, OpenApiException
 from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
@@ -46,7 +47,10 @@ __all__ = [
     "plan_rotation",
     "read_marker",
     "replacement_description",
+    "rotation_flow",
 ]
+
+logger = logging.getLogger("openapi_client.workflows")
 
 Handover = Callable[[str, str], None]
 """The caller's delivery of a new key: given ``(new_key_id, secret)``, store it somewhere."""
@@ -241,6 +245,11 @@ class RotationError(OpenApiException):
                 f"; the replacement {new_key_id} could not be deleted ({_one_line(cleanup_error)}):"
                 " it is marked pending and the next run deletes it"
             )
+        elif cleanup_error is not None:
+            message += (
+                f"; whether the service made a replacement anyway could not be checked ({_one_line(cleanup_error)}):"
+                " if it did, it is marked pending and the next run deletes it"
+            )
         else:
             message += f"; no replacement exists, {old_key_id} is unchanged"
         for secret in secrets:  # the caller's own error text may quote the secret it was handed
@@ -347,3 +356,166 @@ class RotationSummary:
     def __str__(self) -> str:
         parts = [f"{self.counts.get(o, 0)} {o.value}" for o in Outcome if self.counts.get(o, 0)]
         return f"{len(self.results)} key(s) in {self.seconds:.1f}s: " + (", ".join(parts) or "nothing to do")
+
+
+# -- the rotation as a sans-I/O flow ---------------------------------------------------
+#
+# ``rotation_flow`` yields what it needs done (an effect) and is sent back the answer, or
+# has the driver's exception thrown into it. The sync driver performs effects with the
+# blocking client; an async driver performs the same effects with ``await``. The order of
+# the steps, the clean-up rules and the results are decided here, once.
+
+
+@dataclass(frozen=True)
+class DeleteKey:
+    """Delete ``key_id``; a 404 counts as done. Answer: ``None``."""
+
+    key_id: str
+
+
+@dataclass(frozen=True)
+class CreateKey:
+    """Create the replacement. Answer: the created :class:`IamV2ApiKey` (id and secret)."""
+
+    request: IamV2ApiKey
+
+
+@dataclass(frozen=True)
+class WaitUsable:
+    """Wait until the created key is usable. Answer: a :class:`Readiness`."""
+
+    created: IamV2ApiKey
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """Call the caller's handover. Answer: ``None``."""
+
+    key_id: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Describe:
+    """Set ``key_id``'s description (the marker's new state). Answer: ``None``."""
+
+    key_id: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FindReplacements:
+    """List the keys of ``owner_id`` (on ``resource_id``) marked as replacing ``old_key_id``.
+    Answer: a list of :class:`IamV2ApiKey`."""
+
+    old_key_id: str
+    owner_id: str
+    resource_id: Optional[str]
+
+
+Effect = Union[DeleteKey, CreateKey, WaitUsable, HandOver, Describe, FindReplacements]
+RotationFlow = Generator[Effect, Any, RotationResult]
+
+
+def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
+    """The rotation ``plan`` as a sequence of effects; returns the :class:`RotationResult`.
+
+    Raises :class:`RotationError` for a failed step (exceptions thrown in by the driver are
+    its cause), after cleaning up what the rules say.
+    """
+    old_id = plan.old_key_id
+    if dry_run:
+        for action in plan.actions:
+            logger.info("rotation of %s (dry run): would %s", old_id, action)
+        return RotationResult(old_id, Outcome.PLANNED, new_key_id=plan.resume_with, plan=plan)
+    if plan.resume_with is not None:
+        logger.info("rotation of %s: resuming, %s was handed over already", old_id, plan.resume_with)
+        yield from _delete_old(old_id, plan.resume_with)
+        return RotationResult(
+            old_id, Outcome.RESUMED, new_key_id=plan.resume_with, steps=(RotationStep.DELETE_OLD,), plan=plan
+        )
+    steps: List[RotationStep] = []
+    for stale in plan.stale:
+        logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_STALE.value, stale)
+        try:
+            yield DeleteKey(stale)
+        except Exception as exc:
+            raise RotationError(RotationStep.DISCARD_STALE, old_id, exc, new_key_id=stale) from exc
+        steps.append(RotationStep.DISCARD_STALE)
+
+    logger.info("rotation of %s: %s", old_id, RotationStep.CREATE.value)
+    try:
+        created: IamV2ApiKey = yield CreateKey(plan.create_request())
+        if created.id is None or created.spec is None or created.spec.secret is None:
+            raise ApiValueError("the create answer carries no id or secret")
+        new_id, secret = created.id, created.spec.secret.get_secret_value()
+    except Exception as exc:
+        error = yield from _after_failed_create(plan, exc)
+        raise error from exc
+    steps.append(RotationStep.CREATE)
+    logger.info("rotation of %s: created %s; %s", old_id, new_id, RotationStep.WAIT.value)
+
+    step = RotationStep.WAIT
+    try:
+        readiness: Readiness = yield WaitUsable(created)
+        steps.append(step)
+        step = RotationStep.HANDOVER
+        logger.info("rotation of %s: %s %s", old_id, step.value, new_id)
+        yield HandOver(new_id, secret)
+        steps.append(step)
+    except Exception as exc:
+        logger.info("rotation of %s: step '%s' failed; deleting the replacement %s", old_id, step.value, new_id)
+        try:
+            yield DeleteKey(new_id)
+        except Exception as cleanup:
+            raise RotationError(step, old_id, exc, new_key_id=new_id, cleanup_error=cleanup, secrets=(secret,)) from exc
+        raise RotationError(step, old_id, exc, new_key_id=new_id, new_key_deleted=True, secrets=(secret,)) from exc
+
+    warnings = []
+    logger.info("rotation of %s: %s %s", old_id, RotationStep.MARK.value, new_id)
+    try:
+        yield Describe(new_id, replacement_description(old_id, plan.description, MarkerState.HANDED_OVER))
+        steps.append(RotationStep.MARK)
+    except Exception as exc:
+        # The secret is out: finishing the rotation is safer than stopping here.
+        logger.warning("rotation of %s: could not mark %s as handed over (%s)", old_id, new_id, type(exc).__name__)
+        warnings.append(f"{new_id} is still marked pending: do not re-run the rotation of {old_id} if this fails")
+    yield from _delete_old(old_id, new_id)
+    steps.append(RotationStep.DELETE_OLD)
+    logger.info("rotation of %s: done, replaced by %s", old_id, new_id)
+    return RotationResult(
+        old_id,
+        Outcome.ROTATED,
+        new_key_id=new_id,
+        steps=tuple(steps),
+        plan=plan,
+        readiness=readiness,
+        warnings=tuple(warnings),
+    )
+
+
+def _delete_old(old_id: str, new_id: str) -> Generator[Effect, Any, None]:
+    logger.info("rotation of %s: %s", old_id, RotationStep.DELETE_OLD.value)
+    try:
+        yield DeleteKey(old_id)
+    except Exception as exc:
+        raise RotationError(RotationStep.DELETE_OLD, old_id, exc, new_key_id=new_id, both_keys_remain=True) from exc
+
+
+def _after_failed_create(plan: RotationPlan, cause: Exception) -> Generator[Effect, Any, RotationError]:
+    """A create that failed may still have made the key (the answer was lost): find it by
+    its marker and delete it, so no key with an unknown secret is left behind. Returns the
+    error to raise."""
+    made: List[IamV2ApiKey] = []
+    try:
+        made = yield FindReplacements(plan.old_key_id, plan.owner_id, plan.resource.id if plan.resource else None)
+        for key in made:
+            if key.id is not None:
+                logger.info("rotation of %s: deleting %s, made by the failed create", plan.old_key_id, key.id)
+                yield DeleteKey(key.id)
+    except Exception as cleanup:
+        return RotationError(RotationStep.CREATE, plan.old_key_id, cause, cleanup_error=cleanup)
+    orphan = made[0].id if made else None
+    return RotationError(
+        RotationStep.CREATE, plan.old_key_id, cause, new_key_id=orphan, new_key_deleted=orphan is not None
+    )

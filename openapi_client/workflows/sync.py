@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
@@ -43,18 +43,23 @@ from openapi_client.workflows.readiness import (
     choose_strategy,
 )
 from openapi_client.workflows.rotation import (
+    CreateKey,
+    DeleteKey,
+    Describe,
+    Effect,
+    HandOver,
     Handover,
     KeySelection,
-    MarkerState,
     Outcome,
     RotationError,
     RotationPlan,
     RotationResult,
     RotationStep,
     RotationSummary,
+    WaitUsable,
     plan_rotation,
-    replacement_description,
     replacements_of,
+    rotation_flow,
     select,
 )
 
@@ -250,119 +255,40 @@ def rotate_api_key(
 
 
 def _run(iam: IamApiKeysApi, api_client: ApiClient, plan: RotationPlan, settings: _Rotation) -> RotationResult:
-    old_id = plan.old_key_id
-    if settings.dry_run:
-        for action in plan.actions:
-            logger.info("rotation of %s (dry run): would %s", old_id, action)
-        return RotationResult(old_id, Outcome.PLANNED, new_key_id=plan.resume_with, plan=plan)
-    if plan.resume_with is not None:
-        logger.info("rotation of %s: resuming, %s was handed over already", old_id, plan.resume_with)
-        _delete_old(iam, old_id, plan.resume_with)
-        return RotationResult(
-            old_id, Outcome.RESUMED, new_key_id=plan.resume_with, steps=(RotationStep.DELETE_OLD,), plan=plan
-        )
-    steps: List[RotationStep] = []
-    for stale in plan.stale:
-        logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_STALE.value, stale)
-        try:
-            _delete_if_present(iam, stale)
-        except Exception as exc:
-            raise RotationError(RotationStep.DISCARD_STALE, old_id, exc, new_key_id=stale) from exc
-        steps.append(RotationStep.DISCARD_STALE)
-
-    logger.info("rotation of %s: %s", old_id, RotationStep.CREATE.value)
+    """Drive :func:`rotation_flow`: perform each effect it yields, send back the answer
+    or throw in the error."""
+    flow = rotation_flow(plan, dry_run=settings.dry_run)
     try:
-        created = iam.create_iam_v2_api_key(plan.create_request())
-        if created.id is None or created.spec is None or created.spec.secret is None:
-            raise ApiValueError("the create answer carries no id or secret")
-        new_id, secret = created.id, created.spec.secret.get_secret_value()
-    except Exception as exc:
-        _raise_after_failed_create(iam, plan, exc)
-    steps.append(RotationStep.CREATE)
-    logger.info("rotation of %s: created %s; %s", old_id, new_id, RotationStep.WAIT.value)
-
-    step = RotationStep.WAIT
-    try:
-        readiness = wait_until_usable(api_client, created, probe=settings.probe, options=settings.readiness)
-        steps.append(step)
-        step = RotationStep.HANDOVER
-        logger.info("rotation of %s: %s %s", old_id, step.value, new_id)
-        settings.handover(new_id, secret)
-        steps.append(step)
-    except Exception as exc:
-        _discard_new(iam, old_id, new_id, step, exc, secret)
-
-    warnings = []
-    logger.info("rotation of %s: %s %s", old_id, RotationStep.MARK.value, new_id)
-    try:
-        iam.update_iam_v2_api_key(
-            new_id,
-            IamV2ApiKeyUpdate(
-                spec=IamV2ApiKeySpecUpdate(
-                    description=replacement_description(old_id, plan.description, MarkerState.HANDED_OVER)
-                )
-            ),
-        )
-        steps.append(RotationStep.MARK)
-    except Exception as exc:
-        # The secret is out: finishing the rotation is safer than stopping here.
-        logger.warning("rotation of %s: could not mark %s as handed over (%s)", old_id, new_id, type(exc).__name__)
-        warnings.append(f"{new_id} is still marked pending: do not re-run the rotation of {old_id} if this fails")
-    _delete_old(iam, old_id, new_id)
-    steps.append(RotationStep.DELETE_OLD)
-    logger.info("rotation of %s: done, replaced by %s", old_id, new_id)
-    return RotationResult(
-        old_id,
-        Outcome.ROTATED,
-        new_key_id=new_id,
-        steps=tuple(steps),
-        plan=plan,
-        readiness=readiness,
-        warnings=tuple(warnings),
-    )
+        effect = next(flow)
+        while True:
+            try:
+                answer = _perform(iam, api_client, settings, effect)
+            except Exception as exc:
+                effect = flow.throw(exc)
+            else:
+                effect = flow.send(answer)
+    except StopIteration as finished:
+        result: RotationResult = finished.value
+        return result
 
 
-def _delete_if_present(iam: IamApiKeysApi, key_id: str) -> None:
-    with contextlib.suppress(NotFoundException):
-        iam.delete_iam_v2_api_key(key_id)
-
-
-def _delete_old(iam: IamApiKeysApi, old_id: str, new_id: str) -> None:
-    logger.info("rotation of %s: %s", old_id, RotationStep.DELETE_OLD.value)
-    try:
-        _delete_if_present(iam, old_id)
-    except Exception as exc:
-        raise RotationError(RotationStep.DELETE_OLD, old_id, exc, new_key_id=new_id, both_keys_remain=True) from exc
-
-
-def _discard_new(
-    iam: IamApiKeysApi, old_id: str, new_id: str, step: RotationStep, cause: Exception, secret: str
-) -> NoReturn:
-    logger.info("rotation of %s: step '%s' failed; deleting the replacement %s", old_id, step.value, new_id)
-    try:
-        _delete_if_present(iam, new_id)
-    except Exception as cleanup:
-        raise RotationError(step, old_id, cause, new_key_id=new_id, cleanup_error=cleanup, secrets=(secret,)) from cause
-    raise RotationError(step, old_id, cause, new_key_id=new_id, new_key_deleted=True, secrets=(secret,)) from cause
-
-
-def _raise_after_failed_create(iam: IamApiKeysApi, plan: RotationPlan, cause: Exception) -> NoReturn:
-    """A create that failed may still have made the key (the answer was lost): find it by
-    its marker and delete it, so no key with an unknown secret is left behind."""
-    try:
-        made = replacements_of(
-            plan.old_key_id, _list_candidates(iam, plan.owner_id, plan.resource.id if plan.resource else None)
-        )
-        for key in made:
-            if key.id is not None:
-                logger.info("rotation of %s: deleting %s, made by the failed create", plan.old_key_id, key.id)
-                _delete_if_present(iam, key.id)
-    except Exception as cleanup:
-        raise RotationError(RotationStep.CREATE, plan.old_key_id, cause, cleanup_error=cleanup) from cause
-    orphan = made[0].id if made else None
-    raise RotationError(
-        RotationStep.CREATE, plan.old_key_id, cause, new_key_id=orphan, new_key_deleted=orphan is not None
-    ) from cause
+def _perform(iam: IamApiKeysApi, api_client: ApiClient, settings: _Rotation, effect: Effect) -> Any:
+    if isinstance(effect, DeleteKey):
+        with contextlib.suppress(NotFoundException):
+            iam.delete_iam_v2_api_key(effect.key_id)
+        return None
+    if isinstance(effect, CreateKey):
+        return iam.create_iam_v2_api_key(effect.request)
+    if isinstance(effect, WaitUsable):
+        return wait_until_usable(api_client, effect.created, probe=settings.probe, options=settings.readiness)
+    if isinstance(effect, HandOver):
+        settings.handover(effect.key_id, effect.secret)
+        return None
+    if isinstance(effect, Describe):
+        update = IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(description=effect.description))
+        iam.update_iam_v2_api_key(effect.key_id, update)
+        return None
+    return replacements_of(effect.old_key_id, _list_candidates(iam, effect.owner_id, effect.resource_id))
 
 
 def rotate_api_keys(
