@@ -8,7 +8,7 @@ import time
 from typing import List, Set, Tuple
 
 import pytest
-from workflow_helpers import LONG_AGO, Handovers, needs_emulator
+from workflow_helpers import LONG_AGO, Handovers
 
 import openapi_client
 from openapi_client import IamApiKeysApi
@@ -135,9 +135,8 @@ def test_a_429_storm_never_reaches_the_caller(cloud: FakeConfluentCloud) -> None
         IamApiKeysApi(strict).list_iam_v2_api_keys()  # the storm was used up by the batch, and absorbed
 
 
-@needs_emulator("rate_limit", "rate_limit_window")
 def test_rotation_under_a_rate_limit_is_paced_not_failed() -> None:
-    with FakeConfluentCloud(rate_limit=20, rate_limit_window=0.5) as limited:  # type: ignore[call-arg]
+    with FakeConfluentCloud(rate_limit=20, rate_limit_window=0.5) as limited:
         limited.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO)
         with openapi_client.ApiClient(limited.configuration(retries=PATIENT)) as client:
             summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=Handovers(), readiness=FAST)

@@ -13,7 +13,6 @@ from typing import List
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from workflow_helpers import needs_emulator
 
 from openapi_client import ByokKeysApi, ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1Key, ByokV1KeyKey
 from openapi_client.exceptions import KeyValidationFailedError
@@ -244,9 +243,8 @@ def test_waiting_for_access_returns_the_valid_key_and_stops_at_invalid(cloud: Fa
             wait_for_byok_access(client, broken.id or "", timeout=5, poll_interval=0.05)
 
 
-@needs_emulator("byok_requires_grant", "grant_byok_access")
 def test_applying_the_grant_lets_validation_finish() -> None:
-    with FakeConfluentCloud(byok_requires_grant=True) as cloud, cloud.api_client() as client:  # type: ignore[call-arg]
+    with FakeConfluentCloud(byok_requires_grant=True) as cloud, cloud.api_client() as client:
         key = register(
             ByokKeysApi(client),
             ByokV1AzureKey(key_id="https://v.vault.azure.net/keys/k", key_vault_id=VAULT, tenant_id="t"),
@@ -254,5 +252,5 @@ def test_applying_the_grant_lets_validation_finish() -> None:
         with pytest.raises(ByokAccessPendingError) as caught:
             wait_for_byok_access(client, key.id or "", timeout=0.2, poll_interval=0.05)
         assert isinstance(caught.value.grant, AzureRoleAssignmentGrant)
-        cloud.grant_byok_access(key.id)  # type: ignore[attr-defined]
+        cloud.grant_byok_access(key.id)
         assert wait_for_byok_access(client, key.id or "", timeout=5, poll_interval=0.05).id == key.id

@@ -1,4 +1,4 @@
-"""Helpers shared by the workflow tests: emulator-control gating, seeding, recording handovers."""
+"""Helpers shared by the workflow tests: a date long ago, recording handovers, a simulated crash."""
 
 from __future__ import annotations
 
@@ -6,24 +6,7 @@ import datetime as dt
 import threading
 from typing import Dict, List, Tuple
 
-import pytest
-
-from openapi_client.testing import FakeConfluentCloud
-
 LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def needs_emulator(*controls: str) -> pytest.MarkDecorator:
-    """Skip until the emulator offers ``controls`` (INTERFACES.md §B; built in parallel).
-
-    Constructor arguments are looked up in ``FakeConfluentCloud.__init__``'s signature,
-    methods as attributes. The one place to remove once the emulator stream is merged.
-    """
-    import inspect
-
-    parameters = inspect.signature(FakeConfluentCloud.__init__).parameters
-    missing = [c for c in controls if c not in parameters and not hasattr(FakeConfluentCloud, c)]
-    return pytest.mark.skipif(bool(missing), reason=f"emulator control(s) not merged yet: {', '.join(missing)}")
 
 
 class Handovers:
