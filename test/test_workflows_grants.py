@@ -149,15 +149,14 @@ def test_no_grant_without_its_principal_or_for_unknown_kinds(variant: dict) -> N
         access_grant(key)
 
 
-_hostile = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), min_size=1)
+# Any text but NUL (no shell argument can hold it) and the recorder's record separator.
+_hostile = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\x1e"), min_size=1)
 
-# Stand-ins for the cloud CLIs: each records its arguments, one JSON list per line.
-_RECORDER = """#!/usr/bin/env python3
-import json, os, sys
-with open(os.environ["CLI_LOG"], "a", encoding="utf-8") as log:
-    log.write(json.dumps([os.path.basename(sys.argv[0])] + sys.argv[1:]) + "\\n")
-if sys.argv[1:3] == ["ad", "sp"]:
-    print("object-id-1")
+# Stand-ins for the cloud CLIs: each appends its name and arguments, NUL-terminated, then
+# a record separator; "az ad sp ..." prints an object id as the real one does.
+_RECORDER = """#!/bin/sh
+{ printf '%s\\0' "${0##*/}" "$@"; printf '\\036'; } >> "$CLI_LOG"
+if [ "$1 $2" = "ad sp" ]; then echo object-id-1; fi
 """
 
 
@@ -169,11 +168,12 @@ def run_in_shell(text: str, tmp_path: Path) -> List[List[str]]:
         tool = bin_dir / name
         tool.write_text(_RECORDER, encoding="utf-8")
         tool.chmod(0o755)
-    log = tmp_path / "calls.jsonl"
-    log.write_text("", encoding="utf-8")
-    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "CLI_LOG": str(log)}
+    log = tmp_path / "calls.log"
+    log.write_bytes(b"")
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "CLI_LOG": str(log), "LC_ALL": "C.UTF-8"}
     subprocess.run(["bash", "-c", text], check=True, env=env, timeout=30)
-    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    records = log.read_bytes().decode("utf-8").split("\x1e")[:-1]
+    return [record.split("\x00")[:-1] for record in records]
 
 
 def test_azure_command_runs_as_two_role_assignments(tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ def test_azure_command_runs_as_two_role_assignments(tmp_path: Path) -> None:
         assert call[call.index("--assignee-object-id") + 1] == "object-id-1"
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(app=_hostile, vault=_hostile)
 def test_azure_command_passes_hostile_values_as_single_arguments(app: str, vault: str, tmp_path: Path) -> None:
     grant = AzureRoleAssignmentGrant("cck-1", "https://v.vault.azure.net/keys/k", vault, app)
@@ -197,7 +197,7 @@ def test_azure_command_passes_hostile_values_as_single_arguments(app: str, vault
     assert len(assignments) == 2 and all(c[c.index("--scope") + 1] == vault for c in assignments)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(project=_hostile, group=_hostile, ring=_hostile)
 def test_gcp_command_passes_hostile_values_as_single_arguments(
     project: str, group: str, ring: str, tmp_path: Path
