@@ -93,4 +93,9 @@ def _resource_id(key: KeyOrResource) -> Optional[str]:
         key = key.resource
     if isinstance(key, GlobalObjectReference):
         return key.id
-    return key
+    if key is None or isinstance(key, str):
+        return key
+    raise TypeError(
+        f"api_key_kind takes an IamV2ApiKey, IamV2ApiKeySpec, ObjectReference, resource id or None, "
+        f"not {type(key).__name__}"
+    )

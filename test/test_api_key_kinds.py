@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import openapi_client
 from openapi_client import GlobalObjectReference, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
@@ -59,6 +58,11 @@ def test_a_key_without_spec_is_refused_naming_the_reason() -> None:
         api_key_kind(IamV2ApiKey())
 
 
+def test_other_types_are_refused_naming_what_is_taken() -> None:
+    with pytest.raises(TypeError, match="IamV2ApiKey, IamV2ApiKeySpec, ObjectReference, resource id or None, not int"):
+        api_key_kind(42)  # type: ignore[arg-type]
+
+
 def test_kinds_are_strings() -> None:
     assert ApiKeyKind.KAFKA == "kafka" and f"{ApiKeyKind.FLINK.value}" == "flink"
     assert {kind.value for kind in ApiKeyKind} == {
@@ -107,3 +111,5 @@ def test_each_kind_is_created_listed_and_read_back_over_the_wire(cloud: FakeConf
         assert listed == created
         for key_id, kind in created.items():
             assert api_key_kind(api.get_iam_v2_api_key(key_id)) is kind
+        cloud_keys = list(api.iter_iam_v2_api_keys(spec_resource="CLOUD"))
+        assert [api_key_kind(key) for key in cloud_keys] == [ApiKeyKind.CLOUD]

@@ -48,8 +48,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 import openapi_client
-from openapi_client import Configuration, models
-from openapi_client.api import byok_keys_api, iam_api_keys_api
+from openapi_client import Configuration, models, operations as descriptions
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.exceptions import REQUEST_ID_HEADER
@@ -60,7 +59,6 @@ from openapi_client.testing import FakeConfluentCloud
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PACKAGED_PATH = Path(openapi_client.__file__).parent / "openapi.json"
-OFFICIAL_NAME = "confluent-cloud-official-iam-byok.openapi.yaml"
 REF_PREFIX = "#/components/schemas/"
 RESPONSE_REF_PREFIX = "#/components/responses/"
 
@@ -103,8 +101,6 @@ MODELS_WITHOUT_SCHEMA = {"ByokV1KeyKey", "ByokV1UnknownKey"}
 STRICTER_THAN_OFFICIAL = {("id", "minLength"): 1, ("id", "maxLength"): 255, ("page_size", "minimum"): 1}
 
 API_CLASSES = {"API Keys (iam/v2)": IamApiKeysApi, "Keys (byok/v1)": ByokKeysApi}
-API_MODULES = {IamApiKeysApi: iam_api_keys_api, ByokKeysApi: byok_keys_api}
-OPERATION_CONSTANTS = {"list": "LIST", "create": "CREATE", "get": "GET", "update": "UPDATE", "delete": "DELETE"}
 
 INT32 = (-(2**31), 2**31 - 1)
 
@@ -196,21 +192,23 @@ def read_official(path: Path) -> Dict[str, Any]:
     return doc  # type: ignore[no-any-return]
 
 
-def official_path() -> Optional[Path]:
-    for base in (REPOSITORY.parent, REPOSITORY.parent.parent):
-        candidate = base / "shared" / "spec" / OFFICIAL_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+def _load_builder() -> Any:
+    """tools/build_openapi.py, which finds the official document and makes openapi.json from it."""
+    spec = importlib.util.spec_from_file_location("build_openapi", REPOSITORY / "tools" / "build_openapi.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
+BUILDER = _load_builder()
 PACKAGED = Contract("packaged", json.loads(PACKAGED_PATH.read_text(encoding="utf-8")))
 # The packaged document's schemas, for other tests that generate payloads from them.
 SCHEMAS = PACKAGED.schemas
-OFFICIAL_PATH = official_path()
+OFFICIAL_PATH: Optional[Path] = BUILDER.official_document()
 OFFICIAL = Contract("official", read_official(OFFICIAL_PATH)) if OFFICIAL_PATH is not None else None
 SKIP_OFFICIAL = pytest.mark.skip(
-    reason=f"{OFFICIAL_NAME} not found in shared/spec/ beside the checkout; only openapi.json is checked"
+    reason=f"{BUILDER.OFFICIAL_SPEC} not found in shared/spec/ beside the checkout; only openapi.json is checked"
 )
 
 
@@ -340,18 +338,10 @@ def test_document_is_openapi_3_0_with_resolvable_references(contract: Contract) 
         assert templated == in_path, f"{method.upper()} {path}: path parameters {in_path}, template {templated}"
 
 
-def _load_builder() -> Any:
-    spec = importlib.util.spec_from_file_location("build_openapi", REPOSITORY / "tools" / "build_openapi.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(OFFICIAL_PATH is None, reason=SKIP_OFFICIAL.kwargs["reason"])
 def test_packaged_document_is_fresh_from_the_official_one() -> None:
     assert OFFICIAL_PATH is not None
-    built = _load_builder().build(yaml.safe_load(OFFICIAL_PATH.read_text(encoding="utf-8")))
+    built = BUILDER.build(yaml.safe_load(OFFICIAL_PATH.read_text(encoding="utf-8")))
     assert built == PACKAGED.doc, "openapi.json is stale: run python tools/build_openapi.py"
 
 
@@ -558,11 +548,11 @@ def api_class(op: Dict[str, Any]) -> type:
 
 
 def operation_object(op: Dict[str, Any]) -> Operation:
-    cls = api_class(op)
-    verb = snake(op["operationId"]).split("_", 1)[0]
-    constant = OPERATION_CONSTANTS[verb]
-    value = getattr(API_MODULES[cls], constant, None)
-    assert isinstance(value, Operation), f"{op['operationId']}: {API_MODULES[cls].__name__}.{constant} missing"
+    constant = snake(op["operationId"]).upper()
+    value = getattr(descriptions, constant, None)
+    assert isinstance(value, Operation), f"{op['operationId']}: openapi_client.operations.{constant} missing"
+    described = next(api for api in descriptions.API_DESCRIPTIONS if value in api.operations)
+    assert described.class_name == api_class(op).__name__, f"{op['operationId']}: described in {described.class_name}"
     return value
 
 
