@@ -2,7 +2,7 @@
 
 200 Cloud API keys are rotated by ``rotate_api_keys`` (8 workers) against the emulator
 configured to allow N requests per second. Each rotation needs a fixed number of requests
-(create, two readiness probes with the new key, mark, delete) plus the listing; the
+(create, two usability probes with the new key, mark, delete) plus the listing; the
 requests the emulator answered other than with 429 are the ones needed, and the fastest
 any client could finish is (requests needed) / N: the floor. The emulator counts N x 10
 requests per 10-second window. The client runs with
@@ -22,7 +22,7 @@ from benchmarks.harness import Result, Settings
 from openapi_client import ApiClient
 from openapi_client.exceptions import TooManyRequestsException
 from openapi_client.testing import FakeConfluentCloud
-from openapi_client.workflows import KeySelection, ReadinessOptions, rotate_api_keys
+from openapi_client.workflows import KeySelection, UsabilityOptions, rotate_api_keys
 
 __all__ = ["run"]
 
@@ -48,7 +48,7 @@ def run(settings: Settings) -> List[Result]:
                 KeySelection(owner="sa-bench"),
                 handover=lambda key_id, secret: None,
                 max_workers=WORKERS,
-                readiness=ReadinessOptions(poll_interval=0.05),
+                usability=UsabilityOptions(poll_interval=0.05),
             )
             wall = time.perf_counter() - started
         statuses = [request.status for request in cloud.requests]

@@ -30,9 +30,9 @@ from openapi_client import Configuration
 from openapi_client.workflows import (
     KeySelection,
     Outcome,
-    ReadinessOptions,
     RotationResult,
     RotationSummary,
+    UsabilityOptions,
     rotate_api_keys,
 )
 
@@ -139,16 +139,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     with target(args.owner) as (config, emulated), openapi_client.ApiClient(config) as api_client:
         settle = args.settle_seconds if args.settle_seconds is not None else (0.2 if emulated else None)
-        readiness = ReadinessOptions()
+        usability = UsabilityOptions()
         if settle is not None:
-            readiness = ReadinessOptions(settle_delays=dict.fromkeys(readiness.settle_delays, settle))
+            usability = UsabilityOptions(settle_delays=dict.fromkeys(usability.settle_delays, settle))
         try:
             summary = rotate_api_keys(
                 api_client,
                 selection,
                 handover=handover,
                 max_workers=args.workers,
-                readiness=readiness,
+                usability=usability,
                 dry_run=args.dry_run,
                 progress=ProgressBar(sys.stderr),
             )

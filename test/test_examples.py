@@ -90,7 +90,7 @@ def test_rotation_cli_replaces_only_old_keys_and_keeps_their_targets(tmp_path: P
             api_client,
             workflows.KeySelection(owner="sa-rot", older_than=dt.timedelta(days=90)),
             handover=handover,
-            readiness=workflows.ReadinessOptions(settle_delays={workflows.ApiKeyKind.KAFKA: 0.0}),
+            usability=workflows.UsabilityOptions(settle_delays={workflows.ApiKeyKind.KAFKA: 0.0}),
         )
         out = io.StringIO()
         rotation.report(summary, handover, out)

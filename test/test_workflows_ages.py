@@ -6,8 +6,7 @@ import datetime as dt
 from typing import Optional
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import openapi_client
 from openapi_client import IamApiKeysApi, IamV2ApiKey

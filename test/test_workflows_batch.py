@@ -17,13 +17,13 @@ from openapi_client.workflows import (
     ApiKeyKind,
     KeySelection,
     Outcome,
-    ReadinessOptions,
     RotationResult,
     RotationStep,
+    UsabilityOptions,
     rotate_api_keys,
 )
 
-FAST = ReadinessOptions(timeout=10.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
+FAST = UsabilityOptions(timeout=10.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
 PATIENT = openapi_client.ApiRetry(total=12, backoff_factor=0.01, backoff_jitter=0.0, retry_after_max=1.0)
 
 
@@ -44,7 +44,7 @@ def test_selection_by_owner_resource_age_and_predicate(cloud: FakeConfluentCloud
         older_than=dt.timedelta(days=90),
         predicate=lambda key: key.spec is None or key.spec.description != "keep",
     )
-    summary = rotate_api_keys(iam.api_client, selection, handover=Handovers(), readiness=FAST)
+    summary = rotate_api_keys(iam.api_client, selection, handover=Handovers(), usability=FAST)
     assert {r.old_key_id for r in summary.results} == old
     assert summary.ok and summary.counts[Outcome.ROTATED] == 3
     new = {r.new_key_id for r in summary.results}
@@ -56,7 +56,7 @@ def test_dry_run_lists_the_plan_and_changes_nothing(cloud: FakeConfluentCloud, i
     old = set(cloud.seed_api_keys(4, owner="sa-a", resource=None, created_at=LONG_AGO))
     cloud.clear_requests()
     summary = rotate_api_keys(
-        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), readiness=FAST, dry_run=True
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, dry_run=True
     )
     assert summary.counts[Outcome.PLANNED] == 4
     assert all(r.plan is not None and r.plan.actions for r in summary.results)
@@ -85,7 +85,7 @@ def test_concurrency_is_bounded_and_progress_reports_each_key(cloud: FakeConflue
         KeySelection(owner="sa-a"),
         handover=slow_handover,
         max_workers=3,
-        readiness=FAST,
+        usability=FAST,
         progress=lambda done, total, result: reports.append((done, total, result)),
     )
     assert summary.ok and len(summary.results) == 12
@@ -99,7 +99,7 @@ def test_one_failing_key_does_not_stop_the_others(cloud: FakeConfluentCloud, iam
     old = cloud.seed_api_keys(5, owner="sa-a", resource="lkc-1", created_at=LONG_AGO)
     victim = old[2]
     cloud.fail_next(status=400, method="DELETE", path=f"/iam/v2/api-keys/{victim}")
-    summary = rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), readiness=FAST)
+    summary = rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
     assert not summary.ok and summary.counts[Outcome.ROTATED] == 4
     [failed] = summary.failed
     assert failed.old_key_id == victim and failed.error is not None
@@ -109,7 +109,7 @@ def test_one_failing_key_does_not_stop_the_others(cloud: FakeConfluentCloud, iam
         iam.api_client,
         KeySelection(owner="sa-a", older_than=dt.timedelta(days=30)),
         handover=Handovers(),
-        readiness=FAST,
+        usability=FAST,
     )
     assert [r.outcome for r in again.results] == [Outcome.RESUMED]
     assert victim not in ids(iam)
@@ -127,7 +127,7 @@ def test_a_429_storm_never_reaches_the_caller(cloud: FakeConfluentCloud) -> None
         handovers(key_id, secret)
 
     with openapi_client.ApiClient(cloud.configuration(retries=PATIENT)) as client:
-        summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=handover, max_workers=4, readiness=FAST)
+        summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=handover, max_workers=4, usability=FAST)
         assert summary.ok, [str(r.error) for r in summary.failed]
         assert summary.counts[Outcome.ROTATED] == 10
         assert not ids(IamApiKeysApi(client)) & old
@@ -139,7 +139,7 @@ def test_rotation_under_a_rate_limit_is_paced_not_failed() -> None:
     with FakeConfluentCloud(rate_limit=20, rate_limit_window=0.5) as limited:
         limited.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO)
         with openapi_client.ApiClient(limited.configuration(retries=PATIENT)) as client:
-            summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=Handovers(), readiness=FAST)
+            summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
         assert summary.ok and summary.counts[Outcome.ROTATED] == 10
 
 
@@ -156,6 +156,6 @@ def test_a_failing_progress_callback_does_not_stop_the_batch(cloud: FakeConfluen
         raise RuntimeError("terminal went away")
 
     summary = rotate_api_keys(
-        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), readiness=FAST, progress=broken
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, progress=broken
     )
     assert summary.ok and summary.counts[Outcome.ROTATED] == 3

@@ -8,7 +8,6 @@ import pytest
 
 from openapi_client import IamV2ApiKey
 from openapi_client.workflows import Outcome, RotationError, RotationStep
-from openapi_client.workflows.readiness import Readiness, Strategy
 from openapi_client.workflows.rotation import (
     CreateKey,
     DeleteKey,
@@ -21,6 +20,7 @@ from openapi_client.workflows.rotation import (
     plan_rotation,
     rotation_flow,
 )
+from openapi_client.workflows.usability import Strategy, Usability
 
 OLD = IamV2ApiKey.from_dict(
     {"id": "OLD1", "spec": {"owner": {"id": "sa-1"}, "resource": {"id": "lkc-1"}, "display_name": "svc"}}
@@ -44,8 +44,8 @@ def drive(answers: Dict[Type[Any], Callable[[Any], Any]], seen: List[Effect], dr
         return done.value  # type: ignore[no-any-return]
 
 
-def _ready(effect: WaitUsable) -> Readiness:
-    return Readiness("NEW1", Strategy.CALLER_PROBE, 2, 0.0)
+def _ready(effect: WaitUsable) -> Usability:
+    return Usability("NEW1", Strategy.CALLER_PROBE, 2, 0.0)
 
 
 def fail(exc: Exception) -> Callable[[Any], Any]:

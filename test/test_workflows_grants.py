@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from openapi_client import ByokKeysApi, ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1Key, ByokV1KeyKey
 from openapi_client.exceptions import KeyValidationFailedError

@@ -14,14 +14,14 @@ from openapi_client.testing import FakeConfluentCloud
 from openapi_client.workflows import (
     ApiKeyKind,
     Outcome,
-    ReadinessOptions,
     RotationError,
     RotationStep,
+    UsabilityOptions,
     rotate_api_key,
 )
 from openapi_client.workflows.rotation import MarkerState, read_marker, replacement_description
 
-FAST = ReadinessOptions(timeout=5.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
+FAST = UsabilityOptions(timeout=5.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
 
 
 def keys(iam: IamApiKeysApi) -> Dict[str, openapi_client.IamV2ApiKey]:
@@ -42,7 +42,7 @@ def test_rotation_replaces_the_key_for_the_same_owner_and_resource(
 ) -> None:
     old_id = seed(cloud, resource, description="billing service")
     handovers = Handovers()
-    result = rotate_api_key(iam.api_client, old_id, handover=handovers, readiness=FAST)
+    result = rotate_api_key(iam.api_client, old_id, handover=handovers, usability=FAST)
 
     assert result.outcome is Outcome.ROTATED and result.ok
     assert result.steps == (
@@ -70,7 +70,7 @@ def test_rotation_replaces_the_key_for_the_same_owner_and_resource(
 def test_display_name_and_description_can_be_chosen(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
     old_id = seed(cloud)
     result = rotate_api_key(
-        iam.api_client, old_id, handover=Handovers(), readiness=FAST, display_name="orders", description="v2"
+        iam.api_client, old_id, handover=Handovers(), usability=FAST, display_name="orders", description="v2"
     )
     new = keys(iam)[result.new_key_id or ""]
     assert new.spec is not None
@@ -79,7 +79,7 @@ def test_display_name_and_description_can_be_chosen(cloud: FakeConfluentCloud, i
 
 def test_lookup_failure_creates_nothing(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
     with pytest.raises(RotationError) as caught:
-        rotate_api_key(iam.api_client, "NOSUCHKEY0000000", handover=Handovers(), readiness=FAST)
+        rotate_api_key(iam.api_client, "NOSUCHKEY0000000", handover=Handovers(), usability=FAST)
     assert caught.value.step is RotationStep.LOOKUP and caught.value.new_key_id is None
     assert isinstance(caught.value.__cause__, openapi_client.NotFoundException)
     assert "look up the old key" in str(caught.value)
@@ -90,7 +90,7 @@ def test_create_failure_leaves_the_old_key_alone(cloud: FakeConfluentCloud, iam:
     old_id = seed(cloud)
     cloud.fail_next(status=402, method="POST", path="/iam/v2/api-keys")
     with pytest.raises(RotationError) as caught:
-        rotate_api_key(iam.api_client, old_id, handover=Handovers(), readiness=FAST)
+        rotate_api_key(iam.api_client, old_id, handover=Handovers(), usability=FAST)
     assert caught.value.step is RotationStep.CREATE
     assert "no replacement exists" in str(caught.value)
     assert set(keys(iam)) == {old_id}
@@ -100,7 +100,7 @@ def test_create_whose_connection_drops_leaves_no_orphan(cloud: FakeConfluentClou
     old_id = seed(cloud)
     cloud.drop_next(method="POST", path="/iam/v2/api-keys")
     with pytest.raises(RotationError) as caught:
-        rotate_api_key(iam.api_client, old_id, handover=Handovers(), readiness=FAST)
+        rotate_api_key(iam.api_client, old_id, handover=Handovers(), usability=FAST)
     assert caught.value.step is RotationStep.CREATE
     assert posts(cloud) == 1  # a POST is never sent twice
     assert set(keys(iam)) == {old_id}
@@ -115,7 +115,7 @@ def test_wait_failure_deletes_the_new_key(cloud: FakeConfluentCloud, iam: IamApi
             old_id,
             handover=handovers,
             probe=lambda key_id, secret: False,
-            readiness=ReadinessOptions(timeout=0.2, poll_interval=0.02),
+            usability=UsabilityOptions(timeout=0.2, poll_interval=0.02),
         )
     error = caught.value
     assert error.step is RotationStep.WAIT and error.new_key_deleted and not error.both_keys_remain
@@ -130,7 +130,7 @@ def test_a_key_that_never_propagates_in_time_is_deleted_again() -> None:
         old_id = seed(slow, resource=None)
         with pytest.raises(RotationError) as caught:
             rotate_api_key(
-                client, old_id, handover=Handovers(), readiness=ReadinessOptions(timeout=0.3, poll_interval=0.05)
+                client, old_id, handover=Handovers(), usability=UsabilityOptions(timeout=0.3, poll_interval=0.05)
             )
         assert caught.value.step is RotationStep.WAIT and caught.value.new_key_deleted
         assert set(keys(iam)) == {old_id}
@@ -143,7 +143,7 @@ def test_handover_failure_deletes_the_new_key(cloud: FakeConfluentCloud, iam: Ia
         raise OSError("secret store unreachable")
 
     with pytest.raises(RotationError) as caught:
-        rotate_api_key(iam.api_client, old_id, handover=handover, readiness=FAST)
+        rotate_api_key(iam.api_client, old_id, handover=handover, usability=FAST)
     assert caught.value.step is RotationStep.HANDOVER and caught.value.new_key_deleted
     assert "secret store unreachable" in str(caught.value)
     assert set(keys(iam)) == {old_id}
@@ -160,7 +160,7 @@ def test_delete_old_failure_leaves_both_keys_and_a_rerun_finishes(
         cloud.fail_next(status=400, method="DELETE", path=f"/iam/v2/api-keys/{old_id}")
 
     with pytest.raises(RotationError) as caught:
-        rotate_api_key(iam.api_client, old_id, handover=handover, readiness=FAST)
+        rotate_api_key(iam.api_client, old_id, handover=handover, usability=FAST)
     error = caught.value
     assert error.step is RotationStep.DELETE_OLD and error.both_keys_remain and not error.new_key_deleted
     assert "both keys remain" in str(error)
@@ -168,7 +168,7 @@ def test_delete_old_failure_leaves_both_keys_and_a_rerun_finishes(
 
     created_before = posts(cloud)
     again = Handovers()
-    result = rotate_api_key(iam.api_client, old_id, handover=again, readiness=FAST)
+    result = rotate_api_key(iam.api_client, old_id, handover=again, usability=FAST)
     assert result.outcome is Outcome.RESUMED and result.new_key_id == error.new_key_id
     assert posts(cloud) == created_before and again.calls == []  # no second replacement, no second handover
     assert set(keys(iam)) == {error.new_key_id}
@@ -180,7 +180,7 @@ def test_mark_failure_still_finishes_with_a_warning(cloud: FakeConfluentCloud, i
     def handover(key_id: str, secret: str) -> None:
         cloud.fail_next(status=400, method="PATCH", path=f"/iam/v2/api-keys/{key_id}")
 
-    result = rotate_api_key(iam.api_client, old_id, handover=handover, readiness=FAST)
+    result = rotate_api_key(iam.api_client, old_id, handover=handover, usability=FAST)
     assert result.outcome is Outcome.ROTATED and RotationStep.MARK not in result.steps
     assert result.warnings and result.new_key_id in result.warnings[0]
     assert set(keys(iam)) == {result.new_key_id}
@@ -195,13 +195,13 @@ def test_crash_before_handover_then_rerun_discards_the_pending_key(
         raise SimulatedCrash
 
     with pytest.raises(SimulatedCrash):
-        rotate_api_key(iam.api_client, old_id, handover=crash, readiness=FAST)
+        rotate_api_key(iam.api_client, old_id, handover=crash, usability=FAST)
     after_crash = keys(iam)
     [pending_id] = set(after_crash) - {old_id}
     assert read_marker(after_crash[pending_id].spec.description) == (old_id, MarkerState.PENDING)  # type: ignore[union-attr]
 
     handovers = Handovers()
-    result = rotate_api_key(iam.api_client, old_id, handover=handovers, readiness=FAST)
+    result = rotate_api_key(iam.api_client, old_id, handover=handovers, usability=FAST)
     assert result.outcome is Outcome.ROTATED and result.steps[0] is RotationStep.DISCARD_STALE
     assert set(keys(iam)) == {result.new_key_id} and result.new_key_id != pending_id
     assert [k for k, _ in handovers.calls] == [result.new_key_id]
@@ -217,13 +217,13 @@ def test_cleanup_failure_says_the_key_is_left_pending_and_a_rerun_removes_it(
         raise OSError("vault sealed")
 
     with pytest.raises(RotationError) as caught:
-        rotate_api_key(iam.api_client, old_id, handover=handover, readiness=FAST)
+        rotate_api_key(iam.api_client, old_id, handover=handover, usability=FAST)
     error = caught.value
     assert error.step is RotationStep.HANDOVER and not error.new_key_deleted and error.cleanup_error is not None
     assert "marked pending and the next run deletes it" in str(error)
     assert set(keys(iam)) == {old_id, error.new_key_id}
 
-    result = rotate_api_key(iam.api_client, old_id, handover=Handovers(), readiness=FAST)
+    result = rotate_api_key(iam.api_client, old_id, handover=Handovers(), usability=FAST)
     assert result.outcome is Outcome.ROTATED
     assert set(keys(iam)) == {result.new_key_id}
 
@@ -232,7 +232,7 @@ def test_dry_run_changes_nothing_and_reports_the_plan(cloud: FakeConfluentCloud,
     old_id = seed(cloud)
     cloud.clear_requests()
     handovers = Handovers()
-    result = rotate_api_key(iam.api_client, old_id, handover=handovers, readiness=FAST, dry_run=True)
+    result = rotate_api_key(iam.api_client, old_id, handover=handovers, usability=FAST, dry_run=True)
     assert result.outcome is Outcome.PLANNED and result.plan is not None and result.new_key_id is None
     assert result.plan.actions == (
         "create a key for owner sa-rot on lkc-rot1",
@@ -265,7 +265,7 @@ def test_steps_are_logged_with_ids_and_never_the_secret(
     old_id = seed(cloud, resource=None)
     handovers = Handovers()
     with caplog.at_level(logging.DEBUG, logger="openapi_client"):
-        result = rotate_api_key(iam.api_client, old_id, handover=handovers, readiness=FAST)
+        result = rotate_api_key(iam.api_client, old_id, handover=handovers, usability=FAST)
     secret = handovers.calls[0][1]
     messages = [r.getMessage() for r in caplog.records]
     info = [m for r, m in zip(caplog.records, messages) if r.levelno == logging.INFO and r.name.endswith("workflows")]
@@ -308,6 +308,6 @@ def test_a_handover_error_quoting_the_secret_does_not_leak_it(cloud: FakeConflue
         raise ValueError(f"vault rejected value {secret!r}")
 
     with pytest.raises(RotationError) as caught:
-        rotate_api_key(iam.api_client, old_id, handover=handover, readiness=FAST)
+        rotate_api_key(iam.api_client, old_id, handover=handover, usability=FAST)
     assert given and given[0] not in str(caught.value)
     assert "<redacted>" in str(caught.value)

@@ -1,7 +1,7 @@
 """Key lifecycle workflows: usable-waiting, rotation, BYOK access grants, key ages.
 
 The decision logic (what to do next, markers, results, grant content) lives in pure
-modules (:mod:`.readiness`, :mod:`.rotation`, :mod:`.grants`, :mod:`.ages`;
+modules (:mod:`.usability`, :mod:`.rotation`, :mod:`.grants`, :mod:`.ages`;
 key kinds come from :mod:`openapi_client.api_key_kinds`); :mod:`.sync` drives it over a
 blocking :class:`~openapi_client.ApiClient`.
 """
@@ -17,14 +17,6 @@ from openapi_client.workflows.grants import (
     GrantNotAvailableError,
     access_grant,
 )
-from openapi_client.workflows.readiness import (
-    DEFAULT_SETTLE_DELAYS,
-    KeyNotUsableError,
-    Probe,
-    Readiness,
-    ReadinessOptions,
-    Strategy,
-)
 from openapi_client.workflows.rotation import (
     Handover,
     KeySelection,
@@ -36,6 +28,14 @@ from openapi_client.workflows.rotation import (
     RotationSummary,
 )
 from openapi_client.workflows.sync import rotate_api_key, rotate_api_keys, wait_for_byok_access, wait_until_usable
+from openapi_client.workflows.usability import (
+    DEFAULT_SETTLE_DELAYS,
+    KeyNotUsableError,
+    Probe,
+    Strategy,
+    Usability,
+    UsabilityOptions,
+)
 
 __all__ = [
     "DEFAULT_SETTLE_DELAYS",
@@ -51,8 +51,8 @@ __all__ = [
     "KeySelection",
     "Outcome",
     "Probe",
-    "Readiness",
-    "ReadinessOptions",
+    "Usability",
+    "UsabilityOptions",
     "RotationError",
     "RotationPlan",
     "RotationResult",

@@ -32,7 +32,7 @@ from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
 from openapi_client.models.object_reference import ObjectReference
 from openapi_client.workflows.ages import key_age
-from openapi_client.workflows.readiness import Readiness
+from openapi_client.workflows.usability import Usability
 
 __all__ = [
     "Handover",
@@ -274,7 +274,7 @@ class RotationResult:
     new_key_id: Optional[str] = None
     steps: Tuple[RotationStep, ...] = ()
     plan: Optional[RotationPlan] = None
-    readiness: Optional[Readiness] = None
+    usability: Optional[Usability] = None
     error: Optional[RotationError] = None
     warnings: Tuple[str, ...] = ()
 
@@ -382,7 +382,7 @@ class CreateKey:
 
 @dataclass(frozen=True)
 class WaitUsable:
-    """Wait until the created key is usable. Answer: a :class:`Readiness`."""
+    """Wait until the created key is usable. Answer: a :class:`Usability`."""
 
     created: IamV2ApiKey
 
@@ -457,7 +457,7 @@ def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
 
     step = RotationStep.WAIT
     try:
-        readiness: Readiness = yield WaitUsable(created)
+        usability: Usability = yield WaitUsable(created)
         steps.append(step)
         step = RotationStep.HANDOVER
         logger.info("rotation of %s: %s %s", old_id, step.value, new_id)
@@ -489,7 +489,7 @@ def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
         new_key_id=new_id,
         steps=tuple(steps),
         plan=plan,
-        readiness=readiness,
+        usability=usability,
         warnings=tuple(warnings),
     )
 

@@ -1,6 +1,6 @@
 """The blocking drivers of the workflows: the only part here that does I/O.
 
-Each function runs the pure logic of :mod:`.readiness`, :mod:`.rotation` and
+Each function runs the pure logic of :mod:`.usability`, :mod:`.rotation` and
 :mod:`.grants` over a sync :class:`~openapi_client.ApiClient`; an async twin drives the
 same logic with ``await`` and ``asyncio.sleep``.
 """
@@ -33,15 +33,6 @@ from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpda
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
 from openapi_client.workflows.ages import utc_now
 from openapi_client.workflows.grants import ByokAccessPendingError, GrantNotAvailableError, access_grant
-from openapi_client.workflows.readiness import (
-    Probe,
-    Readiness,
-    ReadinessOptions,
-    ReadinessTracker,
-    Strategy,
-    accepted,
-    choose_strategy,
-)
 from openapi_client.workflows.rotation import (
     CreateKey,
     DeleteKey,
@@ -62,6 +53,15 @@ from openapi_client.workflows.rotation import (
     rotation_flow,
     select,
 )
+from openapi_client.workflows.usability import (
+    Probe,
+    Strategy,
+    Usability,
+    UsabilityOptions,
+    UsabilityTracker,
+    accepted,
+    choose_strategy,
+)
 
 __all__ = ["rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_until_usable"]
 
@@ -71,7 +71,7 @@ Progress = Callable[[int, int, RotationResult], None]
 """Called after each key of a batch: ``(done, total, result)``; from worker threads, serialized."""
 
 
-# -- readiness -------------------------------------------------------------------------
+# -- usability --------------------------------------------------------------------------
 
 
 def _own_credentials(key_id: str, secret: str) -> Dict[str, Any]:
@@ -92,9 +92,9 @@ def _answered(call: Callable[[], object]) -> bool:
     return True
 
 
-def _options(options: Optional[ReadinessOptions], overrides: Mapping[str, Any]) -> ReadinessOptions:
+def _options(options: Optional[UsabilityOptions], overrides: Mapping[str, Any]) -> UsabilityOptions:
     given = {name: value for name, value in overrides.items() if value is not None}
-    return dataclasses.replace(options or ReadinessOptions(), **given)
+    return dataclasses.replace(options or UsabilityOptions(), **given)
 
 
 def wait_until_usable(
@@ -102,19 +102,19 @@ def wait_until_usable(
     key: IamV2ApiKey,
     *,
     probe: Optional[Probe] = None,
-    options: Optional[ReadinessOptions] = None,
+    options: Optional[UsabilityOptions] = None,
     timeout: Optional[float] = None,
     poll_interval: Optional[float] = None,
     consecutive_successes: Optional[int] = None,
     enabled: Optional[bool] = None,
     settle_delays: Optional[Mapping[ApiKeyKind, float]] = None,
-) -> Readiness:
+) -> Usability:
     """Wait until the just created ``key`` (the create call's answer, secret included) works.
 
     Cloud and Global keys are checked with their own credentials (a 401 means not yet);
     other kinds use ``probe(key_id, secret) -> bool`` when given, else wait until readable
     and then the settle delay for their kind. The keyword options override ``options``
-    (a :class:`ReadinessOptions`). Raises :class:`KeyNotUsableError` on timeout.
+    (a :class:`UsabilityOptions`). Raises :class:`KeyNotUsableError` on timeout.
     """
     if key.id is None or key.spec is None or key.spec.secret is None:
         raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")
@@ -132,7 +132,7 @@ def wait_until_usable(
     resource = key.spec.resource.id if key.spec.resource is not None else None
     kind = api_key_kind(resource)
     strategy = choose_strategy(kind, settings, probe is not None)
-    tracker = ReadinessTracker(key_id, strategy, settings, time.monotonic())
+    tracker = UsabilityTracker(key_id, strategy, settings, time.monotonic())
     if strategy is Strategy.DISABLED:
         return tracker.result(time.monotonic())
     iam = IamApiKeysApi(api_client)
@@ -166,9 +166,9 @@ def wait_until_usable(
     while True:
         tracker.record(check())
         if tracker.usable:
-            readiness = tracker.result(time.monotonic())
-            logger.info("API key %s is usable (%d probe(s), %.1fs)", key_id, readiness.probes, readiness.seconds)
-            return readiness
+            usability = tracker.result(time.monotonic())
+            logger.info("API key %s is usable (%d probe(s), %.1fs)", key_id, usability.probes, usability.seconds)
+            return usability
         time.sleep(tracker.pause(time.monotonic()))
 
 
@@ -207,7 +207,7 @@ class _Rotation:
     display_name: Optional[str]
     description: Optional[str]
     probe: Optional[Probe]
-    readiness: ReadinessOptions
+    usability: UsabilityOptions
     dry_run: bool
 
 
@@ -223,13 +223,13 @@ def rotate_api_key(
     display_name: Optional[str] = None,
     description: Optional[str] = None,
     probe: Optional[Probe] = None,
-    readiness: Optional[ReadinessOptions] = None,
+    usability: Optional[UsabilityOptions] = None,
     dry_run: bool = False,
 ) -> RotationResult:
     """Replace API key ``old_key_id`` by a new one with the same owner and resource.
 
     Creates the replacement, waits until it is usable (see :func:`wait_until_usable`;
-    ``probe`` and ``readiness`` are passed on), calls ``handover(new_key_id, secret)``,
+    ``probe`` and ``usability`` are passed on), calls ``handover(new_key_id, secret)``,
     then deletes the old key. A failure raises :class:`RotationError` naming the step;
     before the handover the new key is deleted again, after it both keys remain. A re-run
     after a crash finishes the earlier rotation instead of starting a second one.
@@ -240,7 +240,7 @@ def rotate_api_key(
     if not callable(handover):
         raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
     iam = IamApiKeysApi(api_client)
-    settings = _Rotation(handover, display_name, description, probe, readiness or ReadinessOptions(), dry_run)
+    settings = _Rotation(handover, display_name, description, probe, usability or UsabilityOptions(), dry_run)
     logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
     try:
         old = iam.get_iam_v2_api_key(old_key_id)
@@ -280,7 +280,7 @@ def _perform(iam: IamApiKeysApi, api_client: ApiClient, settings: _Rotation, eff
     if isinstance(effect, CreateKey):
         return iam.create_iam_v2_api_key(effect.request)
     if isinstance(effect, WaitUsable):
-        return wait_until_usable(api_client, effect.created, probe=settings.probe, options=settings.readiness)
+        return wait_until_usable(api_client, effect.created, probe=settings.probe, options=settings.usability)
     if isinstance(effect, HandOver):
         settings.handover(effect.key_id, effect.secret)
         return None
@@ -300,7 +300,7 @@ def rotate_api_keys(
     display_name: Optional[str] = None,
     description: Optional[str] = None,
     probe: Optional[Probe] = None,
-    readiness: Optional[ReadinessOptions] = None,
+    usability: Optional[UsabilityOptions] = None,
     dry_run: bool = False,
     progress: Optional[Progress] = None,
 ) -> RotationSummary:
@@ -317,7 +317,7 @@ def rotate_api_keys(
         raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
     started = time.monotonic()
     iam = IamApiKeysApi(api_client)
-    settings = _Rotation(handover, display_name, description, probe, readiness or ReadinessOptions(), dry_run)
+    settings = _Rotation(handover, display_name, description, probe, usability or UsabilityOptions(), dry_run)
     chosen = select(_list_candidates(iam, selection.owner, selection.resource), selection, utc_now())
     logger.info("batch rotation: %d key(s) selected%s", len(chosen), " (dry run)" if dry_run else "")
     lock = threading.Lock()

@@ -7,8 +7,7 @@ import time
 from typing import List, Tuple
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import openapi_client
 from openapi_client import IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
@@ -16,14 +15,14 @@ from openapi_client.testing import FakeConfluentCloud
 from openapi_client.workflows import (
     ApiKeyKind,
     KeyNotUsableError,
-    ReadinessOptions,
     Strategy,
+    UsabilityOptions,
     api_key_kind,
     wait_until_usable,
 )
-from openapi_client.workflows.readiness import ReadinessTracker
+from openapi_client.workflows.usability import UsabilityTracker
 
-FAST = ReadinessOptions(timeout=5.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
+FAST = UsabilityOptions(timeout=5.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
 
 
 def create(iam: IamApiKeysApi, resource: str | None = None, owner: str = "sa-ready") -> IamV2ApiKey:
@@ -50,9 +49,9 @@ def test_a_cloud_key_is_probed_with_its_own_credentials_until_accepted_twice(
     key = create(iam)
     assert key.id is not None
     cloud.fail_next(3, status=401, path=f"/iam/v2/api-keys/{key.id}", method="GET")  # not propagated yet
-    readiness = wait_until_usable(iam.api_client, key, options=FAST)
-    assert readiness.strategy is Strategy.CLOUD_API_PROBE
-    assert readiness.probes == 5  # three refusals, then two acceptances in a row
+    usability = wait_until_usable(iam.api_client, key, options=FAST)
+    assert usability.strategy is Strategy.CLOUD_API_PROBE
+    assert usability.probes == 5  # three refusals, then two acceptances in a row
     path = f"GET /iam/v2/api-keys/{key.id}"
     assert requests_since_create(cloud) == [f"{path} 401"] * 3 + [f"{path} 200"] * 2
 
@@ -64,8 +63,8 @@ def test_a_refusal_after_an_acceptance_starts_the_count_over(cloud: FakeConfluen
     cloud.fail_next(1, status=401, path=path, method="GET")
     cloud.respond_next(1, status=200, body=b"{}", path=path, method="GET")
     cloud.fail_next(1, status=401, path=path, method="GET")  # a node that had not heard of it yet
-    readiness = wait_until_usable(iam.api_client, key, options=FAST, consecutive_successes=3)
-    assert readiness.probes == 6
+    usability = wait_until_usable(iam.api_client, key, options=FAST, consecutive_successes=3)
+    assert usability.probes == 6
 
 
 def test_403_counts_as_authenticated(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
@@ -96,8 +95,8 @@ def test_cluster_keys_use_the_callers_probe(cloud: FakeConfluentCloud, iam: IamA
         seen.append((key_id, secret))
         return next(answers)
 
-    readiness = wait_until_usable(iam.api_client, key, probe=probe, options=FAST)
-    assert readiness.strategy is Strategy.CALLER_PROBE and readiness.probes == 5
+    usability = wait_until_usable(iam.api_client, key, probe=probe, options=FAST)
+    assert usability.strategy is Strategy.CALLER_PROBE and usability.probes == 5
     assert key.spec is not None and key.spec.secret is not None
     assert set(seen) == {(key.id, key.spec.secret.get_secret_value())}
     assert requests_since_create(cloud) == []
@@ -112,8 +111,8 @@ def test_keys_nothing_can_probe_wait_until_readable_then_settle(
     key = create(iam, resource)
     kind = api_key_kind(resource)
     started = time.monotonic()
-    readiness = wait_until_usable(iam.api_client, key, options=FAST, settle_delays={kind: 0.3})
-    assert readiness.strategy is Strategy.SETTLE_DELAY
+    usability = wait_until_usable(iam.api_client, key, options=FAST, settle_delays={kind: 0.3})
+    assert usability.strategy is Strategy.SETTLE_DELAY
     assert time.monotonic() - started >= 0.3
     # One admin GET (readable); the key's own credentials would get 401 on the Cloud API.
     assert requests_since_create(cloud) == [f"GET /iam/v2/api-keys/{key.id} 200"]
@@ -122,15 +121,15 @@ def test_keys_nothing_can_probe_wait_until_readable_then_settle(
 def test_settle_delay_follows_a_slow_read(iam: IamApiKeysApi) -> None:
     with FakeConfluentCloud(api_key_visibility_delay=0.3) as slow, slow.api_client() as client:
         key = create(IamApiKeysApi(client), "lkc-abc123")
-        readiness = wait_until_usable(client, key, options=FAST)
-        assert readiness.seconds >= 0.25
+        usability = wait_until_usable(client, key, options=FAST)
+        assert usability.seconds >= 0.25
 
 
 def test_disabled_returns_at_once_without_a_request(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
     key = create(iam)
     cloud.clear_requests()
-    readiness = wait_until_usable(iam.api_client, key, enabled=False)
-    assert readiness.strategy is Strategy.DISABLED and readiness.probes == 0
+    usability = wait_until_usable(iam.api_client, key, enabled=False)
+    assert usability.strategy is Strategy.DISABLED and usability.probes == 0
     assert cloud.requests == []
 
 
@@ -167,8 +166,8 @@ def test_a_key_without_its_secret_is_refused(iam: IamApiKeysApi) -> None:
 def test_propagation_delay_is_waited_out() -> None:
     with FakeConfluentCloud(api_key_propagation_delay=0.4) as slow, slow.api_client() as client:
         key = create(IamApiKeysApi(client))
-        readiness = wait_until_usable(client, key, options=FAST)
-        assert readiness.seconds >= 0.35 and readiness.probes >= 3
+        usability = wait_until_usable(client, key, options=FAST)
+        assert usability.seconds >= 0.35 and usability.probes >= 3
 
 
 def test_flapping_authentication_needs_a_fresh_streak(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
@@ -179,8 +178,8 @@ def test_flapping_authentication_needs_a_fresh_streak(cloud: FakeConfluentCloud,
 
 def test_a_global_key_is_probed_on_the_byok_api(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
     key = create(iam, "GLOBAL")
-    readiness = wait_until_usable(iam.api_client, key, options=FAST)
-    assert readiness.strategy is Strategy.BYOK_API_PROBE
+    usability = wait_until_usable(iam.api_client, key, options=FAST)
+    assert usability.strategy is Strategy.BYOK_API_PROBE
     assert requests_since_create(cloud) == ["GET /byok/v1/keys 200"] * 2
 
 
@@ -205,7 +204,7 @@ def test_kinds_from_resource_ids(resource: str | None, kind: ApiKeyKind) -> None
 
 @given(st.lists(st.booleans(), max_size=30), st.integers(min_value=1, max_value=4))
 def test_tracker_is_usable_exactly_after_n_acceptances_in_a_row(outcomes: List[bool], needed: int) -> None:
-    tracker = ReadinessTracker("k", Strategy.CALLER_PROBE, ReadinessOptions(consecutive_successes=needed), 0.0)
+    tracker = UsabilityTracker("k", Strategy.CALLER_PROBE, UsabilityOptions(consecutive_successes=needed), 0.0)
     streak = 0
     for outcome in outcomes:
         tracker.record(outcome)

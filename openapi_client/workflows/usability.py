@@ -13,7 +13,7 @@ everywhere. What to do depends on the kind of key:
   until readable, then a settle delay per kind is slept.
 
 The sync driver is ``openapi_client.workflows.sync.wait_until_usable``; an async driver
-uses the same :class:`ReadinessTracker`.
+uses the same :class:`UsabilityTracker`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ __all__ = [
     "DEFAULT_SETTLE_DELAYS",
     "KeyNotUsableError",
     "Probe",
-    "Readiness",
-    "ReadinessOptions",
-    "ReadinessTracker",
+    "Usability",
+    "UsabilityOptions",
+    "UsabilityTracker",
     "Strategy",
     "choose_strategy",
 ]
@@ -65,7 +65,7 @@ class Strategy(str, enum.Enum):
 
 
 @dataclass(frozen=True)
-class ReadinessOptions:
+class UsabilityOptions:
     """How long and how to wait for a new key to be usable.
 
     ``timeout``: seconds in all before giving up. ``poll_interval``: seconds between
@@ -98,7 +98,7 @@ class ReadinessOptions:
         return DEFAULT_SETTLE_DELAYS.get(kind, DEFAULT_SETTLE_DELAYS[ApiKeyKind.OTHER])
 
 
-def choose_strategy(kind: ApiKeyKind, options: ReadinessOptions, has_probe: bool) -> Strategy:
+def choose_strategy(kind: ApiKeyKind, options: UsabilityOptions, has_probe: bool) -> Strategy:
     """The way to tell when a key of ``kind`` is usable (a caller's probe always wins)."""
     if not options.enabled:
         return Strategy.DISABLED
@@ -121,7 +121,7 @@ def accepted(status: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Readiness:
+class Usability:
     """How a key was found usable: the strategy, probes made, and seconds spent."""
 
     key_id: str
@@ -140,14 +140,14 @@ class KeyNotUsableError(WaiterTimeoutError):
         super().__init__(f"API key {key_id} was not usable after {timeout:g}s ({strategy.value}: {probes} probe(s))")
 
 
-class ReadinessTracker:
+class UsabilityTracker:
     """Counts probe outcomes against the options and says when to stop, and how long to sleep.
 
     ``now`` values come from the driver's monotonic clock, so the tracker itself does no
     I/O and serves sync and async drivers alike.
     """
 
-    def __init__(self, key_id: str, strategy: Strategy, options: ReadinessOptions, started: float) -> None:
+    def __init__(self, key_id: str, strategy: Strategy, options: UsabilityOptions, started: float) -> None:
         self.key_id = key_id
         self.strategy = strategy
         self.options = options
@@ -172,5 +172,5 @@ class ReadinessTracker:
             raise KeyNotUsableError(self.key_id, self.strategy, self.probes, self.options.timeout)
         return min(self.options.poll_interval, remaining)
 
-    def result(self, now: float) -> Readiness:
-        return Readiness(self.key_id, self.strategy, self.probes, max(now - self.started, 0.0))
+    def result(self, now: float) -> Usability:
+        return Usability(self.key_id, self.strategy, self.probes, max(now - self.started, 0.0))
