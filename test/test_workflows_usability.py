@@ -211,3 +211,23 @@ def test_tracker_is_usable_exactly_after_n_acceptances_in_a_row(outcomes: List[b
         streak = streak + 1 if outcome else 0
         assert tracker.usable == (streak >= needed)
     assert tracker.probes == len(outcomes)
+
+
+def test_an_exception_from_the_callers_probe_ends_the_wait(iam: IamApiKeysApi) -> None:
+    key = create(iam, "lkc-abc123")
+
+    def probe(key_id: str, secret: str) -> bool:
+        raise ConnectionRefusedError("cluster unreachable")
+
+    started = time.monotonic()
+    with pytest.raises(ConnectionRefusedError):
+        wait_until_usable(iam.api_client, key, probe=probe, options=FAST)
+    assert time.monotonic() - started < 1
+
+
+def test_a_server_error_on_a_probe_ends_the_wait(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    key = create(iam)
+    with openapi_client.ApiClient(cloud.configuration(retries=False)) as strict:
+        cloud.fail_next(1, status=500, path=f"/iam/v2/api-keys/{key.id}", method="GET")
+        with pytest.raises(openapi_client.ServiceException):
+            wait_until_usable(strict, key, options=FAST)

@@ -27,7 +27,13 @@ from openapi_client.workflows.rotation import (
     RotationStep,
     RotationSummary,
 )
-from openapi_client.workflows.sync import rotate_api_key, rotate_api_keys, wait_for_byok_access, wait_until_usable
+from openapi_client.workflows.sync import (
+    Progress,
+    rotate_api_key,
+    rotate_api_keys,
+    wait_for_byok_access,
+    wait_until_usable,
+)
 from openapi_client.workflows.usability import (
     DEFAULT_SETTLE_DELAYS,
     KeyNotUsableError,
@@ -51,6 +57,7 @@ __all__ = [
     "KeySelection",
     "Outcome",
     "Probe",
+    "Progress",
     "Usability",
     "UsabilityOptions",
     "RotationError",

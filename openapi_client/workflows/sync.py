@@ -63,7 +63,7 @@ from openapi_client.workflows.usability import (
     choose_strategy,
 )
 
-__all__ = ["rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_until_usable"]
+__all__ = ["Progress", "rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_until_usable"]
 
 logger = logging.getLogger("openapi_client.workflows")
 
@@ -114,7 +114,9 @@ def wait_until_usable(
     Cloud and Global keys are checked with their own credentials (a 401 means not yet);
     other kinds use ``probe(key_id, secret) -> bool`` when given, else wait until readable
     and then the settle delay for their kind. The keyword options override ``options``
-    (a :class:`UsabilityOptions`). Raises :class:`KeyNotUsableError` on timeout.
+    (a :class:`UsabilityOptions`). Raises :class:`KeyNotUsableError` on timeout. A probe
+    answers "not yet" by returning False; an exception it raises ends the wait (it is a
+    failure, not a "not yet"), as does an error of the service other than 401.
     """
     if key.id is None or key.spec is None or key.spec.secret is None:
         raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")
