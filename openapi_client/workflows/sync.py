@@ -116,7 +116,7 @@ def wait_until_usable(
     and then the settle delay for their kind. The keyword options override ``options``
     (a :class:`UsabilityOptions`). Raises :class:`KeyNotUsableError` on timeout. A probe
     answers "not yet" by returning False; an exception it raises ends the wait (it is a
-    failure, not a "not yet"), as does an error of the service other than 401.
+    failure, not a "not yet"); so does a connection error that outlasted the client's retries.
     """
     if key.id is None or key.spec is None or key.spec.secret is None:
         raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")

@@ -114,10 +114,11 @@ def choose_strategy(kind: ApiKeyKind, options: UsabilityOptions, has_probe: bool
 def accepted(status: int) -> bool:
     """Whether an answer to the new key's own request shows its credentials were accepted.
 
-    401 is the only "not yet": 403 means authenticated but not authorized for that call,
-    which is all a readiness probe asks.
+    401 means "not yet". 403 means authenticated but not authorized for that call, which
+    is all a usability probe asks; so do 2xx and the other 4xx. A 429 or 5xx that outlasted
+    the client's retries says nothing about the key: it counts as "not yet" too.
     """
-    return status != 401
+    return status != 401 and status != 429 and status < 500
 
 
 @dataclass(frozen=True)
