@@ -5,19 +5,24 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Type
 
 import pytest
+from hypothesis import given, strategies as st
 
 from openapi_client import IamV2ApiKey
 from openapi_client.workflows import Outcome, RotationError, RotationStep
 from openapi_client.workflows.rotation import (
+    _MARKER,
     CreateKey,
     DeleteKey,
     Describe,
     Effect,
     FindReplacements,
     HandOver,
+    MarkerState,
     RotationResult,
     WaitUsable,
     plan_rotation,
+    read_marker,
+    replacement_description,
     rotation_flow,
 )
 from openapi_client.workflows.usability import Strategy, Usability
@@ -102,3 +107,16 @@ def test_a_create_answer_without_a_secret_is_a_create_failure() -> None:
     with pytest.raises(RotationError, match="carries no id or secret") as caught:
         drive({CreateKey: lambda e: secretless, FindReplacements: lambda e: found}, [])
     assert caught.value.step is RotationStep.CREATE
+
+
+_ids = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=16)
+
+
+@given(old=_ids, base=st.one_of(st.none(), st.text(max_size=200)), state=st.sampled_from(list(MarkerState)))
+def test_a_description_carries_exactly_one_marker_whatever_it_said_before(
+    old: str, base: Optional[str], state: MarkerState
+) -> None:
+    text = replacement_description(old, base, state)
+    assert read_marker(text) == (old, state)
+    assert len(_MARKER.findall(text)) == 1
+    assert replacement_description(old, text, state) == text  # idempotent: re-marking does not pile up
