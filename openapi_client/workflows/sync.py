@@ -24,7 +24,6 @@ from openapi_client.exceptions import (
     ApiException,
     ApiValueError,
     NotFoundException,
-    UnauthorizedException,
     WaiterTimeoutError,
 )
 from openapi_client.models.byok_v1_key import ByokV1Key
@@ -83,8 +82,6 @@ def _answered(call: Callable[[], object]) -> bool:
     """Whether a request made with the new key's credentials got past authentication."""
     try:
         call()
-    except UnauthorizedException:
-        return False
     except ApiException as exc:
         if exc.status is None:
             raise
@@ -203,11 +200,9 @@ def wait_for_byok_access(
 
 @dataclasses.dataclass(frozen=True)
 class _Rotation:
-    """What a rotation needs besides the key: shared by single and batch runs."""
+    """What performing a rotation's effects needs: shared by single and batch runs."""
 
     handover: Handover
-    display_name: Optional[str]
-    description: Optional[str]
     probe: Optional[Probe]
     usability: UsabilityOptions
     dry_run: bool
@@ -242,14 +237,15 @@ def rotate_api_key(
     if not callable(handover):
         raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
     iam = IamApiKeysApi(api_client)
-    settings = _Rotation(handover, display_name, description, probe, usability or UsabilityOptions(), dry_run)
+    settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
     logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
     try:
         old = iam.get_iam_v2_api_key(old_key_id)
         spec = old.spec
         owner = spec.owner.id if spec is not None and spec.owner is not None else None
         resource = spec.resource.id if spec is not None and spec.resource is not None else None
-        found = replacements_of(old_key_id, _list_candidates(iam, owner, resource))
+        # Without an owner no replacement can be made (plan_rotation says so): list nothing.
+        found = replacements_of(old_key_id, _list_candidates(iam, owner, resource)) if owner else []
         plan = plan_rotation(old, found, display_name=display_name, description=description)
     except Exception as exc:
         raise RotationError(RotationStep.LOOKUP, old_key_id, exc) from exc
@@ -319,7 +315,7 @@ def rotate_api_keys(
         raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
     started = time.monotonic()
     iam = IamApiKeysApi(api_client)
-    settings = _Rotation(handover, display_name, description, probe, usability or UsabilityOptions(), dry_run)
+    settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
     chosen = select(_list_candidates(iam, selection.owner, selection.resource), selection, utc_now())
     logger.info("batch rotation: %d key(s) selected%s", len(chosen), " (dry run)" if dry_run else "")
     lock = threading.Lock()
