@@ -5,7 +5,7 @@ everywhere. What to do depends on the kind of key:
 
 - Cloud keys (resource ``CLOUD`` or none) and Global keys authenticate against the Cloud
   API itself, so the SDK probes with the new key's own credentials: a 401 means "not yet",
-  anything else (200, 403, 404) means the credentials were accepted. The key counts as
+  a 2xx or another 4xx (403, 404) means the credentials were accepted. The key counts as
   usable after ``consecutive_successes`` acceptances in a row, since propagation is not
   monotonic (one node may accept while the next still refuses).
 - Keys for a cluster (Kafka, Schema Registry, ksqlDB), Flink or Tableflow answer only on
