@@ -24,18 +24,18 @@ from openapi_client.models._base import ApiModel, ApiRootModel
 from openapi_client.operation import Operation, RequestOptions, check_options, is_json_media_type
 from openapi_client.rest import RESTClientObject, RESTResponse
 
-__all__ = ["ApiClient", "RequestSerialized"]
+__all__ = ["ApiClient", "BaseApiClient", "RequestSerialized"]
 
 T = TypeVar("T")
 
 RequestSerialized = Tuple[str, str, Dict[str, str], Optional[bytes]]
 
 
-class ApiClient:
-    """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
+class BaseApiClient:
+    """What the sync :class:`ApiClient` and the async ``openapi_client.aio.ApiClient`` share,
+    with no I/O: checking arguments, building requests (auth included) and decoding answers.
 
-    One client holds one connection pool; share it between API objects and threads, and
-    close it when done (``with ApiClient(config) as client: ...``).
+    A subclass adds the transport: how a built request is sent and its body read.
     """
 
     def __init__(
@@ -46,7 +46,6 @@ class ApiClient:
         cookie: Optional[str] = None,
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration()
-        self.rest_client = RESTClientObject(self.configuration)
         self.default_headers: Dict[str, str] = {
             "User-Agent": f"openapi_client/{__version__}",
             "Accept": "application/json",
@@ -58,35 +57,6 @@ class ApiClient:
         self._auth_key: Tuple[Optional[str], ...] = ()
         self._auth: Dict[str, Dict[str, Any]] = {}
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
-
-    _default: Optional[ApiClient] = None
-
-    @classmethod
-    def get_default(cls) -> ApiClient:
-        """The client API classes use when given none (made on first use)."""
-        if cls._default is None:
-            cls._default = cls()
-        return cls._default
-
-    @classmethod
-    def set_default(cls, default: Optional[ApiClient]) -> None:
-        """Make ``default`` the client API classes use when given none."""
-        cls._default = default
-
-    def __enter__(self) -> ApiClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc_value: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self.rest_client.clear()
 
     @property
     def user_agent(self) -> str:
@@ -101,9 +71,7 @@ class ApiClient:
         """Send ``header_name: header_value`` with every request of this client."""
         self.default_headers[header_name] = header_value
 
-    # -- the shared path ---------------------------------------------------------------
-
-    def execute(
+    def prepare(
         self,
         operation: Operation,
         options: RequestOptions,
@@ -111,15 +79,15 @@ class ApiClient:
         path_params: Optional[Mapping[str, Any]] = None,
         query_params: Optional[Mapping[str, Any]] = None,
         body: Any = None,
-        preload_content: bool = True,
-    ) -> RESTResponse:
-        """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+    ) -> RequestSerialized:
+        """Check the arguments of ``operation`` and build its request; nothing is sent, and
+        bad input raises here."""
         check_options(options)
         headers = options.get("_headers")
         content_type = options.get("_content_type")
         if content_type is not None:
             headers = {**(headers or {}), "Content-Type": content_type}
-        request = self.param_serialize(
+        return self.param_serialize(
             operation.method,
             operation.path,
             path_params=operation.check_path(path_params or {}),
@@ -129,12 +97,25 @@ class ApiClient:
             auth_settings=operation.auth,
             _request_auth=options.get("_request_auth"),
         )
-        return self.call_api(
-            *request,
-            _request_timeout=options.get("_request_timeout"),
-            retries=options.get("_retries"),
-            preload_content=preload_content,
-        )
+
+    def decode_response(
+        self,
+        response_data: Any,
+        raw: bytes,
+        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+    ) -> ApiResponse[Any]:
+        """Decode a response whose body ``raw`` was read; an error status raises the
+        matching :class:`ApiException`."""
+        status = response_data.status
+        if not 200 <= status <= 299:
+            raise ApiException.from_response(
+                http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
+            )
+        response_type = _response_type(response_types_map or {}, status)
+        data = None
+        if response_type is not None:
+            data = self._decode(response_data, raw, response_type)
+        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
     # -- the generated-client surface ----------------------------------------------------
 
@@ -187,48 +168,6 @@ class ApiClient:
             ).encode("utf-8")
         return method, url, headers, body_bytes
 
-    def call_api(
-        self,
-        method: str,
-        url: str,
-        header_params: Optional[Mapping[str, str]] = None,
-        body: Optional[bytes] = None,
-        post_params: Any = None,
-        _request_timeout: Any = None,
-        *,
-        retries: Any = None,
-        preload_content: bool = True,
-    ) -> RESTResponse:
-        """Send a serialized request and return the raw response (errors not raised yet)."""
-        return self.rest_client.request(
-            method,
-            url,
-            headers=header_params,
-            body=body,
-            post_params=post_params,
-            _request_timeout=_request_timeout,
-            retries=retries,
-            preload_content=preload_content,
-        )
-
-    def response_deserialize(
-        self,
-        response_data: RESTResponse,
-        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
-    ) -> ApiResponse[Any]:
-        """Decode a response; an error status raises the matching :class:`ApiException`."""
-        raw = response_data.read()
-        status = response_data.status
-        if not 200 <= status <= 299:
-            raise ApiException.from_response(
-                http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
-            )
-        response_type = _response_type(response_types_map or {}, status)
-        data = None
-        if response_type is not None:
-            data = self._decode(response_data, raw, response_type)
-        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
-
     def deserialize(self, response_text: str | bytes, response_type: Any, content_type: Optional[str] = None) -> Any:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
         if content_type is not None and not is_json_media_type(content_type):
@@ -265,7 +204,7 @@ class ApiClient:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _decode(self, response: RESTResponse, raw: bytes, response_type: Type[Any]) -> Any:
+    def _decode(self, response: Any, raw: bytes, response_type: Type[Any]) -> Any:
         content_type = response.headers.get("Content-Type", "")
         if not raw:
             raise ApiResponseError(
@@ -326,6 +265,104 @@ class ApiClient:
         if allowed is None:
             allowed = self._hosts_allowing_credentials[key] = _may_carry_credentials(*key)
         return allowed
+
+
+class ApiClient(BaseApiClient):
+    """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
+
+    One client holds one connection pool; share it between API objects and threads, and
+    close it when done (``with ApiClient(config) as client: ...``).
+    """
+
+    def __init__(
+        self,
+        configuration: Optional[Configuration] = None,
+        header_name: Optional[str] = None,
+        header_value: Optional[str] = None,
+        cookie: Optional[str] = None,
+    ) -> None:
+        super().__init__(configuration, header_name, header_value, cookie)
+        self.rest_client = RESTClientObject(self.configuration)
+
+    _default: Optional[ApiClient] = None
+
+    @classmethod
+    def get_default(cls) -> ApiClient:
+        """The client API classes use when given none (made on first use)."""
+        if cls._default is None:
+            cls._default = cls()
+        return cls._default
+
+    @classmethod
+    def set_default(cls, default: Optional[ApiClient]) -> None:
+        """Make ``default`` the client API classes use when given none."""
+        cls._default = default
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.rest_client.clear()
+
+    def execute(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+        request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
+        return self.call_api(
+            *request,
+            _request_timeout=options.get("_request_timeout"),
+            retries=options.get("_retries"),
+            preload_content=preload_content,
+        )
+
+    def call_api(
+        self,
+        method: str,
+        url: str,
+        header_params: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        post_params: Any = None,
+        _request_timeout: Any = None,
+        *,
+        retries: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Send a serialized request and return the raw response (errors not raised yet)."""
+        return self.rest_client.request(
+            method,
+            url,
+            headers=header_params,
+            body=body,
+            post_params=post_params,
+            _request_timeout=_request_timeout,
+            retries=retries,
+            preload_content=preload_content,
+        )
+
+    def response_deserialize(
+        self,
+        response_data: RESTResponse,
+        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+    ) -> ApiResponse[Any]:
+        """Decode a response; an error status raises the matching :class:`ApiException`."""
+        return self.decode_response(response_data, response_data.read(), response_types_map)
 
 
 

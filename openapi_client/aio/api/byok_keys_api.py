@@ -1,0 +1,289 @@
+"""ByokKeysApi: register, list, read, update and delete customer-managed keys (byok/v1)."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator, Optional
+
+from typing_extensions import Unpack
+
+from openapi_client.aio.api._base import BaseApi
+from openapi_client.aio.pagination import aiter_items, aiter_pages
+from openapi_client.aio.rest import RESTResponse
+from openapi_client.aio.waiters import wait_until
+from openapi_client.api_response import ApiResponse
+from openapi_client.exceptions import KeyValidationFailedError
+from openapi_client.models.byok_v1_key import ByokV1Key
+from openapi_client.models.byok_v1_key_list import ByokV1KeyList
+from openapi_client.models.byok_v1_key_update import ByokV1KeyUpdate
+from openapi_client.operation import PAGE_SIZE, PAGE_TOKEN, Body, Operation, Param, RequestOptions
+
+__all__ = ["ByokKeysApi"]
+
+_AUTH = ("cloud-api-key", "confluent-sts-access-token")
+_ID = Param("id", min_length=1, max_length=255)
+
+LIST = Operation(
+    "GET",
+    "/byok/v1/keys",
+    responses={"200": ByokV1KeyList},
+    auth=_AUTH,
+    query_params=(
+        Param("provider"),
+        Param("state"),
+        Param("display_name"),
+        Param("validation_phase"),
+        Param("validation_region"),
+        Param("key"),
+        PAGE_SIZE,
+        PAGE_TOKEN,
+    ),
+)
+CREATE = Operation(
+    "POST",
+    "/byok/v1/keys",
+    responses={"201": ByokV1Key},
+    auth=_AUTH,
+    body=Body("byok_v1_key", ByokV1Key),
+    required_body_fields=(("key",),),
+)
+GET = Operation("GET", "/byok/v1/keys/{id}", responses={"200": ByokV1Key}, auth=_AUTH, path_params=(_ID,))
+UPDATE = Operation(
+    "PATCH",
+    "/byok/v1/keys/{id}",
+    responses={"200": ByokV1Key},
+    auth=_AUTH,
+    path_params=(_ID,),
+    body=Body("byok_v1_key_update", ByokV1KeyUpdate, optional=True),
+)
+DELETE = Operation("DELETE", "/byok/v1/keys/{id}", responses={"204": None}, auth=_AUTH, path_params=(_ID,))
+
+VALIDATING = "INITIALIZING"
+VALID = "VALID"
+INVALID = "INVALID"
+
+
+class ByokKeysApi(BaseApi):
+    """BYOK keys (byok/v1): your own AWS, Azure or GCP keys protecting dedicated clusters.
+
+    Every operation comes in three forms: ``op(...)`` returns the decoded model,
+    ``op_with_http_info(...)`` an :class:`ApiResponse` with status and headers too, and
+    ``op_without_preload_content(...)`` the raw :class:`RESTResponse`, body unread. Each
+    takes the per-call options of :class:`~openapi_client.operation.RequestOptions`.
+    """
+
+    # -- list ----------------------------------------------------------------------------
+
+    async def list_byok_v1_keys(
+        self,
+        provider: Optional[str] = None,
+        state: Optional[str] = None,
+        display_name: Optional[str] = None,
+        validation_phase: Optional[str] = None,
+        validation_region: Optional[str] = None,
+        key: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        **options: Unpack[RequestOptions],
+    ) -> ByokV1KeyList:
+        """One page of BYOK keys, optionally filtered (display_name and key match partially)."""
+        return (
+            await self.list_byok_v1_keys_with_http_info(
+                provider,
+                state,
+                display_name,
+                validation_phase,
+                validation_region,
+                key,
+                page_size,
+                page_token,
+                **options,
+            )
+        ).data
+
+    async def list_byok_v1_keys_with_http_info(
+        self,
+        provider: Optional[str] = None,
+        state: Optional[str] = None,
+        display_name: Optional[str] = None,
+        validation_phase: Optional[str] = None,
+        validation_region: Optional[str] = None,
+        key: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[ByokV1KeyList]:
+        """:meth:`list_byok_v1_keys` with the response's status and headers."""
+        response = await self.list_byok_v1_keys_without_preload_content(
+            provider, state, display_name, validation_phase, validation_region, key, page_size, page_token, **options
+        )
+        return await self.api_client.response_deserialize(response, LIST.responses)
+
+    async def list_byok_v1_keys_without_preload_content(
+        self,
+        provider: Optional[str] = None,
+        state: Optional[str] = None,
+        display_name: Optional[str] = None,
+        validation_phase: Optional[str] = None,
+        validation_region: Optional[str] = None,
+        key: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        **options: Unpack[RequestOptions],
+    ) -> RESTResponse:
+        """:meth:`list_byok_v1_keys` returning the raw response, body unread."""
+        query = {
+            "provider": provider,
+            "state": state,
+            "display_name": display_name,
+            "validation_phase": validation_phase,
+            "validation_region": validation_region,
+            "key": key,
+            "page_size": page_size,
+            "page_token": page_token,
+        }
+        return await self.api_client.execute(LIST, options, query_params=query, preload_content=False)
+
+    def iter_byok_v1_keys_pages(
+        self,
+        provider: Optional[str] = None,
+        state: Optional[str] = None,
+        display_name: Optional[str] = None,
+        validation_phase: Optional[str] = None,
+        validation_region: Optional[str] = None,
+        key: Optional[str] = None,
+        page_size: Optional[int] = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncIterator[ByokV1KeyList]:
+        """Every page of the listing, fetched lazily by following ``metadata.next``."""
+        return aiter_pages(
+            lambda token: self.list_byok_v1_keys(
+                provider, state, display_name, validation_phase, validation_region, key, page_size, token, **options
+            )
+        )
+
+    def iter_byok_v1_keys(
+        self,
+        provider: Optional[str] = None,
+        state: Optional[str] = None,
+        display_name: Optional[str] = None,
+        validation_phase: Optional[str] = None,
+        validation_region: Optional[str] = None,
+        key: Optional[str] = None,
+        page_size: Optional[int] = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncIterator[ByokV1Key]:
+        """Every BYOK key of the listing, one page held in memory at a time."""
+        return aiter_items(
+            self.iter_byok_v1_keys_pages(
+                provider, state, display_name, validation_phase, validation_region, key, page_size, **options
+            )
+        )
+
+    # -- create --------------------------------------------------------------------------
+
+    async def create_byok_v1_key(self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]) -> ByokV1Key:
+        """Register a key; Confluent Cloud then validates it (see :meth:`wait_for_byok_v1_key`)."""
+        return (await self.create_byok_v1_key_with_http_info(byok_v1_key, **options)).data
+
+    async def create_byok_v1_key_with_http_info(
+        self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]
+    ) -> ApiResponse[ByokV1Key]:
+        """:meth:`create_byok_v1_key` with the response's status and headers."""
+        response = await self.create_byok_v1_key_without_preload_content(byok_v1_key, **options)
+        return await self.api_client.response_deserialize(response, CREATE.responses)
+
+    async def create_byok_v1_key_without_preload_content(
+        self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]
+    ) -> RESTResponse:
+        """:meth:`create_byok_v1_key` returning the raw response, body unread."""
+        return await self.api_client.execute(CREATE, options, body=byok_v1_key, preload_content=False)
+
+    # -- get -----------------------------------------------------------------------------
+
+    async def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1Key:
+        """Read one BYOK key, with its current state and validation."""
+        return (await self.get_byok_v1_key_with_http_info(id, **options)).data
+
+    async def get_byok_v1_key_with_http_info(
+        self, id: str, **options: Unpack[RequestOptions]
+    ) -> ApiResponse[ByokV1Key]:
+        """:meth:`get_byok_v1_key` with the response's status and headers."""
+        response = await self.get_byok_v1_key_without_preload_content(id, **options)
+        return await self.api_client.response_deserialize(response, GET.responses)
+
+    async def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
+        """:meth:`get_byok_v1_key` returning the raw response, body unread."""
+        return await self.api_client.execute(GET, options, path_params={"id": id}, preload_content=False)
+
+    async def wait_for_byok_v1_key(
+        self,
+        id: str,
+        timeout: float = 300.0,
+        poll_interval: float = 5.0,
+        **options: Unpack[RequestOptions],
+    ) -> ByokV1Key:
+        """Wait until the key's validation leaves INITIALIZING, and return it if VALID.
+
+        Raises :class:`KeyValidationFailedError` (with the service's message) if the key
+        is INVALID, and :class:`WaiterTimeoutError` if ``timeout`` seconds pass first.
+        """
+
+        async def poll() -> Optional[ByokV1Key]:
+            key = await self.get_byok_v1_key(id, **options)
+            phase = key.validation.phase if key.validation is not None else None
+            if phase == VALID:
+                return key
+            if phase == INVALID:
+                raise KeyValidationFailedError(key)
+            return None
+
+        return await wait_until(poll, timeout=timeout, poll_interval=poll_interval, what=f"BYOK key {id} to validate")
+
+    # -- update --------------------------------------------------------------------------
+
+    async def update_byok_v1_key(
+        self,
+        id: str,
+        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        **options: Unpack[RequestOptions],
+    ) -> ByokV1Key:
+        """Change a BYOK key's display name."""
+        return (await self.update_byok_v1_key_with_http_info(id, byok_v1_key_update, **options)).data
+
+    async def update_byok_v1_key_with_http_info(
+        self,
+        id: str,
+        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[ByokV1Key]:
+        """:meth:`update_byok_v1_key` with the response's status and headers."""
+        response = await self.update_byok_v1_key_without_preload_content(id, byok_v1_key_update, **options)
+        return await self.api_client.response_deserialize(response, UPDATE.responses)
+
+    async def update_byok_v1_key_without_preload_content(
+        self,
+        id: str,
+        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        **options: Unpack[RequestOptions],
+    ) -> RESTResponse:
+        """:meth:`update_byok_v1_key` returning the raw response, body unread."""
+        return await self.api_client.execute(
+            UPDATE, options, path_params={"id": id}, body=byok_v1_key_update, preload_content=False
+        )
+
+    # -- delete --------------------------------------------------------------------------
+
+    async def delete_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> None:
+        """Delete a BYOK key that no cluster uses (a key IN_USE is refused)."""
+        await self.delete_byok_v1_key_with_http_info(id, **options)
+
+    async def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
+        """:meth:`delete_byok_v1_key` with the response's status and headers."""
+        response = await self.delete_byok_v1_key_without_preload_content(id, **options)
+        return await self.api_client.response_deserialize(response, DELETE.responses)
+
+    async def delete_byok_v1_key_without_preload_content(
+        self, id: str, **options: Unpack[RequestOptions]
+    ) -> RESTResponse:
+        """:meth:`delete_byok_v1_key` returning the raw response, body unread."""
+        return await self.api_client.execute(DELETE, options, path_params={"id": id}, preload_content=False)

@@ -1,0 +1,240 @@
+"""IamApiKeysApi: create, list, read, update and delete API keys (iam/v2)."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator, Optional
+
+from typing_extensions import Unpack
+
+from openapi_client.aio.api._base import BaseApi
+from openapi_client.aio.pagination import aiter_items, aiter_pages
+from openapi_client.aio.rest import RESTResponse
+from openapi_client.aio.waiters import wait_until
+from openapi_client.api_response import ApiResponse
+from openapi_client.exceptions import NotFoundException
+from openapi_client.models.iam_v2_api_key import IamV2ApiKey
+from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
+from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.operation import PAGE_SIZE, PAGE_TOKEN, Body, Operation, Param, RequestOptions
+
+__all__ = ["IamApiKeysApi"]
+
+_AUTH = ("api-key",)
+_ID = Param("id", min_length=1, max_length=255)
+
+LIST = Operation(
+    "GET",
+    "/iam/v2/api-keys",
+    responses={"200": IamV2ApiKeyList},
+    auth=_AUTH,
+    query_params=(
+        Param("spec_owner", "spec.owner"),
+        Param("spec_resource", "spec.resource"),
+        PAGE_SIZE,
+        PAGE_TOKEN,
+    ),
+)
+CREATE = Operation(
+    "POST",
+    "/iam/v2/api-keys",
+    responses={"202": IamV2ApiKey},
+    auth=_AUTH,
+    body=Body("iam_v2_api_key", IamV2ApiKey),
+    required_body_fields=(("spec", "owner"),),
+)
+GET = Operation("GET", "/iam/v2/api-keys/{id}", responses={"200": IamV2ApiKey}, auth=_AUTH, path_params=(_ID,))
+UPDATE = Operation(
+    "PATCH",
+    "/iam/v2/api-keys/{id}",
+    responses={"200": IamV2ApiKey},
+    auth=_AUTH,
+    path_params=(_ID,),
+    body=Body("iam_v2_api_key_update", IamV2ApiKeyUpdate, optional=True),
+)
+DELETE = Operation("DELETE", "/iam/v2/api-keys/{id}", responses={"204": None}, auth=_AUTH, path_params=(_ID,))
+
+
+class IamApiKeysApi(BaseApi):
+    """API keys (iam/v2): access for a user or service account to a cluster or the Cloud APIs.
+
+    Every operation comes in three forms: ``op(...)`` returns the decoded model,
+    ``op_with_http_info(...)`` an :class:`ApiResponse` with status and headers too, and
+    ``op_without_preload_content(...)`` the raw :class:`RESTResponse`, body unread. Each
+    takes the per-call options of :class:`~openapi_client.operation.RequestOptions`.
+    """
+
+    # -- list ----------------------------------------------------------------------------
+
+    async def list_iam_v2_api_keys(
+        self,
+        spec_owner: Optional[str] = None,
+        spec_resource: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        **options: Unpack[RequestOptions],
+    ) -> IamV2ApiKeyList:
+        """One page of API keys, optionally only those of one owner and/or one resource."""
+        return (
+            await self.list_iam_v2_api_keys_with_http_info(spec_owner, spec_resource, page_size, page_token, **options)
+        ).data
+
+    async def list_iam_v2_api_keys_with_http_info(
+        self,
+        spec_owner: Optional[str] = None,
+        spec_resource: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[IamV2ApiKeyList]:
+        """:meth:`list_iam_v2_api_keys` with the response's status and headers."""
+        response = await self.list_iam_v2_api_keys_without_preload_content(
+            spec_owner, spec_resource, page_size, page_token, **options
+        )
+        return await self.api_client.response_deserialize(response, LIST.responses)
+
+    async def list_iam_v2_api_keys_without_preload_content(
+        self,
+        spec_owner: Optional[str] = None,
+        spec_resource: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        **options: Unpack[RequestOptions],
+    ) -> RESTResponse:
+        """:meth:`list_iam_v2_api_keys` returning the raw response, body unread."""
+        query = {
+            "spec_owner": spec_owner,
+            "spec_resource": spec_resource,
+            "page_size": page_size,
+            "page_token": page_token,
+        }
+        return await self.api_client.execute(LIST, options, query_params=query, preload_content=False)
+
+    def iter_iam_v2_api_keys_pages(
+        self,
+        spec_owner: Optional[str] = None,
+        spec_resource: Optional[str] = None,
+        page_size: Optional[int] = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncIterator[IamV2ApiKeyList]:
+        """Every page of the listing, fetched lazily by following ``metadata.next``."""
+        return aiter_pages(
+            lambda token: self.list_iam_v2_api_keys(spec_owner, spec_resource, page_size, token, **options)
+        )
+
+    def iter_iam_v2_api_keys(
+        self,
+        spec_owner: Optional[str] = None,
+        spec_resource: Optional[str] = None,
+        page_size: Optional[int] = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncIterator[IamV2ApiKey]:
+        """Every API key of the listing, one page held in memory at a time."""
+        return aiter_items(self.iter_iam_v2_api_keys_pages(spec_owner, spec_resource, page_size, **options))
+
+    # -- create --------------------------------------------------------------------------
+
+    async def create_iam_v2_api_key(
+        self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]
+    ) -> IamV2ApiKey:
+        """Create an API key; the answer carries its secret, shown this one time only."""
+        return (await self.create_iam_v2_api_key_with_http_info(iam_v2_api_key, **options)).data
+
+    async def create_iam_v2_api_key_with_http_info(
+        self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]
+    ) -> ApiResponse[IamV2ApiKey]:
+        """:meth:`create_iam_v2_api_key` with the response's status and headers."""
+        response = await self.create_iam_v2_api_key_without_preload_content(iam_v2_api_key, **options)
+        return await self.api_client.response_deserialize(response, CREATE.responses)
+
+    async def create_iam_v2_api_key_without_preload_content(
+        self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]
+    ) -> RESTResponse:
+        """:meth:`create_iam_v2_api_key` returning the raw response, body unread."""
+        return await self.api_client.execute(CREATE, options, body=iam_v2_api_key, preload_content=False)
+
+    # -- get -----------------------------------------------------------------------------
+
+    async def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKey:
+        """Read one API key (its secret is never returned again)."""
+        return (await self.get_iam_v2_api_key_with_http_info(id, **options)).data
+
+    async def get_iam_v2_api_key_with_http_info(
+        self, id: str, **options: Unpack[RequestOptions]
+    ) -> ApiResponse[IamV2ApiKey]:
+        """:meth:`get_iam_v2_api_key` with the response's status and headers."""
+        response = await self.get_iam_v2_api_key_without_preload_content(id, **options)
+        return await self.api_client.response_deserialize(response, GET.responses)
+
+    async def get_iam_v2_api_key_without_preload_content(
+        self, id: str, **options: Unpack[RequestOptions]
+    ) -> RESTResponse:
+        """:meth:`get_iam_v2_api_key` returning the raw response, body unread."""
+        return await self.api_client.execute(GET, options, path_params={"id": id}, preload_content=False)
+
+    async def wait_for_iam_v2_api_key(
+        self,
+        id: str,
+        timeout: float = 60.0,
+        poll_interval: float = 1.0,
+        **options: Unpack[RequestOptions],
+    ) -> IamV2ApiKey:
+        """Wait until a new API key can be read (404 means not yet), and return it."""
+
+        async def poll() -> Optional[IamV2ApiKey]:
+            try:
+                return await self.get_iam_v2_api_key(id, **options)
+            except NotFoundException:
+                return None
+
+        return await wait_until(poll, timeout=timeout, poll_interval=poll_interval, what=f"API key {id}")
+
+    # -- update --------------------------------------------------------------------------
+
+    async def update_iam_v2_api_key(
+        self,
+        id: str,
+        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        **options: Unpack[RequestOptions],
+    ) -> IamV2ApiKey:
+        """Change an API key's display name and/or description."""
+        return (await self.update_iam_v2_api_key_with_http_info(id, iam_v2_api_key_update, **options)).data
+
+    async def update_iam_v2_api_key_with_http_info(
+        self,
+        id: str,
+        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[IamV2ApiKey]:
+        """:meth:`update_iam_v2_api_key` with the response's status and headers."""
+        response = await self.update_iam_v2_api_key_without_preload_content(id, iam_v2_api_key_update, **options)
+        return await self.api_client.response_deserialize(response, UPDATE.responses)
+
+    async def update_iam_v2_api_key_without_preload_content(
+        self,
+        id: str,
+        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        **options: Unpack[RequestOptions],
+    ) -> RESTResponse:
+        """:meth:`update_iam_v2_api_key` returning the raw response, body unread."""
+        return await self.api_client.execute(
+            UPDATE, options, path_params={"id": id}, body=iam_v2_api_key_update, preload_content=False
+        )
+
+    # -- delete --------------------------------------------------------------------------
+
+    async def delete_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> None:
+        """Delete an API key; clients using it lose access."""
+        await self.delete_iam_v2_api_key_with_http_info(id, **options)
+
+    async def delete_iam_v2_api_key_with_http_info(
+        self, id: str, **options: Unpack[RequestOptions]
+    ) -> ApiResponse[None]:
+        """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
+        response = await self.delete_iam_v2_api_key_without_preload_content(id, **options)
+        return await self.api_client.response_deserialize(response, DELETE.responses)
+
+    async def delete_iam_v2_api_key_without_preload_content(
+        self, id: str, **options: Unpack[RequestOptions]
+    ) -> RESTResponse:
+        """:meth:`delete_iam_v2_api_key` returning the raw response, body unread."""
+        return await self.api_client.execute(DELETE, options, path_params={"id": id}, preload_content=False)

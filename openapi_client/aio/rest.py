@@ -1,0 +1,341 @@
+"""The asyncio transport: one aiohttp session per client, driven by the shared call core.
+
+Everything that is decided rather than done (whether and when to retry, the deadline, the
+rate-limit hold, the size cap and content decoding, the errors and their wording) comes
+from :class:`~openapi_client.call.CallPlan` and
+:class:`~openapi_client.response_body.BodyDecoder`, the same objects the sync transport
+drives. This module only sends bytes and awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from types import TracebackType
+from typing import Any, AsyncIterator, Dict, Mapping, Optional, Type
+
+import aiohttp
+
+from openapi_client.call import CallPlan, Failure
+from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.exceptions import REQUEST_ID_HEADER, ApiResponseError
+from openapi_client.http_request import env_proxies, proxy_for
+from openapi_client.rate_limit import RateLimitGate, api_group
+from openapi_client.redaction import Redactor
+from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
+from openapi_client.rest import socket_timeouts
+from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
+
+__all__ = ["RESTClientObject", "RESTResponse"]
+
+logger = logging.getLogger("openapi_client")
+
+# aiohttp adds these on its own unless told not to; the request builder sets what is sent,
+# so the wire is the same as the sync client's (and no coding is offered that the shared
+# body decoder cannot undo).
+_SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
+
+
+class RESTResponse:
+    """An answer as the transport received it: status, reason, headers, and the body.
+
+    ``data`` holds the decoded body once read; a ``_without_preload_content`` call returns
+    the response with the body still on the connection: ``await response.read()`` reads
+    it (bounded by ``max_response_bytes``, decoded, within the call's deadline), and
+    ``response.release_conn()`` (or ``async with response:``) gives the connection back.
+    """
+
+    __slots__ = ("_max_bytes", "_request_line", "data", "plan", "reason", "response", "status")
+
+    def __init__(self, response: aiohttp.ClientResponse, plan: CallPlan, max_bytes: int) -> None:
+        self.response = response
+        self.status: int = response.status
+        self.reason: Optional[str] = response.reason
+        self.data: Optional[bytes] = None
+        self.plan = plan
+        self._max_bytes = max_bytes
+        self._request_line = f"{plan.method} {path_for_log(plan.url)}"
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers (case-insensitive)."""
+        return self.response.headers
+
+    @property
+    def redactor(self) -> Redactor:
+        """The secrets of the call that produced this response."""
+        return self.plan.redactor
+
+    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
+        """One response header, or ``default``."""
+        return self.response.headers.get(name, default)
+
+    async def read(self) -> bytes:
+        """The whole decoded body (read from the network on first call), at most the size cap."""
+        if self.data is None:
+            self.data = await self._read_bounded()
+        return self.data
+
+    def release_conn(self) -> None:
+        """Give the connection back to the pool (closed instead if the body was not all read)."""
+        self.response.release()
+
+    async def __aenter__(self) -> RESTResponse:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.release_conn()
+
+    # -- reading, bounded ----------------------------------------------------------------
+
+    async def _read_bounded(self) -> bytes:
+        decoder = self._decoder()
+        async for raw in self._raw_pieces():
+            self._feed(decoder, raw)
+        return self._finish(decoder)
+
+    def _decoder(self) -> BodyDecoder:
+        try:
+            return BodyDecoder(self.response.headers.get("Content-Encoding"), self._max_bytes)
+        except UnsupportedEncoding as exc:
+            self.response.close()
+            raise self._unusable(f"the response to {self._request_line} uses the content coding {exc}, "
+                                 "which this client does not decode") from None
+
+    async def _raw_pieces(self) -> AsyncIterator[bytes]:
+        content = self.response.content
+        try:
+            while True:
+                piece = await content.readany()
+                if not piece:
+                    break
+                yield piece
+        except asyncio.TimeoutError as exc:
+            self.response.close()
+            raise self.plan.failure_error(Failure.READ_TIMEOUT, f"reading the response to {self._request_line}") from exc
+        except aiohttp.ClientError as exc:
+            self.response.close()
+            raise self._unusable(f"the response to {self._request_line} was cut short: {exc}") from exc
+        except BaseException:
+            # Cancelled (or anything else) mid-body: the connection cannot be reused.
+            self.response.close()
+            raise
+        self.response.release()
+
+    def _feed(self, decoder: BodyDecoder, raw: bytes) -> None:
+        try:
+            decoder.feed(raw)
+        except BodyTooLarge:
+            self.response.close()
+            raise self._unusable(
+                f"the response to {self._request_line} is over the {self._max_bytes}-byte limit (max_response_bytes)"
+            ) from None
+        except ValueError as exc:
+            self.response.close()
+            raise self._unusable(f"the response to {self._request_line} cannot be decoded: {exc}") from None
+
+    def _finish(self, decoder: BodyDecoder) -> bytes:
+        try:
+            return decoder.finish()
+        except BodyTooLarge:
+            raise self._unusable(
+                f"the response to {self._request_line} is over the {self._max_bytes}-byte limit (max_response_bytes)"
+            ) from None
+        except ValueError as exc:
+            raise self._unusable(f"the response to {self._request_line} cannot be decoded: {exc}") from None
+
+    def _unusable(self, message: str) -> ApiResponseError:
+        redactor = self.plan.redactor
+        return ApiResponseError(redactor.text(message), status=self.status, headers=redactor.headers(self.headers))
+
+
+class RESTClientObject:
+    """Sends requests over one ``aiohttp.ClientSession`` (connections reused across calls).
+
+    ``session``: bring your own (custom TLS, tracing, instrumentation); it stays yours to
+    close, and the TLS, proxy and environment settings of the configuration then do not
+    apply (as with the sync client's ``pool_manager``). Otherwise the session is made on
+    first use, inside the running event loop, from the configuration: at most
+    ``connection_pool_maxsize`` connections (further requests wait for one), ``proxy``,
+    else (with ``trust_env``) ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the
+    client is made. Retries, timeouts and the size cap are read from the configuration on
+    every call.
+    """
+
+    def __init__(self, configuration: Configuration, session: Optional[aiohttp.ClientSession] = None) -> None:
+        self.configuration = configuration
+        self.rate_limit = RateLimitGate()
+        self._timeout_setting: Any = configuration.timeout
+        self._timeouts = socket_timeouts(configuration.timeout)
+        self._own_session = session is None
+        self._env = env_proxies() if configuration.trust_env and session is None else None
+        self._session = session
+        self._routes: Dict[str, Optional[str]] = {}
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The aiohttp session requests go through (made on first use)."""
+        if self._session is None or (self._own_session and self._session.closed):
+            self._session = _new_session(self.configuration)
+        return self._session
+
+    def proxy_for(self, url_host: str) -> Optional[str]:
+        """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
+        if not self._own_session:
+            return None
+        route = self._routes.get(url_host, "")
+        if route == "":
+            route = self._routes[url_host] = proxy_for(url_host, self.configuration.proxy, self._env)
+        return route
+
+    async def close(self) -> None:
+        """Close the pooled connections (a session passed in is left open)."""
+        if self._own_session and self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        _request_timeout: TimeoutValue = None,
+        *,
+        retries: RetrySetting = None,
+        preload_content: bool = True,
+        redactor: Optional[Redactor] = None,
+    ) -> RESTResponse:
+        """Send one request (retrying as the policy decides) and return its final answer."""
+        config = self.configuration
+        policy = config.retries if retries is None else ApiRetry.from_setting(retries)
+        if _request_timeout is not None:
+            connect, read = socket_timeouts(_request_timeout)
+        else:
+            if config.timeout is not self._timeout_setting:
+                self._timeout_setting, self._timeouts = config.timeout, socket_timeouts(config.timeout)
+            connect, read = self._timeouts
+        plan = CallPlan(
+            method,
+            url,
+            group=api_group(url.split("://", 1)[-1].partition("/")[2]),
+            policy=policy,
+            connect_timeout=connect,
+            read_timeout=read,
+            gate=self.rate_limit,
+            rate_limit_max_wait=config.rate_limit_max_wait,
+            redactor=redactor if redactor is not None else Redactor(),
+        )
+        session = self.session
+        proxy = self.proxy_for(_origin(url))
+        proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
+        server_hostname = _server_hostname(config) if self._own_session else None
+        started = time.perf_counter()
+        while True:
+            hold = plan.hold()
+            if hold:
+                await asyncio.sleep(hold)
+            connect_timeout, read_timeout = plan.timeouts()
+            try:
+                response = await session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=body,
+                    allow_redirects=False,
+                    auto_decompress=False,
+                    proxy=proxy,
+                    proxy_headers=proxy_headers,
+                    server_hostname=server_hostname,
+                    # ``total`` is what is left of the call's deadline: it also bounds reading
+                    # the body, which aiohttp charges to the same timer.
+                    timeout=aiohttp.ClientTimeout(
+                        total=plan.remaining(),
+                        sock_connect=connect_timeout,
+                        sock_read=read_timeout,
+                        ceil_threshold=_NO_CEIL,
+                    ),
+                )
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                await asyncio.sleep(plan.after_failure(_failure_of(exc), str(exc) or type(exc).__name__))
+                continue
+            wait = plan.after_response(response.status, response.headers)
+            if wait is None:
+                break
+            response.close()
+            await asyncio.sleep(wait)
+        result = RESTResponse(response, plan, config.max_response_bytes)
+        if preload_content:
+            await result.read()
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
+                method,
+                path_for_log(url),
+                response.status,
+                (time.perf_counter() - started) * 1000.0,
+                plan.redactor.text(response.headers.get(REQUEST_ID_HEADER, "-")),
+                plan.retries_done + 1,
+            )
+        return result
+
+
+# aiohttp rounds timeouts above this many seconds up to whole seconds; a deadline is a deadline.
+_NO_CEIL = float("inf")
+
+
+def _failure_of(exc: BaseException) -> Failure:
+    """What kind of failure an aiohttp error is, for the retry decision and the message."""
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return Failure.TLS
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return Failure.CONNECT_TIMEOUT
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return Failure.NOT_CONNECTED
+    if isinstance(exc, asyncio.TimeoutError):
+        return Failure.READ_TIMEOUT
+    return Failure.BROKEN
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
+
+
+def _server_hostname(config: Configuration) -> Optional[str]:
+    if config.tls_server_name:
+        return config.tls_server_name
+    return config.assert_hostname if isinstance(config.assert_hostname, str) else None
+
+
+def _ssl_context(config: Configuration) -> ssl.SSLContext:
+    """The TLS settings of the configuration, as the sync client applies them."""
+    context = ssl.create_default_context(cafile=config.ssl_ca_cert)
+    if not config.verify_ssl:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif config.assert_hostname is False:
+        context.check_hostname = False
+    if config.cert_file:
+        context.load_cert_chain(config.cert_file, config.key_file)
+    return context
+
+
+def _new_session(config: Configuration) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        limit=config.connection_pool_maxsize,
+        ssl=_ssl_context(config),
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        auto_decompress=False,
+        skip_auto_headers=_SKIP_AUTO_HEADERS,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=aiohttp.ClientTimeout(total=None),
+    )
