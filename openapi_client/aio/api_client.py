@@ -11,6 +11,7 @@ from openapi_client.aio.rest import RESTClientObject, RESTResponse
 from openapi_client.api_client import BaseApiClient
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration
+from openapi_client.exceptions import ApiValueError
 from openapi_client.operation import Operation, RequestOptions
 
 __all__ = ["ApiClient"]
@@ -38,8 +39,12 @@ class ApiClient(BaseApiClient):
         *,
         session: Optional[aiohttp.ClientSession] = None,
     ) -> None:
-        super().__init__(configuration, header_name, header_value, cookie)
-        self.rest_client = RESTClientObject(self.configuration, session)
+        self.rest_client = RESTClientObject(
+            configuration if configuration is not None else Configuration(), session
+        )
+        super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
+
+    rest_client: RESTClientObject
 
     _default: Optional[ApiClient] = None
 
@@ -102,6 +107,8 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Send a serialized request and return the raw response (errors not raised yet)."""
+        if post_params:
+            raise ApiValueError("form parameters are not used by this API", ["post_params"])
         return await self.rest_client.request(
             method,
             url,
@@ -110,6 +117,7 @@ class ApiClient(BaseApiClient):
             _request_timeout=_request_timeout,
             retries=retries,
             preload_content=preload_content,
+            redactor=self._redactor_for(header_params),
         )
 
     async def response_deserialize(

@@ -25,7 +25,7 @@ from openapi_client.http_request import env_proxies, proxy_for
 from openapi_client.rate_limit import RateLimitGate, api_group
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
-from openapi_client.rest import socket_timeouts
+from openapi_client.rest import _timeouts as socket_timeouts
 from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 
 __all__ = ["RESTClientObject", "RESTResponse"]
