@@ -27,7 +27,7 @@ import logging
 import time
 from typing import Mapping, Optional, Tuple
 
-from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError
+from openapi_client.exceptions import ApiConnectionError, ApiResponseError, ApiTimeoutError
 from openapi_client.rate_limit import RateLimitGate
 from openapi_client.redaction import Redactor
 from openapi_client.retry import ApiRetry, path_for_log
@@ -196,6 +196,28 @@ class CallPlan:
         error_class = ApiTimeoutError if failure.is_timeout else ApiConnectionError
         return error_class(
             self.redactor.text(f"{failure.value}: {detail}"), method=self.method, url=_without_query(self.url)
+        )
+
+    def unsupported_coding_error(self, coding: str, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        """The error for an answer in a content coding the body decoder does not undo."""
+        problem = f"uses the content coding {coding!r}, which this client does not decode"
+        return self._body_error(problem, status, headers)
+
+    def too_large_error(self, max_bytes: int, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        """The error for an answer whose decoded body is over ``max_response_bytes``."""
+        problem = f"is over the {max_bytes}-byte limit (max_response_bytes) once decoded"
+        return self._body_error(problem, status, headers)
+
+    def cut_short_error(self, detail: object, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        """The error for an answer whose body broke off or could not be decoded."""
+        return self._body_error(f"was cut short: {detail}", status, headers)
+
+    def _body_error(self, problem: str, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        return ApiResponseError(
+            self.redactor.text(f"the response to {self.method} {path_for_log(self.url)} {problem}"),
+            status=status,
+            headers=headers,
+            redactor=self.redactor,
         )
 
     def timeout_error(self, what: str) -> ApiTimeoutError:

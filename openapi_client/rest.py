@@ -32,7 +32,6 @@ from openapi_client.call import CallPlan, Failure
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.exceptions import (
     REQUEST_ID_HEADER,
-    ApiResponseError,
     ApiTypeError,
     ApiValueError,
 )
@@ -114,7 +113,7 @@ class RESTClientObject:
         self.configuration = configuration
         self.rate_limit = RateLimitGate()
         self._timeout_setting: Any = configuration.timeout
-        self._timeouts = _timeouts(configuration.timeout)
+        self._timeouts = socket_timeouts(configuration.timeout)
         self._env = env_proxies() if configuration.trust_env and pool_manager is None else None
         self._pool_args = _pool_args(configuration)
         self._own_pool = pool_manager is None
@@ -170,10 +169,10 @@ class RESTClientObject:
         config = self.configuration
         policy = config.retries if retries is None else ApiRetry.from_setting(retries)
         if _request_timeout is not None:
-            connect, read = _timeouts(_request_timeout)
+            connect, read = socket_timeouts(_request_timeout)
         else:
             if config.timeout is not self._timeout_setting:
-                self._timeout_setting, self._timeouts = config.timeout, _timeouts(config.timeout)
+                self._timeout_setting, self._timeouts = config.timeout, socket_timeouts(config.timeout)
             connect, read = self._timeouts
         plan = CallPlan(
             method,
@@ -243,13 +242,7 @@ def _read_body(resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -
         decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
     except UnsupportedEncoding as exc:
         resp.close()
-        raise ApiResponseError(
-            f"the response to {plan.method} {path_for_log(plan.url)} uses the content coding {str(exc)!r}, "
-            "which this client does not decode",
-            status=resp.status,
-            headers=resp.headers,
-            redactor=plan.redactor,
-        ) from None
+        raise plan.unsupported_coding_error(str(exc), resp.status, resp.headers) from None
     try:
         while True:
             _set_read_timeout(resp, plan.read_timeout_now())
@@ -260,25 +253,14 @@ def _read_body(resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -
         data = decoder.finish()
     except BodyTooLarge:
         resp.close()
-        raise ApiResponseError(
-            f"the response to {plan.method} {path_for_log(plan.url)} is over the {max_bytes}-byte limit "
-            "(max_response_bytes) once decoded",
-            status=resp.status,
-            headers=resp.headers,
-            redactor=plan.redactor,
-        ) from None
+        raise plan.too_large_error(max_bytes, resp.status, resp.headers) from None
     except ReadTimeoutError as exc:
         resp.close()
         raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
     except BaseException as exc:
         resp.close()
         if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
-            raise ApiResponseError(
-                plan.redactor.text(f"the response to {plan.method} {path_for_log(plan.url)} was cut short: {exc}"),
-                status=resp.status,
-                headers=resp.headers,
-                redactor=plan.redactor,
-            ) from None
+            raise plan.cut_short_error(exc, resp.status, resp.headers) from None
         raise
     resp.release_conn()
     return data
@@ -329,7 +311,7 @@ def _failure_of(exc: BaseException) -> Failure:
     return Failure.BROKEN
 
 
-def _timeouts(value: Any) -> Tuple[Optional[float], Optional[float]]:
+def socket_timeouts(value: Any) -> Tuple[Optional[float], Optional[float]]:
     """(connect, read) seconds for a timeout setting: seconds for both, a (connect, read)
     pair, a ``urllib3.Timeout``, or ``None`` for none."""
     if value is None:

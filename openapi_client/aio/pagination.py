@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from typing import Any, AsyncIterator, Awaitable, Callable, Optional
 
-from openapi_client.exceptions import ApiResponseError
-from openapi_client.pagination import PageT, next_page_token
+from openapi_client.pagination import PageT, PageWalk
 
 __all__ = ["aiter_items", "aiter_pages"]
 
 
-async def aiter_pages(fetch_page: Callable[[Optional[str]], Awaitable[PageT]]) -> AsyncIterator[PageT]:
-    """Yield pages lazily: ``await fetch_page(None)`` first, then one call per ``next`` link."""
+async def aiter_pages(
+    fetch_page: Callable[[Optional[str]], Awaitable[PageT]],
+    *,
+    operation: str = "the list operation",
+    max_pages: Optional[int] = None,
+) -> AsyncIterator[PageT]:
+    """Yield pages lazily: ``await fetch_page(None)`` first, then one call per ``next`` link,
+    as the sync iterator's :class:`~openapi_client.pagination.PageWalk` allows."""
+    walk = PageWalk(operation, max_pages)
     token: Optional[str] = None
     while True:
         page = await fetch_page(token)
         yield page
-        following = next_page_token(page.metadata.next)
-        if following is None:
+        token = walk.after(page)
+        if token is None:
             return
-        if following == token:
-            raise ApiResponseError(f"the service returned the same page_token twice ({following!r})")
-        token = following
 
 
 async def aiter_items(pages: AsyncIterator[PageT]) -> AsyncIterator[Any]:

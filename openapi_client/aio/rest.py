@@ -14,18 +14,18 @@ import logging
 import ssl
 import time
 from types import TracebackType
-from typing import Any, AsyncIterator, Dict, Mapping, Optional, Type
+from typing import Any, Dict, Mapping, Optional, Type
 
 import aiohttp
 
 from openapi_client.call import CallPlan, Failure
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.exceptions import REQUEST_ID_HEADER, ApiResponseError
+from openapi_client.exceptions import REQUEST_ID_HEADER
 from openapi_client.http_request import env_proxies, proxy_for
 from openapi_client.rate_limit import RateLimitGate, api_group
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
-from openapi_client.rest import _timeouts as socket_timeouts
+from openapi_client.rest import socket_timeouts
 from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 
 __all__ = ["RESTClientObject", "RESTResponse"]
@@ -47,7 +47,7 @@ class RESTResponse:
     ``response.release_conn()`` (or ``async with response:``) gives the connection back.
     """
 
-    __slots__ = ("_max_bytes", "_request_line", "data", "plan", "reason", "response", "status")
+    __slots__ = ("_max_bytes", "data", "plan", "reason", "response", "status")
 
     def __init__(self, response: aiohttp.ClientResponse, plan: CallPlan, max_bytes: int) -> None:
         self.response = response
@@ -56,7 +56,6 @@ class RESTResponse:
         self.data: Optional[bytes] = None
         self.plan = plan
         self._max_bytes = max_bytes
-        self._request_line = f"{plan.method} {path_for_log(plan.url)}"
 
     @property
     def headers(self) -> Mapping[str, str]:
@@ -96,64 +95,36 @@ class RESTResponse:
     # -- reading, bounded ----------------------------------------------------------------
 
     async def _read_bounded(self) -> bytes:
-        decoder = self._decoder()
-        async for raw in self._raw_pieces():
-            self._feed(decoder, raw)
-        return self._finish(decoder)
-
-    def _decoder(self) -> BodyDecoder:
+        response, plan = self.response, self.plan
         try:
-            return BodyDecoder(self.response.headers.get("Content-Encoding"), self._max_bytes)
+            decoder = BodyDecoder(response.headers.get("Content-Encoding"), self._max_bytes)
         except UnsupportedEncoding as exc:
-            self.response.close()
-            raise self._unusable(f"the response to {self._request_line} uses the content coding {exc}, "
-                                 "which this client does not decode") from None
-
-    async def _raw_pieces(self) -> AsyncIterator[bytes]:
-        content = self.response.content
+            response.close()
+            raise plan.unsupported_coding_error(str(exc), self.status, self.headers) from None
+        content = response.content
         try:
             while True:
+                # aiohttp buffers at most its read_bufsize per connection; readany hands over
+                # what has arrived, and the decoder counts it against the cap.
                 piece = await content.readany()
                 if not piece:
                     break
-                yield piece
-        except asyncio.TimeoutError as exc:
-            self.response.close()
-            raise self.plan.failure_error(Failure.READ_TIMEOUT, f"reading the response to {self._request_line}") from exc
-        except aiohttp.ClientError as exc:
-            self.response.close()
-            raise self._unusable(f"the response to {self._request_line} was cut short: {exc}") from exc
-        except BaseException:
-            # Cancelled (or anything else) mid-body: the connection cannot be reused.
-            self.response.close()
+                decoder.feed(piece)
+            data = decoder.finish()
+        except BodyTooLarge:
+            response.close()
+            raise plan.too_large_error(self._max_bytes, self.status, self.headers) from None
+        except asyncio.TimeoutError:
+            response.close()
+            raise plan.failure_error(Failure.READ_TIMEOUT, "reading the response") from None
+        except BaseException as exc:
+            # Cancelled, or broken mid-body: the connection cannot be reused either way.
+            response.close()
+            if isinstance(exc, (aiohttp.ClientError, ValueError, OSError)):
+                raise plan.cut_short_error(exc, self.status, self.headers) from None
             raise
-        self.response.release()
-
-    def _feed(self, decoder: BodyDecoder, raw: bytes) -> None:
-        try:
-            decoder.feed(raw)
-        except BodyTooLarge:
-            self.response.close()
-            raise self._unusable(
-                f"the response to {self._request_line} is over the {self._max_bytes}-byte limit (max_response_bytes)"
-            ) from None
-        except ValueError as exc:
-            self.response.close()
-            raise self._unusable(f"the response to {self._request_line} cannot be decoded: {exc}") from None
-
-    def _finish(self, decoder: BodyDecoder) -> bytes:
-        try:
-            return decoder.finish()
-        except BodyTooLarge:
-            raise self._unusable(
-                f"the response to {self._request_line} is over the {self._max_bytes}-byte limit (max_response_bytes)"
-            ) from None
-        except ValueError as exc:
-            raise self._unusable(f"the response to {self._request_line} cannot be decoded: {exc}") from None
-
-    def _unusable(self, message: str) -> ApiResponseError:
-        redactor = self.plan.redactor
-        return ApiResponseError(redactor.text(message), status=self.status, headers=redactor.headers(self.headers))
+        response.release()
+        return data
 
 
 class RESTClientObject:

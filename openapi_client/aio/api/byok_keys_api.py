@@ -152,13 +152,18 @@ class ByokKeysApi(BaseApi):
         validation_region: Optional[str] = None,
         key: Optional[str] = None,
         page_size: Optional[int] = None,
+        *,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[ByokV1KeyList]:
-        """Every page of the listing, fetched lazily by following ``metadata.next``."""
+        """Every page of the listing, fetched lazily by following ``metadata.next`` (at most
+        ``max_pages`` pages when given)."""
         return aiter_pages(
             lambda token: self.list_byok_v1_keys(
                 provider, state, display_name, validation_phase, validation_region, key, page_size, token, **options
-            )
+            ),
+            operation="list_byok_v1_keys",
+            max_pages=max_pages,
         )
 
     def iter_byok_v1_keys(
@@ -170,12 +175,22 @@ class ByokKeysApi(BaseApi):
         validation_region: Optional[str] = None,
         key: Optional[str] = None,
         page_size: Optional[int] = None,
+        *,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[ByokV1Key]:
         """Every BYOK key of the listing, one page held in memory at a time."""
         return aiter_items(
             self.iter_byok_v1_keys_pages(
-                provider, state, display_name, validation_phase, validation_region, key, page_size, **options
+                provider,
+                state,
+                display_name,
+                validation_phase,
+                validation_region,
+                key,
+                page_size,
+                max_pages=max_pages,
+                **options,
             )
         )
 

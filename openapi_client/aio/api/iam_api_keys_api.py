@@ -114,11 +114,16 @@ class IamApiKeysApi(BaseApi):
         spec_owner: Optional[str] = None,
         spec_resource: Optional[str] = None,
         page_size: Optional[int] = None,
+        *,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[IamV2ApiKeyList]:
-        """Every page of the listing, fetched lazily by following ``metadata.next``."""
+        """Every page of the listing, fetched lazily by following ``metadata.next`` (at most
+        ``max_pages`` pages when given)."""
         return aiter_pages(
-            lambda token: self.list_iam_v2_api_keys(spec_owner, spec_resource, page_size, token, **options)
+            lambda token: self.list_iam_v2_api_keys(spec_owner, spec_resource, page_size, token, **options),
+            operation="list_iam_v2_api_keys",
+            max_pages=max_pages,
         )
 
     def iter_iam_v2_api_keys(
@@ -126,10 +131,14 @@ class IamApiKeysApi(BaseApi):
         spec_owner: Optional[str] = None,
         spec_resource: Optional[str] = None,
         page_size: Optional[int] = None,
+        *,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[IamV2ApiKey]:
         """Every API key of the listing, one page held in memory at a time."""
-        return aiter_items(self.iter_iam_v2_api_keys_pages(spec_owner, spec_resource, page_size, **options))
+        return aiter_items(
+            self.iter_iam_v2_api_keys_pages(spec_owner, spec_resource, page_size, max_pages=max_pages, **options)
+        )
 
     # -- create --------------------------------------------------------------------------
 
