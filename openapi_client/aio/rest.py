@@ -10,27 +10,21 @@ drives. This module only sends bytes and awaits.
 from __future__ import annotations
 
 import asyncio
-import logging
 import ssl
 import time
 from types import TracebackType
-from typing import Any, Dict, Mapping, Optional, Type
+from typing import Dict, Mapping, Optional, Tuple, Type
 
 import aiohttp
 
-from openapi_client.call import CallPlan, Failure
+from openapi_client.call import CallFactory, CallPlan, Failure
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.exceptions import REQUEST_ID_HEADER
-from openapi_client.http_request import env_proxies, proxy_for
-from openapi_client.rate_limit import RateLimitGate, api_group
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
-from openapi_client.rest import socket_timeouts
-from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
+from openapi_client.retry import RetrySetting
 
 __all__ = ["RESTClientObject", "RESTResponse"]
 
-logger = logging.getLogger("openapi_client")
 
 # aiohttp adds these on its own unless told not to; the request builder sets what is sent,
 # so the wire is the same as the sync client's (and no coding is offered that the shared
@@ -103,13 +97,10 @@ class RESTResponse:
             raise plan.unsupported_coding_error(str(exc), self.status, self.headers) from None
         content = response.content
         try:
-            while True:
+            while not content.at_eof():
                 # aiohttp buffers at most its read_bufsize per connection; readany hands over
                 # what has arrived, and the decoder counts it against the cap.
-                piece = await content.readany()
-                if not piece:
-                    break
-                decoder.feed(piece)
+                decoder.feed(await content.readany())
             data = decoder.finish()
         except BodyTooLarge:
             response.close()
@@ -142,13 +133,10 @@ class RESTClientObject:
 
     def __init__(self, configuration: Configuration, session: Optional[aiohttp.ClientSession] = None) -> None:
         self.configuration = configuration
-        self.rate_limit = RateLimitGate()
-        self._timeout_setting: Any = configuration.timeout
-        self._timeouts = socket_timeouts(configuration.timeout)
+        self.calls = CallFactory(configuration, own_routing=session is None)
         self._own_session = session is None
-        self._env = env_proxies() if configuration.trust_env and session is None else None
         self._session = session
-        self._routes: Dict[str, Optional[str]] = {}
+        self._first_attempt_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -159,12 +147,7 @@ class RESTClientObject:
 
     def proxy_for(self, url_host: str) -> Optional[str]:
         """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
-        if not self._own_session:
-            return None
-        route = self._routes.get(url_host, "")
-        if route == "":
-            route = self._routes[url_host] = proxy_for(url_host, self.configuration.proxy, self._env)
-        return route
+        return self.calls.proxy_for(url_host)
 
     async def close(self) -> None:
         """Close the pooled connections (a session passed in is left open)."""
@@ -185,26 +168,9 @@ class RESTClientObject:
     ) -> RESTResponse:
         """Send one request (retrying as the policy decides) and return its final answer."""
         config = self.configuration
-        policy = config.retries if retries is None else ApiRetry.from_setting(retries)
-        if _request_timeout is not None:
-            connect, read = socket_timeouts(_request_timeout)
-        else:
-            if config.timeout is not self._timeout_setting:
-                self._timeout_setting, self._timeouts = config.timeout, socket_timeouts(config.timeout)
-            connect, read = self._timeouts
-        plan = CallPlan(
-            method,
-            url,
-            group=api_group(url.split("://", 1)[-1].partition("/")[2]),
-            policy=policy,
-            connect_timeout=connect,
-            read_timeout=read,
-            gate=self.rate_limit,
-            rate_limit_max_wait=config.rate_limit_max_wait,
-            redactor=redactor if redactor is not None else Redactor(),
-        )
+        plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
         session = self.session
-        proxy = self.proxy_for(_origin(url))
+        proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
         server_hostname = _server_hostname(config) if self._own_session else None
         started = time.perf_counter()
@@ -212,7 +178,6 @@ class RESTClientObject:
             hold = plan.hold()
             if hold:
                 await asyncio.sleep(hold)
-            connect_timeout, read_timeout = plan.timeouts()
             try:
                 response = await session.request(
                     method,
@@ -224,14 +189,7 @@ class RESTClientObject:
                     proxy=proxy,
                     proxy_headers=proxy_headers,
                     server_hostname=server_hostname,
-                    # ``total`` is what is left of the call's deadline: it also bounds reading
-                    # the body, which aiohttp charges to the same timer.
-                    timeout=aiohttp.ClientTimeout(
-                        total=plan.remaining(),
-                        sock_connect=connect_timeout,
-                        sock_read=read_timeout,
-                        ceil_threshold=_NO_CEIL,
-                    ),
+                    timeout=self._timeout(plan, first=not hold and plan.retries_done == 0),
                 )
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
                 await asyncio.sleep(plan.after_failure(_failure_of(exc), str(exc) or type(exc).__name__))
@@ -244,17 +202,28 @@ class RESTClientObject:
         result = RESTResponse(response, plan, config.max_response_bytes)
         if preload_content:
             await result.read()
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
-                method,
-                path_for_log(url),
-                response.status,
-                (time.perf_counter() - started) * 1000.0,
-                plan.redactor.text(response.headers.get(REQUEST_ID_HEADER, "-")),
-                plan.retries_done + 1,
-            )
+        plan.log_answer(response.status, response.headers, started)
         return result
+
+    def _timeout(self, plan: CallPlan, *, first: bool) -> aiohttp.ClientTimeout:
+        """aiohttp's timeouts for the next attempt: the socket timeouts, and as ``total`` what
+        is left of the call's deadline, which aiohttp also charges reading the body to.
+
+        A first attempt that was not held starts within microseconds of the call, so its
+        timeouts are the call's whole budget and can be made once per setting.
+        """
+        connect, read = plan.timeouts()
+        if first:
+            key = (plan.policy.total_timeout, connect, read)
+            timeout = self._first_attempt_timeouts.get(key)
+            if timeout is None:
+                timeout = self._first_attempt_timeouts[key] = aiohttp.ClientTimeout(
+                    total=plan.policy.total_timeout, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
+                )
+            return timeout
+        return aiohttp.ClientTimeout(
+            total=plan.remaining(), sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
+        )
 
 
 # aiohttp rounds timeouts above this many seconds up to whole seconds; a deadline is a deadline.
@@ -272,11 +241,6 @@ def _failure_of(exc: BaseException) -> Failure:
     if isinstance(exc, asyncio.TimeoutError):
         return Failure.READ_TIMEOUT
     return Failure.BROKEN
-
-
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
 
 
 def _server_hostname(config: Configuration) -> Optional[str]:
