@@ -59,6 +59,9 @@ def check_host(host: str, what: str = "host") -> str:
             raise ApiValueError(f"{what} must not have a {part} part; give a plain scheme://host[:port] URL")
     if _UNSENDABLE.search(host) or any(c.isspace() for c in host):
         raise ApiValueError(f"{what} contains white space or control characters")
+    if "\\" in host:
+        # Parsers disagree on what a backslash ends (WHATWG: the host; RFC 3986: nothing).
+        raise ApiValueError(f"{what} contains a backslash, which URL parsers read in different ways")
     return host.rstrip("/")
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, Optional, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Protocol, Sequence, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from openapi_client.exceptions import ApiResponseError, ApiValueError
-from openapi_client.models.list_meta import ListMeta
+
+if TYPE_CHECKING:
+    from openapi_client.models.list_meta import ListMeta
 
 __all__ = ["PageWalk", "iter_pages", "iter_items", "next_page_token"]
 

@@ -7,8 +7,9 @@ from typing import Callable, List, Optional
 
 __all__ = ["BodyDecoder", "BodyTooLarge", "UnsupportedEncoding", "READ_CHUNK"]
 
-READ_CHUNK = 16 * 1024
-"""Bytes the transports ask the network for at once: small, so a deadline is checked often."""
+READ_CHUNK = 64 * 1024
+"""The most bytes the transports ask the network for at once. A read returns what has
+arrived, so a slow server still gets the deadline checked between small pieces."""
 
 
 class BodyTooLarge(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import io
 import logging
+import socket
 import ssl
 import threading
 import time
@@ -27,6 +28,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
+from urllib3.util.retry import Retry
 
 from openapi_client.call import CallFactory, CallPlan, Failure
 from openapi_client.configuration import Configuration, TimeoutValue
@@ -41,9 +43,13 @@ __all__ = ["RESTClientObject", "RESTResponse"]
 
 logger = logging.getLogger("openapi_client")
 
+# urllib3 makes exactly one attempt and follows no redirect: the loop below decides the rest.
+_ONE_ATTEMPT = Retry(total=False, redirect=False)
+
 # A retried answer's body is read and dropped only up to this size; past it, the connection
 # is closed instead (a hostile server could otherwise make a retry read forever).
 _DISCARD_LIMIT = 64 * 1024
+_DISCARD_SECONDS = 1.0
 
 
 class RESTResponse(io.IOBase):
@@ -53,8 +59,11 @@ class RESTResponse(io.IOBase):
     The body is decoded (``Content-Encoding``) and capped at ``max_response_bytes``.
     """
 
-    def __init__(self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -> None:
+    def __init__(
+        self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float] = None
+    ) -> None:
         self.response = resp
+        self._socket_timeout = socket_timeout
         self.status: int = resp.status
         self.reason: Optional[str] = resp.reason
         self.data: Optional[bytes] = None
@@ -73,7 +82,7 @@ class RESTResponse(io.IOBase):
     def read(self) -> bytes:
         """The whole decoded body (read from the network on first call), at most the size cap."""
         if self.data is None:
-            self.data = _read_body(self.response, self.plan, self._max_bytes)
+            self.data = _read_body(self.response, self.plan, self._max_bytes, self._socket_timeout)
         return self.data
 
     def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
@@ -117,6 +126,7 @@ class RESTClientObject:
         )
         self._proxy_pools: Dict[str, urllib3.PoolManager] = {}
         self._lock = threading.Lock()
+        self._timeout_cache: Optional[Tuple[Optional[float], Optional[float], urllib3.Timeout]] = None
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -161,14 +171,15 @@ class RESTClientObject:
             if hold:
                 time.sleep(hold)
             connect_timeout, read_timeout = plan.timeouts()
+            _call_deadline.value = plan.deadline
             try:
                 resp = manager.urlopen(
                     method,
                     url,
                     body=body,
                     headers=headers,
-                    timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
-                    retries=False,
+                    timeout=self._timeout_object(connect_timeout, read_timeout),
+                    retries=_ONE_ATTEMPT,
                     redirect=False,
                     preload_content=False,
                     decode_content=False,
@@ -176,16 +187,27 @@ class RESTClientObject:
             except HTTPError as exc:
                 time.sleep(plan.after_failure(_failure_of(exc), str(exc)))
                 continue
+            finally:
+                _call_deadline.value = None
             wait = plan.after_response(resp.status, resp.headers)
             if wait is None:
                 break
             _discard(resp)
             time.sleep(wait)
-        response = RESTResponse(resp, plan, self.configuration.max_response_bytes)
+        response = RESTResponse(resp, plan, self.configuration.max_response_bytes, read_timeout)
         if preload_content:
             response.read()
         plan.log_answer(resp.status, resp.headers, started)
         return response
+
+    def _timeout_object(self, connect: Optional[float], read: Optional[float]) -> urllib3.Timeout:
+        # Most attempts use the configured pair as it is (the deadline is further away): reuse it.
+        cached = self._timeout_cache
+        if cached is not None and cached[0] == connect and cached[1] == read:
+            return cached[2]
+        timeout = urllib3.Timeout(connect=connect, read=read)
+        self._timeout_cache = (connect, read, timeout)
+        return timeout
 
     def clear(self) -> None:
         """Close every pooled connection."""
@@ -197,19 +219,27 @@ class RESTClientObject:
 # -- reading bodies ------------------------------------------------------------------------
 
 
-def _read_body(resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -> bytes:
+def _read_body(
+    resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float]
+) -> bytes:
     try:
         decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
     except UnsupportedEncoding as exc:
         resp.close()
         raise plan.unsupported_coding_error(str(exc), resp.status, resp.headers) from None
     try:
+        timeout = socket_timeout
         while True:
-            _set_read_timeout(resp, plan.read_timeout_now())
+            wanted = plan.read_timeout_now()
+            if wanted != timeout:
+                _set_read_timeout(resp, wanted)
+                timeout = wanted
             piece = resp.read1(READ_CHUNK)
             if not piece:
                 break
             decoder.feed(piece)
+            if resp.length_remaining == 0:
+                break  # all of a Content-Length body is here: no need to wait for the end
         data = decoder.finish()
     except BodyTooLarge:
         resp.close()
@@ -227,14 +257,18 @@ def _read_body(resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int) -
 
 
 def _discard(resp: urllib3.BaseHTTPResponse) -> None:
-    """Drop a response that will be retried: keep the connection only when the rest of the
-    body is small and arrives at once."""
+    """Drop a response that will be retried or was not read: keep the connection only when
+    the rest of the body is small and arrives within a second."""
+    give_up_at = time.monotonic() + _DISCARD_SECONDS
     try:
-        _set_read_timeout(resp, 1.0)
         dropped = 0
         while dropped <= _DISCARD_LIMIT:
+            left = give_up_at - time.monotonic()
+            if left <= 0:
+                break
+            _set_read_timeout(resp, left)
             piece = resp.read1(READ_CHUNK)
-            if not piece:
+            if not piece or resp.length_remaining == 0:
                 resp.release_conn()
                 return
             dropped += len(piece)
@@ -271,9 +305,33 @@ def _failure_of(exc: BaseException) -> Failure:
     return Failure.BROKEN
 
 
+_call_deadline = threading.local()
+"""The deadline (``time.monotonic()``) of the call the current thread is sending, if any."""
+
+
 class _FinalResponse(http.client.HTTPResponse):
-    """http.client's response, skipping interim 1xx answers (103 Early Hints, ...) until the
-    final one; http.client itself skips only ``100 Continue``."""
+    """http.client's response, with two changes to how the status line and headers are read:
+    interim 1xx answers (103 Early Hints, ...) are skipped until the final one (http.client
+    itself skips only ``100 Continue``), and reading them obeys the call's deadline, so a
+    server dripping its headers a byte at a time cannot hold a call past it."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self._sock = sock
+
+    def begin(self) -> None:
+        deadline: Optional[float] = getattr(_call_deadline, "value", None)
+        if deadline is None or self.fp is None:
+            super().begin()
+            return
+        original, timeout = self.fp, self._sock.gettimeout()
+        self.fp = _DeadlineLines(original, self._sock, deadline, timeout)  # type: ignore[assignment]
+        try:
+            super().begin()
+        finally:
+            if self.fp is not None:
+                self.fp = original
+                self._sock.settimeout(timeout)
 
     def _read_status(self) -> Tuple[str, int, str]:
         while True:
@@ -281,6 +339,46 @@ class _FinalResponse(http.client.HTTPResponse):
             if not 100 <= status < 200 or status == 101:
                 return version, status, reason
             http.client.parse_headers(self.fp)  # the interim answer's headers, dropped
+
+
+class _DeadlineLines:
+    """The lines of a response head, read from a buffered socket file without passing a
+    deadline: before each network read the socket timeout is cut to the time left."""
+
+    __slots__ = ("_deadline", "_file", "_sock", "_timeout")
+
+    def __init__(self, file: Any, sock: socket.socket, deadline: float, timeout: Optional[float]) -> None:
+        self._file = file
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = timeout
+
+    def readline(self, limit: int = -1) -> bytes:
+        buffered = self._file.peek(1)
+        newline = buffered.find(b"\n")
+        if newline >= 0 and (limit < 0 or newline < limit):
+            whole: bytes = self._file.readline(limit)  # the whole line is here already
+            return whole
+        line = bytearray()
+        while limit < 0 or len(line) < limit:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise socket.timeout("the call's time budget ran out while the answer's headers arrived")
+            self._sock.settimeout(remaining if self._timeout is None else min(remaining, self._timeout))
+            buffered = self._file.peek(1)
+            if not buffered:
+                break
+            newline = buffered.find(b"\n")
+            take = len(buffered) if newline < 0 else newline + 1
+            if limit >= 0:
+                take = min(take, limit - len(line))
+            line += self._file.read(take)
+            if line.endswith(b"\n"):
+                break
+        return bytes(line)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class _HTTPConnection(HTTPConnection):

@@ -3,6 +3,7 @@ test gives it (wrong lengths, bombs, drips, resets), which no well-behaved serve
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -16,7 +17,7 @@ class Request:
         self.head = head
         self.body = body
         lines = head.decode("latin-1").split("\r\n")
-        self.method, self.target, _ = (lines[0].split(" ", 2) + ["", ""])[:3]
+        self.method, self.target, _ = [*lines[0].split(" ", 2), "", ""][:3]
         self.headers = {}
         for line in lines[1:]:
             if ":" in line:
@@ -65,10 +66,8 @@ class HostileServer:
         except OSError:
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
     def close(self) -> None:
         self._closing = True
