@@ -207,6 +207,24 @@ def test_retries_and_back_offs_stop_at_the_deadline(serve: Any) -> None:
     assert 2 < len(server.requests) < 50
 
 
+def test_a_retried_answer_whose_body_drips_does_not_hold_the_retry(serve: Any) -> None:
+    def handler(conn: socket.socket, request: Request) -> None:
+        if len(server.requests) == 1:
+            conn.sendall(b"HTTP/1.1 503 X\r\nContent-Length: 1000\r\n\r\n")
+            for _ in range(30):
+                conn.sendall(b" ")
+                time.sleep(0.5)
+        else:
+            conn.sendall(answer(200, KEY_JSON))
+
+    server = serve(handler)
+    with ApiClient(config(server, retries=ApiRetry(total=2, backoff_factor=0, total_timeout=10))) as client:
+        started = time.monotonic()
+        IamApiKeysApi(client).get_iam_v2_api_key("K")
+    assert time.monotonic() - started < 3  # the dripping 503 body was given up on, its connection closed
+    assert server.accepted == 2
+
+
 def test_a_rate_limit_hold_past_the_deadline_is_a_timeout_not_a_sleep(serve: Any) -> None:
     limited = [("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "30")]
     server = serve(lambda conn, request: conn.sendall(answer(200, KEY_JSON, limited)))
