@@ -7,19 +7,18 @@ same logic with ``await`` and ``asyncio.sleep``.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.api_client import ApiClient
-from openapi_client.api_key_kinds import ApiKeyKind, api_key_kind
+from openapi_client.api_key_kinds import ApiKeyKind
 from openapi_client.exceptions import (
     ApiException,
     ApiValueError,
@@ -59,7 +58,8 @@ from openapi_client.workflows.usability import (
     UsabilityOptions,
     UsabilityTracker,
     accepted,
-    choose_strategy,
+    own_credentials,
+    plan_usability,
 )
 
 __all__ = ["Progress", "rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_until_usable"]
@@ -73,11 +73,6 @@ Progress = Callable[[int, int, RotationResult], None]
 # -- usability --------------------------------------------------------------------------
 
 
-def _own_credentials(key_id: str, secret: str) -> Dict[str, Any]:
-    token = base64.b64encode(f"{key_id}:{secret}".encode()).decode("ascii")
-    return {"in": "header", "type": "basic", "key": "Authorization", "value": f"Basic {token}"}
-
-
 def _answered(call: Callable[[], object]) -> bool:
     """Whether a request made with the new key's credentials got past authentication."""
     try:
@@ -87,11 +82,6 @@ def _answered(call: Callable[[], object]) -> bool:
             raise
         return accepted(exc.status)
     return True
-
-
-def _options(options: Optional[UsabilityOptions], overrides: Mapping[str, Any]) -> UsabilityOptions:
-    given = {name: value for name, value in overrides.items() if value is not None}
-    return dataclasses.replace(options or UsabilityOptions(), **given)
 
 
 def wait_until_usable(
@@ -115,11 +105,11 @@ def wait_until_usable(
     answers "not yet" by returning False; an exception it raises ends the wait (it is a
     failure, not a "not yet"); so does a connection error that outlasted the client's retries.
     """
-    if key.id is None or key.spec is None or key.spec.secret is None:
-        raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")
-    settings = _options(
-        options,
-        {
+    check_plan = plan_usability(
+        key,
+        has_probe=probe is not None,
+        options=options,
+        overrides={
             "timeout": timeout,
             "poll_interval": poll_interval,
             "consecutive_successes": consecutive_successes,
@@ -127,10 +117,13 @@ def wait_until_usable(
             "settle_delays": settle_delays,
         },
     )
-    key_id, secret = key.id, key.spec.secret.get_secret_value()
-    resource = key.spec.resource.id if key.spec.resource is not None else None
-    kind = api_key_kind(resource)
-    strategy = choose_strategy(kind, settings, probe is not None)
+    key_id, secret, kind, strategy, settings = (
+        check_plan.key_id,
+        check_plan.secret,
+        check_plan.kind,
+        check_plan.strategy,
+        check_plan.options,
+    )
     tracker = UsabilityTracker(key_id, strategy, settings, time.monotonic())
     if strategy is Strategy.DISABLED:
         return tracker.result(time.monotonic())
@@ -142,7 +135,7 @@ def wait_until_usable(
         logger.info("API key %s (%s) is readable; settling %.1fs, as nothing can probe it", key_id, kind.value, delay)
         time.sleep(delay)
         return tracker.result(time.monotonic())
-    auth = _own_credentials(key_id, secret)
+    auth = own_credentials(key_id, secret)
     check: Callable[[], bool]
     if strategy is Strategy.CALLER_PROBE:
         assert probe is not None
