@@ -289,6 +289,23 @@ class RotationResult:
         return self.outcome is not Outcome.FAILED
 
 
+def failed(old_key_id: str, error: Exception) -> RotationResult:
+    """A batch's result for a key whose rotation raised ``error`` (kept, not raised)."""
+    if isinstance(error, RotationError):
+        return RotationResult(old_key_id, Outcome.FAILED, new_key_id=error.new_key_id, error=error)
+    return RotationResult(old_key_id, Outcome.FAILED, error=RotationError(RotationStep.LOOKUP, old_key_id, error))
+
+
+def check_handover(handover: object) -> None:
+    if not callable(handover):
+        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
+
+
+def check_workers(max_workers: object) -> None:
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
+
+
 @dataclass(frozen=True)
 class KeySelection:
     """Which keys a batch rotation takes: all of the given criteria must hold.

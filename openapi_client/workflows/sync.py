@@ -39,13 +39,15 @@ from openapi_client.workflows.rotation import (
     HandOver,
     Handover,
     KeySelection,
-    Outcome,
     RotationError,
     RotationPlan,
     RotationResult,
     RotationStep,
     RotationSummary,
     WaitUsable,
+    check_handover,
+    check_workers,
+    failed,
     plan_rotation,
     replacements_of,
     rotation_flow,
@@ -227,8 +229,7 @@ def rotate_api_key(
     """
     if not isinstance(old_key_id, str) or not old_key_id:
         raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
-    if not callable(handover):
-        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
+    check_handover(handover)
     iam = IamApiKeysApi(api_client)
     settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
     logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
@@ -302,10 +303,8 @@ def rotate_api_keys(
     called from worker threads and must be thread-safe. The client's pacing on
     ``X-RateLimit-*`` and its 429 retries are shared by all workers.
     """
-    if not callable(handover):
-        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
-    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-        raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
+    check_handover(handover)
+    check_workers(max_workers)
     started = time.monotonic()
     iam = IamApiKeysApi(api_client)
     settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
@@ -315,15 +314,11 @@ def rotate_api_keys(
     done: List[RotationResult] = []
 
     def one(old: IamV2ApiKey, found: Sequence[IamV2ApiKey]) -> RotationResult:
-        old_id = old.id or ""
         try:
             plan = plan_rotation(old, found, display_name=display_name, description=description)
             result = _run(iam, api_client, plan, settings)
-        except RotationError as exc:
-            result = RotationResult(old_id, Outcome.FAILED, new_key_id=exc.new_key_id, error=exc)
         except Exception as exc:
-            error = RotationError(RotationStep.LOOKUP, old_id, exc)
-            result = RotationResult(old_id, Outcome.FAILED, error=error)
+            result = failed(old.id or "", exc)
         with lock:
             done.append(result)
             if progress is not None:
