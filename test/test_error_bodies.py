@@ -75,7 +75,7 @@ def server() -> Iterator[ScriptedServer]:
 
 @pytest.fixture(scope="module")
 def api(server: ScriptedServer) -> Iterator[openapi_client.IamApiKeysApi]:
-    configuration = openapi_client.Configuration(host=server.host, username="key", password="secret", retries=False)
+    configuration = openapi_client.Configuration(host=server.host, username="key", password="pw-unlikely-Zq7x9Q", retries=False)
     with openapi_client.ApiClient(configuration) as client:
         yield openapi_client.IamApiKeysApi(client)
 
