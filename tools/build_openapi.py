@@ -232,6 +232,7 @@ STATUS_TEXT_BY_OPERATION = {
 SECURITY_TEXT = {
     "api-key": "HTTP Basic: API key id as the user name, API key secret as the password.",
     "cloud-api-key": "HTTP Basic: Cloud API key id as the user name, its secret as the password.",
+    "global-api-key": "HTTP Basic: Global API key id as the user name, its secret as the password (byok/v1 only).",
     "confluent-sts-access-token": "An OAuth 2.0 access token (a JWT) from Confluent's token service.",
 }
 
