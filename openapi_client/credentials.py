@@ -500,8 +500,9 @@ class ConfluentOAuth:
             allow_insecure_http=allow_insecure_http,
         )
         self._lock = threading.Lock()
-        self._header: Optional[str] = None
-        self._refresh_at = 0.0  # time.monotonic() after which the token is renewed
+        # (header, time.monotonic() after which it is renewed), replaced as one value so a
+        # reader never pairs a new header with an old deadline or the other way round.
+        self._state: Tuple[Optional[str], float] = (None, 0.0)
         self._flight: Optional[Future[str]] = None
         self._retired: Tuple[str, ...] = ()  # the previous header: in-flight requests still carry it
         self._exchanges = 0
@@ -512,23 +513,23 @@ class ConfluentOAuth:
         return self._exchanges
 
     def needs_refresh(self) -> bool:
-        return self._header is None or time.monotonic() >= self._refresh_at
+        header, refresh_at = self._state
+        return header is None or time.monotonic() >= refresh_at
 
     def authorization(self) -> str:
-        header = self._header
-        if header is not None and time.monotonic() < self._refresh_at:
+        header, refresh_at = self._state
+        if header is not None and time.monotonic() < refresh_at:
             return header
         return self._refresh(stale=header)
 
     def on_unauthorized(self, rejected: str) -> bool:
-        with self._lock:
-            current = self._header
+        current = self._state[0]
         if current is not None and current != rejected:
             return True  # another thread already renewed it
         return self._refresh(stale=rejected) != rejected
 
     def secrets(self) -> Tuple[str, ...]:
-        header = self._header
+        header = self._state[0]
         current = (header, header.split(" ", 1)[1]) if header else ()
         return current + self._retired + self._source._secrets()
 
@@ -548,8 +549,8 @@ class ConfluentOAuth:
 
     def _refresh(self, *, stale: Optional[str]) -> str:
         with self._lock:
-            header = self._header
-            if header is not None and header != stale and time.monotonic() < self._refresh_at:
+            header, refresh_at = self._state
+            if header is not None and header != stale and time.monotonic() < refresh_at:
                 return header  # another thread renewed it meanwhile
             flight = self._flight
             leader = flight is None
@@ -577,10 +578,10 @@ class ConfluentOAuth:
                 header = f"Bearer {token}"
                 margin = min(_MAX_MARGIN, lifetime / 10.0)
                 with self._lock:
-                    if self._header is not None:
-                        self._retired = (self._header, self._header.split(" ", 1)[1])
-                    self._header = header
-                    self._refresh_at = time.monotonic() + lifetime - margin
+                    previous = self._state[0]
+                    if previous is not None:
+                        self._retired = (previous, previous.split(" ", 1)[1])
+                    self._state = (header, time.monotonic() + lifetime - margin)
                 logger.debug("Confluent STS issued an access token valid for %.0f s", lifetime)
                 return header
             logger.debug("Confluent STS issued an access token that had already expired (attempt %d)", attempt)
