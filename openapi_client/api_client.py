@@ -138,8 +138,8 @@ class ApiClient:
             # chance: renew, then send the request once more, never more than once.
             method, url, headers, body_bytes = request
             rejected = headers.get("Authorization")
-            provider = select_provider(self.configuration, operation.auth)
-            if rejected is not None and provider.on_unauthorized(rejected):
+            provider = select_provider(self.configuration, operation.auth) if rejected else None
+            if provider is not None and rejected is not None and provider.on_unauthorized(rejected):
                 response.release_conn()
                 headers = {**headers, "Authorization": provider.authorization()}
                 response = self.call_api(

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs
 POOL_ID = "pool-Ab12"
 CLIENT_ID = "test-client"
 CLIENT_SECRET = "idp-client-secret-Zq81"
+GLOBAL_KEY, GLOBAL_SECRET = "GLOBALKEY0000001", "global-secret-Pq7"
 
 
 def jwt(claims: Dict[str, Any]) -> str:
@@ -183,7 +184,8 @@ class OAuthServers:
             self.record.api_auth.append(authorization)
             scheme, _, token = authorization.partition(" ")
             expiry = self.access_tokens.get(token)
-            valid = (
+            global_key = base64.b64encode(f"{GLOBAL_KEY}:{GLOBAL_SECRET}".encode()).decode()
+            valid = (scheme == "Basic" and token == global_key and path.startswith("/byok/")) or (
                 scheme == "Bearer"
                 and expiry is not None
                 and expiry > time.time()

@@ -13,7 +13,7 @@ from typing import Iterator, List
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oauth_servers import CLIENT_ID, CLIENT_SECRET, POOL_ID, OAuthServers
+from oauth_servers import CLIENT_ID, CLIENT_SECRET, GLOBAL_KEY, GLOBAL_SECRET, POOL_ID, OAuthServers
 
 import openapi_client
 from openapi_client import ApiClient, ByokKeysApi, Configuration, IamApiKeysApi
@@ -114,6 +114,15 @@ def test_the_operation_picks_a_provider_it_accepts() -> None:
     both = Configuration(credentials=[global_key, cloud_key])
     assert select_provider(both, IAM_SCHEMES) is cloud_key
     assert select_provider(both, BYOK_SCHEMES) is global_key  # the configured order decides
+
+
+def test_a_global_key_works_on_byok_and_is_refused_for_iam_before_sending(servers: OAuthServers) -> None:
+    with client_for(servers, GlobalApiKey(GLOBAL_KEY, GLOBAL_SECRET)) as client:
+        assert ByokKeysApi(client).list_byok_v1_keys().kind == "KeyList"
+        with pytest.raises(ApiValueError, match="accepts cloud-api-key, confluent-sts-access-token"):
+            IamApiKeysApi(client).list_iam_v2_api_keys()
+    assert servers.record.api_calls == 1
+    assert servers.record.api_auth == [GlobalApiKey(GLOBAL_KEY, GLOBAL_SECRET).authorization()]
 
 
 def test_no_credentials_at_all_is_a_clear_error_before_sending(monkeypatch: pytest.MonkeyPatch) -> None:
