@@ -249,6 +249,8 @@ class ClientCredentialsGrant:
     secret in the form body. A fresh token is fetched for every exchange.
     """
 
+    _step = _IDP
+
     def __init__(self, token_url: str, client_id: str, client_secret: str, scope: Optional[str] = None) -> None:
         _check_url(token_url, "ClientCredentialsGrant token_url")
         _check_text(client_id, "ClientCredentialsGrant client_id")
@@ -284,6 +286,8 @@ class SubjectTokenFile:
     """A JWT read from a file on every exchange: Kubernetes projected service-account
     tokens, CI OIDC tokens and other workload identities that a sidecar keeps fresh."""
 
+    _step = "subject token file"
+
     def __init__(self, path: Union[str, os.PathLike[str]]) -> None:
         if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
             raise ApiValueError("SubjectTokenFile path must be a non-empty path")
@@ -295,10 +299,10 @@ class SubjectTokenFile:
                 raw = handle.read(_MAX_TOKEN_RESPONSE_BYTES + 1)
         except OSError as exc:
             raise TokenExchangeError(
-                "subject token file", f"cannot read {self.path}: {exc.strerror or type(exc).__name__}"
+                self._step, f"cannot read {self.path}: {exc.strerror or type(exc).__name__}"
             ) from None
         if len(raw) > _MAX_TOKEN_RESPONSE_BYTES:
-            raise TokenExchangeError("subject token file", f"{self.path} is larger than a token can be")
+            raise TokenExchangeError(self._step, f"{self.path} is larger than a token can be")
         return raw.decode("utf-8", errors="replace").strip()
 
     def _secrets(self) -> Tuple[str, ...]:
@@ -309,13 +313,15 @@ class SubjectTokenFile:
 
 
 class _CallableSource:
+    _step = "subject token callable"
+
     def __init__(self, function: Callable[[], str]) -> None:
         self._function = function
 
     def _fetch(self, http: _Http) -> str:
         token = self._function()
         if not isinstance(token, str):
-            raise TokenExchangeError("subject token callable", f"returned a {type(token).__name__}, not a str")
+            raise TokenExchangeError(self._step, f"returned a {type(token).__name__}, not a str")
         return token.strip()
 
     def _secrets(self) -> Tuple[str, ...]:
@@ -326,6 +332,8 @@ class _CallableSource:
 
 
 class _Source(Protocol):
+    _step: str
+
     def _fetch(self, http: _Http) -> str: ...
 
     def _secrets(self) -> Tuple[str, ...]: ...
@@ -595,7 +603,7 @@ class ConfluentOAuth:
         self._exchanges += 1
         subject = self._source._fetch(self._http)
         if not subject:
-            raise TokenExchangeError(_IDP, "the subject token is empty")
+            raise TokenExchangeError(self._source._step, "the subject token is empty")
         form = {
             "grant_type": _TOKEN_EXCHANGE_GRANT,
             "subject_token": subject,

@@ -489,3 +489,13 @@ def test_api_key_secrets_never_appear_in_repr_or_refusals(key: str, secret: str)
     assert secret not in repr(provider) + str(provider)
     assert provider.authorization().startswith("Basic ") and secret in provider.secrets()
 
+
+
+def test_an_empty_or_wrong_subject_token_names_its_source(servers: OAuthServers, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.write_text("\n")
+    with pytest.raises(TokenExchangeError, match=r"^subject token file: the subject token is empty"):
+        oauth(servers, subject_token=SubjectTokenFile(empty)).authorization()
+    with pytest.raises(TokenExchangeError, match=r"^subject token callable: returned a bytes"):
+        oauth(servers, subject_token=lambda: b"x.y.z").authorization()
+    assert servers.record.sts_exchanges == 0
