@@ -4,11 +4,15 @@ its refresh rules, failures of each step, and secrets kept out of every message 
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
+import re
+import socket
+import socketserver
 import threading
 import time
 from pathlib import Path
-from typing import Iterator, List
+from typing import Callable, Iterator, List
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +31,7 @@ from openapi_client.credentials import (
     TokenExchangeError,
     select_provider,
 )
-from openapi_client.exceptions import ApiConnectionError, ApiValueError, InsecureTransportError
+from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError, ApiValueError, InsecureTransportError
 
 IAM_SCHEMES = ("cloud-api-key", "confluent-sts-access-token")
 BYOK_SCHEMES = ("cloud-api-key", "global-api-key", "confluent-sts-access-token")
@@ -499,3 +503,74 @@ def test_an_empty_or_wrong_subject_token_names_its_source(servers: OAuthServers,
     with pytest.raises(TokenExchangeError, match=r"^subject token callable: returned a bytes"):
         oauth(servers, subject_token=lambda: b"x.y.z").authorization()
     assert servers.record.sts_exchanges == 0
+
+
+# -- hostile token endpoints ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A server on 127.0.0.1 that reads one request per connection and lets ``answer`` write."""
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.settimeout(5)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += self.request.recv(4096)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(re.search(rb"content-length: *(\d+)", head, re.I).group(1))  # type: ignore[union-attr]
+            while len(body) < length:
+                body += self.request.recv(4096)
+            with contextlib.suppress(OSError):
+                answer(self.request)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sts/v1/oauth2/token"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _dribble(sock: socket.socket) -> None:
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+    for _ in range(1000):
+        sock.sendall(b" ")
+        time.sleep(0.1)
+
+
+def _huge(sock: socket.socket) -> None:
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    chunk = b"x" * 65536
+    for _ in range(64):
+        sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+
+def _not_json(sock: socket.socket) -> None:
+    body = b"<html><title>Gateway</title></html>"
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
+def test_a_dribbling_token_service_is_cut_off_at_the_time_budget() -> None:
+    with raw_server(_dribble) as url:
+        provider = ConfluentOAuth(POOL_ID, lambda: "x.y.z", sts_url=url, timeout=(1.0, 1.0))
+        with pytest.raises(ApiTimeoutError, match="Confluent STS token request: the answer took longer than 2 s"):
+            provider.authorization()
+
+
+def test_an_endless_token_answer_is_refused_at_the_size_cap() -> None:
+    with raw_server(_huge) as url:
+        provider = ConfluentOAuth(POOL_ID, lambda: "x.y.z", sts_url=url)
+        with pytest.raises(TokenExchangeError, match="too large"):
+            provider.authorization()
+
+
+def test_a_token_answer_that_is_not_json_is_refused() -> None:
+    with raw_server(_not_json) as url:
+        provider = ConfluentOAuth(POOL_ID, lambda: "x.y.z", sts_url=url)
+        with pytest.raises(TokenExchangeError, match="Confluent STS answered 200: the answer is not a JSON object"):
+            provider.authorization()

@@ -67,8 +67,10 @@ class Http:
             self._pool = urllib3.PoolManager(**pool_args)
         if isinstance(timeout, tuple):
             self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
+            self._budget = float(timeout[0]) + float(timeout[1])
         else:
             self._timeout = urllib3.Timeout(total=timeout)
+            self._budget = float(timeout)
         self._allow_insecure_http = allow_insecure_http
         # Token endpoints are safe to ask again after a dropped connection or an overload
         # answer: a retry only costs a token that is never used.
@@ -99,10 +101,15 @@ class Http:
                 redirect=False,
                 preload_content=False,
             )
-            raw = resp.read(MAX_TOKEN_RESPONSE_BYTES + 1)
-            resp.release_conn()
+            raw = _read_bounded(resp, started + self._budget)
         except (MaxRetryError, HTTPError) as exc:
             raise _connection_error(step, exc, url) from None
+        if raw is None:
+            raise ApiTimeoutError(
+                f"{step} token request: the answer took longer than {self._budget:g} s",
+                method="POST",
+                url=without_query(url),
+            )
         request_id = resp.headers.get("X-Request-Id")
         logger.debug(
             "%s token request POST %s -> %d in %.1f ms",
@@ -131,6 +138,23 @@ class Http:
 
     def clear(self) -> None:
         self._pool.clear()
+
+
+def _read_bounded(resp: urllib3.BaseHTTPResponse, deadline: float) -> Optional[bytes]:
+    """The body, at most one byte over the cap (the caller refuses it then); ``None`` when
+    the server dribbles it out past ``deadline``. Socket timeouts bound each read, this the
+    whole answer."""
+    chunks = []
+    size = 0
+    # read1 returns what has arrived, so a server sending a byte at a time meets the deadline.
+    while chunk := resp.read1(8192):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_TOKEN_RESPONSE_BYTES or time.monotonic() > deadline:
+            resp.close()  # the rest is not wanted; the connection is not reused
+            return b"".join(chunks) if size > MAX_TOKEN_RESPONSE_BYTES else None
+    resp.release_conn()
+    return b"".join(chunks)
 
 
 def _error_words(text: str, secrets: Iterable[str]) -> str:
