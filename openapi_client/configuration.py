@@ -248,8 +248,6 @@ class Configuration:
             kind = "oauth2" if provider.scheme == "confluent-sts-access-token" else "basic"
             value = provider.authorization()
             settings[provider.scheme] = {"type": kind, "in": "header", "key": "Authorization", "value": value}
-            if provider.scheme == "cloud-api-key":
-                settings["api-key"] = settings[provider.scheme]  # the older document's name for it
         return settings
 
     def get_host_settings(self) -> list[Dict[str, str]]:

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator, List
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from oauth_servers import CLIENT_ID, CLIENT_SECRET, GLOBAL_KEY, GLOBAL_SECRET, POOL_ID, OAuthServers
 
 import openapi_client

@@ -67,10 +67,6 @@ __all__ = [
     "STS_PATH",
 ]
 
-# The older API document called the Cloud API key scheme "api-key".
-_SCHEME_ALIASES = {"api-key": CLOUD_API_KEY}
-
-
 class CredentialProvider(Protocol):
     """What :class:`~openapi_client.configuration.Configuration` takes as ``credentials``.
 
@@ -111,7 +107,7 @@ def select_provider(configuration: Configuration, schemes: Sequence[str]) -> Cre
     Raises :class:`ApiValueError` naming the accepted schemes when none fits (nothing is
     sent then), e.g. an iam/v2 call given only a :class:`GlobalApiKey`.
     """
-    accepted = {_SCHEME_ALIASES.get(scheme, scheme) for scheme in schemes}
+    accepted = set(schemes)
     providers = configuration.credentials
     for provider in providers:
         if provider.scheme in accepted:

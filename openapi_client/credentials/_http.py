@@ -9,8 +9,14 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 from urllib.parse import urlencode, urlsplit
 
 import urllib3
-from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError, ProxyError, SSLError
-from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
+from urllib3.exceptions import (
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProxyError,
+    SSLError,
+    TimeoutError as Urllib3TimeoutError,
+)
 
 from openapi_client.credentials._base import credentials_allowed, logger, origin, without_query
 from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError, InsecureTransportError, OpenApiException
