@@ -6,7 +6,7 @@ import datetime
 import json
 import re
 from types import TracebackType
-from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+from typing import Any, Dict, Iterator, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
 
 import urllib3
 from pydantic import BaseModel, SecretStr
@@ -33,22 +33,30 @@ from openapi_client.operation import Operation, RequestOptions, check_options, i
 from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.rest import RESTClientObject, RESTResponse
 
-__all__ = ["ApiClient", "RequestSerialized"]
+__all__ = ["ApiClient", "BaseApiClient", "RequestSerialized"]
 
 T = TypeVar("T")
 
 RequestSerialized = Tuple[str, str, Dict[str, str], Optional[bytes]]
 
 
-class ApiClient:
-    """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
+class Transport(Protocol):
+    """What the shared client needs of a transport while building a request."""
 
-    One client holds one connection pool; share it between API objects and threads, and
-    close it when done (``with ApiClient(config) as client: ...``). ``pool_manager`` is the
-    transport seam: a ``urllib3.PoolManager`` of your own (custom TLS, instrumentation) that
-    every request of this client goes through; the configuration's TLS and proxy settings
-    then do not apply.
+    def proxy_for(self, url_host: str) -> Optional[str]:
+        """The proxy requests to ``url_host`` go through, if any (credentials then pass it)."""
+        ...
+
+
+class BaseApiClient:
+    """What the sync :class:`ApiClient` and the async ``openapi_client.aio.ApiClient`` share,
+    with no I/O: checking arguments, building requests (auth included), decoding answers.
+
+    A subclass adds the transport (``rest_client``): how a built request is sent and its
+    body read.
     """
+
+    rest_client: Transport
 
     def __init__(
         self,
@@ -56,11 +64,8 @@ class ApiClient:
         header_name: Optional[str] = None,
         header_value: Optional[str] = None,
         cookie: Optional[str] = None,
-        *,
-        pool_manager: Optional[urllib3.PoolManager] = None,
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration()
-        self.rest_client = RESTClientObject(self.configuration, pool_manager)
         self.default_headers: Dict[str, str] = {
             "User-Agent": f"openapi_client/{__version__}",
             "Accept": "application/json",
@@ -75,34 +80,6 @@ class ApiClient:
         self._redactor_key: Tuple[str, ...] = ()
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
 
-    _default: Optional[ApiClient] = None
-
-    @classmethod
-    def get_default(cls) -> ApiClient:
-        """The client API classes use when given none (made on first use)."""
-        if cls._default is None:
-            cls._default = cls()
-        return cls._default
-
-    @classmethod
-    def set_default(cls, default: Optional[ApiClient]) -> None:
-        """Make ``default`` the client API classes use when given none."""
-        cls._default = default
-
-    def __enter__(self) -> ApiClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc_value: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self.rest_client.clear()
 
     @property
     def user_agent(self) -> str:
@@ -118,9 +95,9 @@ class ApiClient:
         check_headers({header_name: header_value}, "set_default_header")
         self.default_headers[header_name] = header_value
 
-    # -- the shared path ---------------------------------------------------------------
+    # -- the shared path (no I/O) ---------------------------------------------------------------
 
-    def execute(
+    def prepare(
         self,
         operation: Operation,
         options: RequestOptions,
@@ -128,9 +105,9 @@ class ApiClient:
         path_params: Optional[Mapping[str, Any]] = None,
         query_params: Optional[Mapping[str, Any]] = None,
         body: Any = None,
-        preload_content: bool = True,
-    ) -> RESTResponse:
-        """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+    ) -> RequestSerialized:
+        """Check the arguments of ``operation`` and build its request; bad input raises here,
+        before anything is sent."""
         check_options(options)
         headers = options.get("_headers")
         if headers:
@@ -138,7 +115,7 @@ class ApiClient:
         content_type = options.get("_content_type")
         if content_type is not None:
             headers = {**(headers or {}), "Content-Type": content_type}
-        request = self.param_serialize(
+        return self.param_serialize(
             operation.method,
             operation.path,
             path_params=operation.check_path(path_params or {}),
@@ -148,31 +125,25 @@ class ApiClient:
             auth_settings=operation.auth,
             _request_auth=options.get("_request_auth"),
         )
-        response = self.call_api(
-            *request,
-            _request_timeout=options.get("_request_timeout"),
-            retries=options.get("_retries"),
-            preload_content=preload_content,
-        )
-        if response.status == 401 and options.get("_request_auth") is None:
-            # A provider that can renew its credential (an expired OAuth token) gets one
-            # chance: renew, then send the request once more, never more than once.
-            method, url, headers, body_bytes = request
-            rejected = headers.get("Authorization")
-            provider = select_provider(self.configuration, operation.auth) if rejected else None
-            if provider is not None and rejected is not None and provider.on_unauthorized(rejected):
-                response.release_conn()
-                headers = {**headers, "Authorization": provider.authorization()}
-                response = self.call_api(
-                    method,
-                    url,
-                    headers,
-                    body_bytes,
-                    _request_timeout=options.get("_request_timeout"),
-                    retries=options.get("_retries"),
-                    preload_content=preload_content,
-                )
-        return response
+
+    def decode_response(
+        self,
+        response_data: Any,
+        raw: bytes,
+        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+    ) -> ApiResponse[Any]:
+        """Decode a response whose body ``raw`` has been read; an error status raises the
+        matching :class:`ApiException`."""
+        status = response_data.status
+        if not 200 <= status <= 299:
+            raise ApiException.from_response(
+                http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
+            )
+        response_type = _response_type(response_types_map or {}, status)
+        data = None
+        if response_type is not None:
+            data = self._decode(response_data, raw, response_type)
+        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
     # -- the generated-client surface ----------------------------------------------------
 
@@ -211,49 +182,6 @@ class ApiClient:
             headers.setdefault("Content-Type", "application/json")
             body_bytes = encode_json(self.sanitize_for_serialization(body))
         return method, url, headers, body_bytes
-
-    def call_api(
-        self,
-        method: str,
-        url: str,
-        header_params: Optional[Mapping[str, str]] = None,
-        body: Optional[bytes] = None,
-        post_params: Any = None,
-        _request_timeout: Any = None,
-        *,
-        retries: Any = None,
-        preload_content: bool = True,
-    ) -> RESTResponse:
-        """Send a serialized request and return the raw response (errors not raised yet)."""
-        return self.rest_client.request(
-            method,
-            url,
-            headers=header_params,
-            body=body,
-            post_params=post_params,
-            _request_timeout=_request_timeout,
-            retries=retries,
-            preload_content=preload_content,
-            redactor=self._redactor_for(header_params),
-        )
-
-    def response_deserialize(
-        self,
-        response_data: RESTResponse,
-        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
-    ) -> ApiResponse[Any]:
-        """Decode a response; an error status raises the matching :class:`ApiException`."""
-        raw = response_data.read()
-        status = response_data.status
-        if not 200 <= status <= 299:
-            raise ApiException.from_response(
-                http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
-            )
-        response_type = _response_type(response_types_map or {}, status)
-        data = None
-        if response_type is not None:
-            data = self._decode(response_data, raw, response_type)
-        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
     def deserialize(self, response_text: str | bytes, response_type: Any, content_type: Optional[str] = None) -> Any:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
@@ -298,7 +226,7 @@ class ApiClient:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _decode(self, response: RESTResponse, raw: bytes, response_type: Type[Any]) -> Any:
+    def _decode(self, response: Any, raw: bytes, response_type: Type[Any]) -> Any:
         content_type = response.headers.get("Content-Type", "")
         if not raw:
             raise ApiResponseError(
@@ -352,6 +280,23 @@ class ApiClient:
         check_headers({request_auth["key"]: request_auth["value"]}, "_request_auth")
         headers[request_auth["key"]] = request_auth["value"]
 
+    def renewing_provider(
+        self, operation: Operation, options: RequestOptions, request: RequestSerialized, status: int
+    ) -> Optional[CredentialProvider]:
+        """The provider whose credential the service just refused (401), when a renewal may
+        help; the caller asks it ``on_unauthorized`` (I/O) and, on True, resends ``request``
+        once with a fresh ``Authorization`` (:meth:`with_authorization`), never more."""
+        rejected = request[2].get("Authorization")
+        if status != 401 or options.get("_request_auth") is not None or not rejected or not operation.auth:
+            return None
+        return select_provider(self.configuration, operation.auth)
+
+    @staticmethod
+    def with_authorization(request: RequestSerialized, authorization: str) -> RequestSerialized:
+        """``request`` with another ``Authorization`` value."""
+        method, url, headers, body = request
+        return method, url, {**headers, "Authorization": authorization}, body
+
     def _redactor_for(self, headers: Optional[Mapping[str, str]]) -> Redactor:
         """The secrets to scrub from what a call shows: the configured credentials' (an
         OAuth provider's change as it renews its token), and those of an ``Authorization``
@@ -372,6 +317,124 @@ class ApiClient:
             proxy = self.rest_client.proxy_for(host)
             allowed = self._hosts_allowing_credentials[key] = credentials_allowed(host, proxy, key[1])
         return allowed
+
+
+class ApiClient(BaseApiClient):
+    """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
+
+    One client holds one connection pool; share it between API objects and threads, and
+    close it when done (``with ApiClient(config) as client: ...``). ``pool_manager`` is the
+    transport seam: a ``urllib3.PoolManager`` of your own (custom TLS, instrumentation) that
+    every request of this client goes through; the configuration's TLS and proxy settings
+    then do not apply.
+    """
+
+    rest_client: RESTClientObject
+
+    def __init__(
+        self,
+        configuration: Optional[Configuration] = None,
+        header_name: Optional[str] = None,
+        header_value: Optional[str] = None,
+        cookie: Optional[str] = None,
+        *,
+        pool_manager: Optional[urllib3.PoolManager] = None,
+    ) -> None:
+        self.rest_client = RESTClientObject(
+            configuration if configuration is not None else Configuration(), pool_manager
+        )
+        super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
+
+    _default: Optional[ApiClient] = None
+
+    @classmethod
+    def get_default(cls) -> ApiClient:
+        """The client API classes use when given none (made on first use)."""
+        if cls._default is None:
+            cls._default = cls()
+        return cls._default
+
+    @classmethod
+    def set_default(cls, default: Optional[ApiClient]) -> None:
+        """Make ``default`` the client API classes use when given none."""
+        cls._default = default
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.rest_client.clear()
+
+    def execute(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+        request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
+        response = self.call_api(
+            *request,
+            _request_timeout=options.get("_request_timeout"),
+            retries=options.get("_retries"),
+            preload_content=preload_content,
+        )
+        provider = self.renewing_provider(operation, options, request, response.status)
+        if provider is not None and provider.on_unauthorized(request[2]["Authorization"]):
+            response.release_conn()
+            response = self.call_api(
+                *self.with_authorization(request, provider.authorization()),
+                _request_timeout=options.get("_request_timeout"),
+                retries=options.get("_retries"),
+                preload_content=preload_content,
+            )
+        return response
+
+    def call_api(
+        self,
+        method: str,
+        url: str,
+        header_params: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        post_params: Any = None,
+        _request_timeout: Any = None,
+        *,
+        retries: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Send a serialized request and return the raw response (errors not raised yet)."""
+        return self.rest_client.request(
+            method,
+            url,
+            headers=header_params,
+            body=body,
+            post_params=post_params,
+            _request_timeout=_request_timeout,
+            retries=retries,
+            preload_content=preload_content,
+            redactor=self._redactor_for(header_params),
+        )
+
+    def response_deserialize(
+        self,
+        response_data: RESTResponse,
+        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+    ) -> ApiResponse[Any]:
+        """Decode a response; an error status raises the matching :class:`ApiException`."""
+        return self.decode_response(response_data, response_data.read(), response_types_map)
 
 
 def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Optional[Type[Any]]:

@@ -25,14 +25,27 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from typing import Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
 
-from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError
-from openapi_client.rate_limit import RateLimitGate
+import urllib3
+
+from openapi_client.exceptions import (
+    REQUEST_ID_HEADER,
+    ApiConnectionError,
+    ApiResponseError,
+    ApiTimeoutError,
+    ApiTypeError,
+    ApiValueError,
+)
+from openapi_client.http_request import env_proxies, proxy_for
+from openapi_client.rate_limit import RateLimitGate, api_group
 from openapi_client.redaction import Redactor
-from openapi_client.retry import ApiRetry, path_for_log
+from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 
-__all__ = ["CallPlan", "Failure"]
+if TYPE_CHECKING:
+    from openapi_client.configuration import Configuration
+
+__all__ = ["CallFactory", "CallPlan", "Failure", "socket_timeouts"]
 
 logger = logging.getLogger("openapi_client")
 
@@ -58,6 +71,70 @@ class Failure(enum.Enum):
     @property
     def is_timeout(self) -> bool:
         return self in (Failure.CONNECT_TIMEOUT, Failure.READ_TIMEOUT)
+
+
+class CallFactory:
+    """What one transport keeps between calls, with no I/O, and the :class:`CallPlan` of each.
+
+    The rate-limit gate (shared by every call of the client), the socket timeouts of the
+    configuration (parsed again only when the setting changes) and the proxy each host is
+    reached through (``Configuration.proxy``, else with ``trust_env`` the environment's, read
+    once). ``own_routing`` is ``False`` when the caller brought their own pool or session:
+    then its routing applies and :meth:`proxy_for` answers ``None``.
+    """
+
+    def __init__(self, configuration: Configuration, *, own_routing: bool = True) -> None:
+        self.configuration = configuration
+        self.rate_limit = RateLimitGate()
+        self._timeout_setting: Any = configuration.timeout
+        self._timeouts = socket_timeouts(configuration.timeout)
+        self._own_routing = own_routing
+        self._env = env_proxies() if configuration.trust_env and own_routing else None
+        self._routes: Dict[str, Optional[str]] = {}
+
+    def proxy_for(self, url_host: str) -> Optional[str]:
+        """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
+        if not self._own_routing:
+            return None
+        route = self._routes.get(url_host, "")
+        if route == "":
+            route = self._routes[url_host] = proxy_for(url_host, self.configuration.proxy, self._env)
+        return route
+
+    def route(self, url: str) -> Optional[str]:
+        """The proxy a request to ``url`` goes through, if any."""
+        return self.proxy_for(_origin(url))
+
+    def plan(
+        self,
+        method: str,
+        url: str,
+        *,
+        retries: RetrySetting,
+        request_timeout: Any,
+        redactor: Optional[Redactor],
+    ) -> CallPlan:
+        """The plan of one call: the per-call ``retries`` and ``request_timeout`` (``None``:
+        the configuration's), or the configuration's current settings."""
+        config = self.configuration
+        policy = config.retries if retries is None else ApiRetry.from_setting(retries)
+        if request_timeout is not None:
+            connect, read = socket_timeouts(request_timeout)
+        else:
+            if config.timeout is not self._timeout_setting:
+                self._timeout_setting, self._timeouts = config.timeout, socket_timeouts(config.timeout)
+            connect, read = self._timeouts
+        return CallPlan(
+            method,
+            url,
+            group=api_group(url.split("://", 1)[-1].partition("/")[2]),
+            policy=policy,
+            connect_timeout=connect,
+            read_timeout=read,
+            gate=self.rate_limit,
+            rate_limit_max_wait=config.rate_limit_max_wait,
+            redactor=redactor if redactor is not None else Redactor(),
+        )
 
 
 class CallPlan:
@@ -189,6 +266,19 @@ class CallPlan:
         )
         return wait
 
+    def log_answer(self, status: int, headers: Mapping[str, str], started: float) -> None:
+        """The DEBUG line for the final answer (``started``: ``time.perf_counter()`` at the start)."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
+                self.method,
+                path_for_log(self.url),
+                status,
+                (time.perf_counter() - started) * 1000.0,
+                self.redactor.text(headers.get(REQUEST_ID_HEADER, "-")),
+                self.retries_done + 1,
+            )
+
     # -- errors --------------------------------------------------------------------------
 
     def failure_error(self, failure: Failure, detail: str) -> ApiConnectionError:
@@ -196,6 +286,28 @@ class CallPlan:
         error_class = ApiTimeoutError if failure.is_timeout else ApiConnectionError
         return error_class(
             self.redactor.text(f"{failure.value}: {detail}"), method=self.method, url=_without_query(self.url)
+        )
+
+    def unsupported_coding_error(self, coding: str, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        """The error for an answer in a content coding the body decoder does not undo."""
+        problem = f"uses the content coding {coding!r}, which this client does not decode"
+        return self._body_error(problem, status, headers)
+
+    def too_large_error(self, max_bytes: int, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        """The error for an answer whose decoded body is over ``max_response_bytes``."""
+        problem = f"is over the {max_bytes}-byte limit (max_response_bytes) once decoded"
+        return self._body_error(problem, status, headers)
+
+    def cut_short_error(self, detail: object, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        """The error for an answer whose body broke off or could not be decoded."""
+        return self._body_error(f"was cut short: {detail}", status, headers)
+
+    def _body_error(self, problem: str, status: int, headers: Mapping[str, str]) -> ApiResponseError:
+        return ApiResponseError(
+            self.redactor.text(f"the response to {self.method} {path_for_log(self.url)} {problem}"),
+            status=status,
+            headers=headers,
+            redactor=self.redactor,
         )
 
     def timeout_error(self, what: str) -> ApiTimeoutError:
@@ -211,3 +323,46 @@ class CallPlan:
 def _without_query(url: str) -> str:
     # Query strings carry filters: keep them out of messages.
     return url.split("?", 1)[0]
+
+
+def socket_timeouts(value: Any) -> Tuple[Optional[float], Optional[float]]:
+    """(connect, read) seconds for a timeout setting: seconds for both, a (connect, read)
+    pair, a ``urllib3.Timeout``, or ``None`` for none."""
+    if value is None:
+        return None, None
+    if isinstance(value, urllib3.Timeout):
+        total = value.total
+        connect, read = value.connect_timeout, value.read_timeout
+        return (
+            _seconds(connect if isinstance(connect, (int, float)) else total),
+            _seconds(read if isinstance(read, (int, float)) else total),
+        )
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = _checked_seconds(value)
+        return seconds, seconds
+    if isinstance(value, tuple) and len(value) == 2:
+        return _checked_seconds(value[0]), _checked_seconds(value[1])
+    raise ApiTypeError(
+        "_request_timeout must be a number of seconds or a (connect, read) pair of numbers, "
+        f"not a {type(value).__name__}"
+    )
+
+
+def _seconds(value: Any) -> Optional[float]:
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _checked_seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ApiTypeError(
+            "_request_timeout must be a number of seconds or a (connect, read) pair of numbers, "
+            f"not a {type(value).__name__}"
+        )
+    if not value > 0 or value == float("inf"):
+        raise ApiValueError(f"_request_timeout must be a finite number of seconds above 0, got {value!r}")
+    return float(value)
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"

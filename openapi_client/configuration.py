@@ -141,7 +141,7 @@ class Configuration:
         self.key_file = key_file
         self.assert_hostname: Optional[Union[str, bool]] = None
         self.tls_server_name: Optional[str] = None
-        self.proxy = check_host(proxy, "proxy") if proxy else None
+        self.proxy = check_host(proxy, "proxy", allow_userinfo=True) if proxy else None
         self.proxy_headers = proxy_headers
         self.connection_pool_maxsize = connection_pool_maxsize or min(32, (os.cpu_count() or 1) * 5)
         self.timeout = timeout

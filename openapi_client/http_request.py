@@ -37,12 +37,13 @@ _UNSENDABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
-def check_host(host: str, what: str = "host") -> str:
+def check_host(host: str, what: str = "host", *, allow_userinfo: bool = False) -> str:
     """``host`` without a trailing slash, if it is a plain ``http(s)://name[:port][/path]``
     URL; else :class:`ApiValueError` naming ``what``.
 
     Parsed by urllib3's ``parse_url``, the parser the connection itself uses, so the
-    host judged here is the host connected to.
+    host judged here is the host connected to. ``allow_userinfo`` admits ``user:password@``
+    (a proxy's own credentials).
     """
     if not isinstance(host, str):
         raise ApiTypeError(f"{what} must be a URL string, got {type(host).__name__}")
@@ -54,7 +55,8 @@ def check_host(host: str, what: str = "host") -> str:
         raise ApiValueError(f"{what} must start with https:// (or http:// for this machine), got {parsed.scheme!r}")
     if not parsed.host:
         raise ApiValueError(f"{what} has no host name")
-    for part, present in (("user-info", parsed.auth), ("query", parsed.query), ("fragment", parsed.fragment)):
+    userinfo = None if allow_userinfo else parsed.auth
+    for part, present in (("user-info", userinfo), ("query", parsed.query), ("fragment", parsed.fragment)):
         if present is not None:
             raise ApiValueError(f"{what} must not have a {part} part; give a plain scheme://host[:port] URL")
     if _UNSENDABLE.search(host) or any(c.isspace() for c in host):

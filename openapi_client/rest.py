@@ -30,19 +30,14 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from openapi_client.call import CallPlan, Failure
+from openapi_client.call import CallFactory, CallPlan, Failure
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.exceptions import (
-    REQUEST_ID_HEADER,
-    ApiResponseError,
-    ApiTypeError,
     ApiValueError,
 )
-from openapi_client.http_request import env_proxies, proxy_for
-from openapi_client.rate_limit import RateLimitGate, api_group
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
-from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
+from openapi_client.retry import RetrySetting
 
 __all__ = ["RESTClientObject", "RESTResponse"]
 
@@ -121,10 +116,7 @@ class RESTClientObject:
 
     def __init__(self, configuration: Configuration, pool_manager: Optional[urllib3.PoolManager] = None) -> None:
         self.configuration = configuration
-        self.rate_limit = RateLimitGate()
-        self._timeout_setting: Any = configuration.timeout
-        self._timeouts = _timeouts(configuration.timeout)
-        self._env = env_proxies() if configuration.trust_env and pool_manager is None else None
+        self.calls = CallFactory(configuration, own_routing=pool_manager is None)
         self._pool_args = _pool_args(configuration)
         self._own_pool = pool_manager is None
         self.pool_manager: urllib3.PoolManager = (
@@ -133,7 +125,6 @@ class RESTClientObject:
             else _pool(self._pool_args, configuration.proxy, configuration.proxy_headers)
         )
         self._proxy_pools: Dict[str, urllib3.PoolManager] = {}
-        self._routes: Dict[str, Optional[str]] = {}
         self._lock = threading.Lock()
         self._timeout_cache: Optional[Tuple[Optional[float], Optional[float], urllib3.Timeout]] = None
 
@@ -141,12 +132,7 @@ class RESTClientObject:
 
     def proxy_for(self, url_host: str) -> Optional[str]:
         """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
-        if not self._own_pool:
-            return None
-        route = self._routes.get(url_host, "")
-        if route == "":
-            route = self._routes[url_host] = proxy_for(url_host, self.configuration.proxy, self._env)
-        return route
+        return self.calls.proxy_for(url_host)
 
     def _manager(self, proxy: Optional[str]) -> urllib3.PoolManager:
         if proxy is None or proxy == self.configuration.proxy:
@@ -177,26 +163,8 @@ class RESTClientObject:
         """Send one request (retrying as configured) and return its final response."""
         if post_params:
             raise ApiValueError("form parameters are not used by this API", ["post_params"])
-        config = self.configuration
-        policy = config.retries if retries is None else ApiRetry.from_setting(retries)
-        if _request_timeout is not None:
-            connect, read = _timeouts(_request_timeout)
-        else:
-            if config.timeout is not self._timeout_setting:
-                self._timeout_setting, self._timeouts = config.timeout, _timeouts(config.timeout)
-            connect, read = self._timeouts
-        plan = CallPlan(
-            method,
-            url,
-            group=api_group(url.split("://", 1)[-1].partition("/")[2]),
-            policy=policy,
-            connect_timeout=connect,
-            read_timeout=read,
-            gate=self.rate_limit,
-            rate_limit_max_wait=config.rate_limit_max_wait,
-            redactor=redactor if redactor is not None else Redactor(),
-        )
-        manager = self._manager(self.proxy_for(_origin(url)))
+        plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
+        manager = self._manager(self.calls.route(url))
         started = time.perf_counter()
         while True:
             hold = plan.hold()
@@ -226,19 +194,10 @@ class RESTClientObject:
                 break
             _discard(resp)
             time.sleep(wait)
-        response = RESTResponse(resp, plan, config.max_response_bytes, read_timeout)
+        response = RESTResponse(resp, plan, self.configuration.max_response_bytes, read_timeout)
         if preload_content:
             response.read()
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
-                method,
-                path_for_log(url),
-                resp.status,
-                (time.perf_counter() - started) * 1000.0,
-                plan.redactor.text(resp.headers.get(REQUEST_ID_HEADER, "-")),
-                plan.retries_done + 1,
-            )
+        plan.log_answer(resp.status, resp.headers, started)
         return response
 
     def _timeout_object(self, connect: Optional[float], read: Optional[float]) -> urllib3.Timeout:
@@ -267,13 +226,7 @@ def _read_body(
         decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
     except UnsupportedEncoding as exc:
         resp.close()
-        raise ApiResponseError(
-            f"the response to {plan.method} {path_for_log(plan.url)} uses the content coding {str(exc)!r}, "
-            "which this client does not decode",
-            status=resp.status,
-            headers=resp.headers,
-            redactor=plan.redactor,
-        ) from None
+        raise plan.unsupported_coding_error(str(exc), resp.status, resp.headers) from None
     try:
         timeout = socket_timeout
         while True:
@@ -290,25 +243,14 @@ def _read_body(
         data = decoder.finish()
     except BodyTooLarge:
         resp.close()
-        raise ApiResponseError(
-            f"the response to {plan.method} {path_for_log(plan.url)} is over the {max_bytes}-byte limit "
-            "(max_response_bytes) once decoded",
-            status=resp.status,
-            headers=resp.headers,
-            redactor=plan.redactor,
-        ) from None
+        raise plan.too_large_error(max_bytes, resp.status, resp.headers) from None
     except ReadTimeoutError as exc:
         resp.close()
         raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
     except BaseException as exc:
         resp.close()
         if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
-            raise ApiResponseError(
-                plan.redactor.text(f"the response to {plan.method} {path_for_log(plan.url)} was cut short: {exc}"),
-                status=resp.status,
-                headers=resp.headers,
-                redactor=plan.redactor,
-            ) from None
+            raise plan.cut_short_error(exc, resp.status, resp.headers) from None
         raise
     resp.release_conn()
     return data
@@ -361,49 +303,6 @@ def _failure_of(exc: BaseException) -> Failure:
     if isinstance(exc, SSLError):
         return Failure.TLS
     return Failure.BROKEN
-
-
-def _timeouts(value: Any) -> Tuple[Optional[float], Optional[float]]:
-    """(connect, read) seconds for a timeout setting: seconds for both, a (connect, read)
-    pair, a ``urllib3.Timeout``, or ``None`` for none."""
-    if value is None:
-        return None, None
-    if isinstance(value, urllib3.Timeout):
-        total = value.total
-        connect, read = value.connect_timeout, value.read_timeout
-        return (
-            _seconds(connect if isinstance(connect, (int, float)) else total),
-            _seconds(read if isinstance(read, (int, float)) else total),
-        )
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = _checked_seconds(value)
-        return seconds, seconds
-    if isinstance(value, tuple) and len(value) == 2:
-        return _checked_seconds(value[0]), _checked_seconds(value[1])
-    raise ApiTypeError(
-        "_request_timeout must be a number of seconds or a (connect, read) pair of numbers, "
-        f"not a {type(value).__name__}"
-    )
-
-
-def _seconds(value: Any) -> Optional[float]:
-    return float(value) if isinstance(value, (int, float)) else None
-
-
-def _checked_seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ApiTypeError(
-            "_request_timeout must be a number of seconds or a (connect, read) pair of numbers, "
-            f"not a {type(value).__name__}"
-        )
-    if not value > 0 or value == float("inf"):
-        raise ApiValueError(f"_request_timeout must be a finite number of seconds above 0, got {value!r}")
-    return float(value)
-
-
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
 
 
 _call_deadline = threading.local()

@@ -111,6 +111,12 @@ def test_a_plain_http_proxy_off_this_machine_counts_as_clear_text(server: Hostil
     assert server.requests == []
 
 
+def test_a_proxy_may_carry_its_own_credentials_but_no_query() -> None:
+    assert Configuration(proxy="http://user:pw@127.0.0.1:3128", trust_env=False).proxy == "http://user:pw@127.0.0.1:3128"
+    with pytest.raises(openapi_client.ApiValueError, match="proxy"):
+        Configuration(proxy="http://127.0.0.1:3128/?x=1")
+
+
 def test_https_through_any_proxy_is_tunnelled_so_allowed() -> None:
     assert credentials_allowed("https://api.confluent.cloud", "http://192.0.2.1:3128", False)
     assert not credentials_allowed("http://127.0.0.1:8080", "http://192.0.2.1:3128", False)
