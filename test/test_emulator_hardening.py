@@ -16,8 +16,7 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 import urllib3
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from openapi_client.testing import FakeConfluentCloud
 
