@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
 from types import TracebackType
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Type, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration
+from openapi_client.credentials import CredentialProvider, credentials_allowed, select_provider
 from openapi_client.exceptions import (
     ApiException,
     ApiResponseError,
@@ -53,9 +53,7 @@ class ApiClient:
         if header_name is not None and header_value is not None:
             self.default_headers[header_name] = header_value
         self.cookie = cookie
-        # Both follow the live configuration; the caches only save recomputing them per call.
-        self._auth_key: Tuple[Optional[str], ...] = ()
-        self._auth: Dict[str, Dict[str, Any]] = {}
+        # Follows the live configuration; the cache only saves recomputing it per call.
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
 
     _default: Optional[ApiClient] = None
@@ -128,12 +126,31 @@ class ApiClient:
             auth_settings=operation.auth,
             _request_auth=options.get("_request_auth"),
         )
-        return self.call_api(
+        response = self.call_api(
             *request,
             _request_timeout=options.get("_request_timeout"),
             retries=options.get("_retries"),
             preload_content=preload_content,
         )
+        if response.status == 401 and options.get("_request_auth") is None:
+            # A provider that can renew its credential (an expired OAuth token) gets one
+            # chance: renew, then send the request once more, never more than once.
+            method, url, headers, body_bytes = request
+            rejected = headers.get("Authorization")
+            provider = select_provider(self.configuration, operation.auth) if rejected else None
+            if provider is not None and rejected is not None and provider.on_unauthorized(rejected):
+                response.release_conn()
+                headers = {**headers, "Authorization": provider.authorization()}
+                response = self.call_api(
+                    method,
+                    url,
+                    headers,
+                    body_bytes,
+                    _request_timeout=options.get("_request_timeout"),
+                    retries=options.get("_retries"),
+                    preload_content=preload_content,
+                )
+        return response
 
     # -- the generated-client surface ----------------------------------------------------
 
@@ -304,36 +321,31 @@ class ApiClient:
         request_auth: Optional[Mapping[str, Any]],
         host: str,
     ) -> None:
-        setting = request_auth
-        if setting is None:
-            auth = self._current_auth()
-            setting = next((auth[s] for s in schemes if s in auth), None)
-        if setting is None:
-            return
+        provider: Optional[CredentialProvider] = None
+        if request_auth is None:
+            if not schemes:
+                return  # a request built without auth settings carries no credentials
+            provider = select_provider(self.configuration, schemes)
         if not self._credentials_allowed(host):
             raise InsecureTransportError(
                 f"refusing to send credentials in clear text to {host}; use https, or set "
                 "Configuration.allow_insecure_http = True if you really mean it"
             )
-        location = setting.get("in", "header")
+        if provider is not None:
+            headers["Authorization"] = provider.authorization()
+            return
+        assert request_auth is not None
+        location = request_auth.get("in", "header")
         if location != "header":
             raise ApiValueError(f"auth location {location!r} is not supported", ["_request_auth"])
-        headers[setting["key"]] = setting["value"]
-
-    def _current_auth(self) -> Dict[str, Dict[str, Any]]:
-        config = self.configuration
-        key = (config.username, config.password, config.access_token)
-        if key != self._auth_key:
-            self._auth, self._auth_key = config.auth_settings(), key
-        return self._auth
+        headers[request_auth["key"]] = request_auth["value"]
 
     def _credentials_allowed(self, host: str) -> bool:
         key = (host, self.configuration.allow_insecure_http)
         allowed = self._hosts_allowing_credentials.get(key)
         if allowed is None:
-            allowed = self._hosts_allowing_credentials[key] = _may_carry_credentials(*key)
+            allowed = self._hosts_allowing_credentials[key] = credentials_allowed(*key)
         return allowed
-
 
 
 def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Optional[Type[Any]]:
@@ -343,19 +355,6 @@ def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Opt
         return types[str(status)]
     successes = {t for code, t in types.items() if code.startswith("2")}
     return successes.pop() if len(successes) == 1 else None
-
-
-def _may_carry_credentials(host: str, allow_insecure_http: bool) -> bool:
-    parts = urlsplit(host)
-    if parts.scheme == "https" or allow_insecure_http:
-        return True
-    hostname = parts.hostname or ""
-    if hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hostname).is_loopback
-    except ValueError:
-        return False
 
 
 def _path_segment(value: str) -> str:
