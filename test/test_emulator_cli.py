@@ -179,3 +179,14 @@ def test_oauth_configuration_refreshes_an_expired_token_through_the_emulator() -
 
     assert cloud.sts_exchanges >= 2
     assert all(status == 200 for _, status in statuses)
+
+
+def test_the_standalone_command_refuses_a_bad_rate_limit_with_a_message() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "openapi_client.testing", "--port", "0", "--rate-limit", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "rate_limit must be at least 1" in run.stderr and "Traceback" not in run.stderr
