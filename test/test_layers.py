@@ -4,8 +4,8 @@
 ``TYPE_CHECKING`` blocks too (a layer must not even name what is above it). "Eager" counts
 only the imports that run when the module is imported.
 
-Not checked yet: ``testing/`` importing no ``openapi_client.models``/``openapi_client.api``
-(issue 13 §1); the emulator still renders answers through the models on this branch.
+The emulator's own rule (``testing/`` imports no SDK module outside its convenience
+constructors) is checked by ``test_emulator_wire.py``.
 """
 
 from __future__ import annotations
