@@ -8,6 +8,7 @@ import ast
 import base64
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -359,9 +360,13 @@ def test_null_for_a_required_field_and_wrong_values_are_still_422(
 
 # -- properties of the lenient reader ------------------------------------------------------------
 
+def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    _containers,
     max_leaves=20,
 )
 
@@ -424,3 +429,24 @@ def test_any_json_body_gets_an_answer_never_a_500(cloud: FakeConfluentCloud, bod
     assert response.headers["X-Request-Id"]
     if response.status >= 400:
         assert response.json()["errors"][0]["id"] == response.headers["X-Request-Id"]
+
+
+def test_each_key_kinds_identifier_and_provider_are_the_documents() -> None:
+    document = official_document()
+    schemas = document["components"]["schemas"]
+    mapping = schemas["byok.v1.Key"]["properties"]["key"]["discriminator"]["mapping"]
+    providers = schemas["byok.v1.Key"]["properties"]["provider"]["x-extensible-enum"]
+    key_filter = next(p for p in document["paths"]["/byok/v1/keys"]["get"]["parameters"] if p["name"] == "key")
+
+    # "... the key identifier: key_arn for AWS, key_id for Azure and GCP."
+    said = {
+        provider: field
+        for field, providers_text in re.findall(r"(\w+) for ([\w ]+?)(?=,|\.)", key_filter["description"])
+        for provider in providers_text.split(" and ")
+    }
+
+    assert set(_wire.KEY_IDENTIFIER_FIELD) == set(_wire.KEY_PROVIDER) == set(mapping)
+    for kind, field in _wire.KEY_IDENTIFIER_FIELD.items():
+        assert field in schemas[mapping[kind].rsplit("/", 1)[-1]]["required"]
+        assert said[_wire.KEY_PROVIDER[kind]] == field
+    assert sorted(_wire.KEY_PROVIDER.values()) == sorted(providers)

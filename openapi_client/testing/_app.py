@@ -27,6 +27,7 @@ from openapi_client.testing._wire import (
     API_KEY_FILTERS,
     BYOK_FILTERS,
     DEFAULT_PAGE_SIZE,
+    KEY_IDENTIFIER_FIELD,
     MAX_PAGE_SIZE,
     MAX_PAGE_TOKEN_LENGTH,
     OPERATIONS,
@@ -244,7 +245,7 @@ class Application:
     def _create_byok_key(self, request: Request, _: Optional[str]) -> Response:
         document = _body(request)
         key = document["key"]
-        identifier_field = "key_arn" if key["kind"] == "AwsKey" else "key_id"
+        identifier_field = KEY_IDENTIFIER_FIELD[key["kind"]]
         if not key[identifier_field].strip():
             raise _invalid(f"/key/{identifier_field}", f"The {identifier_field} of the key must not be empty.")
         rendered = self.store.create_byok_key(key, document.get("display_name"))
