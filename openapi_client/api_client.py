@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from types import TracebackType
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Type, TypeVar
-from urllib.parse import quote
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 
-from pydantic import BaseModel
+import urllib3
+from pydantic import BaseModel, SecretStr
 
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration
-from openapi_client.credentials import CredentialProvider, credentials_allowed, select_provider
+from openapi_client.credentials import CredentialProvider, select_provider
 from openapi_client.exceptions import (
     ApiException,
     ApiResponseError,
     ApiValueError,
-    InsecureTransportError,
+)
+from openapi_client.http_request import (
+    build_url,
+    check_header_value,
+    check_headers,
+    check_host,
+    credentials_allowed,
+    encode_json,
+    refuse_clear_text,
 )
 from openapi_client.operation import Operation, RequestOptions, check_options, is_json_media_type
+from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.rest import RESTClientObject, RESTResponse
 
 __all__ = ["ApiClient", "RequestSerialized"]
@@ -34,7 +44,10 @@ class ApiClient:
     """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
 
     One client holds one connection pool; share it between API objects and threads, and
-    close it when done (``with ApiClient(config) as client: ...``).
+    close it when done (``with ApiClient(config) as client: ...``). ``pool_manager`` is the
+    transport seam: a ``urllib3.PoolManager`` of your own (custom TLS, instrumentation) that
+    every request of this client goes through; the configuration's TLS and proxy settings
+    then do not apply.
     """
 
     def __init__(
@@ -43,17 +56,23 @@ class ApiClient:
         header_name: Optional[str] = None,
         header_value: Optional[str] = None,
         cookie: Optional[str] = None,
+        *,
+        pool_manager: Optional[urllib3.PoolManager] = None,
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration()
-        self.rest_client = RESTClientObject(self.configuration)
+        self.rest_client = RESTClientObject(self.configuration, pool_manager)
         self.default_headers: Dict[str, str] = {
             "User-Agent": f"openapi_client/{__version__}",
             "Accept": "application/json",
         }
         if header_name is not None and header_value is not None:
-            self.default_headers[header_name] = header_value
+            self.set_default_header(header_name, header_value)
+        if cookie is not None:
+            check_header_value("Cookie", cookie, "cookie")
         self.cookie = cookie
-        # Follows the live configuration; the cache only saves recomputing it per call.
+        # Both follow the live configuration; the caches only save recomputing them per call.
+        self._redactor = Redactor()
+        self._redactor_key: Tuple[str, ...] = ()
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
 
     _default: Optional[ApiClient] = None
@@ -92,10 +111,11 @@ class ApiClient:
 
     @user_agent.setter
     def user_agent(self, value: str) -> None:
-        self.default_headers["User-Agent"] = value
+        self.default_headers["User-Agent"] = check_header_value("User-Agent", value, "user_agent")
 
     def set_default_header(self, header_name: str, header_value: str) -> None:
         """Send ``header_name: header_value`` with every request of this client."""
+        check_headers({header_name: header_value}, "set_default_header")
         self.default_headers[header_name] = header_value
 
     # -- the shared path ---------------------------------------------------------------
@@ -113,6 +133,8 @@ class ApiClient:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
         check_options(options)
         headers = options.get("_headers")
+        if headers:
+            check_headers(headers, "_headers")
         content_type = options.get("_content_type")
         if content_type is not None:
             headers = {**(headers or {}), "Content-Type": content_type}
@@ -181,26 +203,13 @@ class ApiClient:
             headers.update(header_params)
         if self.cookie:
             headers["Cookie"] = self.cookie
-
-        path = resource_path
-        if path_params:
-            for name, value in path_params.items():
-                path = path.replace("{" + name + "}", _path_segment(str(value)))
-        host = self.configuration.host if _host is None else _host.rstrip("/")
-        url = host + path
-        if query_params:
-            url += "?" + "&".join(
-                f"{quote(str(k), safe='.')}={quote(_query_value(v), safe='')}" for k, v in query_params
-            )
-
+        host = self.configuration.host if _host is None else check_host(_host, "_host")
+        url = build_url(host, resource_path, path_params, query_params)
         self._apply_auth(headers, auth_settings or (), _request_auth, host)
-
         body_bytes: Optional[bytes] = None
         if body is not None:
             headers.setdefault("Content-Type", "application/json")
-            body_bytes = json.dumps(
-                self.sanitize_for_serialization(body), separators=(",", ":"), ensure_ascii=False
-            ).encode("utf-8")
+            body_bytes = encode_json(self.sanitize_for_serialization(body))
         return method, url, headers, body_bytes
 
     def call_api(
@@ -225,6 +234,7 @@ class ApiClient:
             _request_timeout=_request_timeout,
             retries=retries,
             preload_content=preload_content,
+            redactor=self._redactor_for(header_params),
         )
 
     def response_deserialize(
@@ -267,7 +277,6 @@ class ApiClient:
     @classmethod
     def sanitize_for_serialization(cls, obj: Any) -> Any:
         """Plain JSON data for ``obj``; models lose their read-only fields (request bodies)."""
-        from pydantic import SecretStr
 
         from openapi_client.models._base import ApiModel, ApiRootModel
 
@@ -296,23 +305,28 @@ class ApiClient:
                 f"the {response.status} response has no body, expected {response_type.__name__}",
                 status=response.status,
                 headers=response.headers,
+                redactor=_redactor_of(response),
             )
         if content_type and not is_json_media_type(content_type):
+            redactor = _redactor_of(response)
             raise ApiResponseError(
                 f"the response is {content_type!r}, not JSON",
                 status=response.status,
                 headers=response.headers,
-                body=raw[:200].decode("utf-8", errors="replace"),
+                body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
+                redactor=redactor,
             )
         try:
             return self.deserialize(raw, response_type)
         except ValueError as exc:  # pydantic's ValidationError is one
+            redactor = _redactor_of(response).with_more(_secret_fields(raw))
             raise ApiResponseError(
                 f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
                 status=response.status,
                 headers=response.headers,
-                body=raw[:200].decode("utf-8", errors="replace"),
-            ) from exc
+                body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
+                redactor=redactor,
+            ) from None
 
     def _apply_auth(
         self,
@@ -327,10 +341,7 @@ class ApiClient:
                 return  # a request built without auth settings carries no credentials
             provider = select_provider(self.configuration, schemes)
         if not self._credentials_allowed(host):
-            raise InsecureTransportError(
-                f"refusing to send credentials in clear text to {host}; use https, or set "
-                "Configuration.allow_insecure_http = True if you really mean it"
-            )
+            raise refuse_clear_text(host, self.rest_client.proxy_for(host))
         if provider is not None:
             headers["Authorization"] = provider.authorization()
             return
@@ -338,13 +349,28 @@ class ApiClient:
         location = request_auth.get("in", "header")
         if location != "header":
             raise ApiValueError(f"auth location {location!r} is not supported", ["_request_auth"])
+        check_headers({request_auth["key"]: request_auth["value"]}, "_request_auth")
         headers[request_auth["key"]] = request_auth["value"]
+
+    def _redactor_for(self, headers: Optional[Mapping[str, str]]) -> Redactor:
+        """The secrets to scrub from what a call shows: the configured credentials' (an
+        OAuth provider's change as it renews its token), and those of an ``Authorization``
+        value given for this call only."""
+        secrets = secrets_in_use(self.configuration)
+        if secrets != self._redactor_key:
+            self._redactor, self._redactor_key = Redactor(secrets), secrets
+        redactor = self._redactor
+        authorization = headers.get("Authorization") if headers else None
+        if authorization and authorization not in redactor.secrets:
+            redactor = redactor.with_more(basic_secrets(authorization))
+        return redactor
 
     def _credentials_allowed(self, host: str) -> bool:
         key = (host, self.configuration.allow_insecure_http)
         allowed = self._hosts_allowing_credentials.get(key)
         if allowed is None:
-            allowed = self._hosts_allowing_credentials[key] = credentials_allowed(*key)
+            proxy = self.rest_client.proxy_for(host)
+            allowed = self._hosts_allowing_credentials[key] = credentials_allowed(host, proxy, key[1])
         return allowed
 
 
@@ -357,17 +383,33 @@ def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Opt
     return successes.pop() if len(successes) == 1 else None
 
 
-def _path_segment(value: str) -> str:
-    encoded = quote(value, safe="")
-    if encoded in (".", ".."):
-        encoded = encoded.replace(".", "%2E")
-    return encoded
+_SECRET_FIELD = re.compile(rb'"secret"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
-def _query_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _redactor_of(response: Any) -> Redactor:
+    redactor = getattr(response, "redactor", None)
+    return redactor if isinstance(redactor, Redactor) else Redactor()
+
+
+def _secret_fields(raw: bytes) -> Iterator[str]:
+    """The values of ``secret`` fields anywhere in a JSON document (a create answer's new
+    secret), to scrub from an error that quotes the document."""
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        yield from (match.decode("utf-8", "replace") for match in _SECRET_FIELD.findall(raw))
+        return
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "secret" and isinstance(value, str):
+                    yield value
+                else:
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def _first_line(exc: Exception) -> str:

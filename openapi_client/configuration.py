@@ -8,8 +8,6 @@ import os
 import sys
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
-from urllib3.util.retry import Retry
-
 from openapi_client.credentials import (
     STS_PATH,
     BearerToken,
@@ -22,6 +20,7 @@ from openapi_client.credentials import (
     as_providers,
 )
 from openapi_client.exceptions import ApiValueError
+from openapi_client.http_request import check_host
 from openapi_client.retry import ApiRetry, RetrySetting
 
 __all__ = [
@@ -57,6 +56,7 @@ OAUTH_STS_URL_ENV = "CONFLUENT_OAUTH_STS_URL"
 
 CredentialsSetting = Union[CredentialProvider, Sequence[CredentialProvider], None]
 
+
 TimeoutValue = Union[None, float, Tuple[float, float]]
 
 _DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -79,7 +79,9 @@ class Configuration:
     else Confluent Cloud.
 
     Connection: ``verify_ssl`` (on by default), ``ssl_ca_cert``, ``cert_file``/``key_file``
-    for a client certificate, ``proxy`` and ``proxy_headers``, ``connection_pool_maxsize``
+    for a client certificate, ``proxy`` and ``proxy_headers`` (without ``proxy``, and unless
+    ``trust_env`` is ``False``, the ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` environment
+    variables choose the proxy, read when the client is made), ``connection_pool_maxsize``
     and ``timeout`` (connect, read) in seconds, which every call uses unless it passes its
     own ``_request_timeout``.
 
@@ -87,10 +89,13 @@ class Configuration:
     int, or ``False`` for none); ``rate_limit_max_wait`` is the longest a request is held
     back once the service reports its rate-limit window spent (``0`` turns that pacing
     off, see :class:`~openapi_client.rate_limit.RateLimitGate`); ``max_response_bytes``
-    caps what one response may hold.
+    caps what one response may hold once decoded.
 
-    Credentials are only sent over ``https``, or over ``http`` to this machine; set
-    ``allow_insecure_http`` to send them to another plain-http host.
+    Credentials are only sent over ``https``, or over ``http`` to this machine without a
+    proxy in between (or through a proxy on this machine); set ``allow_insecure_http`` to
+    send them in clear text anyway. Empty or blank credentials, a key without a secret
+    (or a secret without a key) and values that cannot be sent in a header are refused
+    with :class:`ApiValueError` here, before any request (by the credential providers).
     """
 
     def __init__(
@@ -113,16 +118,19 @@ class Configuration:
         max_response_bytes: int = 64 * 1024 * 1024,
         rate_limit_max_wait: float = 60.0,
         allow_insecure_http: bool = False,
+        trust_env: bool = True,
         debug: bool = False,
     ) -> None:
-        self.host = (host or os.environ.get(HOST_ENV) or DEFAULT_HOST).rstrip("/")
+        self.host = host or os.environ.get(HOST_ENV) or DEFAULT_HOST
         # The environment fills in credentials only when none were given at all, so an
         # explicit access token is never overridden by an API key from the environment.
         from_env = credentials is None and username is None and password is None and access_token is None
-        oauth_from_env = from_env and bool(_env(OAUTH_IDENTITY_POOL_ID_ENV))
+        oauth_from_env = from_env and os.environ.get(OAUTH_IDENTITY_POOL_ID_ENV) is not None
         use_env_key = from_env and not oauth_from_env
-        self.username = _env(API_KEY_ENV) if use_env_key else username
-        self.password = _env(API_SECRET_ENV) if use_env_key else password
+        self.username = os.environ.get(API_KEY_ENV) if use_env_key else username
+        self.password = os.environ.get(API_SECRET_ENV) if use_env_key else password
+        if use_env_key:  # refused now, naming the variables rather than the attributes
+            _legacy_providers(self.username, self.password, None, names=(API_KEY_ENV, API_SECRET_ENV))
         self.access_token = access_token
         self._credentials: Tuple[CredentialProvider, ...] = as_providers(credentials)
         self._legacy_key: Tuple[Optional[str], ...] = (None, None, None)
@@ -133,7 +141,7 @@ class Configuration:
         self.key_file = key_file
         self.assert_hostname: Optional[Union[str, bool]] = None
         self.tls_server_name: Optional[str] = None
-        self.proxy = proxy
+        self.proxy = check_host(proxy, "proxy") if proxy else None
         self.proxy_headers = proxy_headers
         self.connection_pool_maxsize = connection_pool_maxsize or min(32, (os.cpu_count() or 1) * 5)
         self.timeout = timeout
@@ -141,6 +149,7 @@ class Configuration:
         self.max_response_bytes = max_response_bytes
         self.rate_limit_max_wait = rate_limit_max_wait
         self.allow_insecure_http = allow_insecure_http
+        self.trust_env = trust_env
         self.logger = logging.getLogger("openapi_client")
         self._debug = False
         if debug:
@@ -165,6 +174,12 @@ class Configuration:
         self._credentials = as_providers(value)
 
     def _oauth_from_environment(self) -> ConfluentOAuth:
+        try:
+            return self._oauth_from_variables()
+        except ApiValueError as exc:
+            raise ApiValueError(f"OAuth from the environment ({OAUTH_IDENTITY_POOL_ID_ENV} is set): {exc}") from None
+
+    def _oauth_from_variables(self) -> ConfluentOAuth:
         token_url = _env(OAUTH_TOKEN_URL_ENV)
         token_file = _env(OAUTH_TOKEN_FILE_ENV)
         access_token = _env(OAUTH_ACCESS_TOKEN_ENV)
@@ -189,7 +204,7 @@ class Configuration:
             fixed = access_token or ""
             source = lambda: fixed  # noqa: E731 - a fixed external token, exchanged as is
         return ConfluentOAuth(
-            _env(OAUTH_IDENTITY_POOL_ID_ENV) or "",
+            os.environ.get(OAUTH_IDENTITY_POOL_ID_ENV, ""),
             source,
             sts_url=_env(OAUTH_STS_URL_ENV) or self.host + STS_PATH,
             verify_ssl=self.verify_ssl,
@@ -201,11 +216,25 @@ class Configuration:
         )
 
     @property
-    def retries(self) -> Retry:
+    def host(self) -> str:
+        """The service's base URL, ``https://api.confluent.cloud`` by default.
+
+        Checked when set: ``http`` or ``https`` only, with a host name, and no user-info,
+        query or fragment part (:class:`ApiValueError` otherwise).
+        """
+        return self._host
+
+    @host.setter
+    def host(self, value: str) -> None:
+        self._host = check_host(value)
+
+    @property
+    def retries(self) -> ApiRetry:
         """The retry policy of every call (a call's ``_retries`` overrides it).
 
-        Accepts an :class:`ApiRetry` (or any urllib3 ``Retry``), a number of retries,
-        ``False`` for none, or ``None``/``True`` for the default policy.
+        Accepts an :class:`ApiRetry`, a number of retries, ``False`` for none, or
+        ``None``/``True`` for the default policy. A urllib3 ``Retry`` is refused with
+        :class:`ApiTypeError`: this client applies its own rules, not urllib3's.
         """
         return self._retries
 
@@ -270,20 +299,24 @@ class Configuration:
 
 
 def _env(name: str) -> Optional[str]:
-    # An empty variable (common in CI templates) counts as unset.
+    # An optional OAuth variable left empty counts as unset; required values are checked
+    # by the providers, which refuse blanks.
     value = os.environ.get(name)
     return value if value and value.strip() else None
 
 
 def _legacy_providers(
-    username: Optional[str], password: Optional[str], access_token: Optional[str]
+    username: Optional[str],
+    password: Optional[str],
+    access_token: Optional[str],
+    names: Tuple[str, str] = ("Configuration username", "Configuration password"),
 ) -> Tuple[CredentialProvider, ...]:
     providers: Tuple[CredentialProvider, ...] = ()
     if username is not None or password is not None:
         if username is None or password is None:
-            missing = "password" if password is None else "username"
-            raise ApiValueError(f"Configuration {missing} is missing: an API key needs both username and password")
-        providers += (CloudApiKey(username, password, _names=("Configuration username", "Configuration password")),)
+            missing = names[1] if password is None else names[0]
+            raise ApiValueError(f"{missing} is missing: an API key needs both its key and its secret")
+        providers += (CloudApiKey(username, password, _names=names),)
     if access_token is not None:
         providers += (BearerToken(access_token, _name="Configuration access_token"),)
     return providers

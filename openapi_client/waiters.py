@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import Callable, Optional, TypeVar
 
-from openapi_client.exceptions import ApiValueError, WaiterTimeoutError
+from openapi_client.exceptions import ApiTypeError, ApiValueError, WaiterTimeoutError
 
 __all__ = ["wait_until"]
 
@@ -27,10 +28,11 @@ def wait_until(
     (raise). Between calls it sleeps ``poll_interval`` seconds, never past ``timeout``;
     when the time is up a :class:`WaiterTimeoutError` is raised.
     """
-    if timeout < 0:
-        raise ApiValueError(f"parameter 'timeout' must be >= 0, got {timeout}")
-    if poll_interval <= 0:
-        raise ApiValueError(f"parameter 'poll_interval' must be > 0, got {poll_interval}")
+    for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ApiTypeError(f"parameter '{name}' must be a number of seconds, got {type(value).__name__}")
+        if not (math.isfinite(value) and value > 0):
+            raise ApiValueError(f"parameter '{name}' must be a finite number of seconds above 0, got {value!r}")
     deadline = time.monotonic() + timeout
     attempt = 0
     while True:

@@ -334,6 +334,11 @@ def test_the_exchange_sends_no_credentials_over_plain_http_to_another_machine() 
     idp = ClientCredentialsGrant("http://192.0.2.1/token", CLIENT_ID, CLIENT_SECRET)
     with pytest.raises(InsecureTransportError, match="identity provider"):
         ConfluentOAuth(POOL_ID, idp).authorization()
+    through_proxy = ConfluentOAuth(
+        POOL_ID, lambda: "x.y.z", sts_url="http://127.0.0.1:9/sts/v1/oauth2/token", proxy="http://192.0.2.1:3128"
+    )
+    with pytest.raises(InsecureTransportError, match="through a proxy off this machine"):
+        through_proxy.authorization()
 
 
 def test_a_token_expired_on_arrival_is_exchanged_once_more_then_refused(servers: OAuthServers) -> None:

@@ -154,7 +154,8 @@ def paging_options(iter_pages: Callable[..., Any]) -> List[Arg]:
     The ``iter_*`` helpers take them too and pass them through, so an option added to
     :func:`openapi_client.pagination.iter_pages` reaches every helper at the next generate.
     """
-    params = list(inspect.signature(iter_pages).parameters.values())[1:]
+    # ``operation`` (named in its errors) is filled in by the generator, not by the caller.
+    params = [p for p in list(inspect.signature(iter_pages).parameters.values())[1:] if p.name != "operation"]
     options = []
     for param in params:
         assert param.default is None, f"iter_pages option {param.name} must default to None"
@@ -245,7 +246,8 @@ def _pagination_methods(flavor: Flavor, op: Operation) -> List[str]:
     lines += _signature(flavor, paging.pages_method, declared, f"{flavor.iterator}[{_returns(op)}]", define="def")
     lines += _docstring(["Every page of the listing, fetched lazily by following ``metadata.next``."])
     fetch = [*by_name, f"{paging.token_param}=token", "**options"]
-    lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body, passed)
+    named = [f'operation="{op.name}"', *passed]
+    lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body, named)
     lines.append("")
     lines += _signature(
         flavor, paging.items_method, declared, f"{flavor.iterator}[{paging.item_model_name}]", define="def"

@@ -125,6 +125,7 @@ class ByokKeysApi(BaseApi):
         validation_region: Optional[str] = None,
         key: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[ByokV1KeyList]:
         """Every page of the listing, fetched lazily by following ``metadata.next``."""
@@ -139,7 +140,9 @@ class ByokKeysApi(BaseApi):
                 page_size=page_size,
                 page_token=token,
                 **options,
-            )
+            ),
+            operation="list_byok_v1_keys",
+            max_pages=max_pages,
         )
 
     def iter_byok_v1_keys(
@@ -151,6 +154,7 @@ class ByokKeysApi(BaseApi):
         validation_region: Optional[str] = None,
         key: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[ByokV1Key]:
         """Every BYOK key of the listing, one page held in memory at a time."""
@@ -163,6 +167,7 @@ class ByokKeysApi(BaseApi):
                 validation_region=validation_region,
                 key=key,
                 page_size=page_size,
+                max_pages=max_pages,
                 **options,
             )
         )

@@ -97,6 +97,7 @@ class IamApiKeysApi(BaseApi):
         spec_owner: Optional[str] = None,
         spec_resource: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[IamV2ApiKeyList]:
         """Every page of the listing, fetched lazily by following ``metadata.next``."""
@@ -107,7 +108,9 @@ class IamApiKeysApi(BaseApi):
                 page_size=page_size,
                 page_token=token,
                 **options,
-            )
+            ),
+            operation="list_iam_v2_api_keys",
+            max_pages=max_pages,
         )
 
     def iter_iam_v2_api_keys(
@@ -115,6 +118,7 @@ class IamApiKeysApi(BaseApi):
         spec_owner: Optional[str] = None,
         spec_resource: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[IamV2ApiKey]:
         """Every API key of the listing, one page held in memory at a time."""
@@ -123,6 +127,7 @@ class IamApiKeysApi(BaseApi):
                 spec_owner=spec_owner,
                 spec_resource=spec_resource,
                 page_size=page_size,
+                max_pages=max_pages,
                 **options,
             )
         )

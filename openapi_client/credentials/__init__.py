@@ -31,7 +31,6 @@ from openapi_client.credentials._base import (
     CLOUD_API_KEY,
     CONFLUENT_STS_ACCESS_TOKEN,
     GLOBAL_API_KEY,
-    credentials_allowed,
 )
 from openapi_client.credentials._http import TokenExchangeError
 from openapi_client.credentials._oauth import (
@@ -59,7 +58,6 @@ __all__ = [
     "SubjectTokenSource",
     "TokenExchangeError",
     "select_provider",
-    "credentials_allowed",
     "CLOUD_API_KEY",
     "GLOBAL_API_KEY",
     "CONFLUENT_STS_ACCESS_TOKEN",

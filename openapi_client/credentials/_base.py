@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,20 +13,6 @@ GLOBAL_API_KEY = "global-api-key"
 CONFLUENT_STS_ACCESS_TOKEN = "confluent-sts-access-token"
 
 logger = logging.getLogger("openapi_client")
-
-
-def credentials_allowed(url: str, allow_insecure_http: bool = False) -> bool:
-    """Whether credentials may go to ``url``: https, loopback over http, or an explicit opt-in."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" or allow_insecure_http:
-        return True
-    hostname = parts.hostname or ""
-    if hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hostname).is_loopback
-    except ValueError:
-        return False
 
 
 def check_text(value: Any, name: str) -> None:

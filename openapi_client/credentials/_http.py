@@ -18,8 +18,9 @@ from urllib3.exceptions import (
     TimeoutError as Urllib3TimeoutError,
 )
 
-from openapi_client.credentials._base import credentials_allowed, logger, origin, without_query
+from openapi_client.credentials._base import logger, origin, without_query
 from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError, InsecureTransportError, OpenApiException
+from openapi_client.http_request import credentials_allowed
 
 MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
 IDP = "identity provider"
@@ -78,6 +79,7 @@ class Http:
             self._timeout = urllib3.Timeout(total=timeout)
             self._budget = float(timeout)
         self._allow_insecure_http = allow_insecure_http
+        self._proxy = proxy
         # Token endpoints are safe to ask again after a dropped connection or an overload
         # answer: a retry only costs a token that is never used.
         self._retries = urllib3.Retry(
@@ -90,9 +92,10 @@ class Http:
         )
 
     def post_form(self, step: str, url: str, form: Mapping[str, str], *, secrets: Iterable[str]) -> Dict[str, Any]:
-        if not credentials_allowed(url, self._allow_insecure_http):
+        if not credentials_allowed(url, self._proxy, self._allow_insecure_http):
+            via = " through a proxy off this machine" if self._proxy else ""
             raise InsecureTransportError(
-                f"refusing to send credentials for the {step} in clear text to {origin(url)}; use https, "
+                f"refusing to send credentials for the {step} in clear text to {origin(url)}{via}; use https, "
                 "or pass allow_insecure_http=True if you really mean it"
             )
         started = time.monotonic()

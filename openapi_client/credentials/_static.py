@@ -27,6 +27,9 @@ class _ApiKey:
         key_name, secret_name = _names or (f"{what} key", f"{what} secret")
         check_text(key, key_name)
         check_text(secret, secret_name)
+        for value, name in ((key, key_name), (secret, secret_name)):
+            if not value.isascii():
+                raise ApiValueError(f"{name} must be ASCII (API keys and secrets are)")
         if ":" in key:
             raise ApiValueError(f"{key_name} must not contain ':' (HTTP Basic cannot carry it)")
         self.key: str = key
