@@ -4,8 +4,9 @@
 ``TYPE_CHECKING`` blocks too (a layer must not even name what is above it). "Eager" counts
 only the imports that run when the module is imported.
 
-The emulator's own rule (``testing/`` imports no SDK module outside its convenience
-constructors) is checked by ``test_emulator_wire.py``.
+The emulator (``testing/``) speaks the wire format from the API document on its own: it
+imports no model, description or API class (issue 13 §1), only the configuration and the
+client for its convenience constructors.
 """
 
 from __future__ import annotations
