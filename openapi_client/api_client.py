@@ -6,7 +6,7 @@ import datetime
 import ipaddress
 import json
 from types import TracebackType
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -215,8 +215,13 @@ class ApiClient:
         self,
         response_data: RESTResponse,
         response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+        operation: Optional[Operation] = None,
     ) -> ApiResponse[Any]:
-        """Decode a response; an error status raises the matching :class:`ApiException`."""
+        """Decode a response; an error status raises the matching :class:`ApiException`.
+
+        ``operation`` only serves messages: a body lacking a field its schema requires is
+        an :class:`ApiResponseError` naming the field and the operation.
+        """
         raw = response_data.read()
         status = response_data.status
         if not 200 <= status <= 299:
@@ -226,7 +231,7 @@ class ApiClient:
         response_type = _response_type(response_types_map or {}, status)
         data = None
         if response_type is not None:
-            data = self._decode(response_data, raw, response_type)
+            data = self._decode(response_data, raw, response_type, operation)
         return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
     def deserialize(self, response_text: str | bytes, response_type: Any, content_type: Optional[str] = None) -> Any:
@@ -265,7 +270,9 @@ class ApiClient:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _decode(self, response: RESTResponse, raw: bytes, response_type: Type[Any]) -> Any:
+    def _decode(
+        self, response: RESTResponse, raw: bytes, response_type: Type[Any], operation: Optional[Operation] = None
+    ) -> Any:
         content_type = response.headers.get("Content-Type", "")
         if not raw:
             raise ApiResponseError(
@@ -282,7 +289,23 @@ class ApiClient:
             )
         try:
             return self.deserialize(raw, response_type)
-        except (ValidationError, ValueError) as exc:
+        except ValidationError as exc:
+            missing = _missing_fields(exc)
+            if missing:
+                what = operation.describe() if operation is not None else response_type.__name__
+                raise ApiResponseError(
+                    f"the {response.status} answer to {what} lacks {', '.join(repr(m) for m in missing)}, "
+                    "which the API document requires",
+                    status=response.status,
+                    headers=response.headers,
+                ) from exc
+            raise ApiResponseError(
+                f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
+                status=response.status,
+                headers=response.headers,
+                body=raw[:200].decode("utf-8", errors="replace"),
+            ) from exc
+        except ValueError as exc:
             raise ApiResponseError(
                 f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
                 status=response.status,
@@ -362,6 +385,20 @@ def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _missing_fields(exc: ValidationError) -> List[str]:
+    """The dotted JSON paths (``data[2].spec.owner``) of the required fields a document lacks,
+    when that is all that is wrong with it."""
+    found = []
+    for error in exc.errors(include_url=False, include_input=False):
+        if error["type"] != "missing":
+            return []  # other problems too: the general message tells them
+        path = ""
+        for part in error["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+        found.append(path)
+    return found
 
 
 def _first_line(exc: Exception) -> str:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from typing_extensions import TypedDict
 
 from openapi_client.exceptions import ApiTypeError, ApiValueError
-from openapi_client.models._base import ApiModel
+from openapi_client.models._base import ApiModel, ApiRootModel
 
 __all__ = ["Operation", "Param", "Body", "RequestOptions", "PAGE_SIZE", "PAGE_TOKEN"]
 
@@ -126,6 +126,13 @@ class Operation:
     query_params: Tuple[Param, ...] = ()
     body: Optional[Body] = None
     required_body_fields: Tuple[Tuple[str, ...], ...] = field(default=())
+    name: str = ""
+    """The API method's name (``get_iam_v2_api_key``), for messages about this operation."""
+
+    def describe(self) -> str:
+        """How messages name this operation: ``get_iam_v2_api_key (GET /iam/v2/api-keys/{id})``."""
+        request = f"{self.method} {self.path}"
+        return f"{self.name} ({request})" if self.name else request
 
     def check_path(self, values: Mapping[str, Any]) -> Dict[str, str]:
         """Checked path parameters, by wire name."""
@@ -172,6 +179,8 @@ def is_json_media_type(content_type: str) -> bool:
 def _require(model: ApiModel, path: Sequence[str], body_name: str) -> None:
     value: Any = model
     for depth, name in enumerate(path):
+        if isinstance(value, ApiRootModel):  # a oneOf wrapper: the field is on its variant
+            value = value.root
         value = getattr(value, name, None)
         if value is None:
             dotted = ".".join(path[: depth + 1])

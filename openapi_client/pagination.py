@@ -11,15 +11,18 @@ from openapi_client.models.list_meta import ListMeta
 __all__ = ["iter_pages", "iter_items", "next_page_token"]
 
 
-class Page(Protocol):
+ItemT = TypeVar("ItemT", covariant=True)
+
+
+class Page(Protocol[ItemT]):
     @property
     def metadata(self) -> ListMeta: ...
 
     @property
-    def data(self) -> Sequence[Any]: ...
+    def data(self) -> Sequence[ItemT]: ...
 
 
-PageT = TypeVar("PageT", bound=Page)
+PageT = TypeVar("PageT", bound="Page[Any]")
 
 
 def next_page_token(next_link: Optional[str]) -> Optional[str]:
@@ -49,7 +52,7 @@ def iter_pages(fetch_page: Callable[[Optional[str]], PageT]) -> Iterator[PageT]:
         token = following
 
 
-def iter_items(pages: Iterator[PageT]) -> Iterator[Any]:
+def iter_items(pages: Iterator[Page[ItemT]]) -> Iterator[ItemT]:
     """Every item of every page, in order."""
     for page in pages:
         yield from page.data

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -12,6 +12,9 @@ from openapi_client.exceptions import KeyValidationFailedError
 from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.byok_v1_key_list import ByokV1KeyList
 from openapi_client.models.byok_v1_key_update import ByokV1KeyUpdate
+from openapi_client.models.enums import INVALID, VALID
+from openapi_client.models.request_dicts import ByokV1KeyDict, ByokV1KeyUpdateDict
+from openapi_client.models.responses import ByokV1KeyCreated, ByokV1KeyListItem, ByokV1KeyRead
 from openapi_client.operation import PAGE_SIZE, PAGE_TOKEN, Body, Operation, Param, RequestOptions
 from openapi_client.pagination import iter_items, iter_pages
 from openapi_client.rest import RESTResponse
@@ -37,29 +40,43 @@ LIST = Operation(
         PAGE_SIZE,
         PAGE_TOKEN,
     ),
+    name="list_byok_v1_keys",
 )
 CREATE = Operation(
     "POST",
     "/byok/v1/keys",
-    responses={"201": ByokV1Key},
+    responses={"201": ByokV1KeyCreated},
     auth=_AUTH,
     body=Body("byok_v1_key", ByokV1Key),
-    required_body_fields=(("key",),),
+    required_body_fields=(("key", "kind"),),
+    name="create_byok_v1_key",
 )
-GET = Operation("GET", "/byok/v1/keys/{id}", responses={"200": ByokV1Key}, auth=_AUTH, path_params=(_ID,))
+GET = Operation(
+    "GET",
+    "/byok/v1/keys/{id}",
+    responses={"200": ByokV1KeyRead},
+    auth=_AUTH,
+    path_params=(_ID,),
+    name="get_byok_v1_key",
+)
 UPDATE = Operation(
     "PATCH",
     "/byok/v1/keys/{id}",
-    responses={"200": ByokV1Key},
+    responses={"200": ByokV1KeyRead},
     auth=_AUTH,
     path_params=(_ID,),
     body=Body("byok_v1_key_update", ByokV1KeyUpdate, optional=True),
+    name="update_byok_v1_key",
 )
-DELETE = Operation("DELETE", "/byok/v1/keys/{id}", responses={"204": None}, auth=_AUTH, path_params=(_ID,))
+DELETE = Operation(
+    "DELETE",
+    "/byok/v1/keys/{id}",
+    responses={"204": None},
+    auth=_AUTH,
+    path_params=(_ID,),
+    name="delete_byok_v1_key",
+)
 
-VALIDATING = "INITIALIZING"
-VALID = "VALID"
-INVALID = "INVALID"
 
 
 class ByokKeysApi(BaseApi):
@@ -106,7 +123,7 @@ class ByokKeysApi(BaseApi):
         response = self.list_byok_v1_keys_without_preload_content(
             provider, state, display_name, validation_phase, validation_region, key, page_size, page_token, **options
         )
-        return self.api_client.response_deserialize(response, LIST.responses)
+        return self.api_client.response_deserialize(response, LIST.responses, operation=LIST)
 
     def list_byok_v1_keys_without_preload_content(
         self,
@@ -161,7 +178,7 @@ class ByokKeysApi(BaseApi):
         key: Optional[str] = None,
         page_size: Optional[int] = None,
         **options: Unpack[RequestOptions],
-    ) -> Iterator[ByokV1Key]:
+    ) -> Iterator[ByokV1KeyListItem]:
         """Every BYOK key of the listing, one page held in memory at a time."""
         return iter_items(
             self.iter_byok_v1_keys_pages(
@@ -171,33 +188,35 @@ class ByokKeysApi(BaseApi):
 
     # -- create --------------------------------------------------------------------------
 
-    def create_byok_v1_key(self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]) -> ByokV1Key:
+    def create_byok_v1_key(
+        self, byok_v1_key: Union[ByokV1Key, ByokV1KeyDict], **options: Unpack[RequestOptions]
+    ) -> ByokV1KeyCreated:
         """Register a key; Confluent Cloud then validates it (see :meth:`wait_for_byok_v1_key`)."""
         return self.create_byok_v1_key_with_http_info(byok_v1_key, **options).data
 
     def create_byok_v1_key_with_http_info(
-        self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[ByokV1Key]:
+        self, byok_v1_key: Union[ByokV1Key, ByokV1KeyDict], **options: Unpack[RequestOptions]
+    ) -> ApiResponse[ByokV1KeyCreated]:
         """:meth:`create_byok_v1_key` with the response's status and headers."""
         response = self.create_byok_v1_key_without_preload_content(byok_v1_key, **options)
-        return self.api_client.response_deserialize(response, CREATE.responses)
+        return self.api_client.response_deserialize(response, CREATE.responses, operation=CREATE)
 
     def create_byok_v1_key_without_preload_content(
-        self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]
+        self, byok_v1_key: Union[ByokV1Key, ByokV1KeyDict], **options: Unpack[RequestOptions]
     ) -> RESTResponse:
         """:meth:`create_byok_v1_key` returning the raw response, body unread."""
         return self.api_client.execute(CREATE, options, body=byok_v1_key, preload_content=False)
 
     # -- get -----------------------------------------------------------------------------
 
-    def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1Key:
+    def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1KeyRead:
         """Read one BYOK key, with its current state and validation."""
         return self.get_byok_v1_key_with_http_info(id, **options).data
 
-    def get_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[ByokV1Key]:
+    def get_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`get_byok_v1_key` with the response's status and headers."""
         response = self.get_byok_v1_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, GET.responses)
+        return self.api_client.response_deserialize(response, GET.responses, operation=GET)
 
     def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_byok_v1_key` returning the raw response, body unread."""
@@ -209,16 +228,16 @@ class ByokKeysApi(BaseApi):
         timeout: float = 300.0,
         poll_interval: float = 5.0,
         **options: Unpack[RequestOptions],
-    ) -> ByokV1Key:
+    ) -> ByokV1KeyRead:
         """Wait until the key's validation leaves INITIALIZING, and return it if VALID.
 
         Raises :class:`KeyValidationFailedError` (with the service's message) if the key
         is INVALID, and :class:`WaiterTimeoutError` if ``timeout`` seconds pass first.
         """
 
-        def poll() -> Optional[ByokV1Key]:
+        def poll() -> Optional[ByokV1KeyRead]:
             key = self.get_byok_v1_key(id, **options)
-            phase = key.validation.phase if key.validation is not None else None
+            phase = key.validation.phase
             if phase == VALID:
                 return key
             if phase == INVALID:
@@ -232,26 +251,26 @@ class ByokKeysApi(BaseApi):
     def update_byok_v1_key(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ByokV1Key:
+    ) -> ByokV1KeyRead:
         """Change a BYOK key's display name."""
         return self.update_byok_v1_key_with_http_info(id, byok_v1_key_update, **options).data
 
     def update_byok_v1_key_with_http_info(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[ByokV1Key]:
+    ) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`update_byok_v1_key` with the response's status and headers."""
         response = self.update_byok_v1_key_without_preload_content(id, byok_v1_key_update, **options)
-        return self.api_client.response_deserialize(response, UPDATE.responses)
+        return self.api_client.response_deserialize(response, UPDATE.responses, operation=UPDATE)
 
     def update_byok_v1_key_without_preload_content(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`update_byok_v1_key` returning the raw response, body unread."""
@@ -268,7 +287,7 @@ class ByokKeysApi(BaseApi):
     def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_byok_v1_key` with the response's status and headers."""
         response = self.delete_byok_v1_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, DELETE.responses)
+        return self.api_client.response_deserialize(response, DELETE.responses, operation=DELETE)
 
     def delete_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_byok_v1_key` returning the raw response, body unread."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -12,6 +12,8 @@ from openapi_client.exceptions import NotFoundException
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.models.request_dicts import IamV2ApiKeyDict, IamV2ApiKeyUpdateDict
+from openapi_client.models.responses import IamV2ApiKeyCreated, IamV2ApiKeyListItem, IamV2ApiKeyRead
 from openapi_client.operation import PAGE_SIZE, PAGE_TOKEN, Body, Operation, Param, RequestOptions
 from openapi_client.pagination import iter_items, iter_pages
 from openapi_client.rest import RESTResponse
@@ -33,25 +35,42 @@ LIST = Operation(
         PAGE_SIZE,
         PAGE_TOKEN,
     ),
+    name="list_iam_v2_api_keys",
 )
 CREATE = Operation(
     "POST",
     "/iam/v2/api-keys",
-    responses={"202": IamV2ApiKey},
+    responses={"202": IamV2ApiKeyCreated},
     auth=_AUTH,
     body=Body("iam_v2_api_key", IamV2ApiKey),
     required_body_fields=(("spec", "owner"),),
+    name="create_iam_v2_api_key",
 )
-GET = Operation("GET", "/iam/v2/api-keys/{id}", responses={"200": IamV2ApiKey}, auth=_AUTH, path_params=(_ID,))
+GET = Operation(
+    "GET",
+    "/iam/v2/api-keys/{id}",
+    responses={"200": IamV2ApiKeyRead},
+    auth=_AUTH,
+    path_params=(_ID,),
+    name="get_iam_v2_api_key",
+)
 UPDATE = Operation(
     "PATCH",
     "/iam/v2/api-keys/{id}",
-    responses={"200": IamV2ApiKey},
+    responses={"200": IamV2ApiKeyRead},
     auth=_AUTH,
     path_params=(_ID,),
     body=Body("iam_v2_api_key_update", IamV2ApiKeyUpdate, optional=True),
+    name="update_iam_v2_api_key",
 )
-DELETE = Operation("DELETE", "/iam/v2/api-keys/{id}", responses={"204": None}, auth=_AUTH, path_params=(_ID,))
+DELETE = Operation(
+    "DELETE",
+    "/iam/v2/api-keys/{id}",
+    responses={"204": None},
+    auth=_AUTH,
+    path_params=(_ID,),
+    name="delete_iam_v2_api_key",
+)
 
 
 class IamApiKeysApi(BaseApi):
@@ -90,7 +109,7 @@ class IamApiKeysApi(BaseApi):
         response = self.list_iam_v2_api_keys_without_preload_content(
             spec_owner, spec_resource, page_size, page_token, **options
         )
-        return self.api_client.response_deserialize(response, LIST.responses)
+        return self.api_client.response_deserialize(response, LIST.responses, operation=LIST)
 
     def list_iam_v2_api_keys_without_preload_content(
         self,
@@ -127,39 +146,43 @@ class IamApiKeysApi(BaseApi):
         spec_resource: Optional[str] = None,
         page_size: Optional[int] = None,
         **options: Unpack[RequestOptions],
-    ) -> Iterator[IamV2ApiKey]:
+    ) -> Iterator[IamV2ApiKeyListItem]:
         """Every API key of the listing, one page held in memory at a time."""
         return iter_items(self.iter_iam_v2_api_keys_pages(spec_owner, spec_resource, page_size, **options))
 
     # -- create --------------------------------------------------------------------------
 
-    def create_iam_v2_api_key(self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]) -> IamV2ApiKey:
+    def create_iam_v2_api_key(
+        self, iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict], **options: Unpack[RequestOptions]
+    ) -> IamV2ApiKeyCreated:
         """Create an API key; the answer carries its secret, shown this one time only."""
         return self.create_iam_v2_api_key_with_http_info(iam_v2_api_key, **options).data
 
     def create_iam_v2_api_key_with_http_info(
-        self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[IamV2ApiKey]:
+        self, iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict], **options: Unpack[RequestOptions]
+    ) -> ApiResponse[IamV2ApiKeyCreated]:
         """:meth:`create_iam_v2_api_key` with the response's status and headers."""
         response = self.create_iam_v2_api_key_without_preload_content(iam_v2_api_key, **options)
-        return self.api_client.response_deserialize(response, CREATE.responses)
+        return self.api_client.response_deserialize(response, CREATE.responses, operation=CREATE)
 
     def create_iam_v2_api_key_without_preload_content(
-        self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]
+        self, iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict], **options: Unpack[RequestOptions]
     ) -> RESTResponse:
         """:meth:`create_iam_v2_api_key` returning the raw response, body unread."""
         return self.api_client.execute(CREATE, options, body=iam_v2_api_key, preload_content=False)
 
     # -- get -----------------------------------------------------------------------------
 
-    def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKey:
+    def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKeyRead:
         """Read one API key (its secret is never returned again)."""
         return self.get_iam_v2_api_key_with_http_info(id, **options).data
 
-    def get_iam_v2_api_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[IamV2ApiKey]:
+    def get_iam_v2_api_key_with_http_info(
+        self, id: str, **options: Unpack[RequestOptions]
+    ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`get_iam_v2_api_key` with the response's status and headers."""
         response = self.get_iam_v2_api_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, GET.responses)
+        return self.api_client.response_deserialize(response, GET.responses, operation=GET)
 
     def get_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_iam_v2_api_key` returning the raw response, body unread."""
@@ -171,10 +194,10 @@ class IamApiKeysApi(BaseApi):
         timeout: float = 60.0,
         poll_interval: float = 1.0,
         **options: Unpack[RequestOptions],
-    ) -> IamV2ApiKey:
+    ) -> IamV2ApiKeyRead:
         """Wait until a new API key can be read (404 means not yet), and return it."""
 
-        def poll() -> Optional[IamV2ApiKey]:
+        def poll() -> Optional[IamV2ApiKeyRead]:
             try:
                 return self.get_iam_v2_api_key(id, **options)
             except NotFoundException:
@@ -187,26 +210,26 @@ class IamApiKeysApi(BaseApi):
     def update_iam_v2_api_key(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> IamV2ApiKey:
+    ) -> IamV2ApiKeyRead:
         """Change an API key's display name and/or description."""
         return self.update_iam_v2_api_key_with_http_info(id, iam_v2_api_key_update, **options).data
 
     def update_iam_v2_api_key_with_http_info(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[IamV2ApiKey]:
+    ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`update_iam_v2_api_key` with the response's status and headers."""
         response = self.update_iam_v2_api_key_without_preload_content(id, iam_v2_api_key_update, **options)
-        return self.api_client.response_deserialize(response, UPDATE.responses)
+        return self.api_client.response_deserialize(response, UPDATE.responses, operation=UPDATE)
 
     def update_iam_v2_api_key_without_preload_content(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`update_iam_v2_api_key` returning the raw response, body unread."""
@@ -223,7 +246,7 @@ class IamApiKeysApi(BaseApi):
     def delete_iam_v2_api_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
         response = self.delete_iam_v2_api_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, DELETE.responses)
+        return self.api_client.response_deserialize(response, DELETE.responses, operation=DELETE)
 
     def delete_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_iam_v2_api_key` returning the raw response, body unread."""
