@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Iterator, List, Optional, Tuple
+from typing import Generator, List, Optional, Tuple
 
 import openapi_client
 from openapi_client import (
@@ -44,7 +44,7 @@ def step(message: str) -> None:
 
 
 @contextlib.contextmanager
-def target() -> Iterator[Tuple[Configuration, bool]]:
+def target() -> Generator[Tuple[Configuration, bool], None, None]:
     """Confluent Cloud (or CONFLUENT_CLOUD_HOST) when credentials are set, else a fresh
     embedded emulator; the flag says which."""
     if os.environ.get(openapi_client.configuration.API_KEY_ENV) and os.environ.get(
@@ -74,7 +74,6 @@ def api_key_lifecycle(iam: IamApiKeysApi, owner: str, cluster: str) -> None:
             )
         )
     )
-    assert created.id is not None and created.spec is not None and created.spec.secret is not None
     step(f"created {created.id} for {owner} on {cluster}")
     step(f"secret (shown once, keep it safe): {masked(created.spec.secret.get_secret_value())}")
 
@@ -94,7 +93,6 @@ def api_key_lifecycle(iam: IamApiKeysApi, owner: str, cluster: str) -> None:
         ),
     )
     again = iam.get_iam_v2_api_key(created.id)
-    assert again.spec is not None
     if again.spec.display_name != "quickstart key (renamed)":
         raise RuntimeError(f"the update did not stick: {again.spec.display_name!r}")
     step(f"renamed it to {again.spec.display_name!r}; description {again.spec.description!r}")
@@ -114,12 +112,10 @@ def byok_lifecycle(byok: ByokKeysApi, aws_key_arn: str, gcp_key_id: str) -> None
     try:
         for key in (ByokV1AwsKey(key_arn=aws_key_arn), ByokV1GcpKey(key_id=gcp_key_id)):
             created = byok.create_byok_v1_key(ByokV1Key(key=key, display_name=f"quickstart {key.kind}"))
-            assert created.id is not None
             registered.append(created.id)
             step(f"registered {created.provider} key {created.id}")
         for key_id in registered:
             valid = byok.wait_for_byok_v1_key(key_id, timeout=300, poll_interval=0.25)
-            assert valid.validation is not None
             step(f"{key_id} validated: {valid.validation.phase} in {valid.validation.region or 'its region'}")
         for provider in ("AWS", "GCP"):
             found = [k.id for k in byok.iter_byok_v1_keys(provider=provider) if k.id in registered]

@@ -21,10 +21,11 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, TextIO
+from typing import Generator, List, Optional, TextIO, Tuple
 
 import openapi_client
 from openapi_client import Configuration, IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
+from openapi_client.models.responses import IamV2ApiKeyListItem
 
 
 @dataclass
@@ -39,15 +40,17 @@ def masked(secret: str) -> str:
     return "*" * max(len(secret) - 4, 0) + secret[-4:]
 
 
-def stale_keys(api: IamApiKeysApi, owner: str, older_than: dt.timedelta, now: dt.datetime) -> List[IamV2ApiKey]:
-    """The owner's keys created before ``now - older_than``, oldest first."""
+def stale_keys(
+    api: IamApiKeysApi, owner: str, older_than: dt.timedelta, now: dt.datetime
+) -> List[Tuple[dt.datetime, IamV2ApiKeyListItem]]:
+    """The owner's keys created before ``now - older_than``, oldest first, with their creation time."""
     cutoff = now - older_than
-    stale = [
-        key
-        for key in api.iter_iam_v2_api_keys(spec_owner=owner, page_size=100)
-        if key.metadata is not None and key.metadata.created_at is not None and key.metadata.created_at < cutoff
-    ]
-    return sorted(stale, key=lambda k: k.metadata.created_at)  # type: ignore[union-attr, arg-type, return-value]
+    stale: List[Tuple[dt.datetime, IamV2ApiKeyListItem]] = []
+    for key in api.iter_iam_v2_api_keys(spec_owner=owner, page_size=100):
+        created_at = key.metadata.created_at  # a listed key always has metadata; created_at is optional
+        if created_at is not None and created_at < cutoff:
+            stale.append((created_at, key))
+    return sorted(stale, key=lambda pair: pair[0])
 
 
 def rotate(
@@ -64,11 +67,10 @@ def rotate(
     rotations: List[Rotation] = []
     stale = stale_keys(api, owner, older_than, now)
     print(f"{len(stale)} key(s) of {owner} older than {older_than.days} day(s)", file=out)
-    for old in stale:
-        assert old.id is not None and old.spec is not None and old.metadata is not None
+    for created_at, old in stale:
         resource = old.spec.resource.id if old.spec.resource is not None else None
         rotation = Rotation(old_id=old.id, resource=resource)
-        age = (now - old.metadata.created_at).days if old.metadata.created_at else "?"
+        age = (now - created_at).days
         if dry_run:
             print(f"would replace {old.id} ({resource or 'Cloud API key'}, {age} days old)", file=out)
             rotations.append(rotation)
@@ -83,7 +85,6 @@ def rotate(
                 )
             )
         )
-        assert replacement.id is not None and replacement.spec is not None and replacement.spec.secret is not None
         rotation.new_id = replacement.id
         rotation.new_secret = replacement.spec.secret.get_secret_value()
         api.wait_for_iam_v2_api_key(replacement.id, timeout=60, poll_interval=1)
@@ -104,7 +105,7 @@ def write_secrets(path: str, rotations: List[Rotation]) -> None:
 
 
 @contextlib.contextmanager
-def target(owner: str) -> Iterator[Configuration]:
+def target(owner: str) -> Generator[Configuration, None, None]:
     if os.environ.get(openapi_client.configuration.API_KEY_ENV):
         yield Configuration()
         return

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
 
 if TYPE_CHECKING:
-    from openapi_client.models.byok_v1_key import ByokV1Key
     from openapi_client.models.failure import Failure
+    from openapi_client.models.responses import ByokV1KeyRead
 
 __all__ = [
     "OpenApiException",
@@ -266,10 +266,9 @@ class WaiterTimeoutError(WaiterError, TimeoutError):
 class KeyValidationFailedError(WaiterError):
     """Confluent Cloud validated a BYOK key and found it INVALID; ``key`` is that key."""
 
-    def __init__(self, key: ByokV1Key) -> None:
+    def __init__(self, key: ByokV1KeyRead) -> None:
         self.key = key
-        validation = key.validation
-        message = validation.message if validation is not None else None
+        message = key.validation.message
         super().__init__(f"BYOK key {key.id} is INVALID: {message or 'no reason given'}")
 
 

@@ -1,0 +1,99 @@
+"""Type-check the code users write with the SDK, under mypy --strict and pyright strict.
+
+Checked: every ```python block of README.md and docs/*.md (each block a module of its own,
+as a user would paste it), examples/*.py, and the user scripts of test/typing/. Both type
+checkers run as a user's would: no pydantic mypy plugin, the oldest Python each can target.
+
+    python tools/typecheck.py            # both checkers
+    python tools/typecheck.py mypy       # one of them
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "typecheck"
+PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+PYTHON_VERSION = "3.9"
+
+
+def pages() -> List[Path]:
+    return [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
+
+
+def extract_blocks() -> List[Path]:
+    """Write each documentation block to build/typecheck/docs as a module; return their paths."""
+    target = BUILD / "docs"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    written = []
+    for page in pages():
+        for index, code in enumerate(PYTHON_BLOCK.findall(page.read_text(encoding="utf-8")), start=1):
+            module = target / f"{page.stem.lower()}_block_{index}.py"
+            module.write_text(f"# {page.relative_to(ROOT)}, python block {index}\n{code}", encoding="utf-8")
+            written.append(module)
+    return written
+
+
+def user_files() -> List[Path]:
+    scripts = [*sorted((ROOT / "examples").glob("*.py")), *sorted((ROOT / "test" / "typing").glob("*.py"))]
+    return [*extract_blocks(), *scripts]
+
+
+def run_mypy(files: List[Path]) -> int:
+    config = BUILD / "mypy.ini"
+    # 3.10: the oldest version mypy can target; pyright checks against 3.9, the SDK's oldest.
+    config.write_text("[mypy]\nstrict = True\npython_version = 3.10\nwarn_unused_ignores = True\n")
+    command = [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir", str(BUILD / "mypy_cache")]
+    # Each docs block is a script of its own: check them one module per name, not as a package.
+    command += ["--explicit-package-bases", *map(str, files)]
+    print(f"== mypy --strict: {len(files)} files", flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def run_pyright(files: List[Path]) -> int:
+    config = BUILD / "pyrightconfig.json"
+    config.write_text(
+        json.dumps(
+            {
+                "include": [os.path.relpath(f, BUILD) for f in files],
+                "typeCheckingMode": "strict",
+                "pythonVersion": PYTHON_VERSION,
+                # the package as a user's environment has it (an editable install hides it from pyright)
+                "extraPaths": [os.path.relpath(ROOT, BUILD)],
+            }
+        )
+    )
+    pyright = Path(sys.executable).with_name("pyright")
+    command = [str(pyright) if pyright.exists() else "pyright", "--pythonpath", sys.executable, "-p", str(config)]
+    print(f"== pyright (strict): {len(files)} files", flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def main(argv: List[str]) -> int:
+    checkers = argv or ["mypy", "pyright"]
+    unknown = set(checkers) - {"mypy", "pyright"}
+    if unknown:
+        print(__doc__, file=sys.stderr)
+        return 2
+    BUILD.mkdir(parents=True, exist_ok=True)
+    files = user_files()
+    failed = 0
+    if "mypy" in checkers:
+        failed |= run_mypy(files)
+    if "pyright" in checkers:
+        failed |= run_pyright(files)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
