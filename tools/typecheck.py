@@ -17,11 +17,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "typecheck"
 CORPUS = ROOT / "test" / "typing"
+MUST_FAIL = CORPUS / "must_fail"
 PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 PYTHON_VERSION = "3.9"
 
@@ -46,6 +47,7 @@ def extract_blocks() -> List[Path]:
 
 
 def user_files() -> List[Path]:
+    """What a user would write: docs blocks, examples, the corpus (not its must_fail folder)."""
     scripts = [*sorted((ROOT / "examples").glob("*.py")), *sorted(CORPUS.glob("*.py"))]
     return [*extract_blocks(), *scripts]
 
@@ -67,7 +69,34 @@ def check_escape_hatches(files: List[Path]) -> int:
     return 1 if found else 0
 
 
-def run_mypy(files: List[Path]) -> int:
+def expected_errors(path: Path) -> List[int]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, start=1) if line.rstrip().endswith("# expect-error")]
+
+
+def check_must_fail(checker: str, output: str) -> int:
+    """Each ``expect-error`` line of test/typing/must_fail is reported by the checker, and nothing else."""
+    failed = 0
+    for path in sorted(MUST_FAIL.glob("*.py")):
+        reported = {int(n) for n in re.findall(rf"{re.escape(path.name)}:(\d+):\d*:? ?-? ?error", output)}
+        expected = set(expected_errors(path))
+        for line in sorted(expected - reported):
+            print(f"{path.relative_to(ROOT)}:{line}: {checker} accepted a mistake it must refuse")
+            failed = 1
+        for line in sorted(reported - expected):
+            print(f"{path.relative_to(ROOT)}:{line}: {checker} reports an error on a line with no expect-error")
+            failed = 1
+    return failed
+
+
+def run(command: List[str], quiet: bool) -> Tuple[int, str]:
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if not quiet:
+        print(result.stdout + result.stderr, end="", flush=True)
+    return result.returncode, result.stdout
+
+
+def run_mypy(files: List[Path], quiet: bool = False) -> Tuple[int, str]:
     config = BUILD / "mypy.ini"
     # 3.10: the oldest version mypy can target; pyright checks against 3.9, the SDK's oldest.
     config.write_text(
@@ -77,11 +106,10 @@ def run_mypy(files: List[Path]) -> int:
     command = [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir", str(BUILD / "mypy_cache")]
     # Each docs block is a script of its own: check them one module per name, not as a package.
     command += ["--explicit-package-bases", *map(str, files)]
-    print(f"== mypy --strict: {len(files)} files", flush=True)
-    return subprocess.run(command, cwd=ROOT).returncode
+    return run(command, quiet)
 
 
-def run_pyright(files: List[Path]) -> int:
+def run_pyright(files: List[Path], quiet: bool = False) -> Tuple[int, str]:
     config = BUILD / "pyrightconfig.json"
     config.write_text(
         json.dumps(
@@ -96,8 +124,7 @@ def run_pyright(files: List[Path]) -> int:
     )
     pyright = Path(sys.executable).with_name("pyright")
     command = [str(pyright) if pyright.exists() else "pyright", "--pythonpath", sys.executable, "-p", str(config)]
-    print(f"== pyright (strict): {len(files)} files", flush=True)
-    return subprocess.run(command, cwd=ROOT).returncode
+    return run(command, quiet)
 
 
 def main(argv: List[str]) -> int:
@@ -108,11 +135,13 @@ def main(argv: List[str]) -> int:
         return 2
     BUILD.mkdir(parents=True, exist_ok=True)
     files = user_files()
+    must_fail = sorted(MUST_FAIL.glob("*.py"))
     failed = check_escape_hatches(files)
-    if "mypy" in checkers:
-        failed |= run_mypy(files)
-    if "pyright" in checkers:
-        failed |= run_pyright(files)
+    for name, checker in (("mypy", run_mypy), ("pyright", run_pyright)):
+        if name in checkers:
+            print(f"== {name} (strict): {len(files)} files; {len(must_fail)} of mistakes to refuse", flush=True)
+            failed |= checker(files)[0]
+            failed |= check_must_fail(name, checker(must_fail, True)[1])
     return 1 if failed else 0
 
 
