@@ -2,11 +2,12 @@
 """Walk the whole life of an API key and two BYOK keys.
 
 With CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET set, this talks to Confluent
-Cloud (or to CONFLUENT_CLOUD_HOST, e.g. a standalone emulator). It then also needs
-QUICKSTART_OWNER (a service account id, e.g. sa-abc123) and QUICKSTART_CLUSTER (a Kafka
-cluster id, e.g. lkc-abc123), and for the BYOK part QUICKSTART_AWS_KEY_ARN and
-QUICKSTART_GCP_KEY_ID (keys you own; that part is skipped without them). Without
-credentials it starts the embedded emulator and says so first.
+Cloud (or to CONFLUENT_CLOUD_HOST). Against Confluent Cloud it also needs QUICKSTART_OWNER
+(a service account id, e.g. sa-abc123) and QUICKSTART_CLUSTER (a Kafka cluster id, e.g.
+lkc-abc123), and for the BYOK part QUICKSTART_AWS_KEY_ARN and QUICKSTART_GCP_KEY_ID (keys
+you own; that part is skipped without them). When CONFLUENT_CLOUD_HOST is this SDK's
+emulator (``python -m openapi_client.testing``; the script asks it), made-up ids are used
+as with the embedded one. Without credentials it starts the embedded emulator and says so.
 
 Exit status 0 only if every step succeeded.
 """
@@ -14,9 +15,13 @@ Exit status 0 only if every step succeeded.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
+from importlib import resources
 from typing import Generator, List, Optional, Tuple
+
+import urllib3
 
 import openapi_client
 from openapi_client import (
@@ -43,6 +48,24 @@ def step(message: str) -> None:
     print(f"  - {message}", flush=True)
 
 
+def is_emulator(host: str) -> bool:
+    """Whether ``host`` is this SDK's emulator: it serves the SDK's own API document at
+    /openapi.json (Confluent Cloud does not). Asked without credentials."""
+    own = json.loads(resources.files("openapi_client").joinpath("openapi.json").read_bytes())
+    try:
+        with urllib3.PoolManager(timeout=3.0, retries=False) as pool:
+            answer = pool.request("GET", host.rstrip("/") + "/openapi.json")
+    except urllib3.exceptions.HTTPError:
+        return False
+    if answer.status != 200:
+        return False
+    try:
+        served = json.loads(answer.data)
+    except ValueError:
+        return False
+    return isinstance(served, dict) and served.get("info") == own["info"]
+
+
 @contextlib.contextmanager
 def target() -> Generator[Tuple[Configuration, bool], None, None]:
     """Confluent Cloud (or CONFLUENT_CLOUD_HOST) when credentials are set, else a fresh
@@ -51,8 +74,10 @@ def target() -> Generator[Tuple[Configuration, bool], None, None]:
         openapi_client.configuration.API_SECRET_ENV
     ):
         config = Configuration()
-        print(f"Using the service at {config.host} with API key {config.username}")
-        yield config, False
+        emulated = is_emulator(config.host)
+        kind = "the emulator" if emulated else "the service"
+        print(f"Using {kind} at {config.host} with API key {config.username}")
+        yield config, emulated
         return
     from openapi_client.testing import FakeConfluentCloud
 
