@@ -60,10 +60,9 @@ def is_emulator(host: str) -> bool:
     if answer.status != 200:
         return False
     try:
-        served = json.loads(answer.data)
-    except ValueError:
+        return bool(json.loads(answer.data)["info"] == own["info"])
+    except (ValueError, TypeError, KeyError):  # not JSON, or not an API document
         return False
-    return isinstance(served, dict) and served.get("info") == own["info"]
 
 
 @contextlib.contextmanager
