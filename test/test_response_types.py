@@ -205,7 +205,7 @@ def test_a_dict_body_without_the_key_kind_is_refused_before_sending(cloud: FakeC
         byok = openapi_client.ByokKeysApi(client)
         before = len(cloud.requests)
         with pytest.raises(ApiValueError, match=r"'key\.kind'"):
-            byok.create_byok_v1_key({"key": {"key_arn": "arn:aws:kms:us-west-2:1:key/a"}})  # type: ignore[typeddict-item]
+            byok.create_byok_v1_key({"key": {"key_arn": "arn:aws:kms:us-west-2:1:key/a"}})  # type: ignore[arg-type]
         assert len(cloud.requests) == before
 
 
@@ -213,7 +213,7 @@ def test_a_dict_body_with_a_future_key_kind_is_sent_as_given(cloud: FakeConfluen
     with openapi_client.ApiClient(cloud.configuration()) as client:
         byok = openapi_client.ByokKeysApi(client)
         with pytest.raises(openapi_client.ApiException) as refused:
-            byok.create_byok_v1_key({"key": {"kind": "HsmKey", "slot": "7"}})  # type: ignore[typeddict-item]
+            byok.create_byok_v1_key({"key": {"kind": "HsmKey", "slot": "7"}})  # type: ignore[arg-type]
         assert refused.value.status == 422  # the emulator, not the SDK, refused it
         assert cloud.requests[-1].method == "POST"
 
