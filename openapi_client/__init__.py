@@ -127,6 +127,9 @@ if TYPE_CHECKING:
         Failure as Failure,
     )
     from openapi_client.models import (
+        GlobalObjectReference as GlobalObjectReference,
+    )
+    from openapi_client.models import (
         IamV2ApiKey as IamV2ApiKey,
     )
     from openapi_client.models import (
@@ -182,6 +185,7 @@ _EXPORTS: Dict[str, str] = {
     "ErrorSource": "openapi_client.models",
     "Failure": "openapi_client.models",
     "ForbiddenException": "openapi_client.exceptions",
+    "GlobalObjectReference": "openapi_client.models",
     "IamApiKeysApi": "openapi_client.api.iam_api_keys_api",
     "IamV2ApiKey": "openapi_client.models",
     "IamV2ApiKeyList": "openapi_client.models",

@@ -141,7 +141,7 @@ class Configuration:
         settings: Dict[str, Dict[str, Any]] = {}
         basic = self.get_basic_auth_token()
         if basic is not None:
-            for scheme in ("api-key", "cloud-api-key"):
+            for scheme in ("cloud-api-key", "global-api-key"):
                 settings[scheme] = {"type": "basic", "in": "header", "key": "Authorization", "value": basic}
         if self.access_token is not None:
             settings["confluent-sts-access-token"] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
 
 if TYPE_CHECKING:
+    from openapi_client.error_bodies import ErrorBody, Problem
     from openapi_client.models.failure import Failure
     from openapi_client.models.responses import ByokV1KeyRead
 
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 REQUEST_ID_HEADER = "X-Request-Id"
+# Most characters of the reason phrase and the request id shown in an exception's message.
+_REASON_LIMIT = 100
 _SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
@@ -117,9 +120,14 @@ class ApiException(OpenApiException):
     """The service answered with an error status.
 
     ``status``, ``reason``, ``headers`` (credentials redacted), ``body`` (the raw text),
-    ``failure`` (the parsed :class:`Failure`, or ``None`` when the body is not one) and
-    ``request_id`` (the ``X-Request-Id`` to quote to Confluent support) are all set.
-    ``str(exc)`` is one line with the status, the first error's detail and the request id.
+    ``failure`` (the parsed :class:`Failure`, or ``None`` when the body is not one),
+    ``problem`` (the parsed body whatever its shape: a ``Failure``, a
+    :class:`~openapi_client.error_bodies.ConfluentError` or a
+    :class:`~openapi_client.error_bodies.ProblemDetails`; ``None`` for text and HTML),
+    ``doc_url`` (a page explaining the error, when the body names one) and ``request_id``
+    (the ``X-Request-Id`` to quote to Confluent support) are all set. ``str(exc)`` is one
+    bounded line: the status, the service's own words whatever the body's shape (see
+    :func:`~openapi_client.error_bodies.read_error_body`) and the request id.
     """
 
     def __init__(
@@ -142,9 +150,13 @@ class ApiException(OpenApiException):
         self.reason = reason or ""
         self.body = body
         self.headers: Dict[str, str] = redact_headers(headers)
-        self.request_id: Optional[str] = _header(self.headers, REQUEST_ID_HEADER)
-        self.failure: Optional[Failure] = data if data is not None else _parse_failure(body)
+        read = _read_body(body, data, _header(self.headers, "Content-Type"))
+        self.request_id: Optional[str] = _header(self.headers, REQUEST_ID_HEADER) or read.request_id
+        self.problem: Optional[Problem] = read.problem
+        self.failure: Optional[Failure] = _failure_of(read.problem)
         self.data = self.failure
+        self.doc_url: Optional[str] = read.doc_url
+        self._message = read.message
         super().__init__(self._one_line())
 
     @property
@@ -153,16 +165,17 @@ class ApiException(OpenApiException):
         return list(self.failure.errors) if self.failure is not None else []
 
     def _one_line(self) -> str:
+        from openapi_client.error_bodies import one_line
+
         text = f"({self.status})"
-        if self.reason:
-            text += f" {self.reason}"
-        first = self.errors[0] if self.errors else None
-        if first is not None:
-            message = first.detail or first.title or first.code
-            if message:
-                text += f": {message}"
-        if self.request_id:
-            text += f" [request id {self.request_id}]"
+        reason = one_line(self.reason, _REASON_LIMIT)
+        if reason:
+            text += f" {reason}"
+        if self._message:
+            text += f": {self._message}"
+        request_id = one_line(self.request_id or "", _REASON_LIMIT)
+        if request_id:
+            text += f" [request id {request_id}]"
         return text
 
     @classmethod
@@ -292,12 +305,18 @@ def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
     return None
 
 
-def _parse_failure(body: Optional[str]) -> Optional[Failure]:
-    if not body:
-        return None
+def _read_body(body: Optional[str], data: Any, content_type: Optional[str]) -> ErrorBody:
+    """The error body read by :mod:`openapi_client.error_bodies`; ``data``, a ``Failure`` the
+    caller already parsed, stands in for the body's own parse."""
+    from openapi_client.error_bodies import ErrorBody, read_error_body
+
+    if data is None:
+        return read_error_body(body, content_type)
+    read = read_error_body(body if body else data.to_json(), content_type or "application/json")
+    return ErrorBody(message=read.message, problem=data, doc_url=read.doc_url, request_id=read.request_id)
+
+
+def _failure_of(problem: Any) -> Optional[Failure]:
     from openapi_client.models.failure import Failure
 
-    try:
-        return Failure.from_json(body)
-    except ValueError:
-        return None
+    return problem if isinstance(problem, Failure) else None

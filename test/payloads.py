@@ -35,14 +35,6 @@ API_KEY: Dict[str, Any] = {
             "api_version": "cmk/v2",
             "kind": "Cluster",
         },
-        "resources": [
-            {
-                "id": "lkc-c29js0",
-                "environment": "env-abc123",
-                "related": f"{HOST}/cmk/v2/clusters/lkc-c29js0",
-                "resource_name": "crn://api.confluent.cloud/organization=9bb441c4-edef-46ac-8a41-c49e44a3fd9a/environment=env-abc123/cloud-cluster=lkc-c29js0",
-            }
-        ],
     },
 }
 

@@ -1,28 +1,49 @@
-"""Contract tests: the SDK's models and operations agree with openapi_client/openapi.json.
+"""Contract tests: the SDK's models and operations agree with the API document, both ways.
 
-Everything checked here is read from the document, so a schema, property, parameter or
+Every check runs twice: against the project's own document (``openapi_client/openapi.json``)
+and against Confluent's official document (``shared/spec/confluent-cloud-official-iam-byok.
+openapi.yaml`` beside the checkout; those cases are skipped, saying why, when the file is not
+there). Everything checked is read from the document, so a schema, property, parameter or
 response added, removed or changed on either side fails with a message that names it.
+
+Where the SDK departs from the official document on purpose, the departure is named here
+and nowhere else may differ:
+
+* PATCH bodies are the update models (``IamV2ApiKeyUpdate``, ``IamV2ApiKeySpecUpdate``,
+  ``ByokV1KeyUpdate``): the official document names the whole resource, of which only the
+  properties not marked ``x-immutable`` can change. The update models hold exactly those.
+* The ``id`` path parameter is 1 to 255 characters and ``page_size`` at least 1
+  (``STRICTER_THAN_OFFICIAL``); the official document leaves those bounds out.
+* A request body whose schema requires fields (``spec.owner``, ``key``) is required; the
+  official document leaves ``requestBody.required`` out.
+* Inline object properties (``Error.source``) are read as the schema ``<Schema>_<property>``,
+  as generators name them.
 
 Required-ness follows one rule: a property is required in the model when the document
 requires it, except a read-only property of a schema that also appears in request bodies
-(``ObjectReference.related``, ``ObjectMeta.self``): the client never sends those, so the
-model may not insist on them. Response-only schemas (the lists, ``Failure``) keep every
-required field required.
+(``TypedGlobalObjectReference.related``, ``ObjectMeta.self``): the client never sends those,
+so the model may not insist on them. Response-only schemas (the lists, ``Failure``) keep
+every required field required. Unknown fields are kept by every model, also where a schema
+is closed (``Error`` has ``additionalProperties: false``): a newer service may add fields.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
+import importlib.util
 import inspect
 import json
 import re
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple, Type
 
 import annotated_types
 import pytest
 import urllib3
+import yaml
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
@@ -37,10 +58,10 @@ from openapi_client.models.byok_v1_key_key import KEY_KINDS
 from openapi_client.operation import Operation, Param
 from openapi_client.testing import FakeConfluentCloud
 
-DOCUMENT_PATH = Path(openapi_client.__file__).parent / "openapi.json"
-DOC: Dict[str, Any] = json.loads(DOCUMENT_PATH.read_text(encoding="utf-8"))
-SCHEMAS: Dict[str, Dict[str, Any]] = DOC["components"]["schemas"]
+REPOSITORY = Path(__file__).resolve().parent.parent
+PACKAGED_PATH = Path(openapi_client.__file__).parent / "openapi.json"
 REF_PREFIX = "#/components/schemas/"
+RESPONSE_REF_PREFIX = "#/components/responses/"
 
 # Which model classes stand for each object schema. ObjectMeta has one class per resource
 # so that each resource's docs can show its own metadata.
@@ -52,7 +73,8 @@ SCHEMA_MODELS: Dict[str, Tuple[Type[ApiModel], ...]] = {
     "iam.v2.ApiKeySpecUpdate": (models.IamV2ApiKeySpecUpdate,),
     "ObjectMeta": (models.IamV2ApiKeyMetadata, models.ByokV1KeyMetadata),
     "ListMeta": (models.ListMeta,),
-    "ObjectReference": (models.ObjectReference,),
+    "TypedGlobalObjectReference": (models.GlobalObjectReference,),
+    "TypedEnvScopedObjectReference": (models.ObjectReference,),
     "Failure": (models.Failure,),
     "Error": (models.Error,),
     "Error_source": (models.ErrorSource,),
@@ -64,10 +86,20 @@ SCHEMA_MODELS: Dict[str, Tuple[Type[ApiModel], ...]] = {
     "byok.v1.KeyList": (models.ByokV1KeyList,),
     "byok.v1.KeyUpdate": (models.ByokV1KeyUpdate,),
 }
+# The update models: the schema each is the changeable part of, and the update model of
+# each nested object that can change too.
+UPDATE_MODELS: Dict[Type[ApiModel], Tuple[str, Dict[str, Type[ApiModel]]]] = {
+    models.IamV2ApiKeyUpdate: ("iam.v2.ApiKey", {"spec": models.IamV2ApiKeySpecUpdate}),
+    models.IamV2ApiKeySpecUpdate: ("iam.v2.ApiKeySpec", {}),
+    models.ByokV1KeyUpdate: ("byok.v1.Key", {}),
+}
+UPDATE_SCHEMAS = {"iam.v2.ApiKeyUpdate", "iam.v2.ApiKeySpecUpdate", "byok.v1.KeyUpdate"}
 # Schemas that are plain values, not objects, and so have no model.
 VALUE_SCHEMAS = {"SearchFilter": "string"}
 # Models that exist for the SDK's own reasons: the oneOf wrapper and its catch-all variant.
 MODELS_WITHOUT_SCHEMA = {"ByokV1KeyKey", "ByokV1UnknownKey"}
+# (parameter, keyword) -> the bound the SDK enforces and the official document leaves out.
+STRICTER_THAN_OFFICIAL = {("id", "minLength"): 1, ("id", "maxLength"): 255, ("page_size", "minimum"): 1}
 
 API_CLASSES = {"API Keys (iam/v2)": IamApiKeysApi, "Keys (byok/v1)": ByokKeysApi}
 API_MODULES = {IamApiKeysApi: iam_api_keys_api, ByokKeysApi: byok_keys_api}
@@ -76,26 +108,12 @@ OPERATION_CONSTANTS = {"list": "LIST", "create": "CREATE", "get": "GET", "update
 INT32 = (-(2**31), 2**31 - 1)
 
 
-# -- reading the document --------------------------------------------------------------
+# -- the two documents -----------------------------------------------------------------
 
 
 def ref_name(ref: str) -> str:
     assert ref.startswith(REF_PREFIX), ref
     return ref[len(REF_PREFIX) :]
-
-
-def referenced_schema(schema: Dict[str, Any]) -> Optional[str]:
-    """The schema a property names through ``$ref`` or a one-item ``allOf``, if any."""
-    if "$ref" in schema:
-        return ref_name(schema["$ref"])
-    refs = [part["$ref"] for part in schema.get("allOf", []) if "$ref" in part]
-    return ref_name(refs[0]) if refs else None
-
-
-def is_read_only(schema: Dict[str, Any]) -> bool:
-    """Read-only itself, or a reference to a schema that is read-only as a whole (ObjectMeta)."""
-    target = referenced_schema(schema)
-    return bool(schema.get("readOnly") or (target is not None and SCHEMAS[target].get("readOnly")))
 
 
 def iter_refs(schema: Any) -> Iterator[str]:
@@ -110,29 +128,119 @@ def iter_refs(schema: Any) -> Iterator[str]:
             yield from iter_refs(item)
 
 
-def reachable(roots: Iterator[str]) -> Set[str]:
-    seen: Set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo.extend(iter_refs(SCHEMAS[name]))
-    return seen
+@dataclass(frozen=True)
+class Contract:
+    """One API document, read the same way whichever it is."""
+
+    name: str
+    doc: Dict[str, Any]
+
+    @property
+    def official(self) -> bool:
+        return self.name == "official"
+
+    @property
+    def schemas(self) -> Dict[str, Dict[str, Any]]:
+        return self.doc["components"]["schemas"]  # type: ignore[no-any-return]
+
+    def operations(self) -> Iterator[Tuple[str, str, Dict[str, Any]]]:
+        for path, item in self.doc["paths"].items():
+            for method, operation in item.items():
+                if not method.startswith("x-"):
+                    yield path, method, operation
+
+    def reachable(self, roots: Iterator[str]) -> Set[str]:
+        seen: Set[str] = set()
+        todo = list(roots)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(iter_refs(self.schemas[name]))
+        return seen
+
+    def request_schemas(self) -> Set[str]:
+        return self.reachable(
+            name
+            for _, _, op in self.operations()
+            for media in op.get("requestBody", {}).get("content", {}).values()
+            for name in iter_refs(media["schema"])
+        )
+
+    def is_read_only(self, schema: Dict[str, Any]) -> bool:
+        """Read-only itself, or a reference to a schema that is read-only as a whole (ObjectMeta)."""
+        target = referenced_schema(schema)
+        return bool(schema.get("readOnly") or (target is not None and self.schemas[target].get("readOnly")))
 
 
-def operations() -> Iterator[Tuple[str, str, Dict[str, Any]]]:
-    for path, item in DOC["paths"].items():
-        for method, operation in item.items():
-            yield path, method, operation
+def read_official(path: Path) -> Dict[str, Any]:
+    """The official document with its shared responses written out in each operation and
+    each inline object property named ``<Schema>_<property>``; nothing else changes."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    shared = doc["components"].get("responses", {})
+    for item in doc["paths"].values():
+        for method, op in item.items():
+            if method.startswith("x-"):
+                continue
+            for status, response in op["responses"].items():
+                ref = response.get("$ref")
+                if ref is not None:
+                    op["responses"][status] = copy.deepcopy(shared[ref[len(RESPONSE_REF_PREFIX) :]])
+    schemas = doc["components"]["schemas"]
+    for name, schema in list(schemas.items()):
+        for prop, value in schema.get("properties", {}).items():
+            if "properties" in value and "$ref" not in value:
+                schemas[f"{name}_{prop}"] = value
+                schema["properties"][prop] = {"$ref": f"{REF_PREFIX}{name}_{prop}"}
+    return doc  # type: ignore[no-any-return]
 
 
-REQUEST_SCHEMAS = reachable(
-    name
-    for _, _, op in operations()
-    for media in op.get("requestBody", {}).get("content", {}).values()
-    for name in iter_refs(media["schema"])
+def _load_builder() -> Any:
+    """tools/build_openapi.py, which finds the official document and makes openapi.json from it."""
+    spec = importlib.util.spec_from_file_location("build_openapi", REPOSITORY / "tools" / "build_openapi.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BUILDER = _load_builder()
+PACKAGED = Contract("packaged", json.loads(PACKAGED_PATH.read_text(encoding="utf-8")))
+# The packaged document's schemas, for other tests that generate payloads from them.
+SCHEMAS = PACKAGED.schemas
+OFFICIAL_PATH: Optional[Path] = BUILDER.official_document()
+OFFICIAL = Contract("official", read_official(OFFICIAL_PATH)) if OFFICIAL_PATH is not None else None
+SKIP_OFFICIAL = pytest.mark.skip(
+    reason=f"{BUILDER.OFFICIAL_SPEC} not found in shared/spec/ beside the checkout; only openapi.json is checked"
 )
+
+
+def contracts() -> List[Any]:
+    """Both documents as test parameters; the official one skipped when it is absent."""
+    official = (
+        pytest.param(OFFICIAL, id="official")
+        if OFFICIAL is not None
+        else pytest.param(None, id="official", marks=SKIP_OFFICIAL)
+    )
+    return [pytest.param(PACKAGED, id="packaged"), official]
+
+
+def per_contract(cases: typing.Callable[[Contract], List[Any]]) -> List[Any]:
+    """``cases(contract)`` for both documents, each id prefixed with its document."""
+    found = [pytest.param(PACKAGED, *p.values, id=f"packaged-{p.id}") for p in cases(PACKAGED)]
+    if OFFICIAL is not None:
+        found += [pytest.param(OFFICIAL, *p.values, id=f"official-{p.id}") for p in cases(OFFICIAL)]
+    else:
+        found.append(pytest.param(None, *cases(PACKAGED)[0].values, id="official", marks=SKIP_OFFICIAL))
+    return found
+
+
+def referenced_schema(schema: Dict[str, Any]) -> Optional[str]:
+    """The schema a property names through ``$ref`` or a one-item ``allOf``, if any."""
+    if "$ref" in schema:
+        return ref_name(schema["$ref"])
+    refs = [part["$ref"] for part in schema.get("allOf", []) if "$ref" in part]
+    return ref_name(refs[0]) if refs else None
 
 
 def snake(name: str) -> str:
@@ -220,20 +328,29 @@ def schema_of_model(model: type) -> str:
     return names[0]
 
 
-# -- the document itself ---------------------------------------------------------------
+# -- the documents themselves ----------------------------------------------------------
 
 
-def test_document_is_openapi_3_0_with_resolvable_references() -> None:
-    assert DOC["openapi"].startswith("3.0."), DOC["openapi"]
-    dangling = sorted({name for name in iter_refs(DOC) if name not in SCHEMAS})
+@pytest.mark.parametrize("contract", contracts())
+def test_document_is_openapi_3_0_with_resolvable_references(contract: Contract) -> None:
+    doc = contract.doc
+    assert doc["openapi"].startswith("3.0."), doc["openapi"]
+    dangling = sorted({name for name in iter_refs(doc) if name not in contract.schemas})
     assert not dangling, f"references to missing schemas: {dangling}"
-    assert [server["url"] for server in DOC["servers"]] == [Configuration().host], "default host drifted"
-    ids = [op["operationId"] for _, _, op in operations()]
+    assert [server["url"] for server in doc["servers"]] == [Configuration().host], "default host drifted"
+    ids = [op["operationId"] for _, _, op in contract.operations()]
     assert len(ids) == len(set(ids)) == 10, f"operation ids: {ids}"
-    for path, method, op in operations():
+    for path, method, op in contract.operations():
         templated = set(re.findall(r"{(\w+)}", path))
         in_path = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
         assert templated == in_path, f"{method.upper()} {path}: path parameters {in_path}, template {templated}"
+
+
+@pytest.mark.skipif(OFFICIAL_PATH is None, reason=SKIP_OFFICIAL.kwargs["reason"])
+def test_packaged_document_is_fresh_from_the_official_one() -> None:
+    assert OFFICIAL_PATH is not None
+    built = BUILDER.build(yaml.safe_load(OFFICIAL_PATH.read_text(encoding="utf-8")))
+    assert built == PACKAGED.doc, "openapi.json is stale: run python tools/build_openapi.py"
 
 
 def test_the_emulator_serves_the_packaged_document() -> None:
@@ -241,16 +358,20 @@ def test_the_emulator_serves_the_packaged_document() -> None:
         response = urllib3.request("GET", f"{cloud.host}/openapi.json", retries=False)
     assert response.status == 200
     assert response.headers["Content-Type"].startswith("application/json")
-    assert response.json() == DOC
+    assert response.json() == PACKAGED.doc
 
 
 # -- schemas and models ----------------------------------------------------------------
 
 
-def test_every_schema_has_a_model_and_every_model_a_schema() -> None:
-    described = set(SCHEMA_MODELS) | set(VALUE_SCHEMAS)
-    assert not set(SCHEMAS) - described, f"schemas without a model: {sorted(set(SCHEMAS) - described)}"
-    assert not described - set(SCHEMAS), f"models for schemas the document lacks: {sorted(described - set(SCHEMAS))}"
+@pytest.mark.parametrize("contract", contracts())
+def test_every_schema_has_a_model_and_every_model_a_schema(contract: Contract) -> None:
+    schemas = set(contract.schemas)
+    # The official document has no update schemas: the update models stand for part of a
+    # resource there (checked by test_update_model_is_the_changeable_part_of_its_resource).
+    described = (set(SCHEMA_MODELS) - (UPDATE_SCHEMAS if contract.official else set())) | set(VALUE_SCHEMAS)
+    assert not schemas - described, f"schemas without a model: {sorted(schemas - described)}"
+    assert not described - schemas, f"models for schemas the document lacks: {sorted(described - schemas)}"
     mapped = {cls.__name__ for classes in SCHEMA_MODELS.values() for cls in classes} | MODELS_WITHOUT_SCHEMA
     exported = set(models.__all__)
     assert exported == mapped, (
@@ -260,33 +381,51 @@ def test_every_schema_has_a_model_and_every_model_a_schema() -> None:
         assert getattr(openapi_client, name) is getattr(models, name), f"openapi_client.{name} is not models.{name}"
 
 
+@pytest.mark.parametrize("contract", contracts())
 @pytest.mark.parametrize("schema_name", sorted(VALUE_SCHEMAS))
-def test_value_schemas_keep_their_type(schema_name: str) -> None:
-    assert SCHEMAS[schema_name]["type"] == VALUE_SCHEMAS[schema_name], schema_name
-    assert "properties" not in SCHEMAS[schema_name], f"{schema_name} became an object and needs a model"
+def test_value_schemas_keep_their_type(contract: Contract, schema_name: str) -> None:
+    assert contract.schemas[schema_name]["type"] == VALUE_SCHEMAS[schema_name], schema_name
+    assert "properties" not in contract.schemas[schema_name], f"{schema_name} became an object and needs a model"
 
 
-MODEL_CASES = [
-    pytest.param(schema_name, model, id=f"{schema_name}-{model.__name__}")
-    for schema_name, classes in SCHEMA_MODELS.items()
-    for model in classes
-]
+def model_cases(contract: Contract) -> List[Any]:
+    return [
+        pytest.param(schema_name, model, id=f"{schema_name}-{model.__name__}")
+        for schema_name, classes in SCHEMA_MODELS.items()
+        if schema_name in contract.schemas
+        for model in classes
+    ]
 
 
-@pytest.mark.parametrize(("schema_name", "model"), MODEL_CASES)
-def test_model_has_exactly_the_schema_properties(schema_name: str, model: Type[ApiModel]) -> None:
-    documented = set(SCHEMAS[schema_name]["properties"])
+@pytest.mark.parametrize(("contract", "schema_name", "model"), per_contract(model_cases))
+def test_model_has_exactly_the_schema_properties(contract: Contract, schema_name: str, model: Type[ApiModel]) -> None:
+    documented = set(contract.schemas[schema_name]["properties"])
     declared = set(fields_by_json_name(model))
     assert not documented - declared, f"{schema_name}: {model.__name__} lacks {sorted(documented - declared)}"
     extra = sorted(declared - documented)
     assert not extra, f"{schema_name}: {model.__name__} has undocumented {extra}"
 
 
-def property_cases() -> List[Any]:
+@pytest.mark.parametrize("contract", contracts())
+@pytest.mark.parametrize("model", sorted(UPDATE_MODELS, key=lambda m: m.__name__), ids=lambda m: m.__name__)
+def test_update_model_is_the_changeable_part_of_its_resource(contract: Contract, model: Type[ApiModel]) -> None:
+    resource, nested = UPDATE_MODELS[model]
+    properties = contract.schemas[resource]["properties"]
+    changeable = {prop for prop, value in properties.items() if not value.get("x-immutable")} | set(nested)
+    fields = fields_by_json_name(model)
+    assert set(fields) == changeable, (
+        f"{model.__name__}: fields {sorted(fields)}, the changeable part of {resource} is {sorted(changeable)}"
+    )
+    for prop, update_model in nested.items():
+        annotation, _ = strip_optional(fields[prop][1].annotation)
+        assert annotation is update_model, f"{model.__name__}.{prop} is {annotation}, not {update_model.__name__}"
+
+
+def property_cases(contract: Contract) -> List[Any]:
     return [
         pytest.param(schema_name, model, prop, id=f"{model.__name__}.{prop}")
-        for schema_name, model in ((p.values[0], p.values[1]) for p in MODEL_CASES)
-        for prop in SCHEMAS[schema_name]["properties"]
+        for schema_name, model in ((p.values[0], p.values[1]) for p in model_cases(contract))
+        for prop in contract.schemas[schema_name]["properties"]
     ]
 
 
@@ -296,9 +435,9 @@ def model_field(model: Type[ApiModel], prop: str, schema_name: str) -> Tuple[str
     return fields[prop]
 
 
-@pytest.mark.parametrize(("schema_name", "model", "prop"), property_cases())
-def test_property_type(schema_name: str, model: Type[ApiModel], prop: str) -> None:
-    schema = SCHEMAS[schema_name]["properties"][prop]
+@pytest.mark.parametrize(("contract", "schema_name", "model", "prop"), per_contract(property_cases))
+def test_property_type(contract: Contract, schema_name: str, model: Type[ApiModel], prop: str) -> None:
+    schema = contract.schemas[schema_name]["properties"][prop]
     _, info = model_field(model, prop, schema_name)
     where = f"{schema_name}.{prop} ({model.__name__})"
     annotation, allows_none = strip_optional(info.annotation)
@@ -349,20 +488,22 @@ def assert_one_of(where: str, schema: Dict[str, Any], annotation: Any) -> None:
     assert variants == {ref_name(ref) for ref in discriminator["mapping"].values()}, where
 
 
-@pytest.mark.parametrize(("schema_name", "model", "prop"), property_cases())
-def test_property_required_and_read_only(schema_name: str, model: Type[ApiModel], prop: str) -> None:
-    schema_doc = SCHEMAS[schema_name]
+@pytest.mark.parametrize(("contract", "schema_name", "model", "prop"), per_contract(property_cases))
+def test_property_required_and_read_only(
+    contract: Contract, schema_name: str, model: Type[ApiModel], prop: str
+) -> None:
+    schema_doc = contract.schemas[schema_name]
     schema = schema_doc["properties"][prop]
     name, info = model_field(model, prop, schema_name)
     where = f"{schema_name}.{prop} ({model.__name__}.{name})"
 
-    read_only = is_read_only(schema)
+    read_only = contract.is_read_only(schema)
     assert (name in model.read_only_fields()) == read_only, (
         f"{where}: readOnly is {read_only} in the document but {not read_only} in the model"
     )
 
     documented_required = prop in schema_doc.get("required", ())
-    must_require = documented_required and not (read_only and schema_name in REQUEST_SCHEMAS)
+    must_require = documented_required and not (read_only and schema_name in contract.request_schemas())
     enum = schema.get("enum", ())
     if must_require and len(enum) == 1 and not info.is_required():
         # A one-value tag may default to its value, as long as it is always written out.
@@ -374,9 +515,9 @@ def test_property_required_and_read_only(schema_name: str, model: Type[ApiModel]
     )
 
 
-@pytest.mark.parametrize(("schema_name", "model", "prop"), property_cases())
-def test_property_constraints(schema_name: str, model: Type[ApiModel], prop: str) -> None:
-    schema = SCHEMAS[schema_name]["properties"][prop]
+@pytest.mark.parametrize(("contract", "schema_name", "model", "prop"), per_contract(property_cases))
+def test_property_constraints(contract: Contract, schema_name: str, model: Type[ApiModel], prop: str) -> None:
+    schema = contract.schemas[schema_name]["properties"][prop]
     name, info = model_field(model, prop, schema_name)
     assert constraints(info) == expected_constraints(schema), (
         f"{schema_name}.{prop} ({model.__name__}.{name}): model limits {constraints(info)}, "
@@ -387,17 +528,25 @@ def test_property_constraints(schema_name: str, model: Type[ApiModel], prop: str
 @pytest.mark.parametrize("variant", sorted(KEY_KINDS))
 def test_key_variant_tag_is_always_written(variant: str) -> None:
     required = {
-        prop: "x" for prop in SCHEMAS[schema_of_model(KEY_KINDS[variant])]["required"] if prop != "kind"
+        prop: "x" for prop in PACKAGED.schemas[schema_of_model(KEY_KINDS[variant])]["required"] if prop != "kind"
     }
     payload = KEY_KINDS[variant](**required).to_dict()
     assert payload["kind"] == variant, f"{variant}: the discriminator is missing from {payload}"
 
 
+def test_unknown_fields_are_kept_even_where_the_document_closes_the_schema() -> None:
+    assert PACKAGED.schemas["Error"].get("additionalProperties") is False
+    text = '{"errors":[{"detail":"d","error_code":40001,"message":null,"hint":"newer field"}]}'
+    failure = models.Failure.from_json(text)
+    assert failure.to_json() == text
+    assert failure.errors[0].error_code == 40001 and failure.errors[0].message is None
+
+
 # -- operations and API methods --------------------------------------------------------
 
 
-def operation_cases() -> List[Any]:
-    return [pytest.param(path, method, op, id=op["operationId"]) for path, method, op in operations()]
+def operation_cases(contract: Contract) -> List[Any]:
+    return [pytest.param(path, method, op, id=op["operationId"]) for path, method, op in contract.operations()]
 
 
 def api_class(op: Dict[str, Any]) -> type:
@@ -420,13 +569,22 @@ def request_body(op: Dict[str, Any]) -> Optional[Tuple[Dict[str, Any], bool]]:
         return None
     content = op["requestBody"]["content"]
     assert list(content) == ["application/json"], f"{op['operationId']}: request media types {list(content)}"
-    return content["application/json"]["schema"], bool(op["requestBody"].get("required"))
+    schema = content["application/json"]["schema"]
+    # A body whose schema requires fields (spec.owner, key) cannot be left out, though the
+    # official document does not mark it required.
+    must_have_fields = any(part.get("required") for part in schema.get("allOf", []) if "$ref" not in part)
+    return schema, bool(op["requestBody"].get("required", must_have_fields))
 
 
-def body_param_name(schema: Dict[str, Any]) -> str:
+def body_model(method: str, schema: Dict[str, Any]) -> Type[ApiModel]:
+    """The model the SDK sends for a request body schema: on PATCH, the update model of the
+    resource the official document names (the packaged one names the update schema)."""
     target = referenced_schema(schema)
     assert target is not None
-    return snake(SCHEMA_MODELS[target][0].__name__)
+    if method == "patch" and target not in UPDATE_SCHEMAS:
+        (update,) = [m for m, (resource, _) in UPDATE_MODELS.items() if resource == target]
+        return update
+    return SCHEMA_MODELS[target][0]
 
 
 def required_paths(overlay: Dict[str, Any], prefix: Tuple[str, ...] = ()) -> Set[Tuple[str, ...]]:
@@ -441,8 +599,8 @@ def required_paths(overlay: Dict[str, Any], prefix: Tuple[str, ...] = ()) -> Set
     return found
 
 
-@pytest.mark.parametrize(("path", "method", "op"), operation_cases())
-def test_operation_has_its_three_methods(path: str, method: str, op: Dict[str, Any]) -> None:
+@pytest.mark.parametrize(("contract", "path", "method", "op"), per_contract(operation_cases))
+def test_operation_has_its_three_methods(contract: Contract, path: str, method: str, op: Dict[str, Any]) -> None:
     cls = api_class(op)
     base = snake(op["operationId"])
     for suffix in ("", "_with_http_info", "_without_preload_content"):
@@ -450,14 +608,14 @@ def test_operation_has_its_three_methods(path: str, method: str, op: Dict[str, A
         assert callable(getattr(cls, base + suffix, None)), f"{where} missing"
 
 
-@pytest.mark.parametrize(("path", "method", "op"), operation_cases())
-def test_method_parameters_match(path: str, method: str, op: Dict[str, Any]) -> None:
+@pytest.mark.parametrize(("contract", "path", "method", "op"), per_contract(operation_cases))
+def test_method_parameters_match(contract: Contract, path: str, method: str, op: Dict[str, Any]) -> None:
     cls = api_class(op)
     base = snake(op["operationId"])
     expected: Dict[str, bool] = {python_param_name(p["name"]): p["required"] for p in op.get("parameters", [])}
     body = request_body(op)
     if body is not None:
-        expected[body_param_name(body[0])] = body[1]
+        expected[snake(body_model(method, body[0]).__name__)] = body[1]
     for suffix in ("", "_with_http_info", "_without_preload_content"):
         signature = inspect.signature(getattr(cls, base + suffix))
         declared = {
@@ -475,10 +633,10 @@ def test_method_parameters_match(path: str, method: str, op: Dict[str, Any]) -> 
             )
 
 
-def assert_param(where: str, param: Param, spec: Dict[str, Any]) -> None:
+def assert_param(contract: Contract, where: str, param: Param, spec: Dict[str, Any]) -> None:
     schema = spec["schema"]
     if "$ref" in schema:
-        schema = SCHEMAS[ref_name(schema["$ref"])]
+        schema = contract.schemas[ref_name(schema["$ref"])]
     assert param.name == python_param_name(spec["name"]), f"{where}: Python name {param.name}"
     expected_type = {"string": str, "integer": int}[schema["type"]]
     assert param.type is expected_type, f"{where}: type {param.type.__name__}, document says {schema['type']}"
@@ -489,11 +647,14 @@ def assert_param(where: str, param: Param, spec: Dict[str, Any]) -> None:
         "maximum": param.maximum,
     }
     for key, value in limits.items():
-        assert value == schema.get(key), f"{where}: {key} is {value} in the SDK, {schema.get(key)} in the document"
+        documented = schema.get(key)
+        if contract.official and documented is None:
+            documented = STRICTER_THAN_OFFICIAL.get((spec["name"], key))
+        assert value == documented, f"{where}: {key} is {value} in the SDK, {documented} in the document"
 
 
-@pytest.mark.parametrize(("path", "method", "op"), operation_cases())
-def test_operation_object_matches(path: str, method: str, op: Dict[str, Any]) -> None:
+@pytest.mark.parametrize(("contract", "path", "method", "op"), per_contract(operation_cases))
+def test_operation_object_matches(contract: Contract, path: str, method: str, op: Dict[str, Any]) -> None:
     operation = operation_object(op)
     where = op["operationId"]
     assert operation.method == method.upper(), f"{where}: method {operation.method}, document says {method.upper()}"
@@ -506,14 +667,14 @@ def test_operation_object_matches(path: str, method: str, op: Dict[str, Any]) ->
         f"{where}: parameters {sorted(declared)} in the SDK, {sorted(documented)} in the document"
     )
     for key, param in declared.items():
-        assert_param(f"{where} parameter {key[1]!r}", param, documented[key])
+        assert_param(contract, f"{where} parameter {key[1]!r}", param, documented[key])
 
     schemes = tuple(name for requirement in op["security"] for name in requirement)
     assert operation.auth == schemes, f"{where}: auth {operation.auth}, document says {schemes}"
 
 
-@pytest.mark.parametrize(("path", "method", "op"), operation_cases())
-def test_operation_responses_match(path: str, method: str, op: Dict[str, Any]) -> None:
+@pytest.mark.parametrize(("contract", "path", "method", "op"), per_contract(operation_cases))
+def test_operation_responses_match(contract: Contract, path: str, method: str, op: Dict[str, Any]) -> None:
     operation = operation_object(op)
     where = op["operationId"]
     successes = {status: response for status, response in op["responses"].items() if status.startswith("2")}
@@ -533,8 +694,8 @@ def test_operation_responses_match(path: str, method: str, op: Dict[str, Any]) -
         assert REQUEST_ID_HEADER in response.get("headers", {}), f"{where} {status}: no {REQUEST_ID_HEADER} header"
 
 
-@pytest.mark.parametrize(("path", "method", "op"), operation_cases())
-def test_operation_request_body_matches(path: str, method: str, op: Dict[str, Any]) -> None:
+@pytest.mark.parametrize(("contract", "path", "method", "op"), per_contract(operation_cases))
+def test_operation_request_body_matches(contract: Contract, path: str, method: str, op: Dict[str, Any]) -> None:
     operation = operation_object(op)
     where = op["operationId"]
     body = request_body(op)
@@ -543,15 +704,18 @@ def test_operation_request_body_matches(path: str, method: str, op: Dict[str, An
         return
     schema, required = body
     assert operation.body is not None, f"{where}: the document describes a body the SDK never sends"
-    target = referenced_schema(schema)
-    assert target is not None
-    assert operation.body.model in models_for(target), f"{where}: body model {operation.body.model}, document {target}"
-    assert operation.body.name == body_param_name(schema), f"{where}: body parameter {operation.body.name}"
+    expected_model = body_model(method, schema)
+    assert operation.body.model is expected_model, (
+        f"{where}: body model {operation.body.model}, expected {expected_model}"
+    )
+    assert operation.body.name == snake(expected_model.__name__), f"{where}: body parameter {operation.body.name}"
     assert operation.body.optional == (not required), f"{where}: body optional={operation.body.optional}"
     overlays = [part for part in schema.get("allOf", []) if "$ref" not in part]
     expected_paths = set().union(*(required_paths(part) for part in overlays)) if overlays else set()
     # A required oneOf field is only usable with its discriminator: the path goes on to it.
-    properties = SCHEMAS[target].get("properties", {})
+    target = referenced_schema(schema)
+    assert target is not None
+    properties = contract.schemas[target].get("properties", {})
     expected_paths = {
         (*path, properties[path[0]]["discriminator"]["propertyName"])
         if len(path) == 1 and "discriminator" in properties.get(path[0], {})
@@ -563,8 +727,9 @@ def test_operation_request_body_matches(path: str, method: str, op: Dict[str, An
     )
 
 
-def test_every_operation_method_is_documented() -> None:
-    documented = {(api_class(op), snake(op["operationId"])) for _, _, op in operations()}
+@pytest.mark.parametrize("contract", contracts())
+def test_every_operation_method_is_documented(contract: Contract) -> None:
+    documented = {(api_class(op), snake(op["operationId"])) for _, _, op in contract.operations()}
     helper_prefixes = ("iter_", "wait_for_")
     for cls in API_CLASSES.values():
         for name, member in vars(cls).items():
@@ -577,8 +742,9 @@ def test_every_operation_method_is_documented() -> None:
 # -- security schemes -------------------------------------------------------------------
 
 
-def test_configuration_satisfies_every_security_scheme() -> None:
-    schemes = DOC["components"]["securitySchemes"]
+@pytest.mark.parametrize("contract", contracts())
+def test_configuration_satisfies_every_security_scheme(contract: Contract) -> None:
+    schemes = contract.doc["components"]["securitySchemes"]
     settings = Configuration(username="key", password="secret", access_token="token").auth_settings()
     assert set(settings) == set(schemes), f"SDK auth settings {sorted(settings)}, document {sorted(schemes)}"
     for name, scheme in schemes.items():
@@ -587,5 +753,5 @@ def test_configuration_satisfies_every_security_scheme() -> None:
             assert scheme["scheme"] == "basic" and value.startswith("Basic "), name
         else:
             assert scheme["type"] == "oauth2" and value == "Bearer token", name
-    used = {name for _, _, op in operations() for requirement in op["security"] for name in requirement}
+    used = {name for _, _, op in contract.operations() for requirement in op["security"] for name in requirement}
     assert used == set(schemes), f"security schemes no operation uses: {sorted(set(schemes) - used)}"

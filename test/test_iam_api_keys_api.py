@@ -172,7 +172,10 @@ def test_missing_owner_is_refused_client_side_and_invalid_bodies_server_side(
     # A raw request the SDK would never send still gets the service's 422.
     with openapi_client.ApiClient(cloud.configuration()) as api_client:
         method, url, headers, _ = api_client.param_serialize(
-            "POST", "/iam/v2/api-keys", auth_settings=["api-key"], header_params={"Content-Type": "application/json"}
+            "POST",
+            "/iam/v2/api-keys",
+            auth_settings=["cloud-api-key"],
+            header_params={"Content-Type": "application/json"},
         )
         response = api_client.call_api(method, url, headers, body=b'{"spec": {"display_name": "x"}}')
         with pytest.raises(openapi_client.UnprocessableEntityException) as info:

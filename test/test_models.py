@@ -165,7 +165,6 @@ def test_read_only_fields_are_left_out_of_request_bodies_only() -> None:
             "description": "Lets the nightly job produce to the orders topic",
             "owner": {"id": "sa-r7d2m1"},
             "resource": {"id": "lkc-c29js0", "environment": "env-abc123"},
-            "resources": [{"id": "lkc-c29js0", "environment": "env-abc123"}],
         },
     }
     # ...while to_dict keeps every read-only field the service sent.
@@ -268,3 +267,24 @@ def test_package_names_load_lazily_and_all_resolve() -> None:
     source = Path(openapi_client.__file__).read_text()
     re_exported = set(re.findall(r"\b(\w+) as \1\b", source))
     assert re_exported == set(openapi_client.__all__) - {"__version__"}
+
+
+def test_owner_is_a_global_reference_and_an_object_reference_still_fits() -> None:
+    spec = IamV2ApiKeySpec(owner=ObjectReference(id="sa-1"))
+    assert type(spec.owner) is models.GlobalObjectReference and spec.to_dict() == {"owner": {"id": "sa-1"}}
+    # An environment given on an owner is not dropped: it travels as an unknown field.
+    spec = IamV2ApiKeySpec(owner=ObjectReference(id="sa-1", environment="env-1"))
+    assert spec.to_request_dict() == {"owner": {"id": "sa-1", "environment": "env-1"}}
+    spec.owner = ObjectReference(id="u-2", related="https://x/u-2")
+    assert type(spec.owner) is models.GlobalObjectReference and spec.owner.related == "https://x/u-2"
+    assert spec.to_request_dict() == {"owner": {"id": "u-2"}}
+    # An owner read from the wire keeps whatever it carries.
+    text = '{"owner":{"id":"u-3","environment":"env-9","related":"https://x/u-3"},"resource":null}'
+    read = IamV2ApiKeySpec.from_json(text)
+    assert json.loads(read.to_json()) == json.loads(text)
+    assert read.owner is not None and "environment" not in type(read.owner).model_fields
+
+
+def test_spec_resources_of_older_services_is_kept_as_an_unknown_field() -> None:
+    text = '{"owner":{"id":"u-1"},"resources":[{"id":"lkc-1","environment":"env-1"}]}'
+    assert IamV2ApiKeySpec.from_json(text).to_json() == text

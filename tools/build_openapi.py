@@ -1,14 +1,25 @@
-"""Rebuild openapi_client/openapi.json from the public Confluent Cloud spec.
+"""Rebuild openapi_client/openapi.json from Confluent's official OpenAPI document.
 
 The facts (paths, operation ids, parameters, schemas, constraints, status codes, headers,
-security) are read from the public document; every description is the project's own, from
-the tables below. Decorations that only add examples are merged away, so each schema reads
-cleanly. Run from the repository root:
+security) are read from the official document; every description is the project's own, from
+the tables below. Decorations that only add examples are merged away, shared responses
+(``#/components/responses/...``) are written out in each operation, and each schema reads
+cleanly. Two shapes differ from the official document on purpose:
 
-    python tools/build_openapi.py [path/to/confluent-cloud-iam-byok.openapi.yaml]
+* PATCH bodies. The official document names the whole resource there, of which only the
+  labels can change. The update schemas SDK users know (``iam.v2.ApiKeyUpdate``,
+  ``iam.v2.ApiKeySpecUpdate``, ``byok.v1.KeyUpdate``) are derived here: the resource
+  without the properties it marks ``x-immutable: true``.
+* An inline object property (``Error.source``) becomes a schema of its own,
+  ``Error_source``, so that it has a model of its own.
 
-The committed JSON is the artifact; this script only documents how it was made and lets
-it be remade when the public spec changes.
+Run from the repository root:
+
+    python tools/build_openapi.py [path/to/confluent-cloud-official-iam-byok.openapi.yaml]
+
+Without an argument the official document is looked for in ``shared/spec/`` beside the
+checkout or one level up. The committed JSON is the artifact; this script documents how it
+was made and remakes it when the official document changes.
 """
 
 from __future__ import annotations
@@ -17,15 +28,19 @@ import copy
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = ROOT.parent / "shared" / "spec" / "confluent-cloud-iam-byok.openapi.yaml"
+OFFICIAL_SPEC = "confluent-cloud-official-iam-byok.openapi.yaml"
 OUTPUT = ROOT / "openapi_client" / "openapi.json"
+# The official document carries no version of its own (info.version is empty); this names
+# the archived copy the facts were read from.
+DOCUMENT_VERSION = "2026-10-04"
 
 SCHEMA_REF = "#/components/schemas/"
+RESPONSE_REF = "#/components/responses/"
 
 # Keywords that carry facts a client or server must agree on; everything else (examples,
 # prose, generator hints) is left out.
@@ -42,20 +57,41 @@ FACT_KEYWORDS = (
     "minimum",
     "default",
     "uniqueItems",
+    "additionalProperties",
     "x-redact",
     "x-immutable",
     "x-extensible-enum",
 )
 
+# operationId of each PATCH -> (resource schema, update schema, {property: (nested schema, its update schema)}).
+UPDATE_BODIES: Dict[str, Tuple[str, str, Dict[str, Tuple[str, str]]]] = {
+    "updateIamV2ApiKey": (
+        "iam.v2.ApiKey",
+        "iam.v2.ApiKeyUpdate",
+        {"spec": ("iam.v2.ApiKeySpec", "iam.v2.ApiKeySpecUpdate")},
+    ),
+    "updateByokV1Key": ("byok.v1.Key", "byok.v1.KeyUpdate", {}),
+}
+
 SCHEMA_TEXT: Dict[str, str] = {
-    "iam.v2.ApiKey": "An API key: a credential that gives one owner access to one resource or to the Cloud APIs.",
+    "iam.v2.ApiKey": (
+        "An API key: a credential that gives one owner access to one cluster (Kafka, Schema Registry, "
+        "ksqlDB), to Flink in one environment and region, to the Cloud APIs, to Tableflow, or globally."
+    ),
     "iam.v2.ApiKeySpec": "What an API key is for: its owner, the resource it opens, and its human-facing labels.",
     "iam.v2.ApiKeyList": "One page of API keys with links to the other pages.",
     "iam.v2.ApiKeyUpdate": "The changes a PATCH applies to an API key.",
     "iam.v2.ApiKeySpecUpdate": "The labels of an API key that can be changed.",
     "ObjectMeta": "Server-kept facts about a stored object: where it lives and when it changed.",
     "ListMeta": "Navigation links and counts of a paginated collection.",
-    "ObjectReference": "A pointer to another object, by id and, in answers, by URL and resource name.",
+    "TypedGlobalObjectReference": (
+        "A pointer to an object that belongs to no environment (a user, a service account), "
+        "by id and, in answers, by URL and resource name."
+    ),
+    "TypedEnvScopedObjectReference": (
+        "A pointer to an object that may belong to an environment (a cluster), "
+        "by id and, in answers, by URL and resource name."
+    ),
     "SearchFilter": "A string a collection is filtered by.",
     "Failure": "The answer to a request the service could not carry out.",
     "Error": "One problem found while handling a request.",
@@ -93,6 +129,13 @@ _API_KEY_LABELS = {
     "display_name": "A short name for the key.",
     "description": "A longer note on what the key is for.",
 }
+_REFERENCE_TEXT = {
+    "id": "Identifier of the object pointed to.",
+    "related": "URL at which the object can be read.",
+    "resource_name": "Confluent resource name (CRN) of the object.",
+    "api_version": "API group and version of the object.",
+    "kind": "Type of the object.",
+}
 
 PROPERTY_TEXT: Dict[str, Dict[str, str]] = {
     "iam.v2.ApiKey": {**_RESOURCE_TEXT, "spec": "The owner, target and labels of the key."},
@@ -101,8 +144,12 @@ PROPERTY_TEXT: Dict[str, Dict[str, str]] = {
         "secret": "The key's secret; returned once, in the answer to the create call.",
         **_API_KEY_LABELS,
         "owner": "The user or service account the key belongs to.",
-        "resource": "The cluster the key opens; null for a Cloud API key.",
-        "resources": "Every resource the key opens.",
+        "resource": (
+            "What the key opens, by id: a Kafka (lkc-), Schema Registry (lsrc-) or ksqlDB (lksqlc-) cluster, "
+            "a Flink environment and region (env-abc123.aws.us-east-2), or, in any letter case, CLOUD "
+            "(a Cloud API key), TABLEFLOW (a Tableflow key) or GLOBAL (a Global key). "
+            "Null or absent when the key is tied to no resource."
+        ),
     },
     "iam.v2.ApiKeySpecUpdate": dict(_API_KEY_LABELS),
     "iam.v2.ApiKeyList": dict(_LIST_TEXT),
@@ -123,13 +170,10 @@ PROPERTY_TEXT: Dict[str, Dict[str, str]] = {
         "next": "Link to the next page; absent or null on the last page.",
         "total_size": "How many items the whole collection holds.",
     },
-    "ObjectReference": {
-        "id": "Identifier of the object pointed to.",
+    "TypedGlobalObjectReference": dict(_REFERENCE_TEXT),
+    "TypedEnvScopedObjectReference": {
+        **_REFERENCE_TEXT,
         "environment": "Environment of the object, for environment-scoped objects.",
-        "related": "URL at which the object can be read.",
-        "resource_name": "Confluent resource name (CRN) of the object.",
-        "api_version": "API group and version of the object.",
-        "kind": "Type of the object.",
     },
     "Failure": {"errors": "Every problem that stopped the request."},
     "Error": {
@@ -139,6 +183,8 @@ PROPERTY_TEXT: Dict[str, Dict[str, str]] = {
         "title": "Short summary, the same for every occurrence of this problem.",
         "detail": "Explanation of this occurrence.",
         "source": "The part of the request at fault.",
+        "error_code": "Numeric code of the problem, for services that number their errors.",
+        "message": "The problem in words, for services that answer with a message rather than title and detail.",
     },
     "Error_source": {
         "pointer": "JSON pointer into the request body.",
@@ -225,14 +271,18 @@ STATUS_TEXT_BY_OPERATION = {
     ("listIamV2ApiKeys", "200"): "One page of API keys.",
     ("listByokV1Keys", "200"): "One page of keys.",
     ("createIamV2ApiKey", "409"): "The request conflicts with an existing object (see Location).",
+    ("updateIamV2ApiKey", "409"): "The change conflicts with the key's current state (see Location).",
     ("createByokV1Key", "409"): "The key is already registered (see Location).",
     ("updateByokV1Key", "409"): "The request conflicts with an existing object (see Location).",
 }
 
 SECURITY_TEXT = {
-    "api-key": "HTTP Basic: API key id as the user name, API key secret as the password.",
     "cloud-api-key": "HTTP Basic: Cloud API key id as the user name, its secret as the password.",
-    "confluent-sts-access-token": "An OAuth 2.0 access token (a JWT) from Confluent's token service.",
+    "global-api-key": "HTTP Basic: Global API key id as the user name, its secret as the password.",
+    "confluent-sts-access-token": (
+        "An OAuth 2.0 bearer token (a JWT) that Confluent's token service issues in exchange "
+        "for a token of a trusted identity provider."
+    ),
 }
 
 TAG_TEXT = {
@@ -240,9 +290,24 @@ TAG_TEXT = {
     "Keys (byok/v1)": "Register, list, read, update and delete customer-managed keys.",
 }
 
+# OpenAPI's defaults, written out so that readers of the JSON need not know them.
+PARAMETER_STYLE = {"query": ("form", True), "path": ("simple", False)}
+
+
+def official_document() -> Optional[Path]:
+    """The official document in ``shared/spec/`` beside this checkout or one level up."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        candidate = base / "shared" / "spec" / OFFICIAL_SPEC
+        if candidate.is_file():
+            return candidate
+    return None
+
 
 def main(argv: List[str]) -> int:
-    spec_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SPEC
+    spec_path = Path(argv[1]) if len(argv) > 1 else official_document()
+    if spec_path is None:
+        print(f"{OFFICIAL_SPEC} not found; pass its path", file=sys.stderr)
+        return 2
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     document = build(spec)
     OUTPUT.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -251,25 +316,28 @@ def main(argv: List[str]) -> int:
 
 
 def build(spec: Dict[str, Any]) -> Dict[str, Any]:
-    schemas = {name: clean_schema(name, body) for name, body in spec["components"]["schemas"].items()}
+    shared_responses = spec["components"].get("responses", {})
     paths: Dict[str, Any] = {}
     for path, item in spec["paths"].items():
-        paths[path] = {method: clean_operation(op) for method, op in item.items()}
+        paths[path] = {
+            method: clean_operation(op, shared_responses) for method, op in item.items() if not method.startswith("x-")
+        }
     return {
         "openapi": "3.0.3",
         "info": {
             "title": "Confluent Cloud API keys (iam/v2) and BYOK keys (byok/v1)",
-            "version": spec["info"]["version"],
+            "version": DOCUMENT_VERSION,
             "description": (
                 "The two resources the openapi_client SDK covers, as the SDK and its emulator "
-                "understand them. Facts follow Confluent's public API description; the wording is ours."
+                "understand them. Facts follow Confluent's official OpenAPI document "
+                f"(archived {DOCUMENT_VERSION}); the wording is ours."
             ),
         },
         "servers": [{"url": server["url"], "description": "Confluent Cloud"} for server in spec["servers"]],
         "tags": [{"name": tag["name"], "description": TAG_TEXT[tag["name"]]} for tag in spec["tags"]],
         "paths": paths,
         "components": {
-            "schemas": schemas,
+            "schemas": build_schemas(spec["components"]["schemas"]),
             "securitySchemes": {
                 name: clean_security(name, scheme) for name, scheme in spec["components"]["securitySchemes"].items()
             },
@@ -277,10 +345,53 @@ def build(spec: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+def build_schemas(official: Dict[str, Any]) -> Dict[str, Any]:
+    """Every official schema, cleaned, with the derived ones placed right after their source."""
+    derived: Dict[str, Dict[str, Any]] = {}
+    for resource, update, nested in UPDATE_BODIES.values():
+        derived[resource] = {update: update_schema(official[resource], nested)}
+        for source, nested_update in nested.values():
+            derived.setdefault(source, {})[nested_update] = update_schema(official[source], {})
+    schemas: Dict[str, Any] = {}
+    for name, body in official.items():
+        hoisted: Dict[str, Any] = {}
+        schemas[name] = clean_schema(name, hoist_inline_objects(name, body, hoisted))
+        for hoisted_name, hoisted_body in hoisted.items():
+            schemas[hoisted_name] = clean_schema(hoisted_name, hoisted_body)
+        for derived_name, derived_body in derived.get(name, {}).items():
+            schemas[derived_name] = clean_schema(derived_name, derived_body)
+    return schemas
+
+
+def update_schema(resource: Dict[str, Any], nested: Dict[str, Tuple[str, str]]) -> Dict[str, Any]:
+    """The resource without what a PATCH cannot change; nested objects point at their update schema."""
+    properties: Dict[str, Any] = {}
+    for prop, value in resource["properties"].items():
+        if prop in nested:
+            properties[prop] = {"$ref": SCHEMA_REF + nested[prop][1]}
+        elif not value.get("x-immutable"):
+            properties[prop] = value
+    return {"type": "object", "properties": properties}
+
+
+def hoist_inline_objects(name: str, body: Dict[str, Any], into: Dict[str, Any]) -> Dict[str, Any]:
+    """``body`` with each inline object property replaced by a reference to ``<name>_<property>``."""
+    if "properties" not in body:
+        return body
+    out = dict(body)
+    out["properties"] = {}
+    for prop, value in body["properties"].items():
+        if "properties" in value and "$ref" not in value:
+            into[f"{name}_{prop}"] = value
+            value = {"$ref": f"{SCHEMA_REF}{name}_{prop}"}
+        out["properties"][prop] = value
+    return out
+
+
 def clean_schema(name: str, body: Dict[str, Any]) -> Dict[str, Any]:
     out: Dict[str, Any] = {"description": SCHEMA_TEXT[name], **facts(body)}
     if "properties" in body:
-        # ObjectMeta omits its type in the public spec; every schema with properties is an object.
+        # ObjectMeta omits its type in the official document; every schema with properties is an object.
         out.setdefault("type", "object")
         texts = PROPERTY_TEXT[name]
         out["properties"] = {
@@ -306,6 +417,8 @@ def clean_property(value: Dict[str, Any]) -> Dict[str, Any]:
         for part in value["allOf"]:
             if "$ref" not in part:
                 extras.update(facts(part))
+                # fields of the referenced object this use requires too (a listed key's spec.owner)
+                extras.update(clean_overlay({"properties": part.get("properties", {})}))
         extras.update(facts(value))
         if not extras:
             return {"$ref": refs[0]["$ref"]}
@@ -323,7 +436,11 @@ def clean_property(value: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def facts(value: Dict[str, Any]) -> Dict[str, Any]:
-    return {key: copy.deepcopy(value[key]) for key in FACT_KEYWORDS if key in value}
+    out = {key: copy.deepcopy(value[key]) for key in FACT_KEYWORDS if key in value}
+    if "required" in out:
+        # The order of a required list means nothing; sorted, the output is stable.
+        out["required"] = sorted(out["required"])
+    return out
 
 
 def clean_overlay(value: Dict[str, Any]) -> Dict[str, Any]:
@@ -332,10 +449,8 @@ def clean_overlay(value: Dict[str, Any]) -> Dict[str, Any]:
     if "type" in value:
         out["type"] = value["type"]
     if "required" in value:
-        out["required"] = list(value["required"])
-    nested = {
-        prop: clean_overlay(sub) for prop, sub in value.get("properties", {}).items() if has_constraints(sub)
-    }
+        out["required"] = sorted(value["required"])
+    nested = {prop: clean_overlay(sub) for prop, sub in value.get("properties", {}).items() if has_constraints(sub)}
     if nested:
         out["properties"] = nested
     return out
@@ -363,26 +478,33 @@ def clean_parameter(param: Dict[str, Any]) -> Dict[str, Any]:
     else:
         clean_schema_value = facts(schema)
     if param["name"] == "page_size":
-        # The public spec leaves the lower bound out; zero or negative sizes are refused.
+        # The official document leaves the lower bound out; zero or negative sizes are refused.
         clean_schema_value["minimum"] = 1
     if param["in"] == "path" and param["name"] == "id":
         # An object id is at most 255 characters (the id property's maxLength) and never empty.
         clean_schema_value.update({"minLength": 1, "maxLength": 255})
+    style, explode = PARAMETER_STYLE[param["in"]]
     return {
         "name": param["name"],
         "in": param["in"],
         "description": PARAMETER_TEXT[param["name"]],
         "required": param["required"],
-        "style": param["style"],
-        "explode": param["explode"],
+        "style": param.get("style", style),
+        "explode": param.get("explode", explode),
         "schema": clean_schema_value,
     }
 
 
+def resolve_response(response: Dict[str, Any], shared: Dict[str, Any]) -> Dict[str, Any]:
+    ref = response.get("$ref")
+    if ref is None:
+        return response
+    assert ref.startswith(RESPONSE_REF), ref
+    return shared[ref[len(RESPONSE_REF) :]]
+
+
 def clean_response(operation_id: str, status: str, response: Dict[str, Any]) -> Dict[str, Any]:
-    out: Dict[str, Any] = {
-        "description": STATUS_TEXT_BY_OPERATION.get((operation_id, status), STATUS_TEXT[status])
-    }
+    out: Dict[str, Any] = {"description": STATUS_TEXT_BY_OPERATION.get((operation_id, status), STATUS_TEXT[status])}
     headers = response.get("headers", {})
     if headers:
         out["headers"] = {
@@ -391,13 +513,24 @@ def clean_response(operation_id: str, status: str, response: Dict[str, Any]) -> 
         }
     content = response.get("content")
     if content:
-        out["content"] = {
-            media: {"schema": clean_body_schema(body["schema"])} for media, body in content.items()
-        }
+        out["content"] = {media: {"schema": clean_body_schema(body["schema"])} for media, body in content.items()}
     return out
 
 
-def clean_operation(op: Dict[str, Any]) -> Dict[str, Any]:
+def clean_request_body(operation_id: str, body: Dict[str, Any]) -> Dict[str, Any]:
+    if operation_id in UPDATE_BODIES:
+        # Only the labels of a resource can change: the body is the update schema.
+        update = UPDATE_BODIES[operation_id][1]
+        content = {media: {"schema": {"$ref": SCHEMA_REF + update}} for media in body["content"]}
+        return {"required": body.get("required", False), "content": content}
+    content = {media: {"schema": clean_body_schema(v["schema"])} for media, v in body["content"].items()}
+    # A body that must carry fields (spec.owner, key) cannot be left out; the official
+    # document does not say so explicitly.
+    must_have_fields = any("allOf" in v["schema"] for v in content.values())
+    return {"required": body.get("required", must_have_fields), "content": content}
+
+
+def clean_operation(op: Dict[str, Any], shared_responses: Dict[str, Any]) -> Dict[str, Any]:
     operation_id = op["operationId"]
     summary, description = OPERATION_TEXT[operation_id]
     out: Dict[str, Any] = {
@@ -410,15 +543,10 @@ def clean_operation(op: Dict[str, Any]) -> Dict[str, Any]:
     if "parameters" in op:
         out["parameters"] = [clean_parameter(p) for p in op["parameters"]]
     if "requestBody" in op:
-        content = {
-            media: {"schema": clean_body_schema(v["schema"])} for media, v in op["requestBody"]["content"].items()
-        }
-        # A body that must carry fields (spec.owner, key) cannot be left out; the public
-        # spec does not say so explicitly.
-        must_have_fields = any("allOf" in v["schema"] for v in content.values())
-        out["requestBody"] = {"required": op["requestBody"].get("required", must_have_fields), "content": content}
+        out["requestBody"] = clean_request_body(operation_id, op["requestBody"])
     out["responses"] = {
-        status: clean_response(operation_id, status, response) for status, response in op["responses"].items()
+        status: clean_response(operation_id, status, resolve_response(response, shared_responses))
+        for status, response in op["responses"].items()
     }
     for status, links in LINKS.get(operation_id, {}).items():
         out["responses"][status]["links"] = links
@@ -436,8 +564,8 @@ def _links_to(resource: str) -> Dict[str, Any]:
     }
 
 
-# Not in the public spec: the id a create call answers with is the id the other calls take.
-# Stated as links so that tools (schemathesis) can chain the calls.
+# Not in the official document: the id a create call answers with is the id the other calls
+# take. Stated as links so that tools (schemathesis) can chain the calls.
 LINKS = {
     "createIamV2ApiKey": {"202": _links_to("IamV2ApiKey")},
     "createByokV1Key": {"201": _links_to("ByokV1Key")},

@@ -22,7 +22,7 @@ from openapi_client.waiters import wait_until
 
 __all__ = ["ByokKeysApi"]
 
-_AUTH = ("cloud-api-key", "confluent-sts-access-token")
+_AUTH = ("cloud-api-key", "global-api-key", "confluent-sts-access-token")
 _ID = Param("id", min_length=1, max_length=255)
 
 LIST = Operation(

@@ -21,7 +21,7 @@ from openapi_client.waiters import wait_until
 
 __all__ = ["IamApiKeysApi"]
 
-_AUTH = ("api-key",)
+_AUTH = ("cloud-api-key", "confluent-sts-access-token")
 _ID = Param("id", min_length=1, max_length=255)
 
 LIST = Operation(

@@ -12,6 +12,7 @@ from openapi_client.models.byok_v1_key_validation import ByokV1KeyValidation
 from openapi_client.models.error import Error
 from openapi_client.models.error_source import ErrorSource
 from openapi_client.models.failure import Failure
+from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
 from openapi_client.models.iam_v2_api_key_metadata import IamV2ApiKeyMetadata
@@ -35,6 +36,7 @@ __all__ = [
     "Error",
     "ErrorSource",
     "Failure",
+    "GlobalObjectReference",
     "IamV2ApiKey",
     "IamV2ApiKeyList",
     "IamV2ApiKeyMetadata",

@@ -1,4 +1,4 @@
-"""ObjectReference: a pointer to another Confluent Cloud object (an owner, a cluster)."""
+"""ObjectReference: a pointer to an object that may live in an environment (a cluster)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,16 @@ from typing import Optional
 from pydantic import Field
 from typing_extensions import Annotated
 
-from openapi_client.models._base import ApiModel, ReadOnly
+from openapi_client.models.global_object_reference import GlobalObjectReference
 
 
-class ObjectReference(ApiModel):
-    """Names another object by its id, and in responses also by URL and resource name.
+class ObjectReference(GlobalObjectReference):
+    """A :class:`GlobalObjectReference` plus the ``environment`` the object lives in: what an
+    API key opens, e.g. ``ObjectReference(id="lkc-abc123", environment="env-a1b2c3")``.
 
-    ``related`` and ``resource_name`` are required by the spec but set by the server, so a
-    request can name an object by ``id`` alone: ``ObjectReference(id="sa-123")``.
+    The document calls this schema ``TypedEnvScopedObjectReference``. Being a
+    ``GlobalObjectReference`` too, it is accepted wherever one is (as an owner, say);
+    there it is converted, and an ``environment`` it carries is kept as an unknown field.
     """
 
-    id: Annotated[str, Field(min_length=1, max_length=255)]
     environment: Optional[Annotated[str, Field(min_length=1, max_length=255)]] = None
-    related: Optional[Annotated[str, Field(min_length=1)]] = ReadOnly()
-    resource_name: Optional[Annotated[str, Field(min_length=1)]] = ReadOnly()
-    api_version: Optional[Annotated[str, Field(min_length=1)]] = ReadOnly()
-    kind: Optional[Annotated[str, Field(min_length=1)]] = ReadOnly()

@@ -12,7 +12,7 @@ sent). A dict body is also checked at run time, against the same model, before a
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional, Union
+from typing import Literal, Optional, Union
 
 from typing_extensions import NotRequired, Required, TypedDict
 
@@ -22,6 +22,7 @@ __all__ = [
     "ByokV1GcpKeyDict",
     "ByokV1KeyDict",
     "ByokV1KeyUpdateDict",
+    "GlobalObjectReferenceDict",
     "IamV2ApiKeyDict",
     "IamV2ApiKeySpecDict",
     "IamV2ApiKeySpecUpdateDict",
@@ -60,8 +61,14 @@ class ByokV1KeyDict(TypedDict):
     display_name: NotRequired[str]
 
 
+class GlobalObjectReferenceDict(TypedDict):
+    """The JSON object ``TypedGlobalObjectReference`` as a request sends it."""
+
+    id: Required[str]
+
+
 class ObjectReferenceDict(TypedDict):
-    """The JSON object ``ObjectReference`` as a request sends it."""
+    """The JSON object ``TypedEnvScopedObjectReference`` as a request sends it."""
 
     id: Required[str]
     environment: NotRequired[str]
@@ -72,9 +79,8 @@ class IamV2ApiKeySpecDict(TypedDict):
 
     display_name: NotRequired[str]
     description: NotRequired[str]
-    owner: Required[ObjectReferenceDict]
+    owner: Required[GlobalObjectReferenceDict]
     resource: NotRequired[Optional[ObjectReferenceDict]]
-    resources: NotRequired[List[ObjectReferenceDict]]
 
 
 class IamV2ApiKeyDict(TypedDict):

@@ -28,10 +28,10 @@ from openapi_client.models.byok_v1_key_key import ByokV1KeyKey
 from openapi_client.models.byok_v1_key_metadata import ByokV1KeyMetadata
 from openapi_client.models.byok_v1_key_validation import ByokV1KeyValidation
 from openapi_client.models.enums import ByokKeyState, ByokProvider
+from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_metadata import IamV2ApiKeyMetadata
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
-from openapi_client.models.object_reference import ObjectReference
 
 __all__ = [
     "ByokV1KeyCreated",
@@ -53,7 +53,7 @@ _Id = Annotated[str, Field(max_length=255)]
 class IamV2ApiKeySpecRead(IamV2ApiKeySpec):
     """An answer's API key spec: ``owner`` is always there."""
 
-    owner: ObjectReference
+    owner: GlobalObjectReference
 
 
 class IamV2ApiKeySpecCreated(IamV2ApiKeySpecRead):

@@ -28,6 +28,7 @@ from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.byok_v1_key_key import ByokV1UnknownKey
 from openapi_client.models.byok_v1_key_list import ByokV1KeyList
 from openapi_client.models.byok_v1_key_update import ByokV1KeyUpdate
+from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
@@ -220,7 +221,6 @@ class Application:
         named: List[ObjectReference] = []
         if spec.resource is not None:
             named.append(spec.resource)
-        named.extend(ref for ref in spec.resources or () if ref.id not in {n.id for n in named})
         rendered = self.store.create_api_key(
             _plain_reference(spec.owner),
             [_plain_reference(ref) for ref in named],
@@ -468,11 +468,12 @@ def _first_null(document: JsonDict, nullable: FrozenSet[str]) -> Optional[str]:
     return None
 
 
-def _plain_reference(ref: ObjectReference) -> JsonDict:
+def _plain_reference(ref: GlobalObjectReference) -> JsonDict:
     """What the emulator keeps of a reference the client sent: its id and environment."""
     plain: JsonDict = {"id": ref.id}
-    if ref.environment is not None:
-        plain["environment"] = ref.environment
+    environment = getattr(ref, "environment", None)
+    if environment is not None:
+        plain["environment"] = environment
     return plain
 
 

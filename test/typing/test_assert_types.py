@@ -16,6 +16,7 @@ from openapi_client import ApiResponse, ByokV1Key, ByokV1KeyKey, IamV2ApiKey
 from openapi_client.models.byok_v1_key_key import AnyKeyVariant
 from openapi_client.models.byok_v1_key_list import ByokV1KeyList
 from openapi_client.models.enums import ByokKeyState, ByokProvider, ByokValidationPhase
+from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
 from openapi_client.models.object_reference import ObjectReference
 from openapi_client.models.request_dicts import ByokV1KeyDict
@@ -39,7 +40,7 @@ def test_iam_operations(fake_confluent_cloud: FakeConfluentCloud) -> None:
         assert type(created) is IamV2ApiKeyCreated
         assert_type(created.id, str)
         assert_type(created.spec.secret, SecretStr)
-        assert_type(created.spec.owner, ObjectReference)
+        assert_type(created.spec.owner, GlobalObjectReference)
         assert_type(created.spec.resource, Optional[ObjectReference])
         info = api.create_iam_v2_api_key_with_http_info(IamV2ApiKey.from_dict({"spec": {"owner": {"id": "sa-1"}}}))
         assert_type(info, ApiResponse[IamV2ApiKeyCreated])

@@ -1,0 +1,116 @@
+"""api_key_kind: the kind of an API key, from its resource, for every input and over the wire."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import openapi_client
+from openapi_client import GlobalObjectReference, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
+from openapi_client.api_key_kinds import ApiKeyKind, api_key_kind
+from openapi_client.testing import FakeConfluentCloud
+
+# The resource ids the official document names, one per kind.
+EXAMPLES = {
+    "lkc-c29js0": ApiKeyKind.KAFKA,
+    "lsrc-12345": ApiKeyKind.SCHEMA_REGISTRY,
+    "lksqlc-12345": ApiKeyKind.KSQLDB,
+    "env-abc123.aws.us-east-2": ApiKeyKind.FLINK,
+    "env-abc123.gcp.europe-west3": ApiKeyKind.FLINK,
+    "CLOUD": ApiKeyKind.CLOUD,
+    "TABLEFLOW": ApiKeyKind.TABLEFLOW,
+    "GLOBAL": ApiKeyKind.GLOBAL,
+}
+
+
+@pytest.mark.parametrize(("resource_id", "kind"), EXAMPLES.items())
+def test_each_documented_resource_id_has_its_kind(resource_id: str, kind: ApiKeyKind) -> None:
+    assert api_key_kind(resource_id) is kind
+    reference = ObjectReference(id=resource_id)
+    spec = IamV2ApiKeySpec(resource=reference)
+    assert api_key_kind(reference) is api_key_kind(spec) is api_key_kind(IamV2ApiKey(spec=spec)) is kind
+
+
+@pytest.mark.parametrize("resource_id", ["cloud", "Cloud", "tableflow", "TableFlow", "global", "gLoBaL"])
+def test_reserved_ids_are_read_in_any_letter_case(resource_id: str) -> None:
+    assert api_key_kind(resource_id) is EXAMPLES[resource_id.upper()]
+
+
+@pytest.mark.parametrize(
+    "resource_id",
+    ["", "lkc-", "lsrc", "env-abc123", "env-abc123.aws", "lfcp-9xq7", "sa-123", "CLOUDS", "pool-1", "lkc c29"],
+)
+def test_ids_of_no_known_form_are_other(resource_id: str) -> None:
+    assert api_key_kind(resource_id) is ApiKeyKind.OTHER
+
+
+def test_no_resource_is_a_cloud_key() -> None:
+    assert api_key_kind(None) is ApiKeyKind.CLOUD
+    assert api_key_kind(IamV2ApiKeySpec(owner=GlobalObjectReference(id="u-1"))) is ApiKeyKind.CLOUD
+    spec = IamV2ApiKeySpec.from_json('{"owner": {"id": "u-1"}, "resource": null}')
+    assert spec is not None and api_key_kind(spec) is ApiKeyKind.CLOUD
+
+
+def test_a_key_without_spec_is_refused_naming_the_reason() -> None:
+    with pytest.raises(ValueError, match="no spec"):
+        api_key_kind(IamV2ApiKey())
+
+
+def test_other_types_are_refused_naming_what_is_taken() -> None:
+    with pytest.raises(TypeError, match="IamV2ApiKey, IamV2ApiKeySpec, ObjectReference, resource id or None, not int"):
+        api_key_kind(42)  # type: ignore[arg-type]
+
+
+def test_kinds_are_strings() -> None:
+    assert ApiKeyKind.KAFKA == "kafka" and f"{ApiKeyKind.FLINK.value}" == "flink"
+    assert {kind.value for kind in ApiKeyKind} == {
+        "kafka",
+        "schema_registry",
+        "ksqldb",
+        "flink",
+        "cloud",
+        "tableflow",
+        "global",
+        "other",
+    }
+
+
+@given(st.one_of(st.none(), st.text(max_size=300)))
+def test_every_id_has_a_kind(resource_id: Optional[str]) -> None:
+    assert isinstance(api_key_kind(resource_id), ApiKeyKind)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
+def test_letter_case_never_changes_the_kind(resource_id: str) -> None:
+    assert api_key_kind(resource_id.swapcase()) is api_key_kind(resource_id)
+
+
+@given(st.sampled_from(sorted(EXAMPLES)), st.text(min_size=1, max_size=20).filter(lambda s: not s.isspace()))
+def test_prefix_kinds_do_not_depend_on_the_rest_of_a_cluster_id(resource_id: str, suffix: str) -> None:
+    kind = EXAMPLES[resource_id]
+    if kind in (ApiKeyKind.KAFKA, ApiKeyKind.SCHEMA_REGISTRY, ApiKeyKind.KSQLDB):
+        prefix = resource_id.split("-", 1)[0] + "-"
+        assert api_key_kind(prefix + suffix) is kind
+
+
+def test_each_kind_is_created_listed_and_read_back_over_the_wire(cloud: FakeConfluentCloud) -> None:
+    with openapi_client.ApiClient(cloud.configuration()) as api_client:
+        api = openapi_client.IamApiKeysApi(api_client)
+        created = {}
+        for resource_id, kind in EXAMPLES.items():
+            environment = "env-abc123" if kind is not ApiKeyKind.CLOUD and "-" in resource_id else None
+            resource = ObjectReference(id=resource_id, environment=environment)
+            key = api.create_iam_v2_api_key(
+                IamV2ApiKey(spec=IamV2ApiKeySpec(owner=GlobalObjectReference(id="sa-1"), resource=resource))
+            )
+            assert api_key_kind(key) is kind
+            created[key.id] = kind
+        listed = {key.id: api_key_kind(key) for key in api.iter_iam_v2_api_keys(spec_owner="sa-1")}
+        assert listed == created
+        for key_id, kind in created.items():
+            assert api_key_kind(api.get_iam_v2_api_key(key_id)) is kind
+        cloud_keys = list(api.iter_iam_v2_api_keys(spec_resource="CLOUD"))
+        assert [api_key_kind(key) for key in cloud_keys] == [ApiKeyKind.CLOUD]
