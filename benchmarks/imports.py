@@ -1,4 +1,4 @@
-"""3. ``import openapi_client`` in a fresh interpreter, against ``import pydantic, urllib3``.
+"""3. ``import openapi_client`` in a fresh interpreter, against ``import urllib3; from pydantic import BaseModel``.
 
 Each sample is a new interpreter timing only its import statement, in CPU time
 (interpreter start-up is the same for both and left out). Bytecode caching is switched on and primed first, as
@@ -18,12 +18,14 @@ __all__ = ["run"]
 
 TARGET = 1.3
 SDK = "import openapi_client"
-# What a program that makes a call loads: the client, both API classes and so every model.
+# What a program that makes a call loads before its first call: the client and both API classes
+# (models load when an operation first uses them).
 SDK_IN_USE = "from openapi_client import ApiClient, ByokKeysApi, IamApiKeysApi"
-FLOOR = "import pydantic, urllib3"
-# What any client built on pydantic models must load: `import pydantic` alone is lazy and
-# leaves out BaseModel and the schema machinery.
-MODEL_FLOOR = "import pydantic, urllib3; from pydantic import BaseModel, Field, SecretStr, RootModel"
+# What any client built on urllib3 and pydantic models loads (issue 13 §6): `import pydantic`
+# alone is lazy and leaves out BaseModel and the schema machinery.
+FLOOR = "import urllib3; from pydantic import BaseModel"
+# The floor plus what defining models with fields, secrets and root models loads.
+MODEL_FLOOR = "import urllib3; from pydantic import BaseModel, Field, SecretStr, RootModel"
 
 
 def _import_ms(statement: str, env: Dict[str, str]) -> float:
@@ -61,6 +63,6 @@ def run(settings: Settings) -> List[Result]:
             best[MODEL_FLOOR],
             "ms",
             None,
-            "floor also imports BaseModel, Field, SecretStr, RootModel",
+            "floor also imports Field, SecretStr, RootModel",
         ),
     ]

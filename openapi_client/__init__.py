@@ -15,152 +15,66 @@ from typing import TYPE_CHECKING, Any, Dict, List
 __version__ = "1.0.0"
 
 if TYPE_CHECKING:
-    # Explicit re-exports, for type checkers; at run time __getattr__ below loads them.
+    # The same names for type checkers (explicit re-exports); test_public_names.py checks
+    # that this block, _EXPORTS and each module's __all__ agree.
     from openapi_client.api.byok_keys_api import ByokKeysApi as ByokKeysApi
     from openapi_client.api.iam_api_keys_api import IamApiKeysApi as IamApiKeysApi
     from openapi_client.api_client import ApiClient as ApiClient
     from openapi_client.api_response import ApiResponse as ApiResponse
     from openapi_client.configuration import Configuration as Configuration
     from openapi_client.exceptions import (
-        ApiAttributeError as ApiAttributeError,
-    )
-    from openapi_client.exceptions import (
         ApiConnectionError as ApiConnectionError,
-    )
-    from openapi_client.exceptions import (
         ApiException as ApiException,
-    )
-    from openapi_client.exceptions import (
-        ApiKeyError as ApiKeyError,
-    )
-    from openapi_client.exceptions import (
         ApiResponseError as ApiResponseError,
-    )
-    from openapi_client.exceptions import (
         ApiTimeoutError as ApiTimeoutError,
-    )
-    from openapi_client.exceptions import (
         ApiTypeError as ApiTypeError,
-    )
-    from openapi_client.exceptions import (
         ApiValueError as ApiValueError,
-    )
-    from openapi_client.exceptions import (
         BadRequestException as BadRequestException,
-    )
-    from openapi_client.exceptions import (
         ConflictException as ConflictException,
-    )
-    from openapi_client.exceptions import (
         ForbiddenException as ForbiddenException,
-    )
-    from openapi_client.exceptions import (
         InsecureTransportError as InsecureTransportError,
-    )
-    from openapi_client.exceptions import (
         KeyValidationFailedError as KeyValidationFailedError,
-    )
-    from openapi_client.exceptions import (
         NotFoundException as NotFoundException,
-    )
-    from openapi_client.exceptions import (
         OpenApiException as OpenApiException,
-    )
-    from openapi_client.exceptions import (
         PaymentRequiredException as PaymentRequiredException,
-    )
-    from openapi_client.exceptions import (
         ServiceException as ServiceException,
-    )
-    from openapi_client.exceptions import (
         TooManyRequestsException as TooManyRequestsException,
-    )
-    from openapi_client.exceptions import (
         UnauthorizedException as UnauthorizedException,
-    )
-    from openapi_client.exceptions import (
         UnprocessableEntityException as UnprocessableEntityException,
-    )
-    from openapi_client.exceptions import (
         WaiterError as WaiterError,
-    )
-    from openapi_client.exceptions import (
         WaiterTimeoutError as WaiterTimeoutError,
     )
     from openapi_client.models import (
         ByokV1AwsKey as ByokV1AwsKey,
-    )
-    from openapi_client.models import (
         ByokV1AzureKey as ByokV1AzureKey,
-    )
-    from openapi_client.models import (
         ByokV1GcpKey as ByokV1GcpKey,
-    )
-    from openapi_client.models import (
         ByokV1Key as ByokV1Key,
-    )
-    from openapi_client.models import (
         ByokV1KeyKey as ByokV1KeyKey,
-    )
-    from openapi_client.models import (
         ByokV1KeyList as ByokV1KeyList,
-    )
-    from openapi_client.models import (
         ByokV1KeyMetadata as ByokV1KeyMetadata,
-    )
-    from openapi_client.models import (
         ByokV1KeyUpdate as ByokV1KeyUpdate,
-    )
-    from openapi_client.models import (
         ByokV1KeyValidation as ByokV1KeyValidation,
-    )
-    from openapi_client.models import (
         ByokV1UnknownKey as ByokV1UnknownKey,
-    )
-    from openapi_client.models import (
         Error as Error,
-    )
-    from openapi_client.models import (
         ErrorSource as ErrorSource,
-    )
-    from openapi_client.models import (
         Failure as Failure,
-    )
-    from openapi_client.models import (
         GlobalObjectReference as GlobalObjectReference,
-    )
-    from openapi_client.models import (
         IamV2ApiKey as IamV2ApiKey,
-    )
-    from openapi_client.models import (
         IamV2ApiKeyList as IamV2ApiKeyList,
-    )
-    from openapi_client.models import (
         IamV2ApiKeyMetadata as IamV2ApiKeyMetadata,
-    )
-    from openapi_client.models import (
         IamV2ApiKeySpec as IamV2ApiKeySpec,
-    )
-    from openapi_client.models import (
         IamV2ApiKeySpecUpdate as IamV2ApiKeySpecUpdate,
-    )
-    from openapi_client.models import (
         IamV2ApiKeyUpdate as IamV2ApiKeyUpdate,
-    )
-    from openapi_client.models import (
         ListMeta as ListMeta,
-    )
-    from openapi_client.models import (
         ObjectReference as ObjectReference,
     )
     from openapi_client.retry import ApiRetry as ApiRetry
-# Public name -> the module that defines it.
+
+# Every public name -> the module that defines it: the package's one list of exports.
 _EXPORTS: Dict[str, str] = {
-    "ApiAttributeError": "openapi_client.exceptions",
     "ApiClient": "openapi_client.api_client",
     "ApiConnectionError": "openapi_client.exceptions",
     "ApiException": "openapi_client.exceptions",
-    "ApiKeyError": "openapi_client.exceptions",
     "ApiResponse": "openapi_client.api_response",
     "ApiResponseError": "openapi_client.exceptions",
     "ApiRetry": "openapi_client.retry",

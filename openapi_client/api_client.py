@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel
 
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
@@ -20,7 +20,6 @@ from openapi_client.exceptions import (
     ApiValueError,
     InsecureTransportError,
 )
-from openapi_client.models._base import ApiModel, ApiRootModel
 from openapi_client.operation import Operation, RequestOptions, check_options, is_json_media_type
 from openapi_client.rest import RESTClientObject, RESTResponse
 
@@ -238,6 +237,10 @@ class ApiClient:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
         if content_type is not None and not is_json_media_type(content_type):
             raise ApiResponseError(f"cannot decode content type {content_type!r}")
+        # Imported here, not at the top: defining the first model costs ~30 ms of pydantic
+        # set-up, which a program pays only once it decodes something (benchmarks/imports.py).
+        from openapi_client.models._base import ApiModel, ApiRootModel
+
         if isinstance(response_type, type) and issubclass(response_type, (ApiModel, ApiRootModel)):
             return response_type.from_json(response_text)
         if isinstance(response_type, type) and issubclass(response_type, BaseModel):
@@ -252,6 +255,10 @@ class ApiClient:
     @classmethod
     def sanitize_for_serialization(cls, obj: Any) -> Any:
         """Plain JSON data for ``obj``; models lose their read-only fields (request bodies)."""
+        from pydantic import SecretStr
+
+        from openapi_client.models._base import ApiModel, ApiRootModel
+
         if obj is None or isinstance(obj, (str, int, float, bool)):
             return obj
         if isinstance(obj, (ApiModel, ApiRootModel)):
@@ -289,7 +296,7 @@ class ApiClient:
             )
         try:
             return self.deserialize(raw, response_type)
-        except ValidationError as exc:
+        except ValueError as exc:  # pydantic's ValidationError is one
             missing = _missing_fields(exc)
             if missing:
                 what = operation.describe() if operation is not None else response_type.__name__
@@ -299,13 +306,6 @@ class ApiClient:
                     status=response.status,
                     headers=response.headers,
                 ) from exc
-            raise ApiResponseError(
-                f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
-                status=response.status,
-                headers=response.headers,
-                body=raw[:200].decode("utf-8", errors="replace"),
-            ) from exc
-        except ValueError as exc:
             raise ApiResponseError(
                 f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
                 status=response.status,
@@ -387,11 +387,14 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
-def _missing_fields(exc: ValidationError) -> List[str]:
+def _missing_fields(exc: ValueError) -> List[str]:
     """The dotted JSON paths (``data[2].spec.owner``) of the required fields a document lacks,
     when that is all that is wrong with it."""
+    errors = getattr(exc, "errors", None)  # a pydantic ValidationError's
+    if not callable(errors):
+        return []
     found = []
-    for error in exc.errors(include_url=False, include_input=False):
+    for error in errors(include_url=False, include_input=False):
         if error["type"] != "missing":
             return []  # other problems too: the general message tells them
         path = ""

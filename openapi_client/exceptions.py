@@ -20,8 +20,6 @@ __all__ = [
     "OpenApiException",
     "ApiTypeError",
     "ApiValueError",
-    "ApiAttributeError",
-    "ApiKeyError",
     "ApiConnectionError",
     "ApiTimeoutError",
     "ApiResponseError",
@@ -82,14 +80,6 @@ class ApiValueError(OpenApiException, ValueError):
     def __init__(self, msg: str, path_to_item: Optional[Sequence[Union[str, int]]] = None) -> None:
         self.path_to_item = path_to_item
         super().__init__(f"{msg} at {_render_path(path_to_item)}" if path_to_item else msg)
-
-
-class ApiAttributeError(OpenApiException, AttributeError):
-    """An attribute that does not exist was asked for."""
-
-
-class ApiKeyError(OpenApiException, KeyError):
-    """A key that does not exist was asked for."""
 
 
 class InsecureTransportError(OpenApiException):
@@ -187,11 +177,7 @@ class ApiException(OpenApiException):
         data: Any = None,
     ) -> ApiException:
         """The exception of the right class for an error response."""
-        status: int = http_resp.status
-        exc_class = _BY_STATUS.get(status)
-        if exc_class is None:
-            exc_class = ServiceException if 500 <= status <= 599 else ApiException
-        return exc_class(http_resp=http_resp, body=body, data=data)
+        return exception_for_status(http_resp.status)(http_resp=http_resp, body=body, data=data)
 
 
 class BadRequestException(ApiException):
@@ -280,9 +266,14 @@ class KeyValidationFailedError(WaiterError):
     """Confluent Cloud validated a BYOK key and found it INVALID; ``key`` is that key."""
 
     def __init__(self, key: ByokV1KeyRead) -> None:
+        from openapi_client.models._key_variant import KeyVariantModel
+
         self.key = key
         message = key.validation.message
-        super().__init__(f"BYOK key {key.id} is INVALID: {message or 'no reason given'}")
+        variant = key.key.actual_instance
+        # The variant knows its cloud and which field names the key there.
+        named = f" ({variant.PROVIDER} key {variant.identifier})" if isinstance(variant, KeyVariantModel) else ""
+        super().__init__(f"BYOK key {key.id}{named} is INVALID: {message or 'no reason given'}")
 
 
 _BY_STATUS: Dict[int, Type[ApiException]] = {
@@ -295,6 +286,14 @@ _BY_STATUS: Dict[int, Type[ApiException]] = {
     422: UnprocessableEntityException,
     429: TooManyRequestsException,
 }
+
+
+def exception_for_status(status: int) -> Type[ApiException]:
+    """The :class:`ApiException` subclass raised for an error ``status``."""
+    exc_class = _BY_STATUS.get(status)
+    if exc_class is None:
+        exc_class = ServiceException if 500 <= status <= 599 else ApiException
+    return exc_class
 
 
 def _header(headers: Mapping[str, str], name: str) -> Optional[str]:

@@ -1,24 +1,43 @@
-"""Declarative descriptions of the API's operations and the checks on their parameters.
+"""The vocabulary of operation descriptions, and the checks on their arguments.
 
-An API method names its :class:`Operation` and hands over its arguments; the operation
-checks every argument (so bad input is refused before anything is sent, with the
-parameter's name in the error) and the :class:`~openapi_client.api_client.ApiClient`
-does the rest.
+:mod:`openapi_client.operations` describes each operation of the API once with these
+classes: path, method, parameters and their limits, body, responses, auth schemes, doc
+text and the helpers it has. The API classes and their docs pages are generated from those
+descriptions (``tools/generate.py``); at run time an API method hands its arguments to
+:meth:`ApiClient.execute <openapi_client.api_client.ApiClient.execute>` with its
+:class:`Operation`, which checks every argument (so bad input is refused before anything is
+sent, with the parameter's name in the error).
+
+Models are named, not imported: a description costs nothing to load, and a model module is
+imported the first time an operation that uses it runs.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
-from pydantic import ValidationError
 from typing_extensions import TypedDict
 
 from openapi_client.exceptions import ApiTypeError, ApiValueError
-from openapi_client.models._base import ApiModel, ApiRootModel
 
-__all__ = ["Operation", "Param", "Body", "RequestOptions", "PAGE_SIZE", "PAGE_TOKEN"]
+if TYPE_CHECKING:
+    from openapi_client.models._base import ApiModel
 
+__all__ = [
+    "ApiDescription",
+    "Body",
+    "Operation",
+    "PAGE_SIZE",
+    "PAGE_TOKEN",
+    "Pagination",
+    "Param",
+    "RequestOptions",
+    "Response",
+    "Waiter",
+]
 
 
 class RequestOptions(TypedDict, total=False):
@@ -55,6 +74,13 @@ class Param:
     max_length: Optional[int] = None
     minimum: Optional[int] = None
     maximum: Optional[int] = None
+    default: Optional[int] = None
+    """The service's value when the parameter is left out (documentation only)."""
+    doc: str = ""
+    """For the docs; ``{providers}``, ``{identifiers}``, ``{key_states}`` and
+    ``{validation_phases}`` are filled in from the models by the generator."""
+    note: str = ""
+    """A short remark for the docs' notes column (e.g. "partial match")."""
 
     def __post_init__(self) -> None:
         if not self.wire_name:
@@ -82,8 +108,20 @@ class Param:
         return value
 
 
-PAGE_SIZE = Param("page_size", type=int, minimum=1, maximum=100)
-PAGE_TOKEN = Param("page_token", max_length=255)
+PAGE_SIZE = Param("page_size", type=int, minimum=1, maximum=100, default=10, doc="How many items per page.")
+"""The page size every list operation takes: the one place its limits are written."""
+PAGE_TOKEN = Param(
+    "page_token",
+    max_length=255,
+    doc="The opaque token of the page to fetch, taken from the `next` link of the previous page.",
+)
+
+
+def _model(name: str) -> Type[Any]:
+    models = importlib.import_module("openapi_client.models")
+    if not hasattr(models, name):  # an answer class (IamV2ApiKeyRead, ...)
+        models = importlib.import_module("openapi_client.models.responses")
+    return getattr(models, name)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -91,48 +129,123 @@ class Body:
     """The request body: the parameter's name and the model it must be."""
 
     name: str
-    model: Type[ApiModel]
+    model_name: str
     optional: bool = False
+    doc: str = ""
+
+    @property
+    def model(self) -> Type[ApiModel]:
+        """The body's model class (imported on first use)."""
+        return _model(self.model_name)
 
     def check(self, value: Any) -> ApiModel:
         """The body as its model; a dict is validated into one, anything else refused.
 
         An optional body left out is sent as an empty object.
         """
+        from pydantic import ValidationError
+
+        model = self.model
         if value is None and self.optional:
-            return self.model()
-        if isinstance(value, self.model):
+            return model()
+        if isinstance(value, model):
             return value
         if isinstance(value, dict):
             try:
-                return self.model.model_validate(value)
+                return model.model_validate(value)
             except ValidationError as exc:
-                raise ApiValueError(f"parameter '{self.name}' is not a valid {self.model.__name__}: {exc}") from exc
+                raise ApiValueError(f"parameter '{self.name}' is not a valid {model.__name__}: {exc}") from exc
         raise ApiTypeError(
-            f"parameter '{self.name}' must be {self.model.__name__}, got {type(value).__name__}",
-            valid_classes=(self.model,),
+            f"parameter '{self.name}' must be {model.__name__}, got {type(value).__name__}",
+            valid_classes=(model,),
         )
 
 
 @dataclass(frozen=True)
-class Operation:
-    """One HTTP operation of the spec: method, path template, parameters, responses."""
+class Response:
+    """One documented answer: its status, what it means, its body model and headers."""
+
+    status: str
+    doc: str
+    model_name: Optional[str] = None
+    headers: Tuple[str, ...] = ("X-Request-Id",)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """The lazy iterators a list operation gets: over its items and over its pages."""
+
+    items_method: str
+    pages_method: str
+    item_model_name: str
+    noun: str
+    """What one item is, in words ("API key")."""
+    token_param: str = "page_token"
+
+
+@dataclass(frozen=True)
+class Waiter:
+    """A ``wait_for_*`` helper polling a read operation until a condition holds.
+
+    ``readiness`` names a :class:`~openapi_client.readiness.Readiness` in
+    :mod:`openapi_client.readiness`, which holds the condition's logic.
+    """
 
     method: str
+    readiness: str
+    timeout: float
+    poll_interval: float
+    summary: str
+    doc: str
+    returns_doc: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation of the API, described once."""
+
+    name: str
+    """The Python method name; the ``_with_http_info`` and ``_without_preload_content`` forms add a suffix."""
+    method: str
     path: str
-    responses: Mapping[str, Optional[Type[Any]]]
+    summary: str
+    """One line, for tables and the first line of the docstring."""
     auth: Tuple[str, ...]
+    """The security schemes any one of which the operation accepts, in the document's order."""
+    outcomes: Tuple[Response, ...]
+    """Every documented status; exactly one is a success (2xx)."""
+    description: str = ""
     path_params: Tuple[Param, ...] = ()
     query_params: Tuple[Param, ...] = ()
     body: Optional[Body] = None
     required_body_fields: Tuple[Tuple[str, ...], ...] = field(default=())
-    name: str = ""
-    """The API method's name (``get_iam_v2_api_key``), for messages about this operation."""
+    returns_doc: str = ""
+    pagination: Optional[Pagination] = None
+    waiter: Optional[Waiter] = None
+
+    @property
+    def success(self) -> Response:
+        """The documented success answer."""
+        (success,) = (r for r in self.outcomes if r.status.startswith("2"))
+        return success
+
+    @cached_property
+    def responses(self) -> Dict[str, Optional[Type[Any]]]:
+        """Success status -> model class (``None``: no body), as ``response_deserialize`` takes it."""
+        return {
+            r.status: (_model(r.model_name) if r.model_name else None)
+            for r in self.outcomes
+            if r.status.startswith("2")
+        }
+
+    @property
+    def params(self) -> Tuple[Param, ...]:
+        """Path parameters, then query parameters: the order of the method's arguments."""
+        return self.path_params + self.query_params
 
     def describe(self) -> str:
         """How messages name this operation: ``get_iam_v2_api_key (GET /iam/v2/api-keys/{id})``."""
-        request = f"{self.method} {self.path}"
-        return f"{self.name} ({request})" if self.name else request
+        return f"{self.name} ({self.method} {self.path})"
 
     def check_path(self, values: Mapping[str, Any]) -> Dict[str, str]:
         """Checked path parameters, by wire name."""
@@ -157,6 +270,17 @@ class Operation:
         return model
 
 
+@dataclass(frozen=True)
+class ApiDescription:
+    """One API class: its name, module, docstring and operations."""
+
+    class_name: str
+    module: str
+    """The module name under ``openapi_client/api/`` (and ``openapi_client/aio/api/``)."""
+    summary: str
+    operations: Tuple[Operation, ...]
+
+
 def check_options(options: Mapping[str, Any]) -> None:
     """Refuse per-call options that do not exist (a typo would otherwise be ignored) or
     that this API cannot honour."""
@@ -177,6 +301,8 @@ def is_json_media_type(content_type: str) -> bool:
 
 
 def _require(model: ApiModel, path: Sequence[str], body_name: str) -> None:
+    from openapi_client.models._base import ApiRootModel  # loaded already: the body is a model
+
     value: Any = model
     for depth, name in enumerate(path):
         if isinstance(value, ApiRootModel):  # a oneOf wrapper: the field is on its variant

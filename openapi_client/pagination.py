@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Protocol, Sequence, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from openapi_client.exceptions import ApiResponseError
-from openapi_client.models.list_meta import ListMeta
+
+if TYPE_CHECKING:
+    from openapi_client.models.list_meta import ListMeta
 
 __all__ = ["iter_pages", "iter_items", "next_page_token"]
 

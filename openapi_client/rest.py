@@ -15,8 +15,6 @@ from urllib3.exceptions import (
     ProtocolError,
     ProxyError,
     SSLError,
-)
-from urllib3.exceptions import (
     TimeoutError as Urllib3TimeoutError,
 )
 from urllib3.util.retry import Retry

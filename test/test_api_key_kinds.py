@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 import openapi_client
 from openapi_client import GlobalObjectReference, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference

@@ -48,8 +48,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 import openapi_client
-from openapi_client import Configuration, models
-from openapi_client.api import byok_keys_api, iam_api_keys_api
+from openapi_client import Configuration, models, operations as descriptions
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.exceptions import REQUEST_ID_HEADER
@@ -102,8 +101,6 @@ MODELS_WITHOUT_SCHEMA = {"ByokV1KeyKey", "ByokV1UnknownKey"}
 STRICTER_THAN_OFFICIAL = {("id", "minLength"): 1, ("id", "maxLength"): 255, ("page_size", "minimum"): 1}
 
 API_CLASSES = {"API Keys (iam/v2)": IamApiKeysApi, "Keys (byok/v1)": ByokKeysApi}
-API_MODULES = {IamApiKeysApi: iam_api_keys_api, ByokKeysApi: byok_keys_api}
-OPERATION_CONSTANTS = {"list": "LIST", "create": "CREATE", "get": "GET", "update": "UPDATE", "delete": "DELETE"}
 
 INT32 = (-(2**31), 2**31 - 1)
 
@@ -556,11 +553,11 @@ def api_class(op: Dict[str, Any]) -> type:
 
 
 def operation_object(op: Dict[str, Any]) -> Operation:
-    cls = api_class(op)
-    verb = snake(op["operationId"]).split("_", 1)[0]
-    constant = OPERATION_CONSTANTS[verb]
-    value = getattr(API_MODULES[cls], constant, None)
-    assert isinstance(value, Operation), f"{op['operationId']}: {API_MODULES[cls].__name__}.{constant} missing"
+    constant = snake(op["operationId"]).upper()
+    value = getattr(descriptions, constant, None)
+    assert isinstance(value, Operation), f"{op['operationId']}: openapi_client.operations.{constant} missing"
+    described = next(api for api in descriptions.API_DESCRIPTIONS if value in api.operations)
+    assert described.class_name == api_class(op).__name__, f"{op['operationId']}: described in {described.class_name}"
     return value
 
 

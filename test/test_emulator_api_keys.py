@@ -61,6 +61,7 @@ def test_create_answers_202_with_ids_links_and_references_in_confluent_formats(
     assert resource.resource_name is not None
     assert resource.resource_name.endswith("/environment=env-e1/cloud-cluster=lkc-xyz789")
     assert (resource.api_version, resource.kind, resource.environment) == ("cmk/v2", "Cluster", "env-e1")
+    assert "resources" not in json.loads(response.raw_data)["spec"]  # not in the official document
     assert (key.spec.display_name, key.spec.description) == ("ci", "for CI")
 
 
@@ -132,13 +133,32 @@ def test_delete_answers_204_without_a_body_and_the_key_is_gone(iam: IamApiKeysAp
     assert [r.status for r in cloud.requests[-3:]] == [204, 404, 404]
 
 
-def test_a_created_key_is_itself_a_valid_credential(iam: IamApiKeysApi, cloud: FakeConfluentCloud) -> None:
-    created = iam.create_iam_v2_api_key(new_key())
+@pytest.mark.parametrize("resource", [None, "CLOUD", "cloud"])
+def test_a_created_cloud_api_key_is_itself_a_valid_credential(
+    iam: IamApiKeysApi, cloud: FakeConfluentCloud, resource: str | None
+) -> None:
+    created = iam.create_iam_v2_api_key(new_key(resource=resource))
     assert created.id is not None and created.spec is not None and created.spec.secret is not None
 
     config = cloud.configuration(username=created.id, password=created.spec.secret.get_secret_value())
     with openapi_client.ApiClient(config) as own_client:
         assert IamApiKeysApi(own_client).get_iam_v2_api_key(created.id).id == created.id
+        assert openapi_client.ByokKeysApi(own_client).list_byok_v1_keys().data == []
+
+
+@pytest.mark.parametrize("resource", ["lkc-xyz789", "lsrc-1", "lksqlc-1", "env-abc123.aws.us-east-2", "TABLEFLOW"])
+def test_a_key_for_a_cluster_flink_or_tableflow_does_not_open_the_cloud_apis(
+    iam: IamApiKeysApi, cloud: FakeConfluentCloud, resource: str
+) -> None:
+    created = iam.create_iam_v2_api_key(new_key(resource=resource))
+    assert created.id is not None and created.spec is not None and created.spec.secret is not None
+
+    config = cloud.configuration(username=created.id, password=created.spec.secret.get_secret_value(), retries=False)
+    with openapi_client.ApiClient(config) as own_client:
+        with pytest.raises(openapi_client.UnauthorizedException):
+            IamApiKeysApi(own_client).get_iam_v2_api_key(created.id)
+        with pytest.raises(openapi_client.UnauthorizedException):
+            openapi_client.ByokKeysApi(own_client).list_byok_v1_keys()
 
 
 def test_visibility_delay_hides_a_new_key_from_get_until_it_passes() -> None:

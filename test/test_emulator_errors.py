@@ -282,25 +282,6 @@ def test_the_openapi_document_is_served_without_credentials(cloud: FakeConfluent
     assert raw(cloud, "POST", "/openapi.json", b"{}").status == 405
 
 
-@pytest.mark.parametrize(
-    ("path", "method", "document", "pointer"),
-    [
-        ("/iam/v2/api-keys", "POST", {"spec": {"owner": {"id": "sa-1"}, "description": None}}, "/spec/description"),
-        ("/iam/v2/api-keys", "POST", {"spec": {"owner": {"id": "sa-1", "environment": None}}},
-         "/spec/owner/environment"),
-        ("/iam/v2/api-keys/ANYKEY", "PATCH", {"spec": {"display_name": None}}, "/spec/display_name"),
-        ("/byok/v1/keys", "POST", {"key": {"kind": "GcpKey", "key_id": "k"}, "display_name": None}, "/display_name"),
-    ],
-)
-def test_null_is_refused_where_the_document_does_not_allow_it(
-    cloud: FakeConfluentCloud, path: str, method: str, document: Any, pointer: str
-) -> None:
-    response = raw(cloud, method, path, json.dumps(document).encode())
-
-    assert response.status == 422
-    assert failure_of(response)["source"] == {"pointer": pointer}
-
-
 def test_a_null_resource_makes_a_cloud_api_key(cloud: FakeConfluentCloud) -> None:
     document = {"spec": {"owner": {"id": "sa-1"}, "resource": None}}
     response = raw(cloud, "POST", "/iam/v2/api-keys", json.dumps(document).encode())

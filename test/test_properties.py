@@ -16,13 +16,11 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple, Type
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import ValidationError
 from test_contract import SCHEMA_MODELS, SCHEMAS, ref_name
 
-from openapi_client import ApiClient, ByokKeysApi, Configuration, IamApiKeysApi
-from openapi_client.api import byok_keys_api, iam_api_keys_api
+from openapi_client import ApiClient, ByokKeysApi, Configuration, IamApiKeysApi, operations
 from openapi_client.exceptions import NotFoundException
 from openapi_client.models import ByokV1Key, IamV2ApiKeyList
 from openapi_client.models._base import ApiModel
@@ -263,14 +261,14 @@ IDS = st.text(min_size=1, max_size=255) | st.sampled_from(
 FILTERS = st.text(max_size=60) | st.sampled_from(["a&page_size=1", "=", "&", "#", "+", "%", "sa-1;x"])
 
 PATH_OPERATIONS = [
-    iam_api_keys_api.GET,
-    iam_api_keys_api.UPDATE,
-    iam_api_keys_api.DELETE,
-    byok_keys_api.GET,
-    byok_keys_api.UPDATE,
-    byok_keys_api.DELETE,
+    operations.GET_IAM_V2_API_KEY,
+    operations.UPDATE_IAM_V2_API_KEY,
+    operations.DELETE_IAM_V2_API_KEY,
+    operations.GET_BYOK_V1_KEY,
+    operations.UPDATE_BYOK_V1_KEY,
+    operations.DELETE_BYOK_V1_KEY,
 ]
-LIST_OPERATIONS = [iam_api_keys_api.LIST, byok_keys_api.LIST]
+LIST_OPERATIONS = [operations.LIST_IAM_V2_API_KEYS, operations.LIST_BYOK_V1_KEYS]
 
 
 def serialize(client: ApiClient, operation: Operation, path: Dict[str, Any], query: Dict[str, Any]) -> str:

@@ -27,8 +27,8 @@ from openapi_client import (
     IamApiKeysApi,
     IamV2ApiKey,
     ObjectReference,
+    operations,
 )
-from openapi_client.api import iam_api_keys_api
 from openapi_client.exceptions import (
     ApiConnectionError,
     ApiException,
@@ -191,7 +191,7 @@ def test_loopback_http_may_carry_credentials(host: str) -> None:
     # param_serialize builds the request without sending it.
     with ApiClient(Configuration(host=host, username="k", password="s")) as client:
         _, url, headers, _ = client.param_serialize(
-            "GET", "/iam/v2/api-keys", auth_settings=iam_api_keys_api.LIST.auth
+            "GET", "/iam/v2/api-keys", auth_settings=operations.LIST_IAM_V2_API_KEYS.auth
         )
     assert url == host + "/iam/v2/api-keys"
     assert headers["Authorization"].startswith("Basic ")
@@ -200,10 +200,12 @@ def test_loopback_http_may_carry_credentials(host: str) -> None:
 def test_allow_insecure_http_is_an_explicit_opt_in() -> None:
     refused = Configuration(host="http://192.0.2.1", username="k", password="s")
     with ApiClient(refused) as client, pytest.raises(InsecureTransportError):
-        client.param_serialize("GET", "/iam/v2/api-keys", auth_settings=iam_api_keys_api.LIST.auth)
+        client.param_serialize("GET", "/iam/v2/api-keys", auth_settings=operations.LIST_IAM_V2_API_KEYS.auth)
     opted_in = Configuration(host="http://192.0.2.1", username="k", password="s", allow_insecure_http=True)
     with ApiClient(opted_in) as client:
-        _, _, headers, _ = client.param_serialize("GET", "/iam/v2/api-keys", auth_settings=iam_api_keys_api.LIST.auth)
+        _, _, headers, _ = client.param_serialize(
+            "GET", "/iam/v2/api-keys", auth_settings=operations.LIST_IAM_V2_API_KEYS.auth
+        )
     assert headers["Authorization"].startswith("Basic ")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import pprint
-from typing import Any, ClassVar, Dict, FrozenSet, Mapping, Optional, Tuple, TypeVar, overload
+from typing import Any, ClassVar, Dict, FrozenSet, Mapping, Optional, Tuple, overload
 
 from pydantic import (
     BaseModel,
@@ -23,8 +23,6 @@ from typing_extensions import Annotated, Self
 __all__ = ["ApiModel", "ApiRootModel", "ReadOnly", "Secret", "REDACTED"]
 
 REDACTED = "**********"
-
-_ModelT = TypeVar("_ModelT", bound="ApiModel")
 
 
 def _reveal_secret(value: SecretStr, info: SerializationInfo) -> str:

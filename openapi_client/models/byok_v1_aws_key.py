@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional
+from typing import ClassVar, List, Literal, Optional
 
 from openapi_client.models._base import ReadOnly
 from openapi_client.models._key_variant import KeyVariantModel
@@ -14,6 +14,9 @@ class ByokV1AwsKey(KeyVariantModel):
     ``roles`` is filled in by the service: the IAM roles that must be granted access to
     the key in its key policy.
     """
+
+    PROVIDER: ClassVar[str] = "AWS"
+    IDENTIFIER_FIELD: ClassVar[str] = "key_arn"
 
     key_arn: str
     roles: Optional[List[str]] = ReadOnly()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import ClassVar, Literal, Optional
 
 from openapi_client.models._base import ReadOnly
 from openapi_client.models._key_variant import KeyVariantModel
@@ -14,6 +14,9 @@ class ByokV1AzureKey(KeyVariantModel):
     ``application_id`` is filled in by the service: the application that must be given
     access to the vault.
     """
+
+    PROVIDER: ClassVar[str] = "Azure"
+    IDENTIFIER_FIELD: ClassVar[str] = "key_id"
 
     application_id: Optional[str] = ReadOnly()
     key_id: str

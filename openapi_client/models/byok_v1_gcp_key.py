@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import ClassVar, Literal, Optional
 
 from openapi_client.models._base import ReadOnly
 from openapi_client.models._key_variant import KeyVariantModel
@@ -14,6 +14,9 @@ class ByokV1GcpKey(KeyVariantModel):
     ``security_group`` is filled in by the service: the Google group that must be granted
     access to the key.
     """
+
+    PROVIDER: ClassVar[str] = "GCP"
+    IDENTIFIER_FIELD: ClassVar[str] = "key_id"
 
     key_id: str
     security_group: Optional[str] = ReadOnly()

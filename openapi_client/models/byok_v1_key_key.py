@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type, Union, overload
 
 from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Annotated
 
 from openapi_client.models._base import ApiModel, ApiRootModel
+from openapi_client.models._key_variant import KeyVariantModel
 from openapi_client.models.byok_v1_aws_key import ByokV1AwsKey
 from openapi_client.models.byok_v1_azure_key import ByokV1AzureKey
 from openapi_client.models.byok_v1_gcp_key import ByokV1GcpKey
 
-KEY_KINDS = {"AwsKey": ByokV1AwsKey, "AzureKey": ByokV1AzureKey, "GcpKey": ByokV1GcpKey}
+VARIANTS: Tuple[Type[KeyVariantModel], ...] = (ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey)
+KEY_KINDS: Dict[str, Type[KeyVariantModel]] = {variant.KIND: variant for variant in VARIANTS}
 
 
 class ByokV1UnknownKey(ApiModel):
@@ -34,9 +36,9 @@ AnyKeyVariant = Union[ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1UnknownK
 
 KeyVariant = Annotated[
     Union[
-        Annotated[ByokV1AwsKey, Tag("AwsKey")],
-        Annotated[ByokV1AzureKey, Tag("AzureKey")],
-        Annotated[ByokV1GcpKey, Tag("GcpKey")],
+        Annotated[ByokV1AwsKey, Tag(ByokV1AwsKey.KIND)],
+        Annotated[ByokV1AzureKey, Tag(ByokV1AzureKey.KIND)],
+        Annotated[ByokV1GcpKey, Tag(ByokV1GcpKey.KIND)],
         Annotated[ByokV1UnknownKey, Tag(_UNKNOWN)],
     ],
     Discriminator(_key_kind),

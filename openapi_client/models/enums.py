@@ -1,64 +1,57 @@
-"""The API's enum-like strings: their known values as constants, their types as open ``Literal`` unions.
+"""The service's enumerated string values, each written once, and their types.
 
-The API document marks these fields ``x-extensible-enum``: the service may send a value this
-SDK does not know yet. So each type is ``Literal[<known values>] | str``: editors offer the
-known values and comparisons against the constants narrow, while any other string is still
-accepted, at run time as well (pydantic sees plain ``str``; nothing is rejected).
+The document marks these as extensible: a newer service may send a value not listed here,
+and models keep it as it is. Compare against these names rather than string literals.
+Cloud providers and key kinds belong to the key variants (``ByokV1AwsKey.PROVIDER``,
+``ByokV1AwsKey.KIND``, ...), not here.
 
-    from openapi_client.models.enums import VALID, IN_USE
-
-    if key.validation.phase == VALID and key.state != IN_USE: ...
+For type checkers each field's type is an open ``Literal`` union (``Literal[<known>] | str``):
+editors offer the known values and comparisons against the constants narrow, while any other
+string is accepted, at run time too (pydantic sees plain ``str``; nothing is rejected).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Literal, Tuple, Union
 
 from typing_extensions import Final, TypeAlias
 
 __all__ = [
     "AVAILABLE",
-    "AWS",
-    "AWS_KEY",
-    "AZURE",
-    "AZURE_KEY",
+    "INITIALIZING",
+    "INVALID",
+    "IN_USE",
+    "KEY_STATES",
+    "VALID",
+    "VALIDATION_PHASES",
     "ByokKeyKind",
     "ByokKeyState",
     "ByokProvider",
     "ByokValidationPhase",
-    "GCP",
-    "GCP_KEY",
-    "INITIALIZING",
-    "INVALID",
-    "IN_USE",
-    "VALID",
 ]
-
-# byok.v1.Key.state
-AVAILABLE: Final = "AVAILABLE"
-IN_USE: Final = "IN_USE"
-
-# byok.v1.Key.provider
-AWS: Final = "AWS"
-AZURE: Final = "Azure"
-GCP: Final = "GCP"
 
 # byok.v1.KeyValidation.phase
 INITIALIZING: Final = "INITIALIZING"
+"""The first validation of a BYOK key has not ended yet."""
 VALID: Final = "VALID"
+"""Confluent Cloud can use the key."""
 INVALID: Final = "INVALID"
+"""Confluent Cloud cannot use the key; ``validation.message`` says why."""
+VALIDATION_PHASES: Tuple[str, ...] = (INITIALIZING, VALID, INVALID)
 
-# byok.v1.Key.key.kind: which variant of ByokV1KeyKey a key is
-AWS_KEY: Final = "AwsKey"
-AZURE_KEY: Final = "AzureKey"
-GCP_KEY: Final = "GcpKey"
+# byok.v1.Key.state
+AVAILABLE: Final = "AVAILABLE"
+"""No cluster uses the key yet."""
+IN_USE: Final = "IN_USE"
+"""A cluster uses the key; it cannot be deleted."""
+KEY_STATES: Tuple[str, ...] = (AVAILABLE, IN_USE)
 
 if TYPE_CHECKING:
+    ByokValidationPhase: TypeAlias = Union[Literal["INITIALIZING", "VALID", "INVALID"], str]
     ByokKeyState: TypeAlias = Union[Literal["AVAILABLE", "IN_USE"], str]
     ByokProvider: TypeAlias = Union[Literal["AWS", "Azure", "GCP"], str]
-    ByokValidationPhase: TypeAlias = Union[Literal["INITIALIZING", "VALID", "INVALID"], str]
     ByokKeyKind: TypeAlias = Union[Literal["AwsKey", "AzureKey", "GcpKey"], str]
 else:
-    # At run time the fields are plain strings: the same validation (and speed) as before,
-    # and unknown values pass.
-    ByokKeyState = ByokProvider = ByokValidationPhase = ByokKeyKind = str
+    # At run time the fields are plain strings: the same validation (and speed), and
+    # unknown values pass.
+    ByokValidationPhase = ByokKeyState = ByokProvider = ByokKeyKind = str

@@ -1,16 +1,15 @@
-"""The emulated API itself: routing, authentication, validation and rendering.
+"""The emulated API itself: routing, rate limits, authentication, validation and rendering.
 
 This module knows nothing about sockets: :meth:`Application.handle` turns a parsed
-:class:`Request` into a :class:`Response`. Request bodies are validated with the SDK's
-own models, and every answer is rendered through them, so what the emulator sends is
-exactly what the client's models read.
+:class:`Request` into a :class:`Response`. It reads and writes plain JSON: request bodies
+are read against the document's schemas in :mod:`._wire` and answers are built as dicts,
+never through the SDK's models, so the emulator is an independent reading of the contract.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 import math
 import re
@@ -18,40 +17,37 @@ import threading
 import time
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlencode
 
-from pydantic import ValidationError
-
-from openapi_client.models._base import ApiModel
-from openapi_client.models.byok_v1_key import ByokV1Key
-from openapi_client.models.byok_v1_key_key import ByokV1UnknownKey
-from openapi_client.models.byok_v1_key_list import ByokV1KeyList
-from openapi_client.models.byok_v1_key_update import ByokV1KeyUpdate
-from openapi_client.models.global_object_reference import GlobalObjectReference
-from openapi_client.models.iam_v2_api_key import IamV2ApiKey
-from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
-from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
-from openapi_client.models.object_reference import ObjectReference
-from openapi_client.testing._errors import EmulatorError, pointer_segment, validation_error
+from openapi_client.testing._auth import Authority, OAuthError
+from openapi_client.testing._errors import EmulatorError
 from openapi_client.testing._store import ByokFilter, JsonDict, Store
+from openapi_client.testing._wire import (
+    API_KEY_FILTERS,
+    BYOK_FILTERS,
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MAX_PAGE_TOKEN_LENGTH,
+    OPERATIONS,
+    Schema,
+    read_body,
+)
 
-__all__ = ["Application", "Credentials", "Request", "Response", "RateWindow", "API_KEYS_PATH", "BYOK_KEYS_PATH"]
+__all__ = ["Application", "Request", "Response", "RateLimiter", "API_KEYS_PATH", "BYOK_KEYS_PATH"]
 
 API_KEYS_PATH = "/iam/v2/api-keys"
 BYOK_KEYS_PATH = "/byok/v1/keys"
 OPENAPI_PATH = "/openapi.json"
+IDP_TOKEN_PATH = "/oauth2/token"
+STS_TOKEN_PATH = "/sts/v1/oauth2/token"
 
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
-MAX_PAGE_TOKEN_LENGTH = 255
+# The rate-limited API groups and the collection each serves.
+API_GROUPS = {API_KEYS_PATH: "iam/v2", BYOK_KEYS_PATH: "byok/v1"}
+# The budget reported when no rate limit is set: large enough never to slow a test down.
+UNLIMITED_BUDGET = 10_000
 
-_REALM = 'realm="Confluent Cloud"'
 _TOKEN_PATTERN = re.compile(r"after:(\d{1,18})")
-_API_KEY_FILTERS = ("spec.owner", "spec.resource")
-_BYOK_FILTERS = ("provider", "state", "display_name", "validation_phase", "validation_region", "key")
-
-ModelT = TypeVar("ModelT", bound=ApiModel)
 
 
 @dataclass(frozen=True)
@@ -75,55 +71,64 @@ class Response:
     content_type: str = "application/json"
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """The credentials the emulator accepts besides the API keys created through it."""
+class RateLimiter:
+    """Requests allowed per fixed window, counted separately for each API group.
 
-    api_key: str
-    api_secret: str
-    access_token: str
-
-
-class RateWindow:
-    """The numbers for the X-RateLimit-* headers: requests counted per fixed window.
-
-    The emulator never refuses a request for going over; it only reports the budget.
+    Every answer on a group carries ``X-RateLimit-Limit``/``Remaining``/``Reset`` (Reset in
+    seconds from now, as Confluent sends it). With ``limit=None`` nothing is refused and a
+    large budget is reported; otherwise a request over the budget is answered 429 with
+    those headers and ``Retry-After``, without being acted on.
     """
 
-    def __init__(self, limit: int = 1000, window_seconds: float = 60.0) -> None:
+    def __init__(self, limit: Optional[int] = None, window: float = 60.0) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError(f"rate_limit must be at least 1, got {limit}")
+        if not (math.isfinite(window) and window > 0):
+            raise ValueError(f"rate_limit_window must be a positive number of seconds, got {window}")
         self.limit = limit
-        self._window = window_seconds
+        self.window = window
         self._lock = threading.Lock()
-        self._window_end = 0.0
-        self._used = 0
+        self._windows: Dict[str, Tuple[float, int]] = {}
 
-    def headers(self) -> List[Tuple[str, str]]:
-        """Count one request and describe the budget left."""
+    def admit(self, group: str) -> List[Tuple[str, str]]:
+        """Count one request of ``group``: its rate-limit headers, or a 429 carrying them."""
+        budget = self.limit if self.limit is not None else UNLIMITED_BUDGET
         with self._lock:
             now = time.monotonic()
-            if now >= self._window_end:
-                self._window_end = now + self._window
-                self._used = 0
-            self._used += 1
-            remaining = max(0, self.limit - self._used)
-            reset = math.ceil(self._window_end - now)
-        return [
-            ("X-RateLimit-Limit", str(self.limit)),
-            ("X-RateLimit-Remaining", str(remaining)),
-            ("X-RateLimit-Reset", str(reset)),
+            window_end, used = self._windows.get(group, (0.0, 0))
+            if now >= window_end:
+                window_end, used = now + self.window, 0
+            refused = self.limit is not None and used >= self.limit
+            if not refused:
+                used += 1
+            self._windows[group] = (window_end, used)
+        reset = str(max(1, math.ceil(window_end - now)))
+        headers = [
+            ("X-RateLimit-Limit", str(budget)),
+            ("X-RateLimit-Remaining", str(max(0, budget - used))),
+            ("X-RateLimit-Reset", reset),
         ]
+        if refused:
+            raise EmulatorError(
+                429,
+                "too_many_requests",
+                f"Too many requests to {group}: at most {budget} per {self.window:g} seconds.",
+                title="Too Many Requests",
+                headers=[*headers, ("Retry-After", reset)],
+            )
+        return headers
 
 
 Handler = Callable[[Request, Optional[str]], Response]
 
 
 class Application:
-    """The iam/v2 API keys and byok/v1 keys endpoints over a :class:`Store`."""
+    """The iam/v2 API keys and byok/v1 keys endpoints, and the OAuth token endpoints."""
 
-    def __init__(self, store: Store, credentials: Credentials, rate_window: RateWindow) -> None:
+    def __init__(self, store: Store, authority: Authority, limiter: RateLimiter) -> None:
         self.store = store
-        self.credentials = credentials
-        self.rate_window = rate_window
+        self.authority = authority
+        self.limiter = limiter
         self._routes: Dict[Tuple[str, bool], Dict[str, Handler]] = {
             (API_KEYS_PATH, False): {"GET": self._list_api_keys, "POST": self._create_api_key},
             (API_KEYS_PATH, True): {
@@ -141,8 +146,11 @@ class Application:
 
     def handle(self, request: Request, request_id: str) -> Response:
         """Answer one request; refusals become ``Failure`` responses."""
-        rate_headers = self.rate_window.headers() if request.path.startswith(BYOK_KEYS_PATH) else []
+        rate_headers: List[Tuple[str, str]] = []
         try:
+            group = _api_group(request.path)
+            if group is not None:
+                rate_headers = self.limiter.admit(group)
             response = self._dispatch(request)
         except EmulatorError as exc:
             response = Response(exc.status, exc.to_json(request_id), exc.headers)
@@ -153,6 +161,16 @@ class Application:
         if request.path == OPENAPI_PATH:
             _allow(request, ("GET",))
             return _openapi_document()
+        if request.path == IDP_TOKEN_PATH:
+            _allow(request, ("POST",))
+            try:
+                reply = self.authority.idp_token(request.headers, request.body)
+            except OAuthError as exc:
+                return _token_response(exc.status, exc.body)
+            return _token_response(200, reply)
+        if request.path == STS_TOKEN_PATH:
+            _allow(request, ("POST",))
+            return _token_response(200, self.authority.sts_token(request.headers, request.body))
         for collection in (API_KEYS_PATH, BYOK_KEYS_PATH):
             target = _match(request.path, collection)
             if target is None:
@@ -160,87 +178,45 @@ class Application:
             is_item, key_id = target
             handlers = self._routes[(collection, is_item)]
             _allow(request, tuple(handlers))
-            self._authenticate(request, allow_bearer=collection == BYOK_KEYS_PATH)
+            template = f"{collection}/{{id}}" if is_item else collection
+            self.authority.authenticate(request.headers, OPERATIONS[(request.method, template)].security)
             return handlers[request.method](request, key_id)
         raise EmulatorError(404, "not_found", f"There is no resource at {request.path}.")
-
-    # -- authentication -----------------------------------------------------------------
-
-    def _authenticate(self, request: Request, *, allow_bearer: bool) -> None:
-        challenge = f"Basic {_REALM}" + (f", Bearer {_REALM}" if allow_bearer else "")
-        header = next((value for name, value in request.headers.items() if name.lower() == "authorization"), None)
-        if not header:
-            raise _unauthenticated("This request needs credentials: a Cloud API key and secret.", challenge)
-        scheme, _, value = header.strip().partition(" ")
-        value = value.strip()
-        if scheme.lower() == "basic":
-            key, secret = _basic_credentials(value)
-            if key is not None and secret is not None and self._valid_basic(key, secret):
-                return
-            raise _unauthenticated(
-                "The API key or secret is not valid.",
-                f'Basic {_REALM}, error="invalid_key", error_description="The API key or secret is not valid"',
-            )
-        if scheme.lower() == "bearer" and allow_bearer:
-            if hmac.compare_digest(value.encode(), self.credentials.access_token.encode()):
-                return
-            raise _unauthenticated(
-                "The access token is not valid.",
-                f'Bearer {_REALM}, error="invalid_token", error_description="The access token is not valid"',
-            )
-        raise _unauthenticated(f"The '{scheme}' authentication scheme is not accepted here.", challenge)
-
-    def _valid_basic(self, key: str, secret: str) -> bool:
-        configured = hmac.compare_digest(key.encode(), self.credentials.api_key.encode()) and hmac.compare_digest(
-            secret.encode(), self.credentials.api_secret.encode()
-        )
-        return configured or self.store.has_api_key_credentials(key, secret)
 
     # -- API keys -------------------------------------------------------------------------
 
     def _list_api_keys(self, request: Request, _: Optional[str]) -> Response:
-        after, size = _paging(request, _API_KEY_FILTERS)
+        after, size = _paging(request, API_KEY_FILTERS)
         owner = _filter_value(request, "spec.owner")
         resource = _filter_value(request, "spec.resource")
         items, next_after = self.store.list_api_keys(owner, resource, after, size)
         page = {
             "api_version": "iam/v2",
             "kind": "ApiKeyList",
-            "metadata": self._links(request, _API_KEY_FILTERS, size, next_after),
+            "metadata": self._links(request, API_KEY_FILTERS, size, next_after),
             "data": items,
         }
-        return Response(200, IamV2ApiKeyList.model_validate(page).to_json().encode())
+        return _json(200, page)
 
     def _create_api_key(self, request: Request, _: Optional[str]) -> Response:
-        api_key = _parse_body(request, IamV2ApiKey, nullable=frozenset({"/spec/resource"}))
-        spec = api_key.spec
-        if spec is None:
-            raise _missing("/spec", "An API key needs a spec naming its owner.")
-        if spec.owner is None:
-            raise _missing("/spec/owner", "An API key needs an owner (a user or service account).")
-        named: List[ObjectReference] = []
-        if spec.resource is not None:
-            named.append(spec.resource)
+        spec = _body(request)["spec"]
+        resource = spec.get("resource")
         rendered = self.store.create_api_key(
-            _plain_reference(spec.owner),
-            [_plain_reference(ref) for ref in named],
-            spec.display_name or "",
-            spec.description or "",
+            {"id": spec["owner"]["id"]},
+            _reference_as_given(resource) if resource is not None else None,
+            spec.get("display_name", ""),
+            spec.get("description", ""),
         )
-        return _created(202, IamV2ApiKey, rendered)
+        return _json(202, rendered, [("Location", rendered["metadata"]["self"])])
 
     def _get_api_key(self, request: Request, key_id: Optional[str]) -> Response:
-        return _ok(IamV2ApiKey, self.store.get_api_key(_required(key_id)))
+        return _json(200, self.store.get_api_key(_required(key_id)))
 
     def _update_api_key(self, request: Request, key_id: Optional[str]) -> Response:
-        update = _parse_body(request, IamV2ApiKeyUpdate, allow_empty=True)
-        changes: Dict[str, str] = {}
-        if update.spec is not None:
-            for name in ("display_name", "description"):
-                value = getattr(update.spec, name)
-                if name in update.spec.model_fields_set and value is not None:
-                    changes[name] = value
-        return _ok(IamV2ApiKey, self.store.update_api_key(_required(key_id), changes))
+        # The document's PATCH body is a whole ApiKey; only these two fields can change.
+        spec = _body(request, allow_empty=True).get("spec", {})
+        changes = {name: spec[name] for name in ("display_name", "description") if name in spec}
+        return _json(200, self.store.update_api_key(_required(key_id), changes))
 
     def _delete_api_key(self, request: Request, key_id: Optional[str]) -> Response:
         self.store.delete_api_key(_required(key_id))
@@ -249,42 +225,33 @@ class Application:
     # -- BYOK keys ------------------------------------------------------------------------
 
     def _list_byok_keys(self, request: Request, _: Optional[str]) -> Response:
-        after, size = _paging(request, _BYOK_FILTERS)
-        filters = ByokFilter(**{name: _filter_value(request, name) for name in _BYOK_FILTERS})
+        after, size = _paging(request, BYOK_FILTERS)
+        filters = ByokFilter(**{name: _filter_value(request, name) for name in BYOK_FILTERS})
         items, next_after = self.store.list_byok_keys(filters, after, size)
         page = {
             "api_version": "byok/v1",
             "kind": "KeyList",
-            "metadata": self._links(request, _BYOK_FILTERS, size, next_after),
+            "metadata": self._links(request, BYOK_FILTERS, size, next_after),
             "data": items,
         }
-        return Response(200, ByokV1KeyList.model_validate(page).to_json().encode())
+        return _json(200, page)
 
     def _create_byok_key(self, request: Request, _: Optional[str]) -> Response:
-        byok_key = _parse_body(request, ByokV1Key)
-        if byok_key.key is None:
-            raise _missing("/key", "A key registration needs the cloud key it refers to.")
-        variant = byok_key.key.actual_instance
-        if isinstance(variant, ByokV1UnknownKey):
-            raise EmulatorError(
-                422,
-                "invalid_configuration",
-                f"The key kind {variant.kind!r} is not one of AwsKey, AzureKey, GcpKey.",
-                pointer="/key/kind",
-            )
-        declared = type(variant).model_fields
-        key = {name: value for name, value in variant.to_request_dict().items() if name in declared}
+        document = _body(request)
+        key = document["key"]
         identifier_field = "key_arn" if key["kind"] == "AwsKey" else "key_id"
-        if not str(key.get(identifier_field, "")).strip():
-            raise _missing(f"/key/{identifier_field}", f"The {identifier_field} of the key must not be empty.")
-        return _created(201, ByokV1Key, self.store.create_byok_key(key, byok_key.display_name))
+        if not key[identifier_field].strip():
+            raise _invalid(f"/key/{identifier_field}", f"The {identifier_field} of the key must not be empty.")
+        rendered = self.store.create_byok_key(key, document.get("display_name"))
+        return _json(201, rendered, [("Location", rendered["metadata"]["self"])])
 
     def _get_byok_key(self, request: Request, key_id: Optional[str]) -> Response:
-        return _ok(ByokV1Key, self.store.get_byok_key(_required(key_id)))
+        return _json(200, self.store.get_byok_key(_required(key_id)))
 
     def _update_byok_key(self, request: Request, key_id: Optional[str]) -> Response:
-        update = _parse_body(request, ByokV1KeyUpdate, allow_empty=True)
-        return _ok(ByokV1Key, self.store.update_byok_key(_required(key_id), update.display_name))
+        # The document's PATCH body is a whole Key; only display_name can change.
+        update = _body(request, allow_empty=True)
+        return _json(200, self.store.update_byok_key(_required(key_id), update.get("display_name")))
 
     def _delete_byok_key(self, request: Request, key_id: Optional[str]) -> Response:
         self.store.delete_byok_key(_required(key_id))
@@ -399,94 +366,60 @@ def _required(key_id: Optional[str]) -> str:
     return key_id
 
 
-def _basic_credentials(value: str) -> Tuple[Optional[str], Optional[str]]:
-    try:
-        decoded = base64.b64decode(value, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None, None
-    key, separator, secret = decoded.partition(":")
-    return (key, secret) if separator else (None, None)
-
-
-def _unauthenticated(detail: str, challenge: str) -> EmulatorError:
-    return EmulatorError(
-        401,
-        "user_unauthenticated",
-        detail,
-        title="Authentication Required",
-        headers=[("WWW-Authenticate", challenge)],
-    )
-
-
-def _missing(pointer: str, detail: str) -> EmulatorError:
+def _invalid(pointer: str, detail: str) -> EmulatorError:
     return EmulatorError(422, "invalid_configuration", detail, pointer=pointer)
 
 
-def _parse_body(
-    request: Request, model: Type[ModelT], *, allow_empty: bool = False, nullable: FrozenSet[str] = frozenset()
-) -> ModelT:
-    """The request body as ``model``: 400 when it is not JSON, 422 when the model refuses it.
-
-    The models accept ``null`` for every optional field (responses may omit anything), but
-    the API only allows it where the document says so: the JSON pointers in ``nullable``.
-    """
+def _body(request: Request, *, allow_empty: bool = False) -> JsonDict:
+    """The request body read against its operation's schema: 400 when it is not JSON, 422 when invalid."""
+    template = _template(request.path)
+    schema: Optional[Schema] = OPERATIONS[(request.method, template)].body
+    assert schema is not None
     if not request.body.strip() and allow_empty:
-        document: Any = {}
-    else:
-        try:
-            document = json.loads(request.body)
-        except (ValueError, RecursionError) as exc:
-            raise EmulatorError(
-                400, "malformed_request", f"The request body is not valid JSON: {exc}", title="Malformed Request"
-            ) from exc
-    if not isinstance(document, dict):
-        raise EmulatorError(
-            422, "invalid_configuration", "The request body must be a JSON object.", pointer=""
-        )
-    null_at = _first_null(document, nullable)
-    if null_at is not None:
-        detail = f"The property '{null_at}' must not be null."
-        raise EmulatorError(422, "invalid_configuration", detail, pointer=null_at)
+        return {}
     try:
-        return model.model_validate(document)
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
+        document = json.loads(request.body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise EmulatorError(
+            400, "malformed_request", f"The request body is not valid JSON: {exc}", title="Malformed Request"
+        ) from exc
+    return read_body(document, schema)
 
 
-def _first_null(document: JsonDict, nullable: FrozenSet[str]) -> Optional[str]:
-    """The JSON pointer of the first ``null`` outside ``nullable``, if any (iterative: bodies may nest deeply)."""
-    pending: List[Tuple[str, Any]] = [("", document)]
-    while pending:
-        pointer, value = pending.pop()
-        if value is None and pointer not in nullable:
-            return pointer
-        if isinstance(value, dict):
-            items = reversed(list(value.items()))
-            pending.extend((f"{pointer}/{pointer_segment(str(key))}", item) for key, item in items)
-        elif isinstance(value, list):
-            pending.extend((f"{pointer}/{index}", item) for index, item in reversed(list(enumerate(value))))
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity, which JSON does not have.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _template(path: str) -> str:
+    for collection in (API_KEYS_PATH, BYOK_KEYS_PATH):
+        if path != collection and path.startswith(collection + "/"):
+            return f"{collection}/{{id}}"
+    return path
+
+
+def _api_group(path: str) -> Optional[str]:
+    for collection, group in API_GROUPS.items():
+        if path == collection or path.startswith(collection + "/"):
+            return group
     return None
 
 
-def _plain_reference(ref: GlobalObjectReference) -> JsonDict:
-    """What the emulator keeps of a reference the client sent: its id and environment."""
-    plain: JsonDict = {"id": ref.id}
-    environment = getattr(ref, "environment", None)
-    if environment is not None:
-        plain["environment"] = environment
-    return plain
+def _reference_as_given(reference: JsonDict) -> JsonDict:
+    """What the emulator keeps of a resource reference the client sent: its id and environment."""
+    kept: JsonDict = {"id": reference["id"]}
+    if "environment" in reference:
+        kept["environment"] = reference["environment"]
+    return kept
 
 
-def _ok(model: Type[ApiModel], rendered: JsonDict) -> Response:
-    return Response(200, model.model_validate(rendered).to_json().encode())
+def _json(status: int, document: Any, headers: Optional[List[Tuple[str, str]]] = None) -> Response:
+    return Response(status, json.dumps(document, separators=(",", ":")).encode(), list(headers or ()))
 
 
-def _created(status: int, model: Type[ApiModel], rendered: JsonDict) -> Response:
-    return Response(
-        status,
-        model.model_validate(rendered).to_json().encode(),
-        [("Location", rendered["metadata"]["self"])],
-    )
+def _token_response(status: int, document: Mapping[str, Any]) -> Response:
+    # OAuth token answers must not be cached (RFC 6749 §5.1).
+    return _json(status, document, [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
 
 
 def _openapi_document() -> Response:

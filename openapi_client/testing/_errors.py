@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+import json
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from pydantic import ValidationError
-
-from openapi_client.models.failure import Failure
-
-__all__ = ["EmulatorError", "failure_json", "validation_error", "pointer_segment"]
+__all__ = ["EmulatorError", "failure_json", "pointer_segment"]
 
 _TITLES = {
     400: "Bad Request",
@@ -35,11 +32,6 @@ _CODES = {
     503: "service_unavailable",
     504: "gateway_timeout",
 }
-
-# The tags of ByokV1KeyKey's discriminated union show up in pydantic error locations but
-# are not part of the JSON document, so they are left out of the JSON pointer.
-_UNION_TAGS = frozenset({"AwsKey", "AzureKey", "GcpKey", "unknown"})
-
 
 class EmulatorError(Exception):
     """A request the emulator refuses: the status, a machine code and a human detail.
@@ -91,8 +83,12 @@ def failure_json(
     pointer: Optional[str] = None,
     parameter: Optional[str] = None,
 ) -> bytes:
-    """A one-error ``Failure`` document, rendered through the SDK's own model."""
-    error: Dict[str, Union[str, Dict[str, str]]] = {
+    """A one-error ``Failure`` document.
+
+    Besides the JSON:API members, each error carries the document's ``error_code`` (here
+    the HTTP status as a number) and ``message`` (the same words as ``detail``).
+    """
+    error: Dict[str, Any] = {
         "id": request_id,
         "status": str(status),
         "code": code or _CODES.get(status, "error"),
@@ -106,21 +102,9 @@ def failure_json(
         source["parameter"] = parameter
     if source:
         error["source"] = source
-    return Failure.model_validate({"errors": [error]}).to_json().encode()
-
-
-def validation_error(exc: ValidationError) -> EmulatorError:
-    """A 422 for the first problem pydantic found, pointing at the field in the body."""
-    first = exc.errors(include_url=False, include_input=False)[0]
-    parts = [pointer_segment(str(part)) for part in first["loc"] if part not in _UNION_TAGS]
-    pointer = "/" + "/".join(parts) if parts else ""
-    where = pointer or "the request body"
-    return EmulatorError(
-        422,
-        "invalid_configuration",
-        f"The property '{where}' is invalid: {first['msg']}",
-        pointer=pointer,
-    )
+    error["error_code"] = status
+    error["message"] = detail
+    return json.dumps({"errors": [error]}, separators=(",", ":")).encode()
 
 
 def pointer_segment(segment: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
@@ -18,7 +19,10 @@ RESPOND = "respond"
 class Fault:
     """One armed fault: what to do, for how many more matching requests, and to which.
 
-    ``path`` is a path prefix and ``method`` an HTTP method; ``None`` matches any.
+    ``path`` is a path prefix, or, when it holds a ``{name}`` placeholder, a template the
+    whole path must match (each placeholder stands for one non-empty segment):
+    ``/iam/v2/api-keys/{id}`` matches every API key but not the collection. ``method`` is
+    an HTTP method. ``None`` matches any.
     """
 
     kind: str
@@ -37,7 +41,16 @@ class Fault:
         """Whether this fault applies to a ``method`` request for ``path``."""
         if self.method is not None and self.method.upper() != method:
             return False
-        return self.path is None or path.startswith(self.path)
+        if self.path is None:
+            return True
+        if "{" in self.path:
+            return _template_pattern(self.path).fullmatch(path) is not None
+        return path.startswith(self.path)
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[^/{}]*\}", template)
+    return re.compile("[^/]+".join(re.escape(part) for part in parts))
 
 
 class FaultQueue:

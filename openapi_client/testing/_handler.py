@@ -3,6 +3,11 @@
 Each response is written with a single ``write`` (status line, headers and body at once)
 on a socket with ``TCP_NODELAY``: split writes would let the client's delayed ACK add
 tens of milliseconds to every request.
+
+One bad client cannot exhaust it: a connection idle (or dripping a request) for longer
+than ``idle_timeout`` is closed, at most ``max_connections`` are served at once (one
+thread each; past the cap a new connection is answered 503 at once and closed), and every
+request, however malformed, gets a ``Failure`` answer with an ``X-Request-Id``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
@@ -24,11 +30,25 @@ from urllib.parse import parse_qs, urlsplit
 from openapi_client.testing._app import Application, Request, Response
 from openapi_client.testing._errors import EmulatorError, failure_json
 from openapi_client.testing._faults import DELAY, DROP, FAIL, Fault, FaultQueue
-from openapi_client.testing._recording import RecordedRequest, RequestLog
+from openapi_client.testing._recording import RequestLog
 
-__all__ = ["EmulatorServer"]
+__all__ = ["EmulatorServer", "ServerLimits"]
 
 MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """How long a connection may sit idle and how many may be served at once."""
+
+    idle_timeout: float = 5.0
+    max_connections: int = 512
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.idle_timeout) and self.idle_timeout > 0):
+            raise ValueError(f"idle_timeout must be a positive number of seconds, got {self.idle_timeout}")
+        if self.max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, got {self.max_connections}")
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -36,16 +56,22 @@ class EmulatorServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
-    request_queue_size = 128
+    request_queue_size = 1024
 
     def __init__(
-        self, address: Tuple[str, int], app: Application, faults: FaultQueue, log: RequestLog
+        self,
+        address: Tuple[str, int],
+        app: Application,
+        faults: FaultQueue,
+        log: RequestLog,
+        limits: Optional[ServerLimits] = None,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.app = app
         self.faults = faults
         self.log = log
+        self.limits = limits or ServerLimits()
         self._connections: Set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self.connections_accepted = 0
@@ -85,6 +111,36 @@ class EmulatorServer(ThreadingHTTPServer):
             self.connections_accepted += 1
         return connection, address
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            over_cap = len(self._connections) > self.limits.max_connections
+        if not over_cap:
+            super().process_request(request, client_address)
+            return
+        # Refused in the accepting thread without waiting on the client: never blocks for long.
+        with contextlib.suppress(OSError):
+            request.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                request.recv(65536)
+            request.settimeout(0.5)
+            request_id = str(uuid.uuid4())
+            detail = f"The emulator is serving its maximum of {self.limits.max_connections} connections; retry later."
+            body = failure_json(503, "service_unavailable", detail, request_id)
+            request.sendall(
+                _head(
+                    [
+                        "HTTP/1.1 503 Service Unavailable",
+                        f"X-Request-Id: {request_id}",
+                        "Content-Type: application/json",
+                        f"Content-Length: {len(body)}",
+                        "Retry-After: 1",
+                        "Connection: close",
+                    ]
+                )
+                + body
+            )
+        self.shutdown_request(request)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-answer (a timeout test, a stopped emulator) is routine,
         # not worth a traceback; anything else is still reported.
@@ -112,6 +168,47 @@ class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: EmulatorServer
 
+    def setup(self) -> None:
+        super().setup()
+        # A connection idle (or trickling a request) for this long is closed.
+        self.connection.settimeout(self.server.limits.idle_timeout)
+        self._in_request = False
+
+    def handle_one_request(self) -> None:
+        # Wait for the first byte here, so that a timeout can tell an idle connection (closed
+        # quietly) from a request that stalled half-way (answered 408).
+        self.command = None  # type: ignore[assignment]  # as http.server does before parsing
+        try:
+            first = self.rfile.peek(1)[:1]  # type: ignore[attr-defined]
+            # Empty lines before a request line are to be ignored (RFC 9112 §2.2); a few are.
+            for _ in range(8):
+                if first not in (b"\r", b"\n"):
+                    break
+                self.rfile.read(1)
+                first = self.rfile.peek(1)[:1]  # type: ignore[attr-defined]
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            return
+        if not first:
+            self.close_connection = True
+            return
+        if first == b"\x16":
+            # A TLS handshake: its bytes hold no line end, so reading a request line would only stall.
+            self.send_error(400, "This emulator speaks plain HTTP; the request looks like a TLS handshake.")
+            return
+        self._in_request = True
+        try:
+            super().handle_one_request()
+        finally:
+            self._in_request = False
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """http.server reports a read that timed out through here: answer it if a request had begun."""
+        if format.startswith("Request timed out") and self._in_request:
+            self._in_request = False
+            with contextlib.suppress(OSError):
+                self.send_error(408, "The request was not received in full before the idle timeout.")
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default per-request line on stderr."""
 
@@ -132,12 +229,31 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._write(Response(code, body), request_id)
 
     def _serve(self) -> None:
-        started = time.monotonic()
-        parts = urlsplit(self.path)
-        path = parts.path
-        query = parse_qs(parts.query, keep_blank_values=True)
-        headers: Dict[str, str] = dict(self.headers.items())
         request_id = str(uuid.uuid4())
+        try:
+            self._serve_one(request_id)
+        except OSError:
+            raise  # the client went away: nothing to answer
+        except Exception as exc:  # a bug must answer 500, not kill the connection unanswered
+            self.close_connection = True
+            detail = f"Emulator error: {type(exc).__name__}"
+            self._write(Response(500, failure_json(500, "internal_error", detail, request_id)), request_id)
+
+    def _serve_one(self, request_id: str) -> None:
+        started = time.monotonic()
+        headers: Dict[str, str] = dict(self.headers.items())
+        try:
+            parts = urlsplit(self.path)
+            path, query = parts.path, parse_qs(parts.query, keep_blank_values=True)
+            if not path.startswith("/"):
+                raise ValueError("not an origin-form target")
+        except ValueError:
+            # e.g. ``GET http://[::1/...``: refused before anything else is read.
+            self.close_connection = True
+            error = EmulatorError(400, "malformed_request", "The request target is not a valid path.")
+            response = Response(error.status, error.to_json(request_id))
+            self._finish(response, request_id, Request(self.command, "", {}, headers, b""))
+            return
         try:
             body = self._read_body()
         except EmulatorError as exc:
@@ -170,7 +286,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             raise EmulatorError(411, "length_required", "Send the body with a Content-Length, not chunked.")
-        length_header = self.headers.get("Content-Length")
+        lengths = self.headers.get_all("Content-Length") or []
+        if len({value.strip() for value in lengths}) > 1:
+            raise EmulatorError(400, "malformed_request", "The request has conflicting Content-Length headers.")
+        length_header = lengths[0] if lengths else None
         if length_header is None:
             return b""
         if not re.fullmatch(r"[0-9]{1,15}", length_header.strip()):
@@ -182,9 +301,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _record(self, request: Request, status: Optional[int]) -> None:
         # Called before answering: once the client has its answer, the log must show it.
-        query, headers = dict(request.query), dict(request.headers)
-        self.server.log.append(
-            RecordedRequest(request.method, request.path, query, headers, request.body, status, self.path)
+        self.server.log.record(
+            request.method, request.path, request.query, request.headers, request.body, status, self.path
         )
 
     def _finish(self, response: Response, request_id: str, request: Request) -> None:

@@ -13,6 +13,7 @@ import base64
 import bisect
 import hmac
 import os
+import re
 import secrets
 import string
 import threading
@@ -25,7 +26,7 @@ from urllib.parse import quote
 
 from openapi_client.testing._errors import EmulatorError
 
-__all__ = ["Store", "ApiKeyRecord", "ByokRecord", "ByokFilter"]
+__all__ = ["Store", "ApiKeyRecord", "ByokRecord", "ByokFilter", "CLOUD_SCHEME", "GLOBAL_SCHEME", "resource_kind"]
 
 JsonDict = Dict[str, Any]
 
@@ -34,7 +35,19 @@ VALID = "VALID"
 AVAILABLE = "AVAILABLE"
 IN_USE = "IN_USE"
 
+# The security schemes of the document an API key's credentials satisfy.
+CLOUD_SCHEME = "cloud-api-key"
+GLOBAL_SCHEME = "global-api-key"
+
 _BYOK_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+# Resource ids that name no object, only what the key is for (case-insensitive): the
+# kind the service gives them and the scheme the key's credentials then satisfy.
+_SPECIAL_RESOURCES: Dict[str, Tuple[str, Optional[str]]] = {
+    "CLOUD": ("Cloud", CLOUD_SCHEME),
+    "TABLEFLOW": ("Tableflow", None),
+    "GLOBAL": ("Global", GLOBAL_SCHEME),
+}
 
 # Where the objects an API key can point at live: id prefix, collection path, api_version,
 # kind, CRN segment name, and whether the CRN is scoped to an environment.
@@ -48,6 +61,17 @@ _REFERENCE_KINDS: Tuple[Tuple[str, str, str, str, str, bool], ...] = (
     ("lksqlc-", "/ksqldbcm/v2/clusters/", "ksqldbcm/v2", "Cluster", "ksql", True),
     ("lfcp-", "/fcpm/v2/compute-pools/", "fcpm/v2", "ComputePool", "flink-compute-pool", True),
 )
+
+# A Flink key's resource: an environment and a cloud region, ``env-abc123.aws.us-east-2``.
+_FLINK_RESOURCE = re.compile(r"(env-[A-Za-z0-9]+)\.([A-Za-z0-9]+)\.([A-Za-z0-9-]+)")
+
+
+def resource_kind(resource_id: Optional[str]) -> Optional[str]:
+    """``CLOUD``/``TABLEFLOW``/``GLOBAL`` (upper-cased) for a special resource id, else ``None``."""
+    if resource_id is None:
+        return "CLOUD"
+    upper = resource_id.upper()
+    return upper if upper in _SPECIAL_RESOURCES else None
 
 _DEFAULT_REGIONS = {"AWS": "us-east-1", "Azure": "eastus", "GCP": "us-central1"}
 _PROVIDERS = {"AwsKey": "AWS", "AzureKey": "Azure", "GcpKey": "GCP"}
@@ -86,15 +110,16 @@ class ApiKeyRecord(_Record):
 
     secret: str
     owner: JsonDict
-    resources: List[JsonDict]
+    resource: Optional[JsonDict]
     display_name: str
     description: str
     visible_at: float
+    usable_at: float
 
 
 @dataclass
 class ByokRecord(_Record):
-    """One BYOK key; ``valid_at`` is when an INITIALIZING key turns VALID (None: never)."""
+    """One BYOK key; ``valid_at`` is when an INITIALIZING key turns VALID (None: not yet known)."""
 
     display_name: Optional[str]
     key: JsonDict
@@ -108,6 +133,7 @@ class ByokRecord(_Record):
     home_region: str
     valid_at: Optional[float]
     valid_at_wall: datetime
+    awaiting_grant: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,8 +223,13 @@ class Store:
         api_key_visibility_delay: float = 0.0,
         api_key_quota: Optional[int] = None,
         byok_key_quota: Optional[int] = None,
+        api_key_propagation_delay: float = 0.0,
+        byok_requires_grant: bool = False,
     ) -> None:
         self.base_url = ""
+        self.api_key_propagation_delay = api_key_propagation_delay
+        self.byok_requires_grant = byok_requires_grant
+        self._flaps: Dict[str, int] = {}
         self.organization_id = str(uuid.uuid4())
         self.byok_validation_delay = byok_validation_delay
         self.api_key_visibility_delay = api_key_visibility_delay
@@ -216,43 +247,74 @@ class Store:
 
     # -- API keys ---------------------------------------------------------------------
 
-    def has_api_key_credentials(self, key_id: str, secret: str) -> bool:
-        """Whether ``key_id``/``secret`` are those of an API key created here."""
+    def authenticate_api_key(self, key_id: str, secret: str) -> Optional[str]:
+        """The scheme an API key's credentials satisfy now, or ``None`` when they are refused.
+
+        Refused: an unknown key or wrong secret, a key still within its propagation delay,
+        a key whose authentication was told to flap, and a key scoped to a cluster, Flink
+        or Tableflow (those do not open the Cloud APIs; the result is then ``"resource"``).
+        """
         with self._lock:
             record = self._api_keys.get(key_id)
-            return record is not None and hmac.compare_digest(record.secret.encode(), secret.encode())
+            if record is None or not hmac.compare_digest(record.secret.encode(), secret.encode()):
+                return None
+            if time.monotonic() < record.usable_at:
+                return None
+            if self._flaps.get(key_id, 0) > 0:
+                self._flaps[key_id] -= 1
+                return None
+            kind = resource_kind(record.resource["id"] if record.resource else None)
+            scheme = _SPECIAL_RESOURCES[kind][1] if kind is not None else None
+            return scheme or "resource"
+
+    def flap_api_key_auth(self, key_id: str, times: int) -> None:
+        """Refuse the next ``times`` authentications with this key although it is valid."""
+        if times < 1:
+            raise ValueError(f"times must be at least 1, got {times}")
+        with self._lock:
+            if key_id not in self._api_keys:
+                raise KeyError(key_id)
+            self._flaps[key_id] = self._flaps.get(key_id, 0) + times
 
     def create_api_key(
-        self, owner: JsonDict, resources: List[JsonDict], display_name: str, description: str
+        self, owner: JsonDict, resource: Optional[JsonDict], display_name: str, description: str
     ) -> JsonDict:
         """Store a new API key and render it, secret included (the only time it is shown)."""
         with self._lock:
             _check_quota(len(self._api_keys), self.api_key_quota, "apikeys_per_org", "API Keys")
-            record = self._new_api_key(owner, resources, display_name, description, _now())
+            record = self._new_api_key(owner, resource, display_name, description, _now())
             self._api_keys.add(record)
             return self._render_api_key(record, with_secret=True)
+
+    def add_api_key_now(self, owner: JsonDict, resource: Optional[JsonDict], display_name: str) -> Tuple[str, str]:
+        """Insert one key usable at once (no quota, no delays); returns (key id, secret)."""
+        with self._lock:
+            record = self._new_api_key(owner, resource, display_name, "", _now())
+            record.visible_at = record.usable_at = 0.0
+            self._api_keys.add(record)
+            return record.id, record.secret
 
     def seed_api_keys(
         self,
         count: int,
         owner: JsonDict,
-        resources: List[JsonDict],
+        resource: Optional[JsonDict],
         description: Optional[str],
         created_at: Optional[datetime] = None,
     ) -> List[str]:
-        """Insert ``count`` API keys directly (no quota, no visibility delay) and return their ids."""
+        """Insert ``count`` API keys directly (no quota, no delays) and return their ids."""
         now = created_at or _now()
         ids: List[str] = []
         with self._lock:
             for index in range(count):
-                record = self._new_api_key(owner, resources, f"seeded key {index + 1}", description or "", now)
-                record.visible_at = 0.0
+                record = self._new_api_key(owner, resource, f"seeded key {index + 1}", description or "", now)
+                record.visible_at = record.usable_at = 0.0
                 self._api_keys.add(record)
                 ids.append(record.id)
         return ids
 
     def _new_api_key(
-        self, owner: JsonDict, resources: List[JsonDict], display_name: str, description: str, now: datetime
+        self, owner: JsonDict, resource: Optional[JsonDict], display_name: str, description: str, now: datetime
     ) -> ApiKeyRecord:
         key_id = new_api_key_id()
         while key_id in self._api_keys:
@@ -264,10 +326,11 @@ class Store:
             updated_at=now,
             secret=new_api_secret(),
             owner=owner,
-            resources=resources,
+            resource=resource,
             display_name=display_name,
             description=description,
             visible_at=time.monotonic() + self.api_key_visibility_delay,
+            usable_at=time.monotonic() + self.api_key_propagation_delay,
         )
 
     def get_api_key(self, key_id: str) -> JsonDict:
@@ -283,21 +346,44 @@ class Store:
     ) -> Tuple[List[JsonDict], Optional[int]]:
         """A page of API keys and, when more follow, the cursor of the next page."""
 
+        wanted_kind = resource_kind(resource) if resource is not None else None
+
         def keep(record: ApiKeyRecord) -> bool:
             if owner is not None and record.owner["id"] != owner:
                 return False
-            return resource is None or any(ref["id"] == resource for ref in record.resources)
+            if resource is None:
+                return True
+            held = record.resource["id"] if record.resource else None
+            if wanted_kind is not None:
+                # Special ids match whatever the case; a key without resource is a Cloud API key.
+                return resource_kind(held) == wanted_kind
+            return held == resource
 
         with self._lock:
             records, more = self._api_keys.page(after, size, keep)
             return [self._render_api_key(r) for r in records], (records[-1].seq if more else None)
 
     def update_api_key(self, key_id: str, changes: Dict[str, str]) -> JsonDict:
-        """Apply new display_name/description values and render the key."""
+        """Apply new display_name/description values and render the key.
+
+        Renaming a key to the display name another key of the same owner has is a 409
+        naming that key (the document's conflict answer for this operation).
+        """
         with self._lock:
             record = self._api_keys.get(key_id)
             if record is None:
                 raise _not_found("API key", key_id)
+            wanted = changes.get("display_name")
+            if wanted and wanted != record.display_name:
+                for other in self._api_keys.values():
+                    if other.display_name == wanted and other.owner["id"] == record.owner["id"]:
+                        raise EmulatorError(
+                            409,
+                            "resource_already_exists",
+                            f"The owner already has an API key named {wanted!r}: {other.id}.",
+                            title="Resource Already Exists",
+                            headers=[("Location", f"{self.base_url}/iam/v2/api-keys/{quote(other.id, safe='')}")],
+                        )
             if "display_name" in changes:
                 record.display_name = changes["display_name"]
             if "description" in changes:
@@ -312,6 +398,7 @@ class Store:
             if record is None:
                 raise _not_found("API key", key_id)
             self._api_keys.remove(record)
+            self._flaps.pop(key_id, None)
 
     def _render_api_key(self, record: ApiKeyRecord, *, with_secret: bool = False) -> JsonDict:
         spec: JsonDict = {}
@@ -320,10 +407,8 @@ class Store:
         spec["display_name"] = record.display_name
         spec["description"] = record.description
         spec["owner"] = self._reference(record.owner)
-        if record.resources:
-            resources = [self._reference(ref) for ref in record.resources]
-            spec["resource"] = resources[0]
-            spec["resources"] = resources
+        if record.resource is not None:
+            spec["resource"] = self._reference(record.resource)
         return {
             "api_version": "iam/v2",
             "kind": "ApiKey",
@@ -354,6 +439,7 @@ class Store:
             while key_id in self._byok_keys:
                 key_id = new_byok_id()
             delay = self.byok_validation_delay
+            awaiting_grant = self.byok_requires_grant
             record = ByokRecord(
                 seq=self._next_seq(),
                 id=key_id,
@@ -369,8 +455,9 @@ class Store:
                 since=now,
                 region=None,
                 home_region=_region_of(kind, identifier) or _DEFAULT_REGIONS[provider],
-                valid_at=time.monotonic() + delay,
+                valid_at=None if awaiting_grant else time.monotonic() + delay,
                 valid_at_wall=now + timedelta(seconds=delay),
+                awaiting_grant=awaiting_grant,
             )
             self._byok_keys.add(record)
             return self._render_byok(record)
@@ -432,6 +519,17 @@ class Store:
             record.since = _now()
             record.region = region if region is not None else (record.home_region if phase == VALID else None)
             record.valid_at = None
+            record.awaiting_grant = False
+
+    def grant_byok_access(self, key_id: str) -> None:
+        """The customer applied the grant: validation turns VALID after ``byok_validation_delay``."""
+        with self._lock:
+            record = self._byok_for_test(key_id)
+            if not record.awaiting_grant:
+                return
+            record.awaiting_grant = False
+            record.valid_at = time.monotonic() + self.byok_validation_delay
+            record.valid_at_wall = _now() + timedelta(seconds=self.byok_validation_delay)
 
     def set_byok_state(self, key_id: str, state: str) -> None:
         """Force a BYOK key's state (``IN_USE`` makes it undeletable)."""
@@ -475,7 +573,7 @@ class Store:
         return filled
 
     def _render_byok(self, record: ByokRecord) -> JsonDict:
-        validation: JsonDict = {"phase": record.phase, "since": record.since}
+        validation: JsonDict = {"phase": record.phase, "since": _timestamp(record.since)}
         if record.message is not None:
             validation["message"] = record.message
         if record.region is not None:
@@ -500,8 +598,8 @@ class Store:
         return {
             "self": f"{self.base_url}{collection}{quote(record.id, safe='')}",
             "resource_name": f"crn://confluent.cloud/organization={self.organization_id}/{crn_kind}={record.id}",
-            "created_at": record.created_at,
-            "updated_at": record.updated_at,
+            "created_at": _timestamp(record.created_at),
+            "updated_at": _timestamp(record.updated_at),
         }
 
     def _reference(self, ref: JsonDict) -> JsonDict:
@@ -514,6 +612,20 @@ class Store:
             expanded["environment"] = environment
         # Ids are percent-encoded inside the links so that any id still gives a valid URI.
         quoted_id = quote(ref_id, safe="")
+        special = resource_kind(ref_id)
+        if special is not None:
+            expanded["related"] = f"{self.base_url}/"
+            expanded["resource_name"] = crn
+            expanded["kind"] = _SPECIAL_RESOURCES[special][0]
+            return expanded
+        flink = _FLINK_RESOURCE.fullmatch(ref_id)
+        if flink is not None:
+            env, cloud, region = flink.groups()
+            expanded["related"] = f"{self.base_url}/fcpm/v2/regions?cloud={quote(cloud, safe='')}"
+            expanded["resource_name"] = f"{crn}/environment={env}/flink-region={quote(f'{cloud}.{region}', safe='')}"
+            expanded["api_version"] = "fcpm/v2"
+            expanded["kind"] = "Region"
+            return expanded
         for prefix, path, api_version, kind, crn_kind, scoped in _REFERENCE_KINDS:
             if ref_id.startswith(prefix):
                 if scoped and environment is not None:
@@ -526,6 +638,11 @@ class Store:
         expanded["related"] = f"{self.base_url}/resources/{quoted_id}"
         expanded["resource_name"] = f"{crn}/resource={quoted_id}"
         return expanded
+
+
+def _timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC, as the service writes times: ``2024-03-20T15:30:00.123456Z``."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _not_found(what: str, key_id: str) -> EmulatorError:

@@ -6,15 +6,18 @@ import secrets
 import threading
 from datetime import datetime
 from types import TracebackType
-from typing import Any, List, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Tuple, Type, Union
 
-from openapi_client.api_client import ApiClient
-from openapi_client.configuration import Configuration
-from openapi_client.testing._app import Application, Credentials, RateWindow
+from openapi_client.testing._app import Application, RateLimiter
+from openapi_client.testing._auth import Authority
 from openapi_client.testing._faults import DELAY, DROP, FAIL, RESPOND, Fault, FaultQueue
-from openapi_client.testing._handler import EmulatorServer
+from openapi_client.testing._handler import EmulatorServer, ServerLimits
 from openapi_client.testing._recording import RecordedRequest, RequestLog
 from openapi_client.testing._store import Store, new_api_key_id, new_api_secret
+
+if TYPE_CHECKING:
+    from openapi_client.api_client import ApiClient
+    from openapi_client.configuration import Configuration
 
 __all__ = ["FakeConfluentCloud"]
 
@@ -28,14 +31,11 @@ class FakeConfluentCloud:
             with cloud.api_client() as client:
                 IamApiKeysApi(client).list_iam_v2_api_keys()
 
-    ``api_key``/``api_secret`` (HTTP Basic) and ``access_token`` (Bearer, byok/v1 only)
-    are the accepted credentials; random ones are made up when not given. The key and
-    secret of every API key created through the emulator are accepted as well.
-
-    Behaviour knobs: ``byok_validation_delay`` (seconds a new BYOK key stays
-    INITIALIZING before turning VALID), ``api_key_visibility_delay`` (seconds a new API
-    key answers 404 to a GET, like an eventually consistent service), and the quotas
-    ``api_key_quota``/``byok_key_quota`` (a create beyond them answers 402).
+    ``api_key``/``api_secret`` (HTTP Basic, a Cloud API key) and ``access_token`` (a
+    Bearer token that never expires) are accepted on both APIs; random ones are made up
+    when not given. So are the credentials of Cloud API keys created through it, Global
+    API keys (byok/v1 only) and tokens from its STS endpoint. docs/Testing.md lists every
+    knob; each argument below is one of them.
     """
 
     def __init__(
@@ -49,6 +49,15 @@ class FakeConfluentCloud:
         api_key_visibility_delay: float = 0.0,
         api_key_quota: Optional[int] = None,
         byok_key_quota: Optional[int] = None,
+        *,
+        api_key_propagation_delay: float = 0.0,
+        byok_requires_grant: bool = False,
+        rate_limit: Optional[int] = None,
+        rate_limit_window: float = 60.0,
+        request_log_size: int = 1000,
+        request_log_body_bytes: int = 8192,
+        idle_timeout: float = 5.0,
+        max_connections: int = 512,
     ) -> None:
         self._bind_host = host
         self._bind_port = port
@@ -60,12 +69,14 @@ class FakeConfluentCloud:
             api_key_visibility_delay=api_key_visibility_delay,
             api_key_quota=api_key_quota,
             byok_key_quota=byok_key_quota,
+            api_key_propagation_delay=api_key_propagation_delay,
+            byok_requires_grant=byok_requires_grant,
         )
+        self._authority = Authority(self._store, self.api_key, self.api_secret, self.access_token)
         self._faults = FaultQueue()
-        self._log = RequestLog()
-        self._app = Application(
-            self._store, Credentials(self.api_key, self.api_secret, self.access_token), RateWindow()
-        )
+        self._log = RequestLog(request_log_size, request_log_body_bytes)
+        self._limits = ServerLimits(idle_timeout=idle_timeout, max_connections=max_connections)
+        self._app = Application(self._store, self._authority, RateLimiter(rate_limit, rate_limit_window))
         self._server: Optional[EmulatorServer] = None
         self._thread: Optional[threading.Thread] = None
         self._host_url: Optional[str] = None
@@ -76,11 +87,14 @@ class FakeConfluentCloud:
         """Bind the port and serve in a background thread (no-op when already running)."""
         if self._server is not None:
             return self
-        server = EmulatorServer((self._bind_host, self._bind_port), self._app, self._faults, self._log)
+        server = EmulatorServer(
+            (self._bind_host, self._bind_port), self._app, self._faults, self._log, self._limits
+        )
         port = server.server_address[1]
         shown_host = f"[{self._bind_host}]" if ":" in self._bind_host else self._bind_host
         self._host_url = f"http://{shown_host}:{port}"
         self._store.base_url = self._host_url
+        self._authority.issuer = self._host_url
         self._thread = threading.Thread(
             target=server.serve_until_stopped,
             name=f"FakeConfluentCloud:{port}",
@@ -137,17 +151,23 @@ class FakeConfluentCloud:
             raise RuntimeError("the emulator is not running")
         return self._server.connections_accepted
 
+    # -- convenience constructors (the only place the emulator touches the SDK) ----------
+
     def configuration(self, **overrides: Any) -> Configuration:
         """A :class:`Configuration` pointing at the emulator with valid credentials.
 
         ``overrides`` are passed on to ``Configuration`` (e.g. ``retries=False``).
         """
+        from openapi_client.configuration import Configuration
+
         settings: dict[str, Any] = {"host": self.host, "username": self.api_key, "password": self.api_secret}
         settings.update(overrides)
         return Configuration(**settings)
 
     def api_client(self, **overrides: Any) -> ApiClient:
         """An :class:`ApiClient` for :meth:`configuration` with the same ``overrides``."""
+        from openapi_client.api_client import ApiClient
+
         return ApiClient(self.configuration(**overrides))
 
     # -- fault injection ----------------------------------------------------------------
@@ -195,7 +215,7 @@ class FakeConfluentCloud:
         count: int = 1,
         *,
         status: int = 200,
-        body: bytes = b"",
+        body: Union[bytes, str] = b"",
         content_type: str = "application/json",
         headers: Optional[Mapping[str, str]] = None,
         declared_length: Optional[int] = None,
@@ -204,9 +224,16 @@ class FakeConfluentCloud:
     ) -> None:
         """Answer the next ``count`` matching requests with exactly this raw response.
 
-        A ``declared_length`` above ``len(body)`` announces more bytes than are sent and
-        closes the connection, so the client sees a truncated body.
+        ``body`` is bytes, or text sent as UTF-8. A ``declared_length`` above the body's
+        length announces more bytes than are sent and closes the connection, so the
+        client sees a truncated body.
         """
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogateescape")
+        if not isinstance(body, (bytes, bytearray)):
+            raise TypeError(f"respond_next: body must be bytes or str, not {type(body).__name__}")
+        if not 100 <= status <= 999:
+            raise ValueError(f"respond_next: status must be a three-digit HTTP status, got {status}")
         self._faults.arm(
             Fault(
                 RESPOND,
@@ -215,7 +242,7 @@ class FakeConfluentCloud:
                 method,
                 status=status,
                 headers=list((headers or {}).items()),
-                body=body,
+                body=bytes(body),
                 content_type=content_type,
                 declared_length=declared_length,
             )
@@ -229,7 +256,11 @@ class FakeConfluentCloud:
 
     @property
     def requests(self) -> List[RecordedRequest]:
-        """Every request received so far (faulted and dropped ones too), oldest first."""
+        """The most recent requests received (faulted and dropped ones too), oldest first.
+
+        At most ``request_log_size`` are kept, each body cut to ``request_log_body_bytes``;
+        the Authorization header is kept as its scheme only (``"Basic ***"``).
+        """
         return self._log.snapshot()
 
     def clear_requests(self) -> None:
@@ -252,18 +283,96 @@ class FakeConfluentCloud:
         ``resource=None`` makes Cloud API keys (no resource); ``created_at`` backdates them
         (e.g. to exercise a rotation of old keys), else they are created now.
         """
-        resources = [{"id": resource}] if resource is not None else []
-        return self._store.seed_api_keys(count, {"id": owner}, resources, description, created_at)
+        reference = {"id": resource} if resource is not None else None
+        return self._store.seed_api_keys(count, {"id": owner}, reference, description, created_at)
 
+    def add_global_api_key(self, owner: str = "u-emulator") -> Tuple[str, str]:
+        """Create a Global API key (resource ``GLOBAL``), usable at once; returns (key, secret).
+
+        Its credentials are accepted on byok/v1 only (the document's ``global-api-key``).
+        """
+        return self._store.add_api_key_now({"id": owner}, {"id": "GLOBAL"}, "Global API key")
+
+    def flap_api_key_auth(self, key_id: str, times: int = 1) -> None:
+        """Refuse the next ``times`` authentications with this API key (401) although it is valid."""
+        self._store.flap_api_key_auth(key_id, times)
     def set_byok_validation(
         self, key_id: str, phase: str, message: Optional[str] = None, region: Optional[str] = None
     ) -> None:
         """Set a BYOK key's validation phase (e.g. ``INVALID`` with a message); it then stays."""
         self._store.set_byok_validation(key_id, phase, message, region)
 
+    def grant_byok_access(self, key_id: str) -> None:
+        """Act as if the customer applied the key grant in their cloud account.
+
+        With ``byok_requires_grant=True`` a new BYOK key stays INITIALIZING until this is
+        called, then turns VALID after ``byok_validation_delay``.
+        """
+        self._store.grant_byok_access(key_id)
+
     def set_byok_state(self, key_id: str, state: str) -> None:
         """Set a BYOK key's state, e.g. ``IN_USE`` (then deleting it is refused with 400)."""
         self._store.set_byok_state(key_id, state)
+
+    # -- OAuth: the fake identity provider and the STS ------------------------------------
+
+    @property
+    def identity_pool_id(self) -> str:
+        """The identity pool the STS endpoint accepts."""
+        return self._authority.identity_pool_id
+
+    @property
+    def token_lifetime(self) -> float:
+        """Seconds an STS-issued token lives at most (default 900; a request may ask for less)."""
+        return self._authority.token_lifetime
+
+    @token_lifetime.setter
+    def token_lifetime(self, seconds: float) -> None:
+        self._authority.token_lifetime = float(seconds)
+
+    @property
+    def idp_token_lifetime(self) -> float:
+        """Seconds a token from the fake identity provider lives (default 3600)."""
+        return self._authority.idp_token_lifetime
+
+    @idp_token_lifetime.setter
+    def idp_token_lifetime(self, seconds: float) -> None:
+        self._authority.idp_token_lifetime = float(seconds)
+
+    @property
+    def sts_exchanges(self) -> int:
+        """How many tokens the STS endpoint has issued."""
+        return self._authority.sts_exchanges
+
+    @property
+    def idp_grants(self) -> int:
+        """How many tokens the fake identity provider has issued."""
+        return self._authority.idp_grants
+
+    @property
+    def idp_token_url(self) -> str:
+        """The fake identity provider's token endpoint (client-credentials grant)."""
+        return f"{self.host}/oauth2/token"
+
+    @property
+    def sts_token_url(self) -> str:
+        """The STS token-exchange endpoint."""
+        return f"{self.host}/sts/v1/oauth2/token"
+
+    def add_oauth_client(self) -> Tuple[str, str]:
+        """Register a client of the fake identity provider; returns (client_id, client_secret)."""
+        return self._authority.add_oauth_client()
+
+    def issue_subject_token(self, lifetime: float = 3600.0, subject: str = "emulator-workload") -> str:
+        """A token of the fake identity provider the STS accepts (for file or callable sources).
+
+        A ``lifetime`` of 0 or less gives a token already expired.
+        """
+        return self._authority.subject_token(subject, lifetime)
+
+    def revoke_token(self, token: str) -> None:
+        """Refuse this bearer token from now on (401 with ``WWW-Authenticate: Bearer error="invalid_token"``)."""
+        self._authority.revoke(token)
 
     def __repr__(self) -> str:
         where = self._host_url if self._server is not None else "stopped"

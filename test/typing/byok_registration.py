@@ -9,7 +9,7 @@ from typing import List
 
 import openapi_client
 from openapi_client import ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1Key, ByokV1KeyKey
-from openapi_client.models.enums import AWS_KEY, INITIALIZING, INVALID, VALID
+from openapi_client.models.enums import INITIALIZING, INVALID, VALID
 from openapi_client.models.request_dicts import ByokV1KeyDict
 from openapi_client.models.responses import ByokV1KeyCreated, ByokV1KeyRead
 
@@ -37,7 +37,7 @@ def bodies() -> List[ByokV1Key]:
 
 def register(api: openapi_client.ByokKeysApi) -> List[ByokV1KeyCreated]:
     created = [api.create_byok_v1_key(body) for body in bodies()]
-    as_dict: ByokV1KeyDict = {"key": {"kind": AWS_KEY, "key_arn": AWS_ARN + "-dict"}, "display_name": "a dict body"}
+    as_dict: ByokV1KeyDict = {"key": {"kind": "AwsKey", "key_arn": AWS_ARN + "-dict"}, "display_name": "a dict body"}
     created.append(api.create_byok_v1_key(as_dict))
     return created
 

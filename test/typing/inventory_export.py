@@ -10,7 +10,7 @@ import io
 from typing import Iterator, List, Tuple
 
 import openapi_client
-from openapi_client.models.enums import AWS, AZURE, GCP, IN_USE, VALID, ByokProvider
+from openapi_client.models.enums import IN_USE, VALID, ByokProvider
 from openapi_client.models.responses import ByokV1KeyListItem, IamV2ApiKeyListItem
 
 Row = Tuple[str, str, str, str, str]
@@ -31,11 +31,11 @@ def api_key_rows(keys: Iterator[IamV2ApiKeyListItem]) -> Iterator[Row]:
 
 
 def cloud_name(provider: ByokProvider) -> str:
-    if provider == AWS:
+    if provider == openapi_client.ByokV1AwsKey.PROVIDER:
         return "Amazon Web Services"
-    if provider == AZURE:
+    if provider == openapi_client.ByokV1AzureKey.PROVIDER:
         return "Microsoft Azure"
-    if provider == GCP:
+    if provider == openapi_client.ByokV1GcpKey.PROVIDER:
         return "Google Cloud"
     return provider  # a provider added after this script was written
 

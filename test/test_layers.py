@@ -1,0 +1,135 @@
+"""The import rules of ARCHITECTURE.md ("Layers"), read from the source with ``ast``.
+
+"Any import" counts every import statement in the module, inside functions and
+``TYPE_CHECKING`` blocks too (a layer must not even name what is above it). "Eager" counts
+only the imports that run when the module is imported.
+
+Not checked yet: ``testing/`` importing no ``openapi_client.models``/``openapi_client.api``
+(issue 13 §1); the emulator still renders answers through the models on this branch.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Dict, Iterator, List, Set, Tuple
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "openapi_client"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES: Dict[str, Path] = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _is_type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _targets(node: ast.AST, here: str) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+    elif isinstance(node, ast.ImportFrom):
+        if node.level:  # relative: resolve against this module's package
+            package = here.split(".") if MODULES[here].name == "__init__.py" else here.split(".")[:-1]
+            base = package[: len(package) - (node.level - 1)]
+            module = ".".join(base + ([node.module] if node.module else []))
+        else:
+            module = node.module or ""
+        yield module
+        # "from openapi_client import operations" imports a submodule
+        yield from (f"{module}.{alias.name}" for alias in node.names if f"{module}.{alias.name}" in MODULES)
+
+
+def imports(module: str, *, eager_only: bool = False) -> Set[str]:
+    """The openapi_client modules ``module`` imports (all, or only those run at import time)."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    found: Set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if eager_only and (_is_type_checking(node) or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            return
+        found.update(t for t in _targets(node, module) if t.startswith("openapi_client"))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def within(name: str, *prefixes: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "openapi_client.rate_limit",
+              "openapi_client.retry")
+DESCRIPTIONS = ("openapi_client.operation", "openapi_client.operations", "openapi_client.readiness",
+                "openapi_client.pagination", "openapi_client.waiters")
+TRANSPORT = ("openapi_client.configuration", "openapi_client.rest", "openapi_client.api_client")
+GENERATED = ("openapi_client.api", "openapi_client.aio")
+
+# (layer, modules it may not import, whether only eager imports count)
+RULES: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
+    ("models import only models", ("openapi_client.models",),
+     ("openapi_client.exceptions", *DESCRIPTIONS, *TRANSPORT, *GENERATED, "openapi_client.testing"), False),
+    ("the foundation imports no other layer", FOUNDATION,
+     (*DESCRIPTIONS, *TRANSPORT, *GENERATED, "openapi_client.testing"), False),
+    ("descriptions and helpers import no transport", DESCRIPTIONS,
+     (*TRANSPORT, *GENERATED, "openapi_client.testing"), False),
+    ("the transport imports no API class or description", TRANSPORT,
+     ("openapi_client.operations", "openapi_client.readiness", *GENERATED, "openapi_client.testing"), False),
+    ("the API classes do not import the emulator", GENERATED, ("openapi_client.testing",), False),
+]
+
+
+def _members(prefixes: Tuple[str, ...]) -> List[str]:
+    return [m for m in MODULES if within(m, *prefixes)]
+
+
+@pytest.mark.parametrize(("rule", "layer", "forbidden", "eager_only"), RULES, ids=[r[0] for r in RULES])
+def test_layer_imports(rule: str, layer: Tuple[str, ...], forbidden: Tuple[str, ...], eager_only: bool) -> None:
+    members = _members(layer)
+    assert members, f"{rule}: no module in {layer}"
+    broken = {
+        m: sorted(t for t in imports(m, eager_only=eager_only) if within(t, *forbidden) and not within(t, *layer))
+        for m in members
+    }
+    broken = {m: targets for m, targets in broken.items() if targets}
+    assert not broken, f"{rule}: {broken}"
+
+
+def test_nothing_outside_the_emulator_imports_it() -> None:
+    outside = [m for m in MODULES if not within(m, "openapi_client.testing")]
+    broken = {m: sorted(t for t in imports(m) if within(t, "openapi_client.testing")) for m in outside}
+    assert not any(broken.values()), broken
+
+
+def test_no_model_is_defined_before_the_first_call() -> None:
+    """Outside models/ and testing/, modules import models only lazily or for type checkers
+    (models.enums holds plain strings and is free)."""
+    free = ("openapi_client.models.enums",)
+    # Helpers built on models; they are themselves imported only when used.
+    model_helpers = ("openapi_client.api_key_kinds", "openapi_client.error_bodies")
+    eager_models = ("openapi_client.models", *model_helpers)
+    outside = [m for m in MODULES if not within(m, "openapi_client.models", "openapi_client.testing", *model_helpers)]
+    broken = {
+        m: sorted(
+            t for t in imports(m, eager_only=True)
+            if within(t, *eager_models) and t != "openapi_client.models" and not within(t, *free)
+        )
+        for m in outside
+    }
+    assert not any(broken.values()), broken
+
+
+def test_the_rules_see_imports() -> None:
+    """A guard against a rule that passes because the reader finds nothing."""
+    assert "openapi_client.models._base" in imports("openapi_client.models.iam_v2_api_key")
+    assert "openapi_client.operations" in imports("openapi_client.api.iam_api_keys_api")
+    assert "openapi_client.models._base" in imports("openapi_client.api_client")
+    assert "openapi_client.models._base" not in imports("openapi_client.api_client", eager_only=True)

@@ -1,0 +1,671 @@
+"""Write the API classes and the operation parts of their docs from openapi_client/operations.py.
+
+    python tools/generate.py           write every output that changed (./dev generate)
+    python tools/generate.py --check   list stale outputs and exit 1 if there are any
+
+Outputs (see OUTPUTS at the end):
+* ``openapi_client/api/<module>.py``: one API class per :class:`ApiDescription`, with the
+  method / ``_with_http_info`` / ``_without_preload_content`` trio per operation and the
+  operation's helpers (``iter_*``, ``iter_*_pages``, ``wait_for_*``).
+* ``openapi_client/aio/api/<module>.py``: the same class as coroutines, from the same
+  template with the async flavour. Disabled until ``openapi_client.aio`` has its transport.
+* ``docs/<ClassName>.md`` and ``README.md``: only the regions between
+  ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; the prose and
+  examples around them are written by hand.
+
+The templates hold no per-operation logic: everything an operation does differently is in
+its description, and behaviour shared by several (paging, polling) is in the runtime
+modules the generated code calls (``pagination``, ``waiters``, ``readiness``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from openapi_client.exceptions import exception_for_status  # noqa: E402
+from openapi_client.models import responses  # noqa: E402
+from openapi_client.operation import ApiDescription, Operation, Param, Waiter  # noqa: E402
+from openapi_client.operations import API_DESCRIPTIONS, HEADER_DOCS, SCHEME_DOCS  # noqa: E402
+from openapi_client.pagination import iter_pages  # noqa: E402
+
+ANSWER_CLASSES = frozenset(responses.__all__)
+"""The answers' narrowings of the seed models; imported from models.responses, described on Typing.md."""
+
+SOURCE = "openapi_client/operations.py"
+LINE_LENGTH = 120
+INDENT = "    "
+
+
+# -- Python: one template, two flavours ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flavor:
+    """What differs between the sync and the async API classes: keywords and helper names."""
+
+    package: str  # where the API modules live
+    client_module: str  # the module of the ApiClient the class uses
+    define: str  # "def" or "async def"
+    wait: str  # "" or "await "
+    iterator: str  # the return type of iter_* helpers
+    iter_pages: str
+    iter_items: str
+    wait_until: str
+    poller: str  # the Readiness method turning a read into a poll
+    helpers_module: str  # where iter_pages / iter_items live
+    waiters_module: str  # where wait_until lives
+
+
+SYNC = Flavor(
+    package="openapi_client.api",
+    client_module="openapi_client.api._base",
+    define="def",
+    wait="",
+    iterator="Iterator",
+    iter_pages="iter_pages",
+    iter_items="iter_items",
+    wait_until="wait_until",
+    poller="poller",
+    helpers_module="openapi_client.pagination",
+    waiters_module="openapi_client.waiters",
+)
+
+ASYNC = Flavor(
+    package="openapi_client.aio.api",
+    client_module="openapi_client.aio.api._base",
+    define="async def",
+    wait="await ",
+    iterator="AsyncIterator",
+    iter_pages="aiter_pages",
+    iter_items="aiter_items",
+    wait_until="async_wait_until",
+    poller="async_poller",
+    helpers_module="openapi_client.pagination",
+    waiters_module="openapi_client.waiters",
+)
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a generated method."""
+
+    name: str
+    annotation: str
+    required: bool
+
+    def declare(self) -> str:
+        if self.required:
+            return f"{self.name}: {self.annotation}"
+        return f"{self.name}: Optional[{self.annotation}] = None"
+
+
+def _args(op: Operation, *, leave_out: Sequence[str] = ()) -> List[Arg]:
+    """The operation's arguments in call order: path parameters, the body, query parameters."""
+    args = [Arg(p.name, p.type.__name__, True) for p in op.path_params]
+    if op.body is not None:
+        # the model, or a dict typed by the TypedDict generated from the same request schema
+        body_type = f"Union[{op.body.model_name}, {op.body.model_name}Dict]"
+        args.append(Arg(op.body.name, body_type, not op.body.optional))
+    args += [Arg(p.name, p.type.__name__, False) for p in op.query_params]
+    return [a for a in args if a.name not in leave_out]
+
+
+def _returns(op: Operation) -> str:
+    return op.success.model_name or "None"
+
+
+def _signature(flavor: Flavor, name: str, args: Sequence[str], returns: str, *, define: str = "") -> List[str]:
+    """A method's ``def`` line(s): on one line when it fits, else one argument per line."""
+    define = define or flavor.define
+    params = ["self", *args, "**options: Unpack[RequestOptions]"]
+    one_line = f"{INDENT}{define} {name}({', '.join(params)}) -> {returns}:"
+    if len(one_line) <= LINE_LENGTH:
+        return [one_line]
+    return [f"{INDENT}{define} {name}(", *(f"{INDENT * 2}{p}," for p in params), f"{INDENT}) -> {returns}:"]
+
+
+def _call(head: str, args: Sequence[str], indent: str, suffix: str = "") -> List[str]:
+    """``head(args)suffix`` on one line when it fits, else wrapped with one argument per line."""
+    one_line = f"{indent}{head}({', '.join(args)}){suffix}"
+    if len(one_line) <= LINE_LENGTH:
+        return [one_line]
+    return [f"{indent}{head}(", *(f"{indent}{INDENT}{a}," for a in args), f"{indent}){suffix}"]
+
+
+def _nested(
+    outer: str, inner: str, inner_args: Sequence[str], indent: str, outer_args: Sequence[str] = ()
+) -> List[str]:
+    """``outer(inner(inner_args), *outer_args)``: on one line, or the inner call on its own line(s)."""
+    flat = ", ".join([f"{inner}({', '.join(inner_args)})", *outer_args])
+    if len(f"{indent}{outer}({flat})") <= LINE_LENGTH:
+        return [f"{indent}{outer}({flat})"]
+    inner_lines = _call(inner, inner_args, indent + INDENT)
+    if outer_args:
+        inner_lines[-1] += ","
+    return [f"{indent}{outer}(", *inner_lines, *(f"{indent}{INDENT}{a}," for a in outer_args), f"{indent})"]
+
+
+def paging_options(iter_pages: Callable[..., Any]) -> List[Arg]:
+    """The per-call arguments ``iter_pages`` takes after the page fetcher (e.g. a page limit).
+
+    The ``iter_*`` helpers take them too and pass them through, so an option added to
+    :func:`openapi_client.pagination.iter_pages` reaches every helper at the next generate.
+    """
+    params = list(inspect.signature(iter_pages).parameters.values())[1:]
+    options = []
+    for param in params:
+        assert param.default is None, f"iter_pages option {param.name} must default to None"
+        annotation = str(param.annotation)
+        inner = annotation[len("Optional[") : -1] if annotation.startswith("Optional[") else annotation
+        options.append(Arg(param.name, inner, False))
+    return options
+
+
+def _mapping(name: str, keys: Sequence[str], indent: str) -> List[str]:
+    """``name={"k": k, ...}``, one entry per line when long; an argument of a wrapped call."""
+    flat = f"{name}={{{', '.join(f'{chr(34)}{k}{chr(34)}: {k}' for k in keys)}}},"
+    if len(indent + flat) <= LINE_LENGTH:
+        return [indent + flat]
+    return [f"{indent}{name}={{", *(f'{indent}{INDENT}"{k}": {k},' for k in keys), f"{indent}}},"]
+
+
+def _docstring(lines: Sequence[str]) -> List[str]:
+    text = [line for line in lines if line is not None]
+    if len(text) == 1:
+        return [f'{INDENT * 2}"""{text[0]}"""']
+    body = [f"{INDENT * 2}{line}" if line else "" for line in text[1:]]
+    return [f'{INDENT * 2}"""{text[0]}', "", *body, f'{INDENT * 2}"""']
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
+def _operation_methods(flavor: Flavor, op: Operation) -> List[str]:
+    args = _args(op)
+    declared = [a.declare() for a in args]
+    names = [a.name for a in args]
+    returns = _returns(op)
+    body = INDENT * 2
+    lines: List[str] = [f"{INDENT}# -- {op.name} " + "-" * max(3, 80 - len(op.name) - 9), ""]
+
+    lines += _signature(flavor, op.name, declared, returns)
+    lines += _docstring([_sentence(op.summary), *([op.description] if op.description else [])])
+    call = f"self.{op.name}_with_http_info"
+    if op.success.model_name is None:
+        lines += _call(f"{flavor.wait}{call}", [*names, "**options"], body)
+    elif flavor.wait:
+        lines += _call(f"response = {flavor.wait}{call}", [*names, "**options"], body)
+        lines.append(f"{body}return response.data")
+    else:
+        lines += _call(f"return {call}", [*names, "**options"], body, suffix=".data")
+    lines.append("")
+
+    lines += _signature(flavor, f"{op.name}_with_http_info", declared, f"ApiResponse[{returns}]")
+    lines += _docstring([f":meth:`{op.name}` with the response's status and headers."])
+    lines += _call(f"response = {flavor.wait}self.{op.name}_without_preload_content", [*names, "**options"], body)
+    deserialize = f"{flavor.wait}self.api_client.response_deserialize"
+    lines.append(f"{body}operation = operations.{op.name.upper()}")
+    lines.append(f"{body}return {deserialize}(response, operation.responses, operation=operation)")
+    lines.append("")
+
+    lines += _signature(flavor, f"{op.name}_without_preload_content", declared, "RESTResponse")
+    lines += _docstring([f":meth:`{op.name}` returning the raw response, body unread."])
+    inner = body + INDENT
+    lines += [f"{body}return {flavor.wait}self.api_client.execute(", f"{inner}operations.{op.name.upper()},"]
+    lines.append(f"{inner}options,")
+    if op.path_params:
+        lines += _mapping("path_params", [p.name for p in op.path_params], inner)
+    if op.query_params:
+        lines += _mapping("query_params", [p.name for p in op.query_params], inner)
+    if op.body is not None:
+        lines.append(f"{inner}body={op.body.name},")
+    lines += [f"{inner}preload_content=False,", f"{body})"]
+
+    if op.pagination is not None:
+        lines += _pagination_methods(flavor, op)
+    if op.waiter is not None:
+        lines += _waiter_method(flavor, op, op.waiter)
+    return lines
+
+
+def _pagination_methods(flavor: Flavor, op: Operation) -> List[str]:
+    paging = op.pagination
+    assert paging is not None
+    args = _args(op, leave_out=[paging.token_param])
+    options = paging_options(iter_pages)
+    declared = [a.declare() for a in [*args, *options]]
+    by_name = [f"{a.name}={a.name}" for a in args]
+    passed = [f"{a.name}={a.name}" for a in options]
+    body = INDENT * 2
+    lines = [""]
+    # A plain ``def`` in both flavours: it returns an (async) iterator, used with (async) for.
+    lines += _signature(flavor, paging.pages_method, declared, f"{flavor.iterator}[{_returns(op)}]", define="def")
+    lines += _docstring(["Every page of the listing, fetched lazily by following ``metadata.next``."])
+    fetch = [*by_name, f"{paging.token_param}=token", "**options"]
+    lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body, passed)
+    lines.append("")
+    lines += _signature(
+        flavor, paging.items_method, declared, f"{flavor.iterator}[{paging.item_model_name}]", define="def"
+    )
+    lines += _docstring([f"Every {paging.noun} of the listing, one page held in memory at a time."])
+    pages = f"self.{paging.pages_method}"
+    lines += _nested(f"return {flavor.iter_items}", pages, [*by_name, *passed, "**options"], body)
+    return lines
+
+
+def _waiter_method(flavor: Flavor, op: Operation, waiter: Waiter) -> List[str]:
+    key_args = [Arg(p.name, p.type.__name__, True) for p in op.path_params]
+    declared = [a.declare() for a in key_args]
+    declared += [f"timeout: float = {waiter.timeout!r}", f"poll_interval: float = {waiter.poll_interval!r}"]
+    names = [a.name for a in key_args]
+    body = INDENT * 2
+    condition = f"readiness.{waiter.readiness}"
+    lines = [""]
+    lines += _signature(flavor, waiter.method, declared, _returns(op))
+    lines += _docstring([_sentence(waiter.summary), waiter.doc])
+    read = f"lambda: self.{op.name}({', '.join([*names, '**options'])})"
+    lines += [
+        f"{body}return {flavor.wait}{flavor.wait_until}(",
+        f"{body}{INDENT}{condition}.{flavor.poller}({read}),",
+        f"{body}{INDENT}timeout=timeout,",
+        f"{body}{INDENT}poll_interval=poll_interval,",
+        f"{body}{INDENT}what={condition}.describe({names[0]}),",
+        f"{body})",
+    ]
+    return lines
+
+
+def render_api_module(api: ApiDescription, flavor: Flavor) -> str:
+    """The Python module of one API class."""
+    ops = api.operations
+    models = sorted(
+        {name for op in ops for name in (op.success.model_name, op.body.model_name if op.body else None) if name}
+        | {op.pagination.item_model_name for op in ops if op.pagination}
+    )
+    answers = [name for name in models if name in ANSWER_CLASSES]
+    models = [name for name in models if name not in ANSWER_CLASSES]
+    dicts = sorted(f"{op.body.model_name}Dict" for op in ops if op.body)
+    paging = any(op.pagination for op in ops)
+    waiting = any(op.waiter for op in ops)
+    typing_names = sorted(["Optional", *([flavor.iterator] if paging else []), *(["Union"] if dicts else [])])
+    lines = [
+        f"# Generated by tools/generate.py from {SOURCE} ({_constant(api)}): edit the description,",
+        "# then run ./dev generate. Hand edits here are overwritten (and fail test_generated.py).",
+        f'"""{api.class_name}: the operations of {api.summary.split(":")[0]}."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        f"from typing import TYPE_CHECKING, {', '.join(typing_names)}",
+        "",
+        "from typing_extensions import Unpack",
+        "",
+        "from openapi_client import " + ", ".join(["operations", *(["readiness"] if waiting else [])]),
+        f"from {flavor.client_module} import BaseApi",
+        "from openapi_client.operation import RequestOptions",
+    ]
+    if paging:
+        lines.append(f"from {flavor.helpers_module} import {flavor.iter_items}, {flavor.iter_pages}")
+    if waiting:
+        lines.append(f"from {flavor.waiters_module} import {flavor.wait_until}")
+    lines += [
+        "",
+        "if TYPE_CHECKING:",
+        "    from openapi_client.api_response import ApiResponse",
+        *_import_lines("openapi_client.models", models, INDENT),
+        *(_import_lines("openapi_client.models.request_dicts", dicts, INDENT) if dicts else []),
+        *(_import_lines("openapi_client.models.responses", answers, INDENT) if answers else []),
+        "    from openapi_client.rest import RESTResponse",
+        "",
+        f'__all__ = ["{api.class_name}"]',
+        "",
+        "",
+        f"class {api.class_name}(BaseApi):",
+        f'    """{api.summary}',
+        "",
+        "    Every operation comes in three forms: ``op(...)`` returns the decoded model,",
+        "    ``op_with_http_info(...)`` an :class:`ApiResponse` with status and headers too, and",
+        "    ``op_without_preload_content(...)`` the raw :class:`RESTResponse`, body unread. Each",
+        "    takes the per-call options of :class:`~openapi_client.operation.RequestOptions`.",
+        '    """',
+    ]
+    for op in sorted(ops, key=lambda o: _VERB_ORDER.index(o.name.split("_", 1)[0])):
+        lines.append("")
+        lines += _operation_methods(flavor, op)
+    return "\n".join(lines) + "\n"
+
+
+_VERB_ORDER = ["list", "create", "get", "update", "delete"]
+
+
+def _import_lines(module: str, names: Sequence[str], indent: str) -> List[str]:
+    one_line = f"{indent}from {module} import {', '.join(names)}"
+    if len(one_line) <= LINE_LENGTH:
+        return [one_line]
+    return [f"{indent}from {module} import (", *(f"{indent}{INDENT}{n}," for n in names), f"{indent})"]
+
+
+def _constant(api: ApiDescription) -> str:
+    import openapi_client.operations as described
+
+    return next(name for name, value in vars(described).items() if value is api)
+
+
+# -- Markdown: the generated regions of the docs pages -------------------------------------------
+
+_REGION = re.compile(
+    r"(<!-- generated: (?P<name>[\w.]+) -->\n)(?P<body>.*?)(<!-- end generated: (?P=name) -->)", re.DOTALL
+)
+
+
+def _model_link(name: Optional[str]) -> str:
+    if name in ANSWER_CLASSES:  # an answer's narrowing of a seed model: described on Typing.md
+        return f"[**{name}**](Typing.md#answers)"
+    return f"[**{name}**]({name}.md)" if name else "`None`"
+
+
+def _param_notes(param: Param, *, in_path: bool) -> str:
+    notes = [] if in_path else ["[optional]"]
+    if param.default is not None:
+        notes.append(f"[default to {param.default}]")
+    if param.min_length is not None and param.max_length is not None:
+        notes.append(f"{param.min_length} to {param.max_length} characters")
+    elif param.max_length is not None:
+        notes.append(f"at most {param.max_length} characters")
+    if param.minimum is not None and param.maximum is not None:
+        notes.append(f"{param.minimum} to {param.maximum}")
+    if param.wire_name != param.name:
+        notes.append(f"sent as `{param.wire_name}`")
+    if param.note:
+        notes.append(param.note)
+    if in_path:
+        notes.append("percent-encoded into the path")
+    return "; ".join(notes).replace("]; ", "] ")
+
+
+_TABLE_HEAD = ["Name | Type | Description  | Notes", "------------- | ------------- | ------------- | -------------"]
+
+
+def _alternatives(values: Sequence[str]) -> str:
+    quoted = [f"`{v}`" for v in values]
+    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+def _doc_facts() -> Dict[str, str]:
+    """Values the descriptions' parameter docs name, read from where each is defined."""
+    from openapi_client.models import enums
+    from openapi_client.models.byok_v1_key_key import VARIANTS
+
+    by_field: Dict[str, List[str]] = {}
+    for variant in VARIANTS:
+        by_field.setdefault(variant.IDENTIFIER_FIELD, []).append(variant.PROVIDER)
+    identifiers = "; ".join(f"`{field}` for {', '.join(clouds)}" for field, clouds in by_field.items())
+    return {
+        "providers": _alternatives([v.PROVIDER for v in VARIANTS]),
+        "identifiers": identifiers,
+        "key_states": _alternatives(enums.KEY_STATES),
+        "validation_phases": _alternatives(enums.VALIDATION_PHASES),
+    }
+
+
+def _param_row(param: Param, *, in_path: bool) -> str:
+    doc = param.doc.format(**_doc_facts())
+    return f" **{param.name}** | **{param.type.__name__}** | {doc} | {_param_notes(param, in_path=in_path)}"
+
+
+def _parameters(op: Operation) -> List[str]:
+    rows = [_param_row(p, in_path=True) for p in op.path_params]
+    if op.body is not None:
+        notes = "[optional] an empty object when left out" if op.body.optional else ""
+        rows.append(f" **{op.body.name}** | {_model_link(op.body.model_name)} | {op.body.doc} | {notes}".rstrip())
+    rows += [_param_row(p, in_path=False) for p in op.query_params]
+    return ["### Parameters", "", *_TABLE_HEAD, *rows]
+
+
+def _authorization(op: Operation) -> List[str]:
+    lines = ["### Authorization", "", "Any one of:", ""]
+    lines += [f" - `{scheme}`: {SCHEME_DOCS[scheme]}" for scheme in op.auth]
+    return lines
+
+
+def _operation_reference(op: Operation) -> List[str]:
+    returns = _model_link(op.success.model_name)
+    if op.returns_doc:
+        returns += f", {op.returns_doc}."
+    content_type = "application/json" if op.body is not None else "not set (no body)"
+    return [
+        *_parameters(op),
+        "",
+        "### Return type",
+        "",
+        returns,
+        "",
+        *_authorization(op),
+        "",
+        "### HTTP request headers",
+        "",
+        f" - **Content-Type**: {content_type}",
+        " - **Accept**: application/json",
+    ]
+
+
+def _responses(op: Operation) -> List[str]:
+    lines = [
+        "### HTTP response details",
+        "",
+        "| Status code | Description | Response headers |",
+        "|-------------|-------------|------------------|",
+    ]
+    for response in op.outcomes:
+        text = response.doc
+        if not response.status.startswith("2"):
+            text += f" Raises `{exception_for_status(int(response.status)).__name__}`."
+        headers = " ".join(f"* {h} - {HEADER_DOCS[h]} <br>" for h in response.headers)
+        lines.append(f"**{response.status}** | {text} | {headers}")
+    return lines
+
+
+def _call_form(name: str, args: Sequence[Arg], *, returns: str, extra: Sequence[str] = ()) -> str:
+    shown = [a.name if a.required else f"{a.name}=None" for a in args] + list(extra) + ["**options"]
+    prefix = f"{returns} " if returns != "None" else ""
+    return f"> {prefix}{name}({', '.join(shown)})"
+
+
+_PAGE_ERRORS = (
+    "Errors (an `ApiException`, `ApiConnectionError`, ...) are raised by the iteration step that fetches the "
+    "failing page. A `next` link without a `page_token`, or the same token twice, raises `ApiResponseError` "
+    "instead of looping."
+)
+
+
+def _doc_regions(api: ApiDescription) -> Dict[str, List[str]]:
+    """Region name -> its lines, for one API class's page."""
+    regions: Dict[str, List[str]] = {"methods": _methods_table(api, page="")}
+    for op in api.operations:
+        regions[f"{op.name}.signature"] = [_call_form(op.name, _args(op), returns=_returns(op))]
+        regions[f"{op.name}.reference"] = _operation_reference(op)
+        regions[f"{op.name}.responses"] = _responses(op)
+        if op.pagination is not None:
+            paging = op.pagination
+            args = [*_args(op, leave_out=[paging.token_param]), *paging_options(iter_pages)]
+            item, page = paging.item_model_name, _returns(op)
+            regions[f"{paging.items_method}.signature"] = [
+                _call_form(paging.items_method, args, returns=f"Iterator[{item}]")
+            ]
+            regions[f"{paging.items_method}.reference"] = [
+                "### Return type",
+                "",
+                f"`Iterator[`{_model_link(item)}`]`. {_PAGE_ERRORS}",
+            ]
+            regions[f"{paging.pages_method}.signature"] = [
+                _call_form(paging.pages_method, args, returns=f"Iterator[{page}]")
+            ]
+            regions[f"{paging.pages_method}.reference"] = ["### Return type", "", f"`Iterator[`{_model_link(page)}`]`"]
+        if op.waiter is not None:
+            waiter = op.waiter
+            keys = [Arg(p.name, p.type.__name__, True) for p in op.path_params]
+            regions[f"{waiter.method}.signature"] = [
+                _call_form(
+                    waiter.method,
+                    keys,
+                    returns=_returns(op),
+                    extra=[f"timeout={waiter.timeout!r}", f"poll_interval={waiter.poll_interval!r}"],
+                )
+            ]
+            rows = [
+                f" **{p.name}** | **{p.type.__name__}** | As for [`{op.name}`](#{op.name}). | "
+                f"{p.min_length} to {p.max_length} characters"
+                for p in op.path_params
+            ]
+            rows += [
+                f" **timeout** | **float** | Seconds to wait at most. | [default to {waiter.timeout!r}] 0 or more",
+                f" **poll_interval** | **float** | Seconds between two reads. | "
+                f"[default to {waiter.poll_interval!r}] more than 0",
+            ]
+            returns = _model_link(op.success.model_name) + (f", {waiter.returns_doc}" if waiter.returns_doc else "")
+            regions[f"{waiter.method}.reference"] = [
+                "### Parameters",
+                "",
+                *_TABLE_HEAD,
+                *rows,
+                "",
+                "### Return type",
+                "",
+                returns,
+            ]
+    return regions
+
+
+def _helper_rows(op: Operation) -> List[Tuple[str, str, str]]:
+    """(method, HTTP request, summary) of an operation and its helpers, for method tables."""
+    rows = [(op.name, f"**{op.method}** {op.path}", op.summary)]
+    if op.pagination is not None:
+        p = op.pagination
+        rows.append((p.items_method, f"**{op.method}** {op.path}, page after page", f"Every {p.noun}, fetched lazily"))
+        rows.append((p.pages_method, f"**{op.method}** {op.path}, page after page", "Every page, fetched lazily"))
+    if op.waiter is not None:
+        rows.append((op.waiter.method, f"**{op.method}** {op.path}, polled", op.waiter.summary))
+    return rows
+
+
+def _table_rows(api: ApiDescription) -> List[Tuple[str, str, str]]:
+    ops = sorted(api.operations, key=lambda o: o.name)
+    main = [(op.name, f"**{op.method}** {op.path}", op.summary) for op in ops]
+    helpers = [row for op in ops for row in _helper_rows(op)[1:]]
+    return main + sorted(helpers)
+
+
+def _methods_table(api: ApiDescription, page: str) -> List[str]:
+    lines = ["Method | HTTP request | Description", "------------- | ------------- | -------------"]
+    for name, request, summary in _table_rows(api):
+        lines.append(f"[**{name}**]({page}{api.class_name}.md#{name}) | {request} | {summary}")
+    return lines
+
+
+def _readme_regions() -> Dict[str, List[str]]:
+    lines = ["Class | Method | HTTP request | Description", " | ".join(["------------", *["-------------"] * 3])]
+    for api in API_DESCRIPTIONS:
+        for name, request, summary in _table_rows(api):
+            lines.append(f"*{api.class_name}* | [**{name}**](docs/{api.class_name}.md#{name}) | {request} | {summary}")
+    return {"endpoints": lines}
+
+
+def fill_regions(text: str, regions: Dict[str, List[str]], where: str) -> str:
+    """``text`` with each generated region's body replaced; every region must be present once."""
+    seen: List[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in regions:
+            raise SystemExit(f"{where}: region {name!r} names nothing generated")
+        seen.append(name)
+        return match.group(1) + "\n".join(regions[name]) + "\n" + match.group(4)
+
+    filled = _REGION.sub(replace, text)
+    missing = sorted(set(regions) - set(seen))
+    if missing:
+        raise SystemExit(f"{where}: no generated region for {', '.join(missing)}")
+    return filled
+
+
+# -- outputs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    """One kind of generated file: where it goes and how it is written from one API description."""
+
+    path: str  # relative to the repository, may use {module} and {class_name}
+    render: Callable[[ApiDescription, str], str]  # (description, current text) -> new text
+    enabled: bool = True
+
+
+def _python(flavor: Flavor) -> Callable[[ApiDescription, str], str]:
+    return lambda api, _current: render_api_module(api, flavor)
+
+
+def _docs_page(api: ApiDescription, current: str) -> str:
+    return fill_regions(current, _doc_regions(api), f"docs/{api.class_name}.md")
+
+
+OUTPUTS: Tuple[Output, ...] = (
+    Output("openapi_client/api/{module}.py", _python(SYNC)),
+    # Enabled by the async stream once openapi_client.aio has ApiClient, aiter_pages/aiter_items,
+    # async_wait_until and Readiness.async_poller (see ARCHITECTURE.md, "Adding an output").
+    Output("openapi_client/aio/api/{module}.py", _python(ASYNC), enabled=False),
+    Output("docs/{class_name}.md", _docs_page),
+)
+
+
+def generated() -> Dict[Path, str]:
+    """Every generated file's path and the text it should have now."""
+    files: Dict[Path, str] = {}
+    for output in OUTPUTS:
+        if not output.enabled:
+            continue
+        for api in API_DESCRIPTIONS:
+            path = ROOT / output.path.format(module=api.module, class_name=api.class_name)
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            files[path] = output.render(api, current)
+    readme = ROOT / "README.md"
+    files[readme] = fill_regions(readme.read_text(encoding="utf-8"), _readme_regions(), "README.md")
+    return files
+
+
+def stale() -> List[Path]:
+    """The generated files whose content differs from what the descriptions give."""
+    return [
+        path
+        for path, text in generated().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale outputs (exit 1 if any)")
+    options = parser.parse_args(argv)
+    if options.check:
+        paths = stale()
+        for path in paths:
+            print(f"stale: {path.relative_to(ROOT)}")
+        return 1 if paths else 0
+    for path, text in generated().items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
