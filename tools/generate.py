@@ -21,6 +21,7 @@ modules the generated code calls (``pagination``, ``waiters``, ``readiness``).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import inspect
 import re
 import sys
@@ -638,7 +639,18 @@ def generated() -> Dict[Path, str]:
             files[path] = output.render(api, current)
     readme = ROOT / "README.md"
     files[readme] = fill_regions(readme.read_text(encoding="utf-8"), _readme_regions(), "README.md")
+    dicts = _request_dicts()
+    files[dicts.OUTPUT] = dicts.render()
     return files
+
+
+def _request_dicts() -> Any:
+    """tools/request_dicts.py, the generator of the request bodies' TypedDicts (from openapi.json)."""
+    spec = importlib.util.spec_from_file_location("request_dicts", Path(__file__).with_name("request_dicts.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def stale() -> List[Path]:

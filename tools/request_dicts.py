@@ -9,7 +9,7 @@ in an update body (PATCH), so are the fields that cannot change (``x-immutable``
     python tools/request_dicts.py           # rewrite the module
     python tools/request_dicts.py --check   # exit 1 if the module is stale
 
-``render()`` returns the module's text; ``tools/generate.py`` can call ``write()`` too.
+``render()`` returns the module's text; ``./dev generate`` (tools/generate.py) writes and checks it with the rest.
 """
 
 from __future__ import annotations
