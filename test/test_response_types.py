@@ -98,6 +98,8 @@ def _without(document: Dict[str, Any], dotted: str) -> Dict[str, Any]:
 CASES = [
     ("get_iam_v2_api_key", 200, API_KEY, "spec.owner"),
     ("get_iam_v2_api_key", 200, API_KEY, "kind"),
+    ("get_iam_v2_api_key", 200, API_KEY, "spec.owner.related"),
+    ("get_byok_v1_key", 200, BYOK_KEY, "metadata.self"),
     ("update_iam_v2_api_key", 200, API_KEY, "id"),
     ("create_iam_v2_api_key", 202, {**API_KEY, "spec": {**API_KEY["spec"], "secret": "s3cr3t-value"}}, "spec.secret"),
     ("create_iam_v2_api_key", 202, {**API_KEY, "spec": {**API_KEY["spec"], "secret": "s3cr3t-value"}}, "spec.owner"),

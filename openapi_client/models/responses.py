@@ -19,10 +19,12 @@ authenticated with) and the service always sends them.
 
 from __future__ import annotations
 
+from typing import Optional
+
 from pydantic import Field
 from typing_extensions import Annotated
 
-from openapi_client.models._base import ReadOnly, Secret
+from openapi_client.models._base import Nullable, ReadOnly, Secret
 from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.byok_v1_key_key import ByokV1KeyKey
 from openapi_client.models.byok_v1_key_metadata import ByokV1KeyMetadata
@@ -32,28 +34,64 @@ from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_metadata import IamV2ApiKeyMetadata
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
+from openapi_client.models.object_reference import ObjectReference
 
 __all__ = [
     "ByokV1KeyCreated",
     "ByokV1KeyListItem",
+    "ByokV1KeyMetadataRead",
     "ByokV1KeyRead",
+    "GlobalObjectReferenceRead",
     "IamV2ApiKeyCreated",
     "IamV2ApiKeyListItem",
+    "IamV2ApiKeyMetadataRead",
     "IamV2ApiKeyRead",
     "IamV2ApiKeySpecCreated",
     "IamV2ApiKeySpecRead",
+    "ObjectReferenceRead",
 ]
 
 _Id = Annotated[str, Field(max_length=255)]
+_Uri = Annotated[str, Field(min_length=1)]
+
+
+# -- parts every answer shares --------------------------------------------------------------
+
+
+class GlobalObjectReferenceRead(GlobalObjectReference):
+    """A reference in an answer (an API key's owner): ``related`` and ``resource_name`` are set."""
+
+    related: _Uri = ReadOnly(default=...)
+    resource_name: _Uri = ReadOnly(default=...)
+
+
+class ObjectReferenceRead(ObjectReference):
+    """A reference in an answer (an API key's resource): ``related`` and ``resource_name`` are set."""
+
+    related: _Uri = ReadOnly(default=...)
+    resource_name: _Uri = ReadOnly(default=...)
+
+
+class IamV2ApiKeyMetadataRead(IamV2ApiKeyMetadata):
+    """An API key's metadata in an answer: ``self`` (``self_``) is set."""
+
+    self_: str = ReadOnly(alias="self", default=...)
+
+
+class ByokV1KeyMetadataRead(ByokV1KeyMetadata):
+    """A BYOK key's metadata in an answer: ``self`` (``self_``) is set."""
+
+    self_: str = ReadOnly(alias="self", default=...)
 
 
 # -- API keys (iam/v2) ----------------------------------------------------------------------
 
 
 class IamV2ApiKeySpecRead(IamV2ApiKeySpec):
-    """An answer's API key spec: ``owner`` is always there."""
+    """An answer's API key spec: ``owner`` is always there; ``resource`` may be null."""
 
-    owner: GlobalObjectReference
+    owner: GlobalObjectReferenceRead
+    resource: Optional[ObjectReferenceRead] = Nullable()
 
 
 class IamV2ApiKeySpecCreated(IamV2ApiKeySpecRead):
@@ -68,6 +106,7 @@ class IamV2ApiKeyRead(IamV2ApiKey):
     api_version: str = ReadOnly(default=...)
     kind: str = ReadOnly(default=...)
     id: _Id = ReadOnly(default=...)
+    metadata: Optional[IamV2ApiKeyMetadataRead] = ReadOnly()
     spec: IamV2ApiKeySpecRead
 
 
@@ -75,7 +114,7 @@ class IamV2ApiKeyListItem(IamV2ApiKey):
     """An API key as a page of ``list_iam_v2_api_keys`` holds it."""
 
     id: _Id = ReadOnly(default=...)
-    metadata: IamV2ApiKeyMetadata = ReadOnly(default=...)
+    metadata: IamV2ApiKeyMetadataRead = ReadOnly(default=...)
     spec: IamV2ApiKeySpecRead
 
 
@@ -83,6 +122,7 @@ class IamV2ApiKeyCreated(IamV2ApiKey):
     """The answer to ``create_iam_v2_api_key``: the new key's id and its secret."""
 
     id: _Id = ReadOnly(default=...)
+    metadata: Optional[IamV2ApiKeyMetadataRead] = ReadOnly()
     spec: IamV2ApiKeySpecCreated
 
 
@@ -95,6 +135,7 @@ class ByokV1KeyRead(ByokV1Key):
     api_version: str = ReadOnly(default=...)
     kind: str = ReadOnly(default=...)
     id: _Id = ReadOnly(default=...)
+    metadata: Optional[ByokV1KeyMetadataRead] = ReadOnly()
     key: ByokV1KeyKey
     provider: ByokProvider = ReadOnly(default=...)
     state: ByokKeyState = ReadOnly(default=...)
@@ -105,7 +146,7 @@ class ByokV1KeyListItem(ByokV1Key):
     """A BYOK key as a page of ``list_byok_v1_keys`` holds it."""
 
     id: _Id = ReadOnly(default=...)
-    metadata: ByokV1KeyMetadata = ReadOnly(default=...)
+    metadata: ByokV1KeyMetadataRead = ReadOnly(default=...)
     key: ByokV1KeyKey
     provider: ByokProvider = ReadOnly(default=...)
     state: ByokKeyState = ReadOnly(default=...)
@@ -116,4 +157,5 @@ class ByokV1KeyCreated(ByokV1Key):
     """The answer to ``create_byok_v1_key``: the registered key and its id."""
 
     id: _Id = ReadOnly(default=...)
+    metadata: Optional[ByokV1KeyMetadataRead] = ReadOnly()
     key: ByokV1KeyKey

@@ -16,17 +16,17 @@ from openapi_client import ApiResponse, ByokV1Key, ByokV1KeyKey, IamV2ApiKey
 from openapi_client.models.byok_v1_key_key import AnyKeyVariant
 from openapi_client.models.byok_v1_key_list import ByokV1KeyList
 from openapi_client.models.enums import ByokKeyState, ByokProvider, ByokValidationPhase
-from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key_list import IamV2ApiKeyList
-from openapi_client.models.object_reference import ObjectReference
 from openapi_client.models.request_dicts import ByokV1KeyDict
 from openapi_client.models.responses import (
     ByokV1KeyCreated,
     ByokV1KeyListItem,
     ByokV1KeyRead,
+    GlobalObjectReferenceRead,
     IamV2ApiKeyCreated,
     IamV2ApiKeyListItem,
     IamV2ApiKeyRead,
+    ObjectReferenceRead,
 )
 from openapi_client.rest import RESTResponse
 from openapi_client.testing import FakeConfluentCloud
@@ -40,8 +40,9 @@ def test_iam_operations(fake_confluent_cloud: FakeConfluentCloud) -> None:
         assert type(created) is IamV2ApiKeyCreated
         assert_type(created.id, str)
         assert_type(created.spec.secret, SecretStr)
-        assert_type(created.spec.owner, GlobalObjectReference)
-        assert_type(created.spec.resource, Optional[ObjectReference])
+        assert_type(created.spec.owner, GlobalObjectReferenceRead)
+        assert_type(created.spec.owner.resource_name, str)
+        assert_type(created.spec.resource, Optional[ObjectReferenceRead])
         info = api.create_iam_v2_api_key_with_http_info(IamV2ApiKey.from_dict({"spec": {"owner": {"id": "sa-1"}}}))
         assert_type(info, ApiResponse[IamV2ApiKeyCreated])
         assert type(assert_type(info.data, IamV2ApiKeyCreated)) is IamV2ApiKeyCreated
@@ -65,6 +66,7 @@ def test_iam_operations(fake_confluent_cloud: FakeConfluentCloud) -> None:
         page = assert_type(api.list_iam_v2_api_keys(page_size=1), IamV2ApiKeyList)
         assert type(page.data[0]) is IamV2ApiKeyListItem
         assert_type(page.data[0], IamV2ApiKeyListItem)
+        assert_type(page.data[0].metadata.self_, str)
         assert_type(page.data[0].metadata.created_at is None, bool)
         assert_type(page.metadata.next, Optional[str])
         assert_type(api.list_iam_v2_api_keys_with_http_info().data, IamV2ApiKeyList)
@@ -127,7 +129,8 @@ def test_model_helpers() -> None:
     key = assert_type(IamV2ApiKey.from_json('{"id": "K"}'), IamV2ApiKey)
     assert_type(key.id, Optional[str])
     as_dict = assert_type(key.to_dict(), Dict[str, Any])
-    as_dict.update(api_version="iam/v2", kind="ApiKey", spec={"owner": {"id": "u-1"}})
+    owner = {"id": "u-1", "related": "https://api.confluent.cloud/iam/v2/users/u-1", "resource_name": "crn://u-1"}
+    as_dict.update(api_version="iam/v2", kind="ApiKey", spec={"owner": owner})
     read = assert_type(IamV2ApiKeyRead.from_dict(as_dict), IamV2ApiKeyRead)
     assert type(read) is IamV2ApiKeyRead and read.spec.owner.id == "u-1"
     assert_type(IamV2ApiKey.from_dict(None), None)
