@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
+import re
 from types import TracebackType
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
 
-from pydantic import BaseModel
+import urllib3
+from pydantic import BaseModel, SecretStr
 
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
@@ -18,24 +18,44 @@ from openapi_client.exceptions import (
     ApiException,
     ApiResponseError,
     ApiValueError,
-    InsecureTransportError,
+)
+from openapi_client.http_request import (
+    build_url,
+    check_header_value,
+    check_headers,
+    check_host,
+    credentials_allowed,
+    encode_json,
+    refuse_clear_text,
 )
 from openapi_client.operation import Operation, RequestOptions, check_options, is_json_media_type
+from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.rest import RESTClientObject, RESTResponse
 
-__all__ = ["ApiClient", "RequestSerialized"]
+__all__ = ["ApiClient", "BaseApiClient", "RequestSerialized"]
 
 T = TypeVar("T")
 
 RequestSerialized = Tuple[str, str, Dict[str, str], Optional[bytes]]
 
 
-class ApiClient:
-    """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
+class Transport(Protocol):
+    """What the shared client needs of a transport while building a request."""
 
-    One client holds one connection pool; share it between API objects and threads, and
-    close it when done (``with ApiClient(config) as client: ...``).
+    def proxy_for(self, url_host: str) -> Optional[str]:
+        """The proxy requests to ``url_host`` go through, if any (credentials then pass it)."""
+        ...
+
+
+class BaseApiClient:
+    """What the sync :class:`ApiClient` and the async ``openapi_client.aio.ApiClient`` share,
+    with no I/O: checking arguments, building requests (auth included), decoding answers.
+
+    A subclass adds the transport (``rest_client``): how a built request is sent and its
+    body read.
     """
+
+    rest_client: Transport
 
     def __init__(
         self,
@@ -45,47 +65,21 @@ class ApiClient:
         cookie: Optional[str] = None,
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration()
-        self.rest_client = RESTClientObject(self.configuration)
         self.default_headers: Dict[str, str] = {
             "User-Agent": f"openapi_client/{__version__}",
             "Accept": "application/json",
         }
         if header_name is not None and header_value is not None:
-            self.default_headers[header_name] = header_value
+            self.set_default_header(header_name, header_value)
+        if cookie is not None:
+            check_header_value("Cookie", cookie, "cookie")
         self.cookie = cookie
         # Both follow the live configuration; the caches only save recomputing them per call.
         self._auth_key: Tuple[Optional[str], ...] = ()
         self._auth: Dict[str, Dict[str, Any]] = {}
+        self._redactor = Redactor()
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
 
-    _default: Optional[ApiClient] = None
-
-    @classmethod
-    def get_default(cls) -> ApiClient:
-        """The client API classes use when given none (made on first use)."""
-        if cls._default is None:
-            cls._default = cls()
-        return cls._default
-
-    @classmethod
-    def set_default(cls, default: Optional[ApiClient]) -> None:
-        """Make ``default`` the client API classes use when given none."""
-        cls._default = default
-
-    def __enter__(self) -> ApiClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc_value: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self.rest_client.clear()
 
     @property
     def user_agent(self) -> str:
@@ -94,15 +88,16 @@ class ApiClient:
 
     @user_agent.setter
     def user_agent(self, value: str) -> None:
-        self.default_headers["User-Agent"] = value
+        self.default_headers["User-Agent"] = check_header_value("User-Agent", value, "user_agent")
 
     def set_default_header(self, header_name: str, header_value: str) -> None:
         """Send ``header_name: header_value`` with every request of this client."""
+        check_headers({header_name: header_value}, "set_default_header")
         self.default_headers[header_name] = header_value
 
-    # -- the shared path ---------------------------------------------------------------
+    # -- the shared path (no I/O) ---------------------------------------------------------------
 
-    def execute(
+    def prepare(
         self,
         operation: Operation,
         options: RequestOptions,
@@ -110,15 +105,17 @@ class ApiClient:
         path_params: Optional[Mapping[str, Any]] = None,
         query_params: Optional[Mapping[str, Any]] = None,
         body: Any = None,
-        preload_content: bool = True,
-    ) -> RESTResponse:
-        """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+    ) -> RequestSerialized:
+        """Check the arguments of ``operation`` and build its request; bad input raises here,
+        before anything is sent."""
         check_options(options)
         headers = options.get("_headers")
+        if headers:
+            check_headers(headers, "_headers")
         content_type = options.get("_content_type")
         if content_type is not None:
             headers = {**(headers or {}), "Content-Type": content_type}
-        request = self.param_serialize(
+        return self.param_serialize(
             operation.method,
             operation.path,
             path_params=operation.check_path(path_params or {}),
@@ -128,12 +125,28 @@ class ApiClient:
             auth_settings=operation.auth,
             _request_auth=options.get("_request_auth"),
         )
-        return self.call_api(
-            *request,
-            _request_timeout=options.get("_request_timeout"),
-            retries=options.get("_retries"),
-            preload_content=preload_content,
-        )
+
+    def decode_response(
+        self,
+        response_data: Any,
+        raw: bytes,
+        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+        operation: Optional[Operation] = None,
+    ) -> ApiResponse[Any]:
+        """Decode a response whose body ``raw`` has been read; an error status raises the
+        matching :class:`ApiException`. ``operation`` only serves messages: a body lacking a
+        field its schema requires is an :class:`ApiResponseError` naming the field and the
+        operation."""
+        status = response_data.status
+        if not 200 <= status <= 299:
+            raise ApiException.from_response(
+                http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
+            )
+        response_type = _response_type(response_types_map or {}, status)
+        data = None
+        if response_type is not None:
+            data = self._decode(response_data, raw, response_type, operation)
+        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
     # -- the generated-client surface ----------------------------------------------------
 
@@ -164,74 +177,14 @@ class ApiClient:
             headers.update(header_params)
         if self.cookie:
             headers["Cookie"] = self.cookie
-
-        path = resource_path
-        if path_params:
-            for name, value in path_params.items():
-                path = path.replace("{" + name + "}", _path_segment(str(value)))
-        host = self.configuration.host if _host is None else _host.rstrip("/")
-        url = host + path
-        if query_params:
-            url += "?" + "&".join(
-                f"{quote(str(k), safe='.')}={quote(_query_value(v), safe='')}" for k, v in query_params
-            )
-
+        host = self.configuration.host if _host is None else check_host(_host, "_host")
+        url = build_url(host, resource_path, path_params, query_params)
         self._apply_auth(headers, auth_settings or (), _request_auth, host)
-
         body_bytes: Optional[bytes] = None
         if body is not None:
             headers.setdefault("Content-Type", "application/json")
-            body_bytes = json.dumps(
-                self.sanitize_for_serialization(body), separators=(",", ":"), ensure_ascii=False
-            ).encode("utf-8")
+            body_bytes = encode_json(self.sanitize_for_serialization(body))
         return method, url, headers, body_bytes
-
-    def call_api(
-        self,
-        method: str,
-        url: str,
-        header_params: Optional[Mapping[str, str]] = None,
-        body: Optional[bytes] = None,
-        post_params: Any = None,
-        _request_timeout: Any = None,
-        *,
-        retries: Any = None,
-        preload_content: bool = True,
-    ) -> RESTResponse:
-        """Send a serialized request and return the raw response (errors not raised yet)."""
-        return self.rest_client.request(
-            method,
-            url,
-            headers=header_params,
-            body=body,
-            post_params=post_params,
-            _request_timeout=_request_timeout,
-            retries=retries,
-            preload_content=preload_content,
-        )
-
-    def response_deserialize(
-        self,
-        response_data: RESTResponse,
-        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
-        operation: Optional[Operation] = None,
-    ) -> ApiResponse[Any]:
-        """Decode a response; an error status raises the matching :class:`ApiException`.
-
-        ``operation`` only serves messages: a body lacking a field its schema requires is
-        an :class:`ApiResponseError` naming the field and the operation.
-        """
-        raw = response_data.read()
-        status = response_data.status
-        if not 200 <= status <= 299:
-            raise ApiException.from_response(
-                http_resp=response_data, body=raw.decode("utf-8", errors="replace") if raw else None
-            )
-        response_type = _response_type(response_types_map or {}, status)
-        data = None
-        if response_type is not None:
-            data = self._decode(response_data, raw, response_type, operation)
-        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
     def deserialize(self, response_text: str | bytes, response_type: Any, content_type: Optional[str] = None) -> Any:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
@@ -255,7 +208,6 @@ class ApiClient:
     @classmethod
     def sanitize_for_serialization(cls, obj: Any) -> Any:
         """Plain JSON data for ``obj``; models lose their read-only fields (request bodies)."""
-        from pydantic import SecretStr
 
         from openapi_client.models._base import ApiModel, ApiRootModel
 
@@ -278,7 +230,7 @@ class ApiClient:
     # -- helpers -------------------------------------------------------------------------
 
     def _decode(
-        self, response: RESTResponse, raw: bytes, response_type: Type[Any], operation: Optional[Operation] = None
+        self, response: Any, raw: bytes, response_type: Type[Any], operation: Optional[Operation] = None
     ) -> Any:
         content_type = response.headers.get("Content-Type", "")
         if not raw:
@@ -286,13 +238,16 @@ class ApiClient:
                 f"the {response.status} response has no body, expected {response_type.__name__}",
                 status=response.status,
                 headers=response.headers,
+                redactor=_redactor_of(response),
             )
         if content_type and not is_json_media_type(content_type):
+            redactor = _redactor_of(response)
             raise ApiResponseError(
                 f"the response is {content_type!r}, not JSON",
                 status=response.status,
                 headers=response.headers,
-                body=raw[:200].decode("utf-8", errors="replace"),
+                body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
+                redactor=redactor,
             )
         try:
             return self.deserialize(raw, response_type)
@@ -305,13 +260,16 @@ class ApiClient:
                     "which the API document requires",
                     status=response.status,
                     headers=response.headers,
-                ) from exc
+                    redactor=_redactor_of(response),
+                ) from None
+            redactor = _redactor_of(response).with_more(_secret_fields(raw))
             raise ApiResponseError(
                 f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
                 status=response.status,
                 headers=response.headers,
-                body=raw[:200].decode("utf-8", errors="replace"),
-            ) from exc
+                body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
+                redactor=redactor,
+            ) from None
 
     def _apply_auth(
         self,
@@ -327,29 +285,150 @@ class ApiClient:
         if setting is None:
             return
         if not self._credentials_allowed(host):
-            raise InsecureTransportError(
-                f"refusing to send credentials in clear text to {host}; use https, or set "
-                "Configuration.allow_insecure_http = True if you really mean it"
-            )
+            raise refuse_clear_text(host, self.rest_client.proxy_for(host))
         location = setting.get("in", "header")
         if location != "header":
             raise ApiValueError(f"auth location {location!r} is not supported", ["_request_auth"])
+        if request_auth is not None:
+            check_headers({setting["key"]: setting["value"]}, "_request_auth")
         headers[setting["key"]] = setting["value"]
 
     def _current_auth(self) -> Dict[str, Dict[str, Any]]:
         config = self.configuration
         key = (config.username, config.password, config.access_token)
         if key != self._auth_key:
-            self._auth, self._auth_key = config.auth_settings(), key
+            self._auth = config.auth_settings()
+            self._redactor = Redactor(secrets_in_use(config))
+            self._auth_key = key
         return self._auth
+
+    def _redactor_for(self, headers: Optional[Mapping[str, str]]) -> Redactor:
+        """The secrets to scrub from what a call shows: the configured credentials', and
+        those of an ``Authorization`` value given for this call only."""
+        self._current_auth()
+        redactor = self._redactor
+        authorization = headers.get("Authorization") if headers else None
+        if authorization and authorization not in redactor.secrets:
+            redactor = redactor.with_more(basic_secrets(authorization))
+        return redactor
 
     def _credentials_allowed(self, host: str) -> bool:
         key = (host, self.configuration.allow_insecure_http)
         allowed = self._hosts_allowing_credentials.get(key)
         if allowed is None:
-            allowed = self._hosts_allowing_credentials[key] = _may_carry_credentials(*key)
+            proxy = self.rest_client.proxy_for(host)
+            allowed = self._hosts_allowing_credentials[key] = credentials_allowed(host, proxy, key[1])
         return allowed
 
+
+class ApiClient(BaseApiClient):
+    """Serializes requests, sends them through :mod:`openapi_client.rest`, decodes answers.
+
+    One client holds one connection pool; share it between API objects and threads, and
+    close it when done (``with ApiClient(config) as client: ...``). ``pool_manager`` is the
+    transport seam: a ``urllib3.PoolManager`` of your own (custom TLS, instrumentation) that
+    every request of this client goes through; the configuration's TLS and proxy settings
+    then do not apply.
+    """
+
+    rest_client: RESTClientObject
+
+    def __init__(
+        self,
+        configuration: Optional[Configuration] = None,
+        header_name: Optional[str] = None,
+        header_value: Optional[str] = None,
+        cookie: Optional[str] = None,
+        *,
+        pool_manager: Optional[urllib3.PoolManager] = None,
+    ) -> None:
+        self.rest_client = RESTClientObject(
+            configuration if configuration is not None else Configuration(), pool_manager
+        )
+        super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
+
+    _default: Optional[ApiClient] = None
+
+    @classmethod
+    def get_default(cls) -> ApiClient:
+        """The client API classes use when given none (made on first use)."""
+        if cls._default is None:
+            cls._default = cls()
+        return cls._default
+
+    @classmethod
+    def set_default(cls, default: Optional[ApiClient]) -> None:
+        """Make ``default`` the client API classes use when given none."""
+        cls._default = default
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.rest_client.clear()
+
+    def execute(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+        request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
+        return self.call_api(
+            *request,
+            _request_timeout=options.get("_request_timeout"),
+            retries=options.get("_retries"),
+            preload_content=preload_content,
+        )
+
+    def call_api(
+        self,
+        method: str,
+        url: str,
+        header_params: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        post_params: Any = None,
+        _request_timeout: Any = None,
+        *,
+        retries: Any = None,
+        preload_content: bool = True,
+    ) -> RESTResponse:
+        """Send a serialized request and return the raw response (errors not raised yet)."""
+        return self.rest_client.request(
+            method,
+            url,
+            headers=header_params,
+            body=body,
+            post_params=post_params,
+            _request_timeout=_request_timeout,
+            retries=retries,
+            preload_content=preload_content,
+            redactor=self._redactor_for(header_params),
+        )
+
+    def response_deserialize(
+        self,
+        response_data: RESTResponse,
+        response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+        operation: Optional[Operation] = None,
+    ) -> ApiResponse[Any]:
+        """Decode a response; an error status raises the matching :class:`ApiException`
+        (``operation``, if given, names the call in messages about a malformed answer)."""
+        return self.decode_response(response_data, response_data.read(), response_types_map, operation)
 
 
 def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Optional[Type[Any]]:
@@ -361,30 +440,33 @@ def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Opt
     return successes.pop() if len(successes) == 1 else None
 
 
-def _may_carry_credentials(host: str, allow_insecure_http: bool) -> bool:
-    parts = urlsplit(host)
-    if parts.scheme == "https" or allow_insecure_http:
-        return True
-    hostname = parts.hostname or ""
-    if hostname == "localhost":
-        return True
+_SECRET_FIELD = re.compile(rb'"secret"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _redactor_of(response: Any) -> Redactor:
+    redactor = getattr(response, "redactor", None)
+    return redactor if isinstance(redactor, Redactor) else Redactor()
+
+
+def _secret_fields(raw: bytes) -> Iterator[str]:
+    """The values of ``secret`` fields anywhere in a JSON document (a create answer's new
+    secret), to scrub from an error that quotes the document."""
     try:
-        return ipaddress.ip_address(hostname).is_loopback
+        document = json.loads(raw)
     except ValueError:
-        return False
-
-
-def _path_segment(value: str) -> str:
-    encoded = quote(value, safe="")
-    if encoded in (".", ".."):
-        encoded = encoded.replace(".", "%2E")
-    return encoded
-
-
-def _query_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        yield from (match.decode("utf-8", "replace") for match in _SECRET_FIELD.findall(raw))
+        return
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "secret" and isinstance(value, str):
+                    yield value
+                else:
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def _missing_fields(exc: ValueError) -> List[str]:

@@ -9,8 +9,8 @@ import os
 import sys
 from typing import Any, Dict, Optional, Tuple, Union
 
-from urllib3.util.retry import Retry
-
+from openapi_client.exceptions import ApiValueError
+from openapi_client.http_request import check_header_value, check_host
 from openapi_client.retry import ApiRetry, RetrySetting
 
 __all__ = ["Configuration", "DEFAULT_HOST", "API_KEY_ENV", "API_SECRET_ENV", "HOST_ENV"]
@@ -36,7 +36,9 @@ class Configuration:
     call uses them. ``host`` defaults to ``CONFLUENT_CLOUD_HOST``, else Confluent Cloud.
 
     Connection: ``verify_ssl`` (on by default), ``ssl_ca_cert``, ``cert_file``/``key_file``
-    for a client certificate, ``proxy`` and ``proxy_headers``, ``connection_pool_maxsize``
+    for a client certificate, ``proxy`` and ``proxy_headers`` (without ``proxy``, and unless
+    ``trust_env`` is ``False``, the ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` environment
+    variables choose the proxy, read when the client is made), ``connection_pool_maxsize``
     and ``timeout`` (connect, read) in seconds, which every call uses unless it passes its
     own ``_request_timeout``.
 
@@ -44,10 +46,13 @@ class Configuration:
     int, or ``False`` for none); ``rate_limit_max_wait`` is the longest a request is held
     back once the service reports its rate-limit window spent (``0`` turns that pacing
     off, see :class:`~openapi_client.rate_limit.RateLimitGate`); ``max_response_bytes``
-    caps what one response may hold.
+    caps what one response may hold once decoded.
 
-    Credentials are only sent over ``https``, or over ``http`` to this machine; set
-    ``allow_insecure_http`` to send them to another plain-http host.
+    Credentials are only sent over ``https``, or over ``http`` to this machine without a
+    proxy in between (or through a proxy on this machine); set ``allow_insecure_http`` to
+    send them in clear text anyway. Empty or blank credentials, a key without a secret
+    (or a secret without a key) and values that cannot be sent in a header are refused
+    with :class:`ApiValueError` here, before any request.
     """
 
     def __init__(
@@ -69,22 +74,24 @@ class Configuration:
         max_response_bytes: int = 64 * 1024 * 1024,
         rate_limit_max_wait: float = 60.0,
         allow_insecure_http: bool = False,
+        trust_env: bool = True,
         debug: bool = False,
     ) -> None:
-        self.host = (host or os.environ.get(HOST_ENV) or DEFAULT_HOST).rstrip("/")
+        self.host = host or os.environ.get(HOST_ENV) or DEFAULT_HOST
         # The environment fills in credentials only when none were given at all, so an
         # explicit access token is never overridden by an API key from the environment.
         from_env = username is None and password is None and access_token is None
         self.username = os.environ.get(API_KEY_ENV) if from_env else username
         self.password = os.environ.get(API_SECRET_ENV) if from_env else password
         self.access_token = access_token
+        check_credentials(self.username, self.password, self.access_token, from_env=from_env)
         self.verify_ssl = verify_ssl
         self.ssl_ca_cert = ssl_ca_cert
         self.cert_file = cert_file
         self.key_file = key_file
         self.assert_hostname: Optional[Union[str, bool]] = None
         self.tls_server_name: Optional[str] = None
-        self.proxy = proxy
+        self.proxy = check_host(proxy, "proxy", allow_userinfo=True) if proxy else None
         self.proxy_headers = proxy_headers
         self.connection_pool_maxsize = connection_pool_maxsize or min(32, (os.cpu_count() or 1) * 5)
         self.timeout = timeout
@@ -92,17 +99,32 @@ class Configuration:
         self.max_response_bytes = max_response_bytes
         self.rate_limit_max_wait = rate_limit_max_wait
         self.allow_insecure_http = allow_insecure_http
+        self.trust_env = trust_env
         self.logger = logging.getLogger("openapi_client")
         self._debug = False
         if debug:
             self.debug = True
 
     @property
-    def retries(self) -> Retry:
+    def host(self) -> str:
+        """The service's base URL, ``https://api.confluent.cloud`` by default.
+
+        Checked when set: ``http`` or ``https`` only, with a host name, and no user-info,
+        query or fragment part (:class:`ApiValueError` otherwise).
+        """
+        return self._host
+
+    @host.setter
+    def host(self, value: str) -> None:
+        self._host = check_host(value)
+
+    @property
+    def retries(self) -> ApiRetry:
         """The retry policy of every call (a call's ``_retries`` overrides it).
 
-        Accepts an :class:`ApiRetry` (or any urllib3 ``Retry``), a number of retries,
-        ``False`` for none, or ``None``/``True`` for the default policy.
+        Accepts an :class:`ApiRetry`, a number of retries, ``False`` for none, or
+        ``None``/``True`` for the default policy. A urllib3 ``Retry`` is refused with
+        :class:`ApiTypeError`: this client applies its own rules, not urllib3's.
         """
         return self._retries
 
@@ -133,6 +155,7 @@ class Configuration:
         """The ``Authorization`` value for the API key and secret, or ``None`` if unset."""
         if self.username is None and self.password is None:
             return None
+        check_credentials(self.username, self.password, None, from_env=False)
         raw = f"{self.username or ''}:{self.password or ''}".encode()
         return "Basic " + base64.b64encode(raw).decode("ascii")
 
@@ -144,6 +167,7 @@ class Configuration:
             for scheme in ("cloud-api-key", "global-api-key"):
                 settings[scheme] = {"type": "basic", "in": "header", "key": "Authorization", "value": basic}
         if self.access_token is not None:
+            check_credentials(None, None, self.access_token, from_env=False)
             settings["confluent-sts-access-token"] = {
                 "type": "oauth2",
                 "in": "header",
@@ -168,3 +192,25 @@ class Configuration:
             f"Configuration(host={self.host!r}, username={self.username!r}, password={secret!r}, "
             f"access_token={token!r}, verify_ssl={self.verify_ssl!r}, timeout={self.timeout!r})"
         )
+
+
+def check_credentials(
+    username: Optional[str], password: Optional[str], access_token: Optional[str], *, from_env: bool
+) -> None:
+    """Refuse credentials that cannot work: blank values, a key without a secret or a
+    secret without a key, values that cannot be sent in a header. Never quotes a value."""
+    source = f" (from {API_KEY_ENV}/{API_SECRET_ENV})" if from_env else ""
+    if username is not None or password is not None:
+        for name, value in (("username", username), ("password", password)):
+            if value is None or not str(value).strip():
+                raise ApiValueError(
+                    f"{name}{source} is {'missing' if value is None else 'blank'}: an API key needs both "
+                    "its key (username) and its secret (password)"
+                )
+            check_header_value("Authorization", value, name)
+            if name == "username" and ":" in value:
+                raise ApiValueError("username must not contain ':' (it separates key and secret)")
+    if access_token is not None:
+        if not str(access_token).strip():
+            raise ApiValueError("access_token is blank")
+        check_header_value("Authorization", access_token, "access_token")

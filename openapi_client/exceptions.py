@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
 
+from openapi_client.redaction import Redactor
+from openapi_client.retry_headers import relative_seconds
+
 if TYPE_CHECKING:
     from openapi_client.error_bodies import ErrorBody, Problem
     from openapi_client.models.failure import Failure
@@ -40,9 +43,9 @@ __all__ = [
 ]
 
 REQUEST_ID_HEADER = "X-Request-Id"
+_NO_SECRETS = Redactor()
 # Most characters of the reason phrase and the request id shown in an exception's message.
 _REASON_LIMIT = 100
-_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 def _render_path(path: Optional[Sequence[Union[str, int]]]) -> str:
@@ -99,11 +102,10 @@ class ApiTimeoutError(ApiConnectionError):
     """The service did not answer within the configured timeout."""
 
 
-def redact_headers(headers: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    """A copy of ``headers`` with credentials replaced, safe to log or show."""
-    if not headers:
-        return {}
-    return {k: ("<redacted>" if k.lower() in _SENSITIVE_HEADERS else v) for k, v in headers.items()}
+def redact_headers(headers: Optional[Mapping[str, str]], redactor: Optional[Redactor] = None) -> Dict[str, str]:
+    """A copy of ``headers`` safe to log or show: credential headers masked, and the
+    secrets ``redactor`` knows masked in every other value."""
+    return (redactor or _NO_SECRETS).headers(headers)
 
 
 class ApiException(OpenApiException):
@@ -117,7 +119,8 @@ class ApiException(OpenApiException):
     ``doc_url`` (a page explaining the error, when the body names one) and ``request_id``
     (the ``X-Request-Id`` to quote to Confluent support) are all set. ``str(exc)`` is one
     bounded line: the status, the service's own words whatever the body's shape (see
-    :func:`~openapi_client.error_bodies.read_error_body`) and the request id.
+    :func:`~openapi_client.error_bodies.read_error_body`) and the request id. Every secret
+    of the call that the service echoed back is masked as ``**********`` in all of them.
     """
 
     def __init__(
@@ -129,18 +132,21 @@ class ApiException(OpenApiException):
         body: Optional[str] = None,
         data: Any = None,
         headers: Optional[Mapping[str, str]] = None,
+        redactor: Optional[Redactor] = None,
     ) -> None:
         if http_resp is not None:
+            redactor = redactor if redactor is not None else getattr(http_resp, "redactor", None)
             status = status if status is not None else http_resp.status
             reason = reason if reason is not None else http_resp.reason
             if body is None and http_resp.data is not None:
                 body = http_resp.data.decode("utf-8", errors="replace")
             headers = headers if headers is not None else http_resp.headers
+        redactor = redactor or _NO_SECRETS
         self.status = status or 0
-        self.reason = reason or ""
-        self.body = body
-        self.headers: Dict[str, str] = redact_headers(headers)
-        read = _read_body(body, data, _header(self.headers, "Content-Type"))
+        self.reason = redactor.text(reason or "")
+        self.body = redactor.optional_text(body)
+        self.headers: Dict[str, str] = redactor.headers(headers)
+        read = _read_body(self.body, data, _header(self.headers, "Content-Type"))
         self.request_id: Optional[str] = _header(self.headers, REQUEST_ID_HEADER) or read.request_id
         self.problem: Optional[Problem] = read.problem
         self.failure: Optional[Failure] = _failure_of(read.problem)
@@ -226,8 +232,9 @@ class TooManyRequestsException(ApiException):
         """Seconds the service asked to wait, from ``Retry-After`` or ``X-RateLimit-Reset``."""
         for name in ("Retry-After", "X-RateLimit-Reset"):
             value = _header(self.headers, name)
-            if value is not None and value.strip().isdigit():
-                return float(value)
+            seconds = relative_seconds(value) if value is not None else None
+            if seconds is not None:
+                return seconds
         return None
 
 
@@ -245,13 +252,15 @@ class ApiResponseError(OpenApiException):
         status: int = 0,
         headers: Optional[Mapping[str, str]] = None,
         body: Optional[str] = None,
+        redactor: Optional[Redactor] = None,
     ) -> None:
+        redactor = redactor or _NO_SECRETS
         self.status = status
-        self.headers = redact_headers(headers)
-        self.body = body
+        self.headers = redactor.headers(headers)
+        self.body = redactor.optional_text(body)
         self.request_id = _header(self.headers, REQUEST_ID_HEADER)
         suffix = f" [request id {self.request_id}]" if self.request_id else ""
-        super().__init__(f"{message}{suffix}")
+        super().__init__(redactor.text(f"{message}{suffix}"))
 
 
 class WaiterError(OpenApiException):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 from typing_extensions import TypedDict
 
 from openapi_client.exceptions import ApiTypeError, ApiValueError
+from openapi_client.http_request import check_text
 
 if TYPE_CHECKING:
     from openapi_client.models._base import ApiModel
@@ -93,6 +94,8 @@ class Param:
                 f"parameter '{self.name}' must be {self.type.__name__}, got {type(value).__name__}",
                 valid_classes=(self.type,),
             )
+        if isinstance(value, str):
+            check_text(value, self.name)
         if self.min_length is not None and len(value) < self.min_length:
             raise ApiValueError(
                 f"parameter '{self.name}' must be at least {self.min_length} character(s) long"

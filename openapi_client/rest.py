@@ -1,120 +1,151 @@
-"""The HTTP transport: one urllib3 pool per client, retries, timeouts, bounded reads."""
+"""The sync transport: urllib3 does the I/O, :mod:`openapi_client.call` decides everything else.
+
+urllib3 is asked for one attempt at a time (no retries, no redirects, no decoding); the
+loop here sleeps and re-sends as the :class:`~openapi_client.call.CallPlan` says, and reads
+bodies in small pieces through a :class:`~openapi_client.response_body.BodyDecoder`,
+shrinking the socket timeout to what is left of the call's deadline before each piece.
+"""
 
 from __future__ import annotations
 
+import http.client
 import io
 import logging
+import socket
 import ssl
+import threading
 import time
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
+    ConnectTimeoutError,
     HTTPError,
-    MaxRetryError,
-    ProtocolError,
+    NewConnectionError,
     ProxyError,
+    ReadTimeoutError,
     SSLError,
-    TimeoutError as Urllib3TimeoutError,
 )
 from urllib3.util.retry import Retry
 
+from openapi_client.call import CallFactory, CallPlan, Failure
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.exceptions import (
-    REQUEST_ID_HEADER,
-    ApiConnectionError,
-    ApiResponseError,
-    ApiTimeoutError,
     ApiValueError,
 )
-from openapi_client.rate_limit import RateLimitGate
-from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
+from openapi_client.redaction import Redactor
+from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
+from openapi_client.retry import RetrySetting
 
 __all__ = ["RESTClientObject", "RESTResponse"]
 
-_CHUNK = 64 * 1024
-
 logger = logging.getLogger("openapi_client")
+
+# urllib3 makes exactly one attempt and follows no redirect: the loop below decides the rest.
+_ONE_ATTEMPT = Retry(total=False, redirect=False)
+
+# A retried answer's body is read and dropped only up to this size; past it, the connection
+# is closed instead (a hostile server could otherwise make a retry read forever).
+_DISCARD_LIMIT = 64 * 1024
+_DISCARD_SECONDS = 1.0
 
 
 class RESTResponse(io.IOBase):
     """A response as the transport received it: status, reason, headers and raw bytes.
 
     ``data`` is ``None`` until :meth:`read` when the call was made without preloading.
+    The body is decoded (``Content-Encoding``) and capped at ``max_response_bytes``.
     """
 
     def __init__(
-        self, resp: urllib3.BaseHTTPResponse, data: Optional[bytes], max_bytes: int, request_line: str = ""
+        self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float] = None
     ) -> None:
         self.response = resp
+        self._socket_timeout = socket_timeout
         self.status: int = resp.status
         self.reason: Optional[str] = resp.reason
-        self.data = data
+        self.data: Optional[bytes] = None
+        self.plan = plan
         self._max_bytes = max_bytes
-        self._request_line = request_line
 
     @property
     def headers(self) -> Mapping[str, str]:
         return self.response.headers
 
-    def read(self) -> bytes:
-        """The whole body (read from the network on first call), at most the size cap."""
-        if self.data is None:
-            self.data = _read_bounded(self.response, self._max_bytes, self._request_line)
-        return self.data
+    @property
+    def redactor(self) -> Redactor:
+        """The secrets of the call that produced this response."""
+        return self.plan.redactor
 
-    def getheaders(self) -> Mapping[str, str]:
-        """All response headers (case-insensitive)."""
-        return self.response.headers
+    def read(self) -> bytes:
+        """The whole decoded body (read from the network on first call), at most the size cap."""
+        if self.data is None:
+            self.data = _read_body(self.response, self.plan, self._max_bytes, self._socket_timeout)
+        return self.data
 
     def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
         """One response header, or ``default``."""
         return self.response.headers.get(name, default)
 
-    def stream(self, chunk_size: int = 64 * 1024) -> Any:
-        """The body as an iterator of byte chunks, for ``_without_preload_content`` calls."""
-        return self.response.stream(chunk_size)
+    def stream(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+        """The decoded body in chunks of at most ``chunk_size`` bytes (the whole body is read,
+        within the size cap and the deadline, before the first chunk)."""
+        data = self.read()
+        for start in range(0, len(data), chunk_size):
+            yield data[start : start + chunk_size]
 
     def release_conn(self) -> None:
-        """Give the connection back to the pool (after a partial read, drain it first)."""
-        self.response.drain_conn()
-        self.response.release_conn()
+        """Give the connection back to the pool; an unread body is drained when small and
+        already arriving, else the connection is closed."""
+        if self.data is None:
+            _discard(self.response)
+        else:
+            self.response.release_conn()
 
 
 class RESTClientObject:
-    """Sends requests over one ``urllib3.PoolManager`` (connections reused across calls).
+    """Sends requests over urllib3 pools (connections reused across calls).
 
-    Retries follow ``configuration.retries`` (see :class:`~openapi_client.retry.ApiRetry`);
-    network failures raise :class:`ApiConnectionError`/:class:`ApiTimeoutError`; a body
-    over ``configuration.max_response_bytes`` or cut short raises :class:`ApiResponseError`.
+    ``pool_manager``: bring your own ``urllib3.PoolManager`` (custom TLS, instrumentation,
+    your own proxy); the TLS, proxy and environment settings of the configuration then do
+    not apply. Otherwise pools are made from the configuration: ``proxy``, else (with
+    ``trust_env``) ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the client is made.
     """
 
-    def __init__(self, configuration: Configuration) -> None:
-        # Retries, timeouts and the size cap are read from the configuration on every call,
-        # so changing them on a live client takes effect; pool settings are fixed here.
+    def __init__(self, configuration: Configuration, pool_manager: Optional[urllib3.PoolManager] = None) -> None:
         self.configuration = configuration
-        self._timeout_setting: Any = configuration.timeout
-        self._timeout = _timeout(configuration.timeout)
-        self.rate_limit = RateLimitGate()
-        pool_args: Dict[str, Any] = {
-            "maxsize": configuration.connection_pool_maxsize,
-            "block": False,
-            "cert_reqs": ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
-            "ca_certs": configuration.ssl_ca_cert,
-            "cert_file": configuration.cert_file,
-            "key_file": configuration.key_file,
-        }
-        if configuration.assert_hostname is not None:
-            pool_args["assert_hostname"] = configuration.assert_hostname
-        if configuration.tls_server_name:
-            pool_args["server_hostname"] = configuration.tls_server_name
-        self.pool_manager: urllib3.PoolManager
-        if configuration.proxy:
-            self.pool_manager = urllib3.ProxyManager(
-                proxy_url=configuration.proxy, proxy_headers=configuration.proxy_headers, **pool_args
-            )
-        else:
-            self.pool_manager = urllib3.PoolManager(**pool_args)
+        self.calls = CallFactory(configuration, own_routing=pool_manager is None)
+        self._pool_args = _pool_args(configuration)
+        self._own_pool = pool_manager is None
+        self.pool_manager: urllib3.PoolManager = (
+            pool_manager
+            if pool_manager is not None
+            else _pool(self._pool_args, configuration.proxy, configuration.proxy_headers)
+        )
+        self._proxy_pools: Dict[str, urllib3.PoolManager] = {}
+        self._lock = threading.Lock()
+        self._timeout_cache: Optional[Tuple[Optional[float], Optional[float], urllib3.Timeout]] = None
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def proxy_for(self, url_host: str) -> Optional[str]:
+        """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
+        return self.calls.proxy_for(url_host)
+
+    def _manager(self, proxy: Optional[str]) -> urllib3.PoolManager:
+        if proxy is None or proxy == self.configuration.proxy:
+            return self.pool_manager
+        manager = self._proxy_pools.get(proxy)
+        if manager is None:
+            with self._lock:
+                manager = self._proxy_pools.get(proxy)
+                if manager is None:
+                    manager = self._proxy_pools[proxy] = _pool(self._pool_args, proxy)
+        return manager
+
+    # -- sending ---------------------------------------------------------------------------
 
     def request(
         self,
@@ -127,125 +158,266 @@ class RESTClientObject:
         *,
         retries: RetrySetting = None,
         preload_content: bool = True,
+        redactor: Optional[Redactor] = None,
     ) -> RESTResponse:
         """Send one request (retrying as configured) and return its final response."""
         if post_params:
             raise ApiValueError("form parameters are not used by this API", ["post_params"])
-        config = self.configuration
-        retry = config.retries if retries is None else ApiRetry.from_setting(retries)
-        if isinstance(retry, ApiRetry):
-            retry = retry.started()
-        if _request_timeout is not None:
-            timeout = _timeout(_request_timeout)
-        else:
-            if config.timeout is not self._timeout_setting:
-                self._timeout_setting, self._timeout = config.timeout, _timeout(config.timeout)
-            timeout = self._timeout
-        max_bytes = config.max_response_bytes
-        self.rate_limit.wait()
+        plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
+        manager = self._manager(self.calls.route(url))
         started = time.perf_counter()
-        try:
-            resp = self.pool_manager.urlopen(
-                method,
-                url,
-                body=body,
-                headers=headers,
-                timeout=timeout,
-                retries=retry,
-                redirect=False,
-                preload_content=False,
-            )
-        except (MaxRetryError, HTTPError) as exc:
-            raise _connection_error(exc, method, url) from exc
-        self.rate_limit.observe(resp.headers, config.rate_limit_max_wait)
-        request_line = f"{method} {_without_query(url)}"
-        data = _read_bounded(resp, max_bytes, request_line) if preload_content else None
-        if logger.isEnabledFor(logging.DEBUG):
-            history = resp.retries.history if isinstance(resp.retries, Retry) else ()
-            logger.debug(
-                "%s %s -> %d in %.1f ms (request id %s, attempt %d)",
-                method,
-                path_for_log(url),
-                resp.status,
-                (time.perf_counter() - started) * 1000.0,
-                resp.headers.get(REQUEST_ID_HEADER, "-"),
-                len(history) + 1,
-            )
-        return RESTResponse(resp, data, max_bytes, request_line)
+        while True:
+            hold = plan.hold()
+            if hold:
+                time.sleep(hold)
+            connect_timeout, read_timeout = plan.timeouts()
+            _call_deadline.value = plan.deadline
+            try:
+                resp = manager.urlopen(
+                    method,
+                    url,
+                    body=body,
+                    headers=headers,
+                    timeout=self._timeout_object(connect_timeout, read_timeout),
+                    retries=_ONE_ATTEMPT,
+                    redirect=False,
+                    preload_content=False,
+                    decode_content=False,
+                )
+            except HTTPError as exc:
+                time.sleep(plan.after_failure(_failure_of(exc), str(exc)))
+                continue
+            finally:
+                _call_deadline.value = None
+            wait = plan.after_response(resp.status, resp.headers)
+            if wait is None:
+                break
+            _discard(resp)
+            time.sleep(wait)
+        response = RESTResponse(resp, plan, self.configuration.max_response_bytes, read_timeout)
+        if preload_content:
+            response.read()
+        plan.log_answer(resp.status, resp.headers, started)
+        return response
+
+    def _timeout_object(self, connect: Optional[float], read: Optional[float]) -> urllib3.Timeout:
+        # Most attempts use the configured pair as it is (the deadline is further away): reuse it.
+        cached = self._timeout_cache
+        if cached is not None and cached[0] == connect and cached[1] == read:
+            return cached[2]
+        timeout = urllib3.Timeout(connect=connect, read=read)
+        self._timeout_cache = (connect, read, timeout)
+        return timeout
 
     def clear(self) -> None:
         """Close every pooled connection."""
         self.pool_manager.clear()
+        for manager in self._proxy_pools.values():
+            manager.clear()
 
 
-def _read_bounded(resp: urllib3.BaseHTTPResponse, max_bytes: int, request_line: str) -> bytes:
+# -- reading bodies ------------------------------------------------------------------------
+
+
+def _read_body(
+    resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float]
+) -> bytes:
     try:
-        return _read_within(resp, max_bytes)
-    except Urllib3TimeoutError as exc:
-        raise ApiTimeoutError(f"timed out reading the response to {request_line} ({exc})") from exc
-    except (ProtocolError, HTTPError) as exc:
-        raise ApiResponseError(
-            f"the response to {request_line} was cut short: {exc}", status=resp.status, headers=resp.headers
-        ) from exc
-
-
-def _read_within(resp: urllib3.BaseHTTPResponse, max_bytes: int) -> bytes:
-    length = resp.headers.get("Content-Length")
-    if length is not None and length.isdigit() and int(length) > max_bytes:
+        decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
+    except UnsupportedEncoding as exc:
         resp.close()
-        raise ApiResponseError(
-            f"the response is {length} bytes, over the {max_bytes}-byte limit (max_response_bytes)",
-            status=resp.status,
-            headers=resp.headers,
-        )
-    if length is not None:
-        data = resp.read()
-    else:
-        # Unknown length: read in chunks, not read(max_bytes), which makes some Pythons
-        # allocate the whole cap up front for every small answer.
-        chunks = []
-        received = 0
-        for chunk in resp.stream(_CHUNK):
-            received += len(chunk)
-            if received > max_bytes:
-                resp.close()
-                raise ApiResponseError(
-                    f"the response is over the {max_bytes}-byte limit (max_response_bytes)",
-                    status=resp.status,
-                    headers=resp.headers,
-                )
-            chunks.append(chunk)
-        data = b"".join(chunks)
+        raise plan.unsupported_coding_error(str(exc), resp.status, resp.headers) from None
+    try:
+        timeout = socket_timeout
+        while True:
+            wanted = plan.read_timeout_now()
+            if wanted != timeout:
+                _set_read_timeout(resp, wanted)
+                timeout = wanted
+            piece = resp.read1(READ_CHUNK)
+            if not piece:
+                break
+            decoder.feed(piece)
+            if resp.length_remaining == 0:
+                break  # all of a Content-Length body is here: no need to wait for the end
+        data = decoder.finish()
+    except BodyTooLarge:
+        resp.close()
+        raise plan.too_large_error(max_bytes, resp.status, resp.headers) from None
+    except ReadTimeoutError as exc:
+        resp.close()
+        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
+    except BaseException as exc:
+        resp.close()
+        if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
+            raise plan.cut_short_error(exc, resp.status, resp.headers) from None
+        raise
     resp.release_conn()
     return data
 
 
-def _timeout(value: TimeoutValue) -> Optional[urllib3.Timeout]:
-    if value is None:
-        return None
-    if isinstance(value, urllib3.Timeout):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return urllib3.Timeout(total=float(value))
-    if isinstance(value, tuple) and len(value) == 2:
-        return urllib3.Timeout(connect=value[0], read=value[1])
-    raise ApiValueError(
-        f"_request_timeout must be seconds or a (connect, read) pair, got {value!r}", ["_request_timeout"]
-    )
+def _discard(resp: urllib3.BaseHTTPResponse) -> None:
+    """Drop a response that will be retried or was not read: keep the connection only when
+    the rest of the body is small and arrives within a second."""
+    give_up_at = time.monotonic() + _DISCARD_SECONDS
+    try:
+        dropped = 0
+        while dropped <= _DISCARD_LIMIT:
+            left = give_up_at - time.monotonic()
+            if left <= 0:
+                break
+            _set_read_timeout(resp, left)
+            piece = resp.read1(READ_CHUNK)
+            if not piece or resp.length_remaining == 0:
+                resp.release_conn()
+                return
+            dropped += len(piece)
+    except (HTTPError, OSError, http.client.HTTPException):
+        pass
+    resp.close()
+    resp.release_conn()
 
 
-def _connection_error(exc: Exception, method: str, url: str) -> ApiConnectionError:
-    reason: Any = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
-    if isinstance(reason, ProxyError) and reason.original_error is not None:
-        reason = reason.original_error
-    if isinstance(reason, Urllib3TimeoutError):
-        return ApiTimeoutError(f"timed out ({reason})", method=method, url=_without_query(url))
-    if isinstance(reason, SSLError):
-        return ApiConnectionError(f"TLS failure: {reason}", method=method, url=_without_query(url))
-    return ApiConnectionError(f"connection failed: {reason}", method=method, url=_without_query(url))
+def _set_read_timeout(resp: urllib3.BaseHTTPResponse, timeout: Optional[float]) -> None:
+    connection = resp.connection
+    sock = getattr(connection, "sock", None) if connection is not None else None
+    if sock is not None:
+        sock.settimeout(timeout)
 
 
-def _without_query(url: str) -> str:
-    # Query strings carry filters: keep them out of messages.
-    return url.split("?", 1)[0]
+# -- classification and settings -------------------------------------------------------------
 
+
+def _failure_of(exc: BaseException) -> Failure:
+    """What kind of failure a urllib3 error is, by its cause (urllib3 makes a refused
+    connection a subclass of its connect-timeout error)."""
+    if isinstance(exc, ProxyError) and exc.original_error is not None:
+        cause = exc.original_error
+        return _failure_of(cause) if isinstance(cause, HTTPError) else Failure.NOT_CONNECTED
+    if isinstance(exc, NewConnectionError):
+        return Failure.NOT_CONNECTED
+    if isinstance(exc, ConnectTimeoutError):
+        return Failure.CONNECT_TIMEOUT
+    if isinstance(exc, ReadTimeoutError):
+        return Failure.READ_TIMEOUT
+    if isinstance(exc, SSLError):
+        return Failure.TLS
+    return Failure.BROKEN
+
+
+_call_deadline = threading.local()
+"""The deadline (``time.monotonic()``) of the call the current thread is sending, if any."""
+
+
+class _FinalResponse(http.client.HTTPResponse):
+    """http.client's response, with two changes to how the status line and headers are read:
+    interim 1xx answers (103 Early Hints, ...) are skipped until the final one (http.client
+    itself skips only ``100 Continue``), and reading them obeys the call's deadline, so a
+    server dripping its headers a byte at a time cannot hold a call past it."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self._sock = sock
+
+    def begin(self) -> None:
+        deadline: Optional[float] = getattr(_call_deadline, "value", None)
+        if deadline is None or self.fp is None:
+            super().begin()
+            return
+        original, timeout = self.fp, self._sock.gettimeout()
+        self.fp = _DeadlineLines(original, self._sock, deadline, timeout)  # type: ignore[assignment]
+        try:
+            super().begin()
+        finally:
+            if self.fp is not None:
+                self.fp = original
+                self._sock.settimeout(timeout)
+
+    def _read_status(self) -> Tuple[str, int, str]:
+        while True:
+            version, status, reason = super()._read_status()  # type: ignore[misc]
+            if not 100 <= status < 200 or status == 101:
+                return version, status, reason
+            http.client.parse_headers(self.fp)  # the interim answer's headers, dropped
+
+
+class _DeadlineLines:
+    """The lines of a response head, read from a buffered socket file without passing a
+    deadline: before each network read the socket timeout is cut to the time left."""
+
+    __slots__ = ("_deadline", "_file", "_sock", "_timeout")
+
+    def __init__(self, file: Any, sock: socket.socket, deadline: float, timeout: Optional[float]) -> None:
+        self._file = file
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = timeout
+
+    def readline(self, limit: int = -1) -> bytes:
+        buffered = self._file.peek(1)
+        newline = buffered.find(b"\n")
+        if newline >= 0 and (limit < 0 or newline < limit):
+            whole: bytes = self._file.readline(limit)  # the whole line is here already
+            return whole
+        line = bytearray()
+        while limit < 0 or len(line) < limit:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise socket.timeout("the call's time budget ran out while the answer's headers arrived")
+            self._sock.settimeout(remaining if self._timeout is None else min(remaining, self._timeout))
+            buffered = self._file.peek(1)
+            if not buffered:
+                break
+            newline = buffered.find(b"\n")
+            take = len(buffered) if newline < 0 else newline + 1
+            if limit >= 0:
+                take = min(take, limit - len(line))
+            line += self._file.read(take)
+            if line.endswith(b"\n"):
+                break
+        return bytes(line)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _HTTPConnection(HTTPConnection):
+    response_class = _FinalResponse
+
+
+class _HTTPSConnection(HTTPSConnection):
+    response_class = _FinalResponse
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+def _pool_args(configuration: Configuration) -> Dict[str, Any]:
+    args: Dict[str, Any] = {
+        "maxsize": configuration.connection_pool_maxsize,
+        "block": False,
+        "cert_reqs": ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
+        "ca_certs": configuration.ssl_ca_cert,
+        "cert_file": configuration.cert_file,
+        "key_file": configuration.key_file,
+    }
+    if configuration.assert_hostname is not None:
+        args["assert_hostname"] = configuration.assert_hostname
+    if configuration.tls_server_name:
+        args["server_hostname"] = configuration.tls_server_name
+    return args
+
+
+def _pool(args: Dict[str, Any], proxy: Optional[str] = None, headers: Optional[Dict[str, str]] = None) -> Any:
+    manager: urllib3.PoolManager
+    if proxy:
+        manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=headers, **args)
+    else:
+        manager = urllib3.PoolManager(**args)
+    manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+    return manager

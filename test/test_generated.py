@@ -54,11 +54,11 @@ def test_a_hand_edit_is_detected(tmp_path: Path) -> None:
 
 
 def test_async_template_renders_coroutines() -> None:
-    """The disabled async output already renders; the async stream enables it."""
+    """The async output: the same operations as coroutines, from the same template."""
     text = generate.render_api_module(generate.API_DESCRIPTIONS[1], generate.ASYNC)
     compile(text, "aio/api/byok_keys_api.py", "exec")
     assert "async def get_byok_v1_key(" in text
-    assert "return await async_wait_until(" in text
+    assert "return await wait_until(" in text and "from openapi_client.aio.waiters import wait_until" in text
     assert "return await self.api_client.response_deserialize(" in text
     # Iterators are plain methods returning async iterators (``async for`` needs no await);
     # every other method is a coroutine.

@@ -66,7 +66,7 @@ BAD_CALLS: Dict[str, tuple[Call, type[Exception], str]] = {
     ),
     "bad timeout": (
         lambda i, b: i.get_iam_v2_api_key("K", _request_timeout="soon"),
-        openapi_client.ApiValueError,
+        openapi_client.ApiTypeError,
         "_request_timeout",
     ),
 }

@@ -138,7 +138,6 @@ REMOTE_PLAIN_HOSTS = [
     "http://198.51.100.7:8080",
     "http://example.invalid",
     "HTTP://api.example.invalid",
-    "http://127.0.0.1@192.0.2.1",
     "http://127.0.0.1.example.invalid",
     "http://localhost.example.invalid",
     "http://[::ffff:192.0.2.1]",

@@ -8,9 +8,9 @@ Outputs (see OUTPUTS at the end):
   method / ``_with_http_info`` / ``_without_preload_content`` trio per operation and the
   operation's helpers (``iter_*``, ``iter_*_pages``, ``wait_for_*``).
 * ``openapi_client/aio/api/<module>.py``: the same class as coroutines, from the same
-  template with the async flavour. Disabled until ``openapi_client.aio`` has its transport.
-* ``docs/<ClassName>.md`` and ``README.md``: only the regions between
-  ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; the prose and
+  template with the async flavour.
+* ``docs/<ClassName>.md`` and ``README.md`` (the endpoint and model lists): only the regions
+  between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; the prose and
   examples around them are written by hand.
 
 The templates hold no per-operation logic: everything an operation does differently is in
@@ -64,6 +64,8 @@ class Flavor:
     poller: str  # the Readiness method turning a read into a poll
     helpers_module: str  # where iter_pages / iter_items live
     waiters_module: str  # where wait_until lives
+    rest_module: str  # where the raw response class (RESTResponse) lives
+    class_note: Tuple[str, ...]  # docstring lines after the class summary
 
 
 SYNC = Flavor(
@@ -78,6 +80,8 @@ SYNC = Flavor(
     poller="poller",
     helpers_module="openapi_client.pagination",
     waiters_module="openapi_client.waiters",
+    rest_module="openapi_client.rest",
+    class_note=(),
 )
 
 ASYNC = Flavor(
@@ -88,10 +92,16 @@ ASYNC = Flavor(
     iterator="AsyncIterator",
     iter_pages="aiter_pages",
     iter_items="aiter_items",
-    wait_until="async_wait_until",
+    wait_until="wait_until",
     poller="async_poller",
-    helpers_module="openapi_client.pagination",
-    waiters_module="openapi_client.waiters",
+    helpers_module="openapi_client.aio.pagination",
+    waiters_module="openapi_client.aio.waiters",
+    rest_module="openapi_client.aio.rest",
+    class_note=(
+        "",
+        "    The asyncio twin of the sync class of the same name: the same methods and arguments,",
+        "    awaited; ``iter_*`` return async iterators (``async for``).",
+    ),
 )
 
 
@@ -161,7 +171,8 @@ def paging_options(iter_pages: Callable[..., Any]) -> List[Arg]:
     The ``iter_*`` helpers take them too and pass them through, so an option added to
     :func:`openapi_client.pagination.iter_pages` reaches every helper at the next generate.
     """
-    params = list(inspect.signature(iter_pages).parameters.values())[1:]
+    # ``operation`` (named in its errors) is filled in by the generator, not by the caller.
+    params = [p for p in list(inspect.signature(iter_pages).parameters.values())[1:] if p.name != "operation"]
     options = []
     for param in params:
         assert param.default is None, f"iter_pages option {param.name} must default to None"
@@ -253,7 +264,8 @@ def _pagination_methods(flavor: Flavor, op: Operation) -> List[str]:
     lines += _signature(flavor, paging.pages_method, declared, f"{flavor.iterator}[{_returns(op)}]", define="def")
     lines += _docstring(["Every page of the listing, fetched lazily by following ``metadata.next``."])
     fetch = [*by_name, f"{paging.token_param}=token", "**options"]
-    lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body, passed)
+    named = [f'operation="{op.name}"', *passed]
+    lines += _nested(f"return {flavor.iter_pages}", f"lambda token: self.{op.name}", fetch, body, named)
     lines.append("")
     lines += _signature(
         flavor, paging.items_method, declared, f"{flavor.iterator}[{paging.item_model_name}]", define="def"
@@ -310,28 +322,37 @@ def render_api_module(api: ApiDescription, flavor: Flavor) -> str:
         "",
         "from typing_extensions import Unpack",
         "",
-        "from openapi_client import " + ", ".join(["operations", *(["readiness"] if waiting else [])]),
-        f"from {flavor.client_module} import BaseApi",
-        "from openapi_client.operation import RequestOptions",
     ]
+    imports = {
+        "openapi_client": ", ".join(["operations", *(["readiness"] if waiting else [])]),
+        flavor.client_module: "BaseApi",
+        "openapi_client.operation": "RequestOptions",
+    }
     if paging:
-        lines.append(f"from {flavor.helpers_module} import {flavor.iter_items}, {flavor.iter_pages}")
+        imports[flavor.helpers_module] = f"{flavor.iter_items}, {flavor.iter_pages}"
     if waiting:
-        lines.append(f"from {flavor.waiters_module} import {flavor.wait_until}")
+        imports[flavor.waiters_module] = flavor.wait_until
+    lines += [f"from {module} import {imports[module]}" for module in sorted(imports)]
+    type_only = {
+        "openapi_client.api_response": ["ApiResponse"],
+        "openapi_client.models": models,
+        flavor.rest_module: ["RESTResponse"],
+    }
+    if dicts:
+        type_only["openapi_client.models.request_dicts"] = dicts
+    if answers:
+        type_only["openapi_client.models.responses"] = answers
+    lines += ["", "if TYPE_CHECKING:"]
+    for module in sorted(type_only):
+        lines += _import_lines(module, type_only[module], INDENT)
     lines += [
-        "",
-        "if TYPE_CHECKING:",
-        "    from openapi_client.api_response import ApiResponse",
-        *_import_lines("openapi_client.models", models, INDENT),
-        *(_import_lines("openapi_client.models.request_dicts", dicts, INDENT) if dicts else []),
-        *(_import_lines("openapi_client.models.responses", answers, INDENT) if answers else []),
-        "    from openapi_client.rest import RESTResponse",
         "",
         f'__all__ = ["{api.class_name}"]',
         "",
         "",
         f"class {api.class_name}(BaseApi):",
         f'    """{api.summary}',
+        *flavor.class_note,
         "",
         "    Every operation comes in three forms: ``op(...)`` returns the decoded model,",
         "    ``op_with_http_info(...)`` an :class:`ApiResponse` with status and headers too, and",
@@ -573,11 +594,13 @@ def _methods_table(api: ApiDescription, page: str) -> List[str]:
 
 
 def _readme_regions() -> Dict[str, List[str]]:
+    from openapi_client import models
+
     lines = ["Class | Method | HTTP request | Description", " | ".join(["------------", *["-------------"] * 3])]
     for api in API_DESCRIPTIONS:
         for name, request, summary in _table_rows(api):
             lines.append(f"*{api.class_name}* | [**{name}**](docs/{api.class_name}.md#{name}) | {request} | {summary}")
-    return {"endpoints": lines}
+    return {"endpoints": lines, "models": [f"- [{name}](docs/{name}.md)" for name in sorted(models.__all__)]}
 
 
 def fill_regions(text: str, regions: Dict[str, List[str]], where: str) -> str:
@@ -607,7 +630,6 @@ class Output:
 
     path: str  # relative to the repository, may use {module} and {class_name}
     render: Callable[[ApiDescription, str], str]  # (description, current text) -> new text
-    enabled: bool = True
 
 
 def _python(flavor: Flavor) -> Callable[[ApiDescription, str], str]:
@@ -620,9 +642,7 @@ def _docs_page(api: ApiDescription, current: str) -> str:
 
 OUTPUTS: Tuple[Output, ...] = (
     Output("openapi_client/api/{module}.py", _python(SYNC)),
-    # Enabled by the async stream once openapi_client.aio has ApiClient, aiter_pages/aiter_items,
-    # async_wait_until and Readiness.async_poller (see ARCHITECTURE.md, "Adding an output").
-    Output("openapi_client/aio/api/{module}.py", _python(ASYNC), enabled=False),
+    Output("openapi_client/aio/api/{module}.py", _python(ASYNC)),
     Output("docs/{class_name}.md", _docs_page),
 )
 
@@ -631,8 +651,6 @@ def generated() -> Dict[Path, str]:
     """Every generated file's path and the text it should have now."""
     files: Dict[Path, str] = {}
     for output in OUTPUTS:
-        if not output.enabled:
-            continue
         for api in API_DESCRIPTIONS:
             path = ROOT / output.path.format(module=api.module, class_name=api.class_name)
             current = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -128,6 +128,7 @@ class ByokKeysApi(BaseApi):
         validation_region: Optional[str] = None,
         key: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[ByokV1KeyList]:
         """Every page of the listing, fetched lazily by following ``metadata.next``."""
@@ -142,7 +143,9 @@ class ByokKeysApi(BaseApi):
                 page_size=page_size,
                 page_token=token,
                 **options,
-            )
+            ),
+            operation="list_byok_v1_keys",
+            max_pages=max_pages,
         )
 
     def iter_byok_v1_keys(
@@ -154,6 +157,7 @@ class ByokKeysApi(BaseApi):
         validation_region: Optional[str] = None,
         key: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[ByokV1KeyListItem]:
         """Every BYOK key of the listing, one page held in memory at a time."""
@@ -166,6 +170,7 @@ class ByokKeysApi(BaseApi):
                 validation_region=validation_region,
                 key=key,
                 page_size=page_size,
+                max_pages=max_pages,
                 **options,
             )
         )

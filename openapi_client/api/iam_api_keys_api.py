@@ -100,6 +100,7 @@ class IamApiKeysApi(BaseApi):
         spec_owner: Optional[str] = None,
         spec_resource: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[IamV2ApiKeyList]:
         """Every page of the listing, fetched lazily by following ``metadata.next``."""
@@ -110,7 +111,9 @@ class IamApiKeysApi(BaseApi):
                 page_size=page_size,
                 page_token=token,
                 **options,
-            )
+            ),
+            operation="list_iam_v2_api_keys",
+            max_pages=max_pages,
         )
 
     def iter_iam_v2_api_keys(
@@ -118,6 +121,7 @@ class IamApiKeysApi(BaseApi):
         spec_owner: Optional[str] = None,
         spec_resource: Optional[str] = None,
         page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[IamV2ApiKeyListItem]:
         """Every API key of the listing, one page held in memory at a time."""
@@ -126,6 +130,7 @@ class IamApiKeysApi(BaseApi):
                 spec_owner=spec_owner,
                 spec_resource=spec_resource,
                 page_size=page_size,
+                max_pages=max_pages,
                 **options,
             )
         )

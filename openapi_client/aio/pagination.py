@@ -1,0 +1,34 @@
+"""Following a list operation's ``metadata.next`` links with ``async for``, one page in memory at a time."""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Awaitable, Callable, Optional
+
+from openapi_client.pagination import PageT, PageWalk
+
+__all__ = ["aiter_items", "aiter_pages"]
+
+
+async def aiter_pages(
+    fetch_page: Callable[[Optional[str]], Awaitable[PageT]],
+    *,
+    operation: str = "the list operation",
+    max_pages: Optional[int] = None,
+) -> AsyncIterator[PageT]:
+    """Yield pages lazily: ``await fetch_page(None)`` first, then one call per ``next`` link,
+    as the sync iterator's :class:`~openapi_client.pagination.PageWalk` allows."""
+    walk = PageWalk(operation, max_pages)
+    token: Optional[str] = None
+    while True:
+        page = await fetch_page(token)
+        yield page
+        token = walk.after(page)
+        if token is None:
+            return
+
+
+async def aiter_items(pages: AsyncIterator[PageT]) -> AsyncIterator[Any]:
+    """Every item of every page, in order."""
+    async for page in pages:
+        for item in page.data:
+            yield item

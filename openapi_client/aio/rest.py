@@ -1,0 +1,276 @@
+"""The asyncio transport: one aiohttp session per client, driven by the shared call core.
+
+Everything that is decided rather than done (whether and when to retry, the deadline, the
+rate-limit hold, the size cap and content decoding, the errors and their wording) comes
+from :class:`~openapi_client.call.CallPlan` and
+:class:`~openapi_client.response_body.BodyDecoder`, the same objects the sync transport
+drives. This module only sends bytes and awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from types import TracebackType
+from typing import Dict, Mapping, Optional, Tuple, Type
+
+import aiohttp
+
+from openapi_client.call import CallFactory, CallPlan, Failure
+from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.redaction import Redactor
+from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
+from openapi_client.retry import RetrySetting
+
+__all__ = ["RESTClientObject", "RESTResponse"]
+
+
+# aiohttp adds these on its own unless told not to; the request builder sets what is sent,
+# so the wire is the same as the sync client's (and no coding is offered that the shared
+# body decoder cannot undo).
+_SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
+
+
+class RESTResponse:
+    """An answer as the transport received it: status, reason, headers, and the body.
+
+    ``data`` holds the decoded body once read; a ``_without_preload_content`` call returns
+    the response with the body still on the connection: ``await response.read()`` reads
+    it (bounded by ``max_response_bytes``, decoded, within the call's deadline), and
+    ``response.release_conn()`` (or ``async with response:``) gives the connection back.
+    """
+
+    __slots__ = ("_max_bytes", "data", "plan", "reason", "response", "status")
+
+    def __init__(self, response: aiohttp.ClientResponse, plan: CallPlan, max_bytes: int) -> None:
+        self.response = response
+        self.status: int = response.status
+        self.reason: Optional[str] = response.reason
+        self.data: Optional[bytes] = None
+        self.plan = plan
+        self._max_bytes = max_bytes
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers (case-insensitive)."""
+        return self.response.headers
+
+    @property
+    def redactor(self) -> Redactor:
+        """The secrets of the call that produced this response."""
+        return self.plan.redactor
+
+    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
+        """One response header, or ``default``."""
+        return self.response.headers.get(name, default)
+
+    async def read(self) -> bytes:
+        """The whole decoded body (read from the network on first call), at most the size cap."""
+        if self.data is None:
+            self.data = await self._read_bounded()
+        return self.data
+
+    def release_conn(self) -> None:
+        """Give the connection back to the pool (closed instead if the body was not all read)."""
+        self.response.release()
+
+    async def __aenter__(self) -> RESTResponse:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.release_conn()
+
+    # -- reading, bounded ----------------------------------------------------------------
+
+    async def _read_bounded(self) -> bytes:
+        response, plan = self.response, self.plan
+        try:
+            decoder = BodyDecoder(response.headers.get("Content-Encoding"), self._max_bytes)
+        except UnsupportedEncoding as exc:
+            response.close()
+            raise plan.unsupported_coding_error(str(exc), self.status, self.headers) from None
+        content = response.content
+        try:
+            while not content.at_eof():
+                # aiohttp buffers at most its read_bufsize per connection; readany hands over
+                # what has arrived, and the decoder counts it against the cap.
+                decoder.feed(await content.readany())
+            data = decoder.finish()
+        except BodyTooLarge:
+            response.close()
+            raise plan.too_large_error(self._max_bytes, self.status, self.headers) from None
+        except asyncio.TimeoutError:
+            response.close()
+            raise plan.failure_error(Failure.READ_TIMEOUT, "reading the response") from None
+        except BaseException as exc:
+            # Cancelled, or broken mid-body: the connection cannot be reused either way.
+            response.close()
+            if isinstance(exc, (aiohttp.ClientError, ValueError, OSError)):
+                raise plan.cut_short_error(exc, self.status, self.headers) from None
+            raise
+        response.release()
+        return data
+
+
+class RESTClientObject:
+    """Sends requests over one ``aiohttp.ClientSession`` (connections reused across calls).
+
+    ``session``: bring your own (custom TLS, tracing, instrumentation); it stays yours to
+    close, and the TLS, proxy and environment settings of the configuration then do not
+    apply (as with the sync client's ``pool_manager``). Otherwise the session is made on
+    first use, inside the running event loop, from the configuration: at most
+    ``connection_pool_maxsize`` connections (further requests wait for one), ``proxy``,
+    else (with ``trust_env``) ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the
+    client is made. Retries, timeouts and the size cap are read from the configuration on
+    every call.
+    """
+
+    def __init__(self, configuration: Configuration, session: Optional[aiohttp.ClientSession] = None) -> None:
+        self.configuration = configuration
+        self.calls = CallFactory(configuration, own_routing=session is None)
+        self._own_session = session is None
+        self._session = session
+        self._first_attempt_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The aiohttp session requests go through (made on first use)."""
+        if self._session is None or (self._own_session and self._session.closed):
+            self._session = _new_session(self.configuration)
+        return self._session
+
+    def proxy_for(self, url_host: str) -> Optional[str]:
+        """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
+        return self.calls.proxy_for(url_host)
+
+    async def close(self) -> None:
+        """Close the pooled connections (a session passed in is left open)."""
+        if self._own_session and self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        _request_timeout: TimeoutValue = None,
+        *,
+        retries: RetrySetting = None,
+        preload_content: bool = True,
+        redactor: Optional[Redactor] = None,
+    ) -> RESTResponse:
+        """Send one request (retrying as the policy decides) and return its final answer."""
+        config = self.configuration
+        plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
+        session = self.session
+        proxy = self.calls.route(url)
+        proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
+        server_hostname = _server_hostname(config) if self._own_session else None
+        started = time.perf_counter()
+        while True:
+            hold = plan.hold()
+            if hold:
+                await asyncio.sleep(hold)
+            try:
+                response = await session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=body,
+                    allow_redirects=False,
+                    auto_decompress=False,
+                    proxy=proxy,
+                    proxy_headers=proxy_headers,
+                    server_hostname=server_hostname,
+                    timeout=self._timeout(plan, first=not hold and plan.retries_done == 0),
+                )
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                await asyncio.sleep(plan.after_failure(_failure_of(exc), str(exc) or type(exc).__name__))
+                continue
+            wait = plan.after_response(response.status, response.headers)
+            if wait is None:
+                break
+            response.close()
+            await asyncio.sleep(wait)
+        result = RESTResponse(response, plan, config.max_response_bytes)
+        if preload_content:
+            await result.read()
+        plan.log_answer(response.status, response.headers, started)
+        return result
+
+    def _timeout(self, plan: CallPlan, *, first: bool) -> aiohttp.ClientTimeout:
+        """aiohttp's timeouts for the next attempt: the socket timeouts, and as ``total`` what
+        is left of the call's deadline, which aiohttp also charges reading the body to.
+
+        A first attempt that was not held starts within microseconds of the call, so its
+        timeouts are the call's whole budget and can be made once per setting.
+        """
+        connect, read = plan.timeouts()
+        if first:
+            key = (plan.policy.total_timeout, connect, read)
+            timeout = self._first_attempt_timeouts.get(key)
+            if timeout is None:
+                timeout = self._first_attempt_timeouts[key] = aiohttp.ClientTimeout(
+                    total=plan.policy.total_timeout, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
+                )
+            return timeout
+        return aiohttp.ClientTimeout(
+            total=plan.remaining(), sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
+        )
+
+
+# aiohttp rounds timeouts above this many seconds up to whole seconds; a deadline is a deadline.
+_NO_CEIL = float("inf")
+
+
+def _failure_of(exc: BaseException) -> Failure:
+    """What kind of failure an aiohttp error is, for the retry decision and the message."""
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return Failure.TLS
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return Failure.CONNECT_TIMEOUT
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return Failure.NOT_CONNECTED
+    if isinstance(exc, asyncio.TimeoutError):
+        return Failure.READ_TIMEOUT
+    return Failure.BROKEN
+
+
+def _server_hostname(config: Configuration) -> Optional[str]:
+    if config.tls_server_name:
+        return config.tls_server_name
+    return config.assert_hostname if isinstance(config.assert_hostname, str) else None
+
+
+def _ssl_context(config: Configuration) -> ssl.SSLContext:
+    """The TLS settings of the configuration, as the sync client applies them."""
+    context = ssl.create_default_context(cafile=config.ssl_ca_cert)
+    if not config.verify_ssl:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif config.assert_hostname is False:
+        context.check_hostname = False
+    if config.cert_file:
+        context.load_cert_chain(config.cert_file, config.key_file)
+    return context
+
+
+def _new_session(config: Configuration) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        limit=config.connection_pool_maxsize,
+        ssl=_ssl_context(config),
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        auto_decompress=False,
+        skip_auto_headers=_SKIP_AUTO_HEADERS,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=aiohttp.ClientTimeout(total=None),
+    )

@@ -1,0 +1,32 @@
+"""Polling an object with ``asyncio.sleep`` until it reaches a state, within a time limit."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Awaitable, Callable, Optional, TypeVar
+
+from openapi_client.waiters import PollSchedule
+
+__all__ = ["wait_until"]
+
+T = TypeVar("T")
+
+
+async def wait_until(
+    poll: Callable[[], Awaitable[Optional[T]]],
+    *,
+    timeout: float,
+    poll_interval: float,
+    what: str,
+) -> T:
+    """Await ``poll()`` until it returns something other than ``None``, and return that,
+    pausing as the sync waiter's :class:`~openapi_client.waiters.PollSchedule` says.
+
+    Cancelling the task that awaits this stops the polling at once.
+    """
+    schedule = PollSchedule(timeout=timeout, poll_interval=poll_interval, what=what)
+    while True:
+        result = await poll()
+        if result is not None:
+            return result
+        await asyncio.sleep(schedule.pause())

@@ -1,0 +1,246 @@
+"""Building one request, and the checks it must pass before anything is sent (no I/O).
+
+Shared by the sync and async clients: the URL with its encoded path and query, the
+headers (every value checked), the JSON body, the host check, the proxy a URL goes
+through, and the refusal to send credentials in clear text.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import urllib.request
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
+from urllib.parse import quote
+
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
+
+from openapi_client.exceptions import ApiTypeError, ApiValueError, InsecureTransportError
+
+__all__ = [
+    "build_url",
+    "check_header_value",
+    "check_headers",
+    "check_host",
+    "check_text",
+    "credentials_allowed",
+    "encode_json",
+    "env_proxies",
+    "proxy_for",
+    "refuse_clear_text",
+]
+
+# CR, LF and NUL end or corrupt a header line; other C0 controls and DEL are refused too.
+_UNSENDABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def check_host(host: str, what: str = "host", *, allow_userinfo: bool = False) -> str:
+    """``host`` without a trailing slash, if it is a plain ``http(s)://name[:port][/path]``
+    URL; else :class:`ApiValueError` naming ``what``.
+
+    Parsed by urllib3's ``parse_url``, the parser the connection itself uses, so the
+    host judged here is the host connected to. ``allow_userinfo`` admits ``user:password@``
+    (a proxy's own credentials).
+    """
+    if not isinstance(host, str):
+        raise ApiTypeError(f"{what} must be a URL string, got {type(host).__name__}")
+    try:
+        parsed = parse_url(host)
+    except LocationParseError as exc:
+        raise ApiValueError(f"{what} is not a valid URL: {exc}") from exc
+    if parsed.scheme not in ("http", "https"):
+        raise ApiValueError(f"{what} must start with https:// (or http:// for this machine), got {parsed.scheme!r}")
+    if not parsed.host:
+        raise ApiValueError(f"{what} has no host name")
+    userinfo = None if allow_userinfo else parsed.auth
+    for part, present in (("user-info", userinfo), ("query", parsed.query), ("fragment", parsed.fragment)):
+        if present is not None:
+            raise ApiValueError(f"{what} must not have a {part} part; give a plain scheme://host[:port] URL")
+    if _UNSENDABLE.search(host) or any(c.isspace() for c in host):
+        raise ApiValueError(f"{what} contains white space or control characters")
+    if "\\" in host:
+        # Parsers disagree on what a backslash ends (WHATWG: the host; RFC 3986: nothing).
+        raise ApiValueError(f"{what} contains a backslash, which URL parsers read in different ways")
+    return host.rstrip("/")
+
+
+def check_text(value: str, name: str) -> None:
+    """Refuse text that cannot be encoded as UTF-8 (lone surrogates), naming the parameter
+    and never quoting the value."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiValueError(
+            f"parameter '{name}' contains a lone surrogate character, which cannot be sent"
+        ) from None
+
+
+def check_header_value(name: str, value: Any, what: str) -> str:
+    """``value`` if it can be sent as an HTTP header value; else :class:`ApiValueError`
+    naming ``what`` (the value itself is never quoted: it may be a credential)."""
+    if not isinstance(value, str):
+        raise ApiTypeError(f"{what}: the value of header {name!r} must be a str, got {type(value).__name__}")
+    if _UNSENDABLE.search(value):
+        raise ApiValueError(f"{what}: the value of header {name!r} contains a line break or control character")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ApiValueError(
+            f"{what}: the value of header {name!r} contains characters outside latin-1, which HTTP cannot carry"
+        ) from None
+    return value
+
+
+def check_headers(headers: Mapping[str, Any], what: str) -> None:
+    """Check every name and value of ``headers`` (see :func:`check_header_value`)."""
+    if not isinstance(headers, Mapping):
+        raise ApiTypeError(f"{what} must be a dict of header names to values, got {type(headers).__name__}")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _TOKEN.match(name):
+            raise ApiValueError(f"{what}: a header name is not a valid HTTP token")
+        check_header_value(name, value, what)
+
+
+def build_url(
+    host: str,
+    path_template: str,
+    path_params: Optional[Mapping[str, Any]],
+    query_params: Optional[Sequence[Tuple[str, Any]]],
+) -> str:
+    """``host`` + the path with each parameter percent-encoded as one segment (``/``, ``?``,
+    ``.`` and ``..`` included, so no value can change the path) + the encoded query."""
+    path = path_template
+    if path_params:
+        for name, value in path_params.items():
+            text = str(value)
+            check_text(text, name)
+            path = path.replace("{" + name + "}", _path_segment(text))
+    url = host + path
+    if query_params:
+        pairs = []
+        for key, value in query_params:
+            text = _query_value(value)
+            check_text(text, str(key))
+            pairs.append(f"{quote(str(key), safe='.')}={quote(text, safe='')}")
+        url += "?" + "&".join(pairs)
+    return url
+
+
+def encode_json(data: Any) -> bytes:
+    """The JSON request body for plain data (``NaN`` and infinities refused)."""
+    try:
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except ValueError as exc:
+        raise ApiValueError(f"the request body cannot be sent as JSON: {exc}") from None
+    except UnicodeEncodeError:
+        raise ApiValueError("the request body contains a lone surrogate character, which cannot be sent") from None
+
+
+# -- proxies and clear text ----------------------------------------------------------------
+
+
+def env_proxies() -> Dict[str, str]:
+    """The proxies the environment names (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``, any
+    case), read once when a client is made."""
+    return urllib.request.getproxies_environment()
+
+
+def proxy_for(url_host: str, explicit: Optional[str], environment: Optional[Mapping[str, str]]) -> Optional[str]:
+    """The proxy a request to ``url_host`` (``scheme://host[:port]``) goes through, if any.
+
+    ``Configuration.proxy`` wins; otherwise the environment's proxy for the scheme, unless
+    ``NO_PROXY`` lists the host.
+    """
+    if explicit:
+        return explicit
+    if not environment:
+        return None
+    parsed = parse_url(url_host)
+    proxy = environment.get(parsed.scheme or "https")
+    if not proxy:
+        return None
+    if _bypassed(parsed.host or "", parsed.port, environment.get("no", "")):
+        return None
+    return proxy
+
+
+def _bypassed(host: str, port: Optional[int], no_proxy: str) -> bool:
+    """Whether ``NO_PROXY`` lists ``host``: ``*``, the host itself (optionally with its port),
+    or a domain it belongs to (``example.com`` and ``.example.com`` both cover
+    ``api.example.com``)."""
+    host = host.strip("[]").lower()
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if entry_port and (not entry_port.isdigit() or int(entry_port) != port):
+            continue
+        name = name.strip("[]").lstrip(".")
+        if host == name or host.endswith("." + name):
+            return True
+    return False
+
+
+def credentials_allowed(url_host: str, proxy: Optional[str], allow_insecure_http: bool) -> bool:
+    """Whether credentials may be sent to ``url_host`` through ``proxy``.
+
+    ``https`` always may: through a proxy it is tunnelled (CONNECT), so the proxy sees
+    only encrypted bytes. Plain ``http`` may only when every hop is this machine: the host
+    is loopback and so is the proxy, if any (a plain-http request through a proxy hands
+    the proxy the credentials in clear text). ``allow_insecure_http`` lifts the rule.
+    """
+    if allow_insecure_http:
+        return True
+    target = parse_url(url_host)
+    if target.scheme == "https":
+        return True
+    if not _is_loopback(target.host):
+        return False
+    return proxy is None or _is_loopback(parse_url(proxy).host)
+
+
+def refuse_clear_text(url_host: str, proxy: Optional[str]) -> InsecureTransportError:
+    """The error for a request :func:`credentials_allowed` refused."""
+    via = f" through the proxy {_without_userinfo(proxy)}" if proxy else ""
+    return InsecureTransportError(
+        f"refusing to send credentials in clear text to {url_host}{via}; use https, or set "
+        "Configuration.allow_insecure_http = True if you really mean it"
+    )
+
+
+def _without_userinfo(url: str) -> str:
+    try:
+        parsed = parse_url(url)
+    except LocationParseError:
+        return "(unparsable URL)"
+    return f"{parsed.scheme or 'http'}://{parsed.netloc}"
+
+
+def _is_loopback(host: Optional[str]) -> bool:
+    if not host:
+        return False
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _path_segment(value: str) -> str:
+    encoded = quote(value, safe="")
+    if encoded in (".", ".."):
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

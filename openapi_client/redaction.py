@@ -1,0 +1,96 @@
+"""Redactor: scrub the secrets in use out of anything the SDK shows (messages, bodies, headers, logs)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Optional, Pattern, Tuple
+
+if TYPE_CHECKING:
+    from openapi_client.configuration import Configuration
+
+__all__ = ["MASK", "Redactor", "secrets_in_use", "SENSITIVE_HEADERS"]
+
+MASK = "**********"
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+# Shorter strings would mask ordinary words; no real secret or token is this short.
+_MIN_SECRET_LENGTH = 4
+
+
+class Redactor:
+    """Replaces each given secret, wherever it appears, by ``**********``.
+
+    Header values of ``Authorization``, ``Proxy-Authorization``, ``Cookie`` and
+    ``Set-Cookie`` are masked whole, whatever they hold.
+    """
+
+    __slots__ = ("_pattern", "secrets")
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        found = sorted({s for s in secrets if s and len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True)
+        self.secrets: Tuple[str, ...] = tuple(found)
+        self._pattern: Optional[Pattern[str]] = re.compile("|".join(map(re.escape, found))) if found else None
+
+    def text(self, value: str) -> str:
+        """``value`` with every secret masked."""
+        if self._pattern is None or not value:
+            return value
+        return self._pattern.sub(MASK, value)
+
+    def optional_text(self, value: Optional[str]) -> Optional[str]:
+        """:meth:`text`, passing ``None`` through."""
+        return None if value is None else self.text(value)
+
+    def headers(self, headers: Optional[Mapping[str, str]]) -> Dict[str, str]:
+        """A copy of ``headers`` safe to show: credential headers masked whole, secrets masked
+        in every other value."""
+        if not headers:
+            return {}
+        return {
+            key: (MASK if key.lower() in SENSITIVE_HEADERS else self.text(value)) for key, value in headers.items()
+        }
+
+    def with_more(self, secrets: Iterable[str]) -> Redactor:
+        """A redactor for these secrets as well (a create answer's new secret, say)."""
+        return Redactor((*self.secrets, *secrets))
+
+
+def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:
+    """Every sensitive string the configuration's credentials put on the wire or may see
+    echoed: the secret, the token, and the header values built from them.
+
+    The one place that knows where credentials live: once the configuration carries a
+    credential provider, this asks it (its ``secrets()``).
+    """
+    provider = getattr(configuration, "credentials", None)
+    reported = getattr(provider, "secrets", None)
+    if callable(reported):
+        return tuple(reported())
+    found = []
+    password = configuration.password
+    if password:
+        found.append(password)
+        basic = configuration.get_basic_auth_token()
+        if basic:
+            found.extend((basic, basic.split(" ", 1)[1]))
+    token = configuration.access_token
+    if token:
+        found.extend((token, f"Bearer {token}"))
+    return tuple(found)
+
+
+def basic_secrets(value: str) -> Tuple[str, ...]:
+    """The secrets inside an ``Authorization`` value passed per call: the value, its
+    credentials part, and for Basic the decoded password."""
+    found = [value]
+    scheme, _, credentials = value.partition(" ")
+    if credentials:
+        found.append(credentials)
+        if scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                decoded = ""
+            found.append(decoded.partition(":")[2])
+    return tuple(found)
