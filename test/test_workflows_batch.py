@@ -159,3 +159,18 @@ def test_a_failing_progress_callback_does_not_stop_the_batch(cloud: FakeConfluen
         iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, progress=broken
     )
     assert summary.ok and summary.counts[Outcome.ROTATED] == 3
+
+
+def test_the_key_the_client_signs_with_is_rotated_last(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    own = iam.create_iam_v2_api_key({"spec": {"owner": {"id": "sa-self"}}})
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)  # the client's own key is the oldest
+    others = set(cloud.seed_api_keys(3, owner="sa-self", resource=None, created_at=later))
+    config = cloud.configuration(username=own.id, password=own.spec.secret.get_secret_value())
+    with openapi_client.ApiClient(config) as client:
+        summary = rotate_api_keys(
+            client, KeySelection(owner="sa-self"), handover=Handovers(), max_workers=1, usability=FAST
+        )
+    assert summary.ok, [str(r.error) for r in summary.failed]
+    assert [r.old_key_id for r in summary.results][-1] == own.id
+    assert {r.old_key_id for r in summary.results} == others | {own.id}
+    assert not ids(iam) & (others | {own.id})
