@@ -174,3 +174,15 @@ def test_the_key_the_client_signs_with_is_rotated_last(cloud: FakeConfluentCloud
     assert [r.old_key_id for r in summary.results][-1] == own.id
     assert {r.old_key_id for r in summary.results} == others | {own.id}
     assert not ids(iam) & (others | {own.id})
+
+
+def test_a_replacement_left_pending_is_not_itself_selected(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    [old] = cloud.seed_api_keys(1, owner="sa-a", resource="lkc-1", created_at=LONG_AGO)
+    [pending] = cloud.seed_api_keys(
+        1, owner="sa-a", resource="lkc-1", description=f"[rotation of {old}: pending]", created_at=LONG_AGO
+    )
+    summary = rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
+    assert [r.old_key_id for r in summary.results] == [old]  # the pending one is discarded, not rotated
+    assert summary.ok and summary.results[0].steps[0] is RotationStep.DISCARD_STALE
+    assert ids(iam) == {summary.results[0].new_key_id}
+    assert pending not in ids(iam)
