@@ -126,6 +126,19 @@ def test_a_body_over_the_cap_discards_the_connection(serve: Any) -> None:
     assert server.accepted == 2  # the connection with an unread tail was not reused
 
 
+def test_a_length_over_the_cap_is_refused_before_any_of_the_body_arrives(serve: Any) -> None:
+    def handler(conn: socket.socket, request: Request) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n")
+        time.sleep(10)  # the announced body never comes
+
+    server = serve(handler)
+    with ApiClient(config(server, max_response_bytes=CAP, timeout=(5.0, 5.0))) as client:
+        started = time.monotonic()
+        with pytest.raises(openapi_client.ApiResponseError, match="65536-byte limit"):
+            raw_body(client)
+    assert time.monotonic() - started < 2  # refused from the header, not after waiting for the body
+
+
 @pytest.mark.parametrize("coding", ["br", "zstd", "compress", "gzip, br", "x-unknown"])
 def test_an_unknown_content_coding_is_a_clear_error(serve: Any, coding: str) -> None:
     server = serve(lambda conn, request: conn.sendall(answer(200, KEY_JSON, [("Content-Encoding", coding)])))
