@@ -10,7 +10,7 @@ import time
 from importlib import metadata
 from typing import Callable, Dict, List
 
-from benchmarks import aio, calls, connections, imports, models, pagination
+from benchmarks import aio, calls, connections, imports, models, pagination, rotation
 from benchmarks.harness import Result, Settings
 
 SECTIONS: Dict[str, Callable[[Settings], List[Result]]] = {
@@ -19,6 +19,7 @@ SECTIONS: Dict[str, Callable[[Settings], List[Result]]] = {
     "import": imports.run,
     "pagination": pagination.run,
     "connections": connections.run,
+    "rotation": rotation.run,
     "aio": aio.run,
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Rotate an owner's API keys that are older than N days.
 
-For every such key: create a replacement for the same owner and resource, report it, then
-delete the old key. With --dry-run nothing changes; the plan is printed. New secrets are
-printed masked; --secrets-file writes them in full to a file only you can read, for your
-secret store to pick up.
+A thin command line over ``openapi_client.workflows.rotate_api_keys``: for every selected
+key a replacement is created for the same owner and resource, waited on until usable,
+handed over (written to --secrets-file, mode 0600, before the old key goes), and then the
+old key is deleted. With --dry-run nothing changes and the plan is printed. A progress
+bar goes to stderr; one line per key to stdout, secrets masked.
 
-    python examples/rotate_api_keys.py --owner sa-abc123 --older-than-days 90 [--dry-run]
+    python examples/rotate_api_keys.py --owner sa-abc123 --older-than-days 90 \\
+        --secrets-file new-keys.json [--resource lkc-abc123] [--workers 4] [--dry-run]
 
 Credentials come from CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET. Without them
 the script runs against the embedded emulator, seeded with a few old keys, and says so.
@@ -20,93 +22,89 @@ import datetime as dt
 import json
 import os
 import sys
-from dataclasses import dataclass
-from typing import Iterator, List, Optional, TextIO
+import threading
+from typing import Dict, Iterator, List, Optional, TextIO, Tuple
 
 import openapi_client
-from openapi_client import Configuration, IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
-
-
-@dataclass
-class Rotation:
-    old_id: str
-    resource: Optional[str]
-    new_id: Optional[str] = None
-    new_secret: Optional[str] = None
+from openapi_client import Configuration
+from openapi_client.workflows import (
+    KeySelection,
+    Outcome,
+    RotationResult,
+    RotationSummary,
+    UsabilityOptions,
+    rotate_api_keys,
+)
 
 
 def masked(secret: str) -> str:
     return "*" * max(len(secret) - 4, 0) + secret[-4:]
 
 
-def stale_keys(api: IamApiKeysApi, owner: str, older_than: dt.timedelta, now: dt.datetime) -> List[IamV2ApiKey]:
-    """The owner's keys created before ``now - older_than``, oldest first."""
-    cutoff = now - older_than
-    stale = [
-        key
-        for key in api.iter_iam_v2_api_keys(spec_owner=owner, page_size=100)
-        if key.metadata is not None and key.metadata.created_at is not None and key.metadata.created_at < cutoff
-    ]
-    return sorted(stale, key=lambda k: k.metadata.created_at)  # type: ignore[union-attr, arg-type, return-value]
+class SecretsFile:
+    """The handover: each new key and secret is written out (0600) before its old key is deleted."""
+
+    def __init__(self, path: Optional[str]) -> None:
+        self.path = path
+        self.entries: List[Dict[str, str]] = []
+        self.shown: Dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, key_id: str, secret: str) -> None:
+        with self._lock:
+            self.shown[key_id] = masked(secret)
+            self.entries.append({"api_key": key_id, "api_secret": secret})
+            if self.path is not None:
+                descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(descriptor, "w") as handle:
+                    json.dump(self.entries, handle, indent=2)
 
 
-def rotate(
-    api: IamApiKeysApi,
-    owner: str,
-    older_than: dt.timedelta,
-    *,
-    dry_run: bool,
-    out: TextIO,
-    now: Optional[dt.datetime] = None,
-) -> List[Rotation]:
-    """Replace then delete each stale key of ``owner``; returns what was (or would be) done."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    rotations: List[Rotation] = []
-    stale = stale_keys(api, owner, older_than, now)
-    print(f"{len(stale)} key(s) of {owner} older than {older_than.days} day(s)", file=out)
-    for old in stale:
-        assert old.id is not None and old.spec is not None and old.metadata is not None
-        resource = old.spec.resource.id if old.spec.resource is not None else None
-        rotation = Rotation(old_id=old.id, resource=resource)
-        age = (now - old.metadata.created_at).days if old.metadata.created_at else "?"
-        if dry_run:
-            print(f"would replace {old.id} ({resource or 'Cloud API key'}, {age} days old)", file=out)
-            rotations.append(rotation)
-            continue
-        replacement = api.create_iam_v2_api_key(
-            IamV2ApiKey(
-                spec=IamV2ApiKeySpec(
-                    owner=ObjectReference(id=owner),
-                    resource=ObjectReference(id=resource) if resource else None,
-                    display_name=old.spec.display_name,
-                    description=f"rotated from {old.id} on {now:%Y-%m-%d}",
-                )
+class ProgressBar:
+    """``[#####-----] 5/10`` on stderr, redrawn after each key."""
+
+    def __init__(self, out: TextIO, width: int = 30) -> None:
+        self.out = out
+        self.width = width
+        self.failed = 0
+
+    def __call__(self, done: int, total: int, result: RotationResult) -> None:
+        self.failed += 0 if result.ok else 1
+        filled = self.width * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.width - filled)
+        failed = f", {self.failed} failed" if self.failed else ""
+        self.out.write(f"\r[{bar}] {done}/{total}{failed}")
+        if done == total:
+            self.out.write("\n")
+        self.out.flush()
+
+
+def report(summary: RotationSummary, handover: SecretsFile, out: TextIO) -> None:
+    for result in summary.results:
+        if result.outcome is Outcome.PLANNED and result.plan is not None:
+            print(f"would replace {result.old_key_id}: " + "; ".join(result.plan.actions), file=out)
+        elif result.outcome is Outcome.ROTATED:
+            secret = handover.shown.get(result.new_key_id or "", "?")
+            print(
+                f"replaced {result.old_key_id} with {result.new_key_id} (secret {secret}); deleted {result.old_key_id}",
+                file=out,
             )
-        )
-        assert replacement.id is not None and replacement.spec is not None and replacement.spec.secret is not None
-        rotation.new_id = replacement.id
-        rotation.new_secret = replacement.spec.secret.get_secret_value()
-        api.wait_for_iam_v2_api_key(replacement.id, timeout=60, poll_interval=1)
-        print(f"replaced {old.id} with {replacement.id} (secret {masked(rotation.new_secret)})", file=out)
-        rotations.append(rotation)
-    if not dry_run:
-        for rotation in rotations:
-            api.delete_iam_v2_api_key(rotation.old_id)
-            print(f"deleted {rotation.old_id}", file=out)
-    return rotations
-
-
-def write_secrets(path: str, rotations: List[Rotation]) -> None:
-    entries = [{"api_key": r.new_id, "api_secret": r.new_secret, "replaces": r.old_id} for r in rotations if r.new_id]
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(entries, handle, indent=2)
+        elif result.outcome is Outcome.RESUMED:
+            print(
+                f"finished an interrupted rotation: deleted {result.old_key_id}, "
+                f"replaced earlier by {result.new_key_id}",
+                file=out,
+            )
+        else:
+            print(f"FAILED {result.old_key_id}: {result.error}", file=out)
+    print(summary, file=out)
 
 
 @contextlib.contextmanager
-def target(owner: str) -> Iterator[Configuration]:
+def target(owner: str) -> Iterator[Tuple[Configuration, bool]]:
+    """The configuration to use, and whether it is the embedded emulator."""
     if os.environ.get(openapi_client.configuration.API_KEY_ENV):
-        yield Configuration()
+        yield Configuration(), False
         return
     from openapi_client.testing import FakeConfluentCloud
 
@@ -115,35 +113,52 @@ def target(owner: str) -> Iterator[Configuration]:
         long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=400)
         cloud.seed_api_keys(3, owner=owner, resource="lkc-demo01", created_at=long_ago)
         cloud.seed_api_keys(1, owner=owner, resource="lkc-demo01")
-        yield cloud.configuration()
+        yield cloud.configuration(), True
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--owner", default="sa-rotate1", help="service account or user id whose keys to rotate")
+    parser.add_argument("--resource", help="only keys for this resource (e.g. lkc-abc123)")
     parser.add_argument("--older-than-days", type=int, default=90, help="rotate keys created before this many days")
+    parser.add_argument("--workers", type=int, default=4, help="keys rotated at the same time")
+    parser.add_argument("--settle-seconds", type=float, help="wait this long for keys nothing can probe")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     parser.add_argument("--secrets-file", help="write the new keys and secrets here (mode 0600)")
     args = parser.parse_args(argv)
     if args.older_than_days < 0:
         parser.error("--older-than-days must be >= 0")
+    if args.workers < 1:
+        parser.error("--workers must be >= 1")
+    if not args.dry_run and not args.secrets_file:
+        parser.error("--secrets-file is required (a new secret is shown only once), or use --dry-run")
 
-    with target(args.owner) as config, openapi_client.ApiClient(config) as api_client:
+    handover = SecretsFile(args.secrets_file)
+    selection = KeySelection(
+        owner=args.owner, resource=args.resource, older_than=dt.timedelta(days=args.older_than_days)
+    )
+    with target(args.owner) as (config, emulated), openapi_client.ApiClient(config) as api_client:
+        settle = args.settle_seconds if args.settle_seconds is not None else (0.2 if emulated else None)
+        usability = UsabilityOptions()
+        if settle is not None:
+            usability = UsabilityOptions(settle_delays=dict.fromkeys(usability.settle_delays, settle))
         try:
-            rotations = rotate(
-                IamApiKeysApi(api_client),
-                args.owner,
-                dt.timedelta(days=args.older_than_days),
+            summary = rotate_api_keys(
+                api_client,
+                selection,
+                handover=handover,
+                max_workers=args.workers,
+                usability=usability,
                 dry_run=args.dry_run,
-                out=sys.stdout,
+                progress=ProgressBar(sys.stderr),
             )
         except openapi_client.OpenApiException as exc:
             print(f"FAILED: {exc}", file=sys.stderr)
             return 1
-    if args.secrets_file and not args.dry_run:
-        write_secrets(args.secrets_file, rotations)
+    report(summary, handover, sys.stdout)
+    if args.secrets_file and handover.entries:
         print(f"new secrets written to {args.secrets_file}")
-    return 0
+    return 0 if summary.ok else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from types import ModuleType
 import pytest
 
 import openapi_client
+from openapi_client import workflows
 from openapi_client.testing import FakeConfluentCloud
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -42,24 +43,41 @@ def test_quickstart_walks_every_step_on_the_emulator() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("No Confluent Cloud credentials set: using the embedded emulator at http://127.0.0.1:")
     text = result.stdout
-    for expected in ("created ", "secret (shown once", "in 3 page(s)", "renamed it to", "deleted ",
-                     "registered AWS key", "registered GCP key", "validated: VALID", "All steps succeeded."):
+    for expected in (
+        "created ",
+        "secret (shown once",
+        "in 3 page(s)",
+        "renamed it to",
+        "deleted ",
+        "registered AWS key",
+        "registered GCP key",
+        "validated: VALID",
+        "All steps succeeded.",
+    ):
         assert expected in text, expected
     secret_line = next(line for line in lines if "secret (shown once" in line)
     shown = secret_line.rsplit(": ", 1)[1]
     assert set(shown[:-4]) == {"*"} and len(shown) > 20  # masked but for the last four characters
 
 
-def test_rotation_script_dry_run_and_real_run() -> None:
+def test_rotation_script_dry_run_and_real_run(tmp_path: Path) -> None:
     dry = run_example("examples/rotate_api_keys.py", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.count("would replace") == 3 and "deleted" not in dry.stdout
-    real = run_example("examples/rotate_api_keys.py", "--older-than-days", "30")
+    assert "3/3" in dry.stderr  # the progress bar
+    secrets_file = tmp_path / "secrets.json"
+    real = run_example("examples/rotate_api_keys.py", "--older-than-days", "30", "--secrets-file", str(secrets_file))
     assert real.returncode == 0, real.stderr
     assert real.stdout.count("replaced ") == 3 and real.stdout.count("deleted ") == 3
+    assert secrets_file.stat().st_mode & 0o077 == 0
+    entries = json.loads(secrets_file.read_text())
+    assert len(entries) == 3
+    for entry in entries:
+        assert entry["api_secret"] not in real.stdout + real.stderr  # shown masked only
+        assert f"with {entry['api_key']} (secret *" in real.stdout
 
 
-def test_rotation_replaces_only_old_keys_and_keeps_their_targets(tmp_path: Path) -> None:
+def test_rotation_cli_replaces_only_old_keys_and_keeps_their_targets(tmp_path: Path) -> None:
     rotation = load_rotation()
     long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=200)
     with FakeConfluentCloud() as cloud, openapi_client.ApiClient(cloud.configuration()) as api_client:
@@ -67,27 +85,30 @@ def test_rotation_replaces_only_old_keys_and_keeps_their_targets(tmp_path: Path)
         old = set(cloud.seed_api_keys(2, owner="sa-rot", resource="lkc-a", created_at=long_ago))
         fresh = set(cloud.seed_api_keys(1, owner="sa-rot", resource="lkc-a"))
         others = set(cloud.seed_api_keys(1, owner="sa-other", resource="lkc-a", created_at=long_ago))
-
-        planned = rotation.rotate(api, "sa-rot", dt.timedelta(days=90), dry_run=True, out=io.StringIO())
-        assert {r.old_id for r in planned} == old
-        assert {k.id for k in api.iter_iam_v2_api_keys()} == old | fresh | others
-
-        done = rotation.rotate(api, "sa-rot", dt.timedelta(days=90), dry_run=False, out=io.StringIO())
-        new_ids = {r.new_id for r in done}
+        handover = rotation.SecretsFile(str(tmp_path / "secrets.json"))
+        summary = workflows.rotate_api_keys(
+            api_client,
+            workflows.KeySelection(owner="sa-rot", older_than=dt.timedelta(days=90)),
+            handover=handover,
+            usability=workflows.UsabilityOptions(settle_delays={workflows.ApiKeyKind.KAFKA: 0.0}),
+        )
+        out = io.StringIO()
+        rotation.report(summary, handover, out)
+        assert out.getvalue().count("replaced ") == 2
+        new_ids = {r.new_key_id for r in summary.results}
         remaining = {k.id: k for k in api.iter_iam_v2_api_keys()}
-        assert set(remaining) == new_ids | fresh | others
+        assert set(remaining) == new_ids | fresh | others and {r.old_key_id for r in summary.results} == old
         for new_id in new_ids:
             spec = remaining[new_id].spec
             assert spec is not None and spec.owner is not None and spec.resource is not None
             assert (spec.owner.id, spec.resource.id) == ("sa-rot", "lkc-a")
-
-        secrets_file = tmp_path / "secrets.json"
-        rotation.write_secrets(str(secrets_file), done)
-        assert secrets_file.stat().st_mode & 0o077 == 0
-        assert {entry["api_key"] for entry in json.loads(secrets_file.read_text())} == new_ids
+        assert {e["api_key"] for e in json.loads((tmp_path / "secrets.json").read_text())} == new_ids
 
 
-@pytest.mark.parametrize("argv", [["--older-than-days", "-1"]])
-def test_rotation_refuses_bad_arguments(argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [(["--older-than-days", "-1"], "older-than-days"), (["--workers", "0"], "workers"), ([], "secrets-file")],
+)
+def test_rotation_refuses_bad_arguments(argv: list[str], named: str) -> None:
     result = run_example("examples/rotate_api_keys.py", *argv)
-    assert result.returncode == 2 and "older-than-days" in result.stderr
+    assert result.returncode == 2 and named in result.stderr

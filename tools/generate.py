@@ -9,8 +9,8 @@ Outputs (see OUTPUTS at the end):
   operation's helpers (``iter_*``, ``iter_*_pages``, ``wait_for_*``).
 * ``openapi_client/aio/api/<module>.py``: the same class as coroutines, from the same
   template with the async flavour.
-* ``docs/<ClassName>.md`` and ``README.md``: only the regions between
-  ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; the prose and
+* ``docs/<ClassName>.md`` and ``README.md`` (the endpoint and model lists): only the regions
+  between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; the prose and
   examples around them are written by hand.
 
 The templates hold no per-operation logic: everything an operation does differently is in
@@ -577,11 +577,13 @@ def _methods_table(api: ApiDescription, page: str) -> List[str]:
 
 
 def _readme_regions() -> Dict[str, List[str]]:
+    from openapi_client import models
+
     lines = ["Class | Method | HTTP request | Description", " | ".join(["------------", *["-------------"] * 3])]
     for api in API_DESCRIPTIONS:
         for name, request, summary in _table_rows(api):
             lines.append(f"*{api.class_name}* | [**{name}**](docs/{api.class_name}.md#{name}) | {request} | {summary}")
-    return {"endpoints": lines}
+    return {"endpoints": lines, "models": [f"- [{name}](docs/{name}.md)" for name in sorted(models.__all__)]}
 
 
 def fill_regions(text: str, regions: Dict[str, List[str]], where: str) -> str:

@@ -1,0 +1,161 @@
+"""rotate_api_keys over real HTTP: selection, bounded concurrency, progress, 429 storms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from typing import List, Set, Tuple
+
+import pytest
+from workflow_helpers import LONG_AGO, Handovers
+
+import openapi_client
+from openapi_client import IamApiKeysApi
+from openapi_client.testing import FakeConfluentCloud
+from openapi_client.workflows import (
+    ApiKeyKind,
+    KeySelection,
+    Outcome,
+    RotationResult,
+    RotationStep,
+    UsabilityOptions,
+    rotate_api_keys,
+)
+
+FAST = UsabilityOptions(timeout=10.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
+PATIENT = openapi_client.ApiRetry(total=12, backoff_factor=0.01, backoff_jitter=0.0, retry_after_max=1.0)
+
+
+def ids(iam: IamApiKeysApi) -> Set[str]:
+    return {key.id or "" for key in iam.iter_iam_v2_api_keys()}
+
+
+def test_selection_by_owner_resource_age_and_predicate(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    old = set(cloud.seed_api_keys(3, owner="sa-a", resource="lkc-1", created_at=LONG_AGO))
+    tagged = cloud.seed_api_keys(1, owner="sa-a", resource="lkc-1", description="keep", created_at=LONG_AGO)[0]
+    fresh = set(cloud.seed_api_keys(2, owner="sa-a", resource="lkc-1"))
+    other_resource = set(cloud.seed_api_keys(1, owner="sa-a", resource="lkc-2", created_at=LONG_AGO))
+    other_owner = set(cloud.seed_api_keys(2, owner="sa-b", resource="lkc-1", created_at=LONG_AGO))
+
+    selection = KeySelection(
+        owner="sa-a",
+        resource="lkc-1",
+        older_than=dt.timedelta(days=90),
+        predicate=lambda key: key.spec is None or key.spec.description != "keep",
+    )
+    summary = rotate_api_keys(iam.api_client, selection, handover=Handovers(), usability=FAST)
+    assert {r.old_key_id for r in summary.results} == old
+    assert summary.ok and summary.counts[Outcome.ROTATED] == 3
+    new = {r.new_key_id for r in summary.results}
+    assert ids(iam) == new | fresh | other_resource | other_owner | {tagged}
+    assert "3 rotated" in str(summary)
+
+
+def test_dry_run_lists_the_plan_and_changes_nothing(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    old = set(cloud.seed_api_keys(4, owner="sa-a", resource=None, created_at=LONG_AGO))
+    cloud.clear_requests()
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, dry_run=True
+    )
+    assert summary.counts[Outcome.PLANNED] == 4
+    assert all(r.plan is not None and r.plan.actions for r in summary.results)
+    assert {r.method for r in cloud.requests} == {"GET"}
+    assert ids(iam) == old
+
+
+def test_concurrency_is_bounded_and_progress_reports_each_key(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    cloud.seed_api_keys(12, owner="sa-a", resource="lkc-1", created_at=LONG_AGO)
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def slow_handover(key_id: str, secret: str) -> None:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.05)
+        with lock:
+            active -= 1
+
+    reports: List[Tuple[int, int, RotationResult]] = []
+    summary = rotate_api_keys(
+        iam.api_client,
+        KeySelection(owner="sa-a"),
+        handover=slow_handover,
+        max_workers=3,
+        usability=FAST,
+        progress=lambda done, total, result: reports.append((done, total, result)),
+    )
+    assert summary.ok and len(summary.results) == 12
+    assert 2 <= peak <= 3
+    assert [done for done, _, _ in reports] == list(range(1, 13))
+    assert {total for _, total, _ in reports} == {12}
+    assert {r.old_key_id for _, _, r in reports} == {r.old_key_id for r in summary.results}
+
+
+def test_one_failing_key_does_not_stop_the_others(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    old = cloud.seed_api_keys(5, owner="sa-a", resource="lkc-1", created_at=LONG_AGO)
+    victim = old[2]
+    cloud.fail_next(status=400, method="DELETE", path=f"/iam/v2/api-keys/{victim}")
+    summary = rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
+    assert not summary.ok and summary.counts[Outcome.ROTATED] == 4
+    [failed] = summary.failed
+    assert failed.old_key_id == victim and failed.error is not None
+    assert failed.error.step is RotationStep.DELETE_OLD and failed.error.both_keys_remain
+
+    again = rotate_api_keys(
+        iam.api_client,
+        KeySelection(owner="sa-a", older_than=dt.timedelta(days=30)),
+        handover=Handovers(),
+        usability=FAST,
+    )
+    assert [r.outcome for r in again.results] == [Outcome.RESUMED]
+    assert victim not in ids(iam)
+
+
+def test_a_429_storm_never_reaches_the_caller(cloud: FakeConfluentCloud) -> None:
+    old = set(cloud.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO))
+    storm = threading.Event()
+    handovers = Handovers()
+
+    def handover(key_id: str, secret: str) -> None:
+        if not storm.is_set():  # mid-batch, while the other workers are busy
+            storm.set()
+            cloud.fail_next(10, status=429, retry_after=0.01)
+        handovers(key_id, secret)
+
+    with openapi_client.ApiClient(cloud.configuration(retries=PATIENT)) as client:
+        summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=handover, max_workers=4, usability=FAST)
+        assert summary.ok, [str(r.error) for r in summary.failed]
+        assert summary.counts[Outcome.ROTATED] == 10
+        assert not ids(IamApiKeysApi(client)) & old
+    with openapi_client.ApiClient(cloud.configuration(retries=False)) as strict:
+        IamApiKeysApi(strict).list_iam_v2_api_keys()  # the storm was used up by the batch, and absorbed
+
+
+def test_rotation_under_a_rate_limit_is_paced_not_failed() -> None:
+    with FakeConfluentCloud(rate_limit=20, rate_limit_window=0.5) as limited:
+        limited.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO)
+        with openapi_client.ApiClient(limited.configuration(retries=PATIENT)) as client:
+            summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
+        assert summary.ok and summary.counts[Outcome.ROTATED] == 10
+
+
+@pytest.mark.parametrize("workers", [0, -1, True, 1.5])
+def test_bad_worker_counts_are_refused(iam: IamApiKeysApi, workers: object) -> None:
+    with pytest.raises(openapi_client.ApiValueError, match="max_workers"):
+        rotate_api_keys(iam.api_client, KeySelection(), handover=Handovers(), max_workers=workers)  # type: ignore[arg-type]
+
+
+def test_a_failing_progress_callback_does_not_stop_the_batch(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    cloud.seed_api_keys(3, owner="sa-a", resource=None, created_at=LONG_AGO)
+
+    def broken(done: int, total: int, result: RotationResult) -> None:
+        raise RuntimeError("terminal went away")
+
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, progress=broken
+    )
+    assert summary.ok and summary.counts[Outcome.ROTATED] == 3

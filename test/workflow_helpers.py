@@ -1,0 +1,29 @@
+"""Helpers shared by the workflow tests: a date long ago, recording handovers, a simulated crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Dict, List, Tuple
+
+LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+
+
+class Handovers:
+    """A thread-safe ``handover`` that records what it was given."""
+
+    def __init__(self) -> None:
+        self.calls: List[Tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, key_id: str, secret: str) -> None:
+        with self._lock:
+            self.calls.append((key_id, secret))
+
+    @property
+    def secrets(self) -> Dict[str, str]:
+        return dict(self.calls)
+
+
+class SimulatedCrash(BaseException):
+    """Stands for the process dying mid-rotation: not an Exception, so nothing cleans up."""
