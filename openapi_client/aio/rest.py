@@ -172,6 +172,10 @@ class RESTClientObject:
         session = self.session
         proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
+        if proxy_headers and url[:7].lower() == "http://":
+            # A plain-http request goes to the proxy as it is, so its headers travel with it
+            # (urllib3 does the same); aiohttp itself sends them only on a CONNECT.
+            headers = {**(headers or {}), **proxy_headers}
         server_hostname = _server_hostname(config) if self._own_session else None
         started = time.perf_counter()
         while True:
