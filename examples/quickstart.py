@@ -8,6 +8,10 @@ cluster id, e.g. lkc-abc123), and for the BYOK part QUICKSTART_AWS_KEY_ARN and
 QUICKSTART_GCP_KEY_ID (keys you own; that part is skipped without them). Without
 credentials it starts the embedded emulator and says so first.
 
+With --oauth it authenticates with OAuth (Confluent's token exchange) instead of an API key:
+against Confluent Cloud from the CONFLUENT_OAUTH_* variables (docs/Authentication.md),
+against the embedded emulator through its identity provider and token service.
+
 Exit status 0 only if every step succeeded.
 """
 
@@ -44,14 +48,16 @@ def step(message: str) -> None:
 
 
 @contextlib.contextmanager
-def target() -> Iterator[Tuple[Configuration, bool]]:
+def target(oauth: bool) -> Iterator[Tuple[Configuration, bool]]:
     """Confluent Cloud (or CONFLUENT_CLOUD_HOST) when credentials are set, else a fresh
     embedded emulator; the flag says which."""
-    if os.environ.get(openapi_client.configuration.API_KEY_ENV) and os.environ.get(
-        openapi_client.configuration.API_SECRET_ENV
+    settings = openapi_client.configuration
+    if os.environ.get(settings.OAUTH_IDENTITY_POOL_ID_ENV) if oauth else (
+        os.environ.get(settings.API_KEY_ENV) and os.environ.get(settings.API_SECRET_ENV)
     ):
         config = Configuration()
-        print(f"Using the service at {config.host} with API key {config.username}")
+        how = f"OAuth ({config.credentials[0]!r})" if oauth else f"API key {config.username}"
+        print(f"Using the service at {config.host} with {how}")
         yield config, False
         return
     from openapi_client.testing import FakeConfluentCloud
@@ -59,7 +65,18 @@ def target() -> Iterator[Tuple[Configuration, bool]]:
     with FakeConfluentCloud(byok_validation_delay=0.5) as cloud:
         print(f"No Confluent Cloud credentials set: using the embedded emulator at {cloud.host}")
         cloud.seed_api_keys(4, owner="sa-quick1", resource="lkc-quick1")  # so the listing has pages
-        yield cloud.configuration(), True
+        if not oauth:
+            yield cloud.configuration(), True
+            return
+        client_id, client_secret = cloud.add_oauth_client()
+        credentials = openapi_client.ConfluentOAuth(
+            cloud.identity_pool_id,
+            openapi_client.ClientCredentialsGrant(cloud.idp_token_url, client_id, client_secret),
+            sts_url=cloud.sts_token_url,
+        )
+        print(f"Authenticating with OAuth: identity pool {cloud.identity_pool_id}, client {client_id}")
+        yield Configuration(host=cloud.host, credentials=credentials), True
+        print(f"Token exchanges made: {credentials.exchanges}")
 
 
 def api_key_lifecycle(iam: IamApiKeysApi, owner: str, cluster: str) -> None:
@@ -132,8 +149,12 @@ def byok_lifecycle(byok: ByokKeysApi, aws_key_arn: str, gcp_key_id: str) -> None
             step(f"deleted {key_id}")
 
 
-def main() -> int:
-    with target() as (config, emulated):
+def main(argv: List[str]) -> int:
+    unknown = [arg for arg in argv if arg != "--oauth"]
+    if unknown:
+        print(f"usage: quickstart.py [--oauth] (unknown: {' '.join(unknown)})", file=sys.stderr)
+        return 2
+    with target("--oauth" in argv) as (config, emulated):
         owner = os.environ.get("QUICKSTART_OWNER", "sa-quick1" if emulated else "")
         cluster = os.environ.get("QUICKSTART_CLUSTER", "lkc-quick1" if emulated else "")
         aws_arn: Optional[str] = os.environ.get(
@@ -161,4 +182,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

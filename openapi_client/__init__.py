@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from openapi_client.api_client import ApiClient as ApiClient
     from openapi_client.api_response import ApiResponse as ApiResponse
     from openapi_client.configuration import Configuration as Configuration
+    from openapi_client.credentials import (
+        BearerToken as BearerToken,
+        ClientCredentialsGrant as ClientCredentialsGrant,
+        CloudApiKey as CloudApiKey,
+        ConfluentOAuth as ConfluentOAuth,
+        CredentialProvider as CredentialProvider,
+        GlobalApiKey as GlobalApiKey,
+        SubjectTokenFile as SubjectTokenFile,
+        TokenExchangeError as TokenExchangeError,
+    )
     from openapi_client.exceptions import (
         ApiConnectionError as ApiConnectionError,
         ApiException as ApiException,
@@ -82,6 +92,7 @@ _EXPORTS: Dict[str, str] = {
     "ApiTypeError": "openapi_client.exceptions",
     "ApiValueError": "openapi_client.exceptions",
     "BadRequestException": "openapi_client.exceptions",
+    "BearerToken": "openapi_client.credentials",
     "ByokKeysApi": "openapi_client.api.byok_keys_api",
     "ByokV1AwsKey": "openapi_client.models",
     "ByokV1AzureKey": "openapi_client.models",
@@ -93,12 +104,17 @@ _EXPORTS: Dict[str, str] = {
     "ByokV1KeyUpdate": "openapi_client.models",
     "ByokV1KeyValidation": "openapi_client.models",
     "ByokV1UnknownKey": "openapi_client.models",
+    "ClientCredentialsGrant": "openapi_client.credentials",
+    "CloudApiKey": "openapi_client.credentials",
     "Configuration": "openapi_client.configuration",
     "ConflictException": "openapi_client.exceptions",
+    "ConfluentOAuth": "openapi_client.credentials",
+    "CredentialProvider": "openapi_client.credentials",
     "Error": "openapi_client.models",
     "ErrorSource": "openapi_client.models",
     "Failure": "openapi_client.models",
     "ForbiddenException": "openapi_client.exceptions",
+    "GlobalApiKey": "openapi_client.credentials",
     "GlobalObjectReference": "openapi_client.models",
     "IamApiKeysApi": "openapi_client.api.iam_api_keys_api",
     "IamV2ApiKey": "openapi_client.models",
@@ -115,6 +131,8 @@ _EXPORTS: Dict[str, str] = {
     "OpenApiException": "openapi_client.exceptions",
     "PaymentRequiredException": "openapi_client.exceptions",
     "ServiceException": "openapi_client.exceptions",
+    "SubjectTokenFile": "openapi_client.credentials",
+    "TokenExchangeError": "openapi_client.credentials",
     "TooManyRequestsException": "openapi_client.exceptions",
     "UnauthorizedException": "openapi_client.exceptions",
     "UnprocessableEntityException": "openapi_client.exceptions",

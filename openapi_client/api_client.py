@@ -14,6 +14,7 @@ from pydantic import BaseModel, SecretStr
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration
+from openapi_client.credentials import CredentialProvider, select_provider
 from openapi_client.exceptions import (
     ApiException,
     ApiResponseError,
@@ -75,9 +76,8 @@ class BaseApiClient:
             check_header_value("Cookie", cookie, "cookie")
         self.cookie = cookie
         # Both follow the live configuration; the caches only save recomputing them per call.
-        self._auth_key: Tuple[Optional[str], ...] = ()
-        self._auth: Dict[str, Dict[str, Any]] = {}
         self._redactor = Redactor()
+        self._redactor_key: Tuple[str, ...] = ()
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
 
 
@@ -263,34 +263,47 @@ class BaseApiClient:
         request_auth: Optional[Mapping[str, Any]],
         host: str,
     ) -> None:
-        setting = request_auth
-        if setting is None:
-            auth = self._current_auth()
-            setting = next((auth[s] for s in schemes if s in auth), None)
-        if setting is None:
-            return
+        provider: Optional[CredentialProvider] = None
+        if request_auth is None:
+            if not schemes:
+                return  # a request built without auth settings carries no credentials
+            provider = select_provider(self.configuration, schemes)
         if not self._credentials_allowed(host):
             raise refuse_clear_text(host, self.rest_client.proxy_for(host))
-        location = setting.get("in", "header")
+        if provider is not None:
+            headers["Authorization"] = provider.authorization()
+            return
+        assert request_auth is not None
+        location = request_auth.get("in", "header")
         if location != "header":
             raise ApiValueError(f"auth location {location!r} is not supported", ["_request_auth"])
-        if request_auth is not None:
-            check_headers({setting["key"]: setting["value"]}, "_request_auth")
-        headers[setting["key"]] = setting["value"]
+        check_headers({request_auth["key"]: request_auth["value"]}, "_request_auth")
+        headers[request_auth["key"]] = request_auth["value"]
 
-    def _current_auth(self) -> Dict[str, Dict[str, Any]]:
-        config = self.configuration
-        key = (config.username, config.password, config.access_token)
-        if key != self._auth_key:
-            self._auth = config.auth_settings()
-            self._redactor = Redactor(secrets_in_use(config))
-            self._auth_key = key
-        return self._auth
+    def renewing_provider(
+        self, operation: Operation, options: RequestOptions, request: RequestSerialized, status: int
+    ) -> Optional[CredentialProvider]:
+        """The provider whose credential the service just refused (401), when a renewal may
+        help; the caller asks it ``on_unauthorized`` (I/O) and, on True, resends ``request``
+        once with a fresh ``Authorization`` (:meth:`with_authorization`), never more."""
+        rejected = request[2].get("Authorization")
+        if status != 401 or options.get("_request_auth") is not None or not rejected or not operation.auth:
+            return None
+        return select_provider(self.configuration, operation.auth)
+
+    @staticmethod
+    def with_authorization(request: RequestSerialized, authorization: str) -> RequestSerialized:
+        """``request`` with another ``Authorization`` value."""
+        method, url, headers, body = request
+        return method, url, {**headers, "Authorization": authorization}, body
 
     def _redactor_for(self, headers: Optional[Mapping[str, str]]) -> Redactor:
-        """The secrets to scrub from what a call shows: the configured credentials', and
-        those of an ``Authorization`` value given for this call only."""
-        self._current_auth()
+        """The secrets to scrub from what a call shows: the configured credentials' (an
+        OAuth provider's change as it renews its token), and those of an ``Authorization``
+        value given for this call only."""
+        secrets = secrets_in_use(self.configuration)
+        if secrets != self._redactor_key:
+            self._redactor, self._redactor_key = Redactor(secrets), secrets
         redactor = self._redactor
         authorization = headers.get("Authorization") if headers else None
         if authorization and authorization not in redactor.secrets:
@@ -373,12 +386,22 @@ class ApiClient(BaseApiClient):
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
-        return self.call_api(
+        response = self.call_api(
             *request,
             _request_timeout=options.get("_request_timeout"),
             retries=options.get("_retries"),
             preload_content=preload_content,
         )
+        provider = self.renewing_provider(operation, options, request, response.status)
+        if provider is not None and provider.on_unauthorized(request[2]["Authorization"]):
+            response.release_conn()
+            response = self.call_api(
+                *self.with_authorization(request, provider.authorization()),
+                _request_timeout=options.get("_request_timeout"),
+                retries=options.get("_retries"),
+                preload_content=preload_content,
+            )
+        return response
 
     def call_api(
         self,

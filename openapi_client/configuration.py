@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 import logging
 import os
 import sys
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
+from openapi_client.credentials import (
+    STS_PATH,
+    BearerToken,
+    ClientCredentialsGrant,
+    CloudApiKey,
+    ConfluentOAuth,
+    CredentialProvider,
+    SubjectTokenFile,
+    SubjectTokenSource,
+    as_providers,
+)
 from openapi_client.exceptions import ApiValueError
-from openapi_client.http_request import check_header_value, check_host
+from openapi_client.http_request import check_host
 from openapi_client.retry import ApiRetry, RetrySetting
 
-__all__ = ["Configuration", "DEFAULT_HOST", "API_KEY_ENV", "API_SECRET_ENV", "HOST_ENV"]
+__all__ = [
+    "Configuration",
+    "DEFAULT_HOST",
+    "API_KEY_ENV",
+    "API_SECRET_ENV",
+    "HOST_ENV",
+    "OAUTH_IDENTITY_POOL_ID_ENV",
+    "OAUTH_TOKEN_URL_ENV",
+    "OAUTH_CLIENT_ID_ENV",
+    "OAUTH_CLIENT_SECRET_ENV",
+    "OAUTH_SCOPE_ENV",
+    "OAUTH_TOKEN_FILE_ENV",
+    "OAUTH_ACCESS_TOKEN_ENV",
+    "OAUTH_STS_URL_ENV",
+]
 
 DEFAULT_HOST = "https://api.confluent.cloud"
 API_KEY_ENV = "CONFLUENT_CLOUD_API_KEY"
 API_SECRET_ENV = "CONFLUENT_CLOUD_API_SECRET"
 HOST_ENV = "CONFLUENT_CLOUD_HOST"
+# OAuth through Confluent's token exchange, named after the Terraform provider's
+# oauth_* inputs with the CONFLUENT_OAUTH_ prefix Confluent's own Python tools use.
+OAUTH_IDENTITY_POOL_ID_ENV = "CONFLUENT_OAUTH_IDENTITY_POOL_ID"
+OAUTH_TOKEN_URL_ENV = "CONFLUENT_OAUTH_EXTERNAL_TOKEN_URL"
+OAUTH_CLIENT_ID_ENV = "CONFLUENT_OAUTH_EXTERNAL_CLIENT_ID"
+OAUTH_CLIENT_SECRET_ENV = "CONFLUENT_OAUTH_EXTERNAL_CLIENT_SECRET"
+OAUTH_SCOPE_ENV = "CONFLUENT_OAUTH_EXTERNAL_TOKEN_SCOPE"
+OAUTH_TOKEN_FILE_ENV = "CONFLUENT_OAUTH_EXTERNAL_TOKEN_FILE"
+OAUTH_ACCESS_TOKEN_ENV = "CONFLUENT_OAUTH_EXTERNAL_ACCESS_TOKEN"
+OAUTH_STS_URL_ENV = "CONFLUENT_OAUTH_STS_URL"
+
+CredentialsSetting = Union[CredentialProvider, Sequence[CredentialProvider], None]
+
 
 TimeoutValue = Union[None, float, Tuple[float, float]]
 
@@ -29,11 +66,17 @@ _DEFAULT_READ_TIMEOUT = 60.0
 class Configuration:
     """Settings of one :class:`ApiClient`.
 
-    Authentication: a Cloud API key and secret (HTTP Basic ``username``/``password``), or
-    an OAuth ``access_token`` sent as a bearer token. When no credential is given at all,
-    the key and secret are read from ``CONFLUENT_CLOUD_API_KEY``/``CONFLUENT_CLOUD_API_SECRET``.
-    Credentials may be changed on a live configuration (e.g. after a rotation); the next
-    call uses them. ``host`` defaults to ``CONFLUENT_CLOUD_HOST``, else Confluent Cloud.
+    Authentication: ``credentials`` takes one credential provider or several
+    (:class:`~openapi_client.credentials.CloudApiKey`, ``GlobalApiKey``, ``BearerToken``,
+    ``ConfluentOAuth``); each call uses the first one its operation accepts. The older
+    ``username``/``password`` (a Cloud API key and secret) and ``access_token`` (a fixed
+    bearer token) still work and come after ``credentials``. When no credential is given
+    at all, they are read from the environment: ``CONFLUENT_OAUTH_IDENTITY_POOL_ID`` and
+    the other ``CONFLUENT_OAUTH_*`` variables configure ``ConfluentOAuth``, else
+    ``CONFLUENT_CLOUD_API_KEY``/``CONFLUENT_CLOUD_API_SECRET`` a Cloud API key (see
+    docs/Authentication.md). Credentials may be changed on a live configuration (e.g. after
+    a rotation); the next call uses them. ``host`` defaults to ``CONFLUENT_CLOUD_HOST``,
+    else Confluent Cloud.
 
     Connection: ``verify_ssl`` (on by default), ``ssl_ca_cert``, ``cert_file``/``key_file``
     for a client certificate, ``proxy`` and ``proxy_headers`` (without ``proxy``, and unless
@@ -52,7 +95,7 @@ class Configuration:
     proxy in between (or through a proxy on this machine); set ``allow_insecure_http`` to
     send them in clear text anyway. Empty or blank credentials, a key without a secret
     (or a secret without a key) and values that cannot be sent in a header are refused
-    with :class:`ApiValueError` here, before any request.
+    with :class:`ApiValueError` here, before any request (by the credential providers).
     """
 
     def __init__(
@@ -62,6 +105,7 @@ class Configuration:
         password: Optional[str] = None,
         access_token: Optional[str] = None,
         *,
+        credentials: CredentialsSetting = None,
         verify_ssl: bool = True,
         ssl_ca_cert: Optional[str] = None,
         cert_file: Optional[str] = None,
@@ -80,11 +124,17 @@ class Configuration:
         self.host = host or os.environ.get(HOST_ENV) or DEFAULT_HOST
         # The environment fills in credentials only when none were given at all, so an
         # explicit access token is never overridden by an API key from the environment.
-        from_env = username is None and password is None and access_token is None
-        self.username = os.environ.get(API_KEY_ENV) if from_env else username
-        self.password = os.environ.get(API_SECRET_ENV) if from_env else password
+        from_env = credentials is None and username is None and password is None and access_token is None
+        oauth_from_env = from_env and os.environ.get(OAUTH_IDENTITY_POOL_ID_ENV) is not None
+        use_env_key = from_env and not oauth_from_env
+        self.username = os.environ.get(API_KEY_ENV) if use_env_key else username
+        self.password = os.environ.get(API_SECRET_ENV) if use_env_key else password
+        if use_env_key:  # refused now, naming the variables rather than the attributes
+            _legacy_providers(self.username, self.password, None, names=(API_KEY_ENV, API_SECRET_ENV))
         self.access_token = access_token
-        check_credentials(self.username, self.password, self.access_token, from_env=from_env)
+        self._credentials: Tuple[CredentialProvider, ...] = as_providers(credentials)
+        self._legacy_key: Tuple[Optional[str], ...] = (None, None, None)
+        self._legacy: Tuple[CredentialProvider, ...] = ()
         self.verify_ssl = verify_ssl
         self.ssl_ca_cert = ssl_ca_cert
         self.cert_file = cert_file
@@ -104,6 +154,66 @@ class Configuration:
         self._debug = False
         if debug:
             self.debug = True
+        if oauth_from_env:
+            self._credentials = (self._oauth_from_environment(),)
+        self.credentials  # noqa: B018 - checks the key and secret now, not at the first call
+
+    @property
+    def credentials(self) -> Tuple[CredentialProvider, ...]:
+        """The credential providers calls choose from, in order: those given as
+        ``credentials``, then a ``CloudApiKey`` for ``username``/``password`` and a
+        ``BearerToken`` for ``access_token`` (both follow live changes)."""
+        legacy_key = (self.username, self.password, self.access_token)
+        if legacy_key != self._legacy_key:
+            self._legacy = _legacy_providers(*legacy_key)
+            self._legacy_key = legacy_key
+        return self._credentials + self._legacy
+
+    @credentials.setter
+    def credentials(self, value: CredentialsSetting) -> None:
+        self._credentials = as_providers(value)
+
+    def _oauth_from_environment(self) -> ConfluentOAuth:
+        try:
+            return self._oauth_from_variables()
+        except ApiValueError as exc:
+            raise ApiValueError(f"OAuth from the environment ({OAUTH_IDENTITY_POOL_ID_ENV} is set): {exc}") from None
+
+    def _oauth_from_variables(self) -> ConfluentOAuth:
+        token_url = _env(OAUTH_TOKEN_URL_ENV)
+        token_file = _env(OAUTH_TOKEN_FILE_ENV)
+        access_token = _env(OAUTH_ACCESS_TOKEN_ENV)
+        given = [name for name, value in ((OAUTH_TOKEN_URL_ENV, token_url), (OAUTH_TOKEN_FILE_ENV, token_file),
+                                          (OAUTH_ACCESS_TOKEN_ENV, access_token)) if value]
+        if len(given) != 1:
+            raise ApiValueError(
+                f"{OAUTH_IDENTITY_POOL_ID_ENV} is set, so exactly one subject token source must be too: "
+                f"{OAUTH_TOKEN_URL_ENV} (with {OAUTH_CLIENT_ID_ENV}/{OAUTH_CLIENT_SECRET_ENV}), "
+                f"{OAUTH_TOKEN_FILE_ENV} or {OAUTH_ACCESS_TOKEN_ENV}; found "
+                + (", ".join(given) or "none")
+            )
+        source: SubjectTokenSource
+        if token_url:
+            client_id, client_secret = _env(OAUTH_CLIENT_ID_ENV), _env(OAUTH_CLIENT_SECRET_ENV)
+            if not client_id or not client_secret:
+                raise ApiValueError(f"{OAUTH_TOKEN_URL_ENV} needs {OAUTH_CLIENT_ID_ENV} and {OAUTH_CLIENT_SECRET_ENV}")
+            source = ClientCredentialsGrant(token_url, client_id, client_secret, _env(OAUTH_SCOPE_ENV) or None)
+        elif token_file:
+            source = SubjectTokenFile(token_file)
+        else:
+            fixed = access_token or ""
+            source = lambda: fixed  # noqa: E731 - a fixed external token, exchanged as is
+        return ConfluentOAuth(
+            os.environ.get(OAUTH_IDENTITY_POOL_ID_ENV, ""),
+            source,
+            sts_url=_env(OAUTH_STS_URL_ENV) or self.host + STS_PATH,
+            verify_ssl=self.verify_ssl,
+            ssl_ca_cert=self.ssl_ca_cert,
+            proxy=self.proxy,
+            proxy_headers=self.proxy_headers,
+            timeout=_DEFAULT_CONNECT_TIMEOUT if self.timeout is None else self.timeout,
+            allow_insecure_http=self.allow_insecure_http,
+        )
 
     @property
     def host(self) -> str:
@@ -152,28 +262,21 @@ class Configuration:
             self.logger.setLevel(logging.NOTSET)
 
     def get_basic_auth_token(self) -> Optional[str]:
-        """The ``Authorization`` value for the API key and secret, or ``None`` if unset."""
+        """The ``Authorization`` value for ``username``/``password``, or ``None`` if unset."""
         if self.username is None and self.password is None:
             return None
-        check_credentials(self.username, self.password, None, from_env=False)
-        raw = f"{self.username or ''}:{self.password or ''}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
+        return _legacy_providers(self.username, self.password, None)[0].authorization()
 
     def auth_settings(self) -> Dict[str, Dict[str, Any]]:
-        """The spec's security schemes that these settings can satisfy."""
+        """The API document's security schemes these settings satisfy (the first provider
+        of each scheme); an OAuth provider fetches its token for this."""
         settings: Dict[str, Dict[str, Any]] = {}
-        basic = self.get_basic_auth_token()
-        if basic is not None:
-            for scheme in ("cloud-api-key", "global-api-key"):
-                settings[scheme] = {"type": "basic", "in": "header", "key": "Authorization", "value": basic}
-        if self.access_token is not None:
-            check_credentials(None, None, self.access_token, from_env=False)
-            settings["confluent-sts-access-token"] = {
-                "type": "oauth2",
-                "in": "header",
-                "key": "Authorization",
-                "value": f"Bearer {self.access_token}",
-            }
+        for provider in self.credentials:
+            if provider.scheme in settings:
+                continue
+            kind = "oauth2" if provider.scheme == "confluent-sts-access-token" else "basic"
+            value = provider.authorization()
+            settings[provider.scheme] = {"type": kind, "in": "header", "key": "Authorization", "value": value}
         return settings
 
     def get_host_settings(self) -> list[Dict[str, str]]:
@@ -190,27 +293,30 @@ class Configuration:
         token = "<redacted>" if self.access_token else None
         return (
             f"Configuration(host={self.host!r}, username={self.username!r}, password={secret!r}, "
-            f"access_token={token!r}, verify_ssl={self.verify_ssl!r}, timeout={self.timeout!r})"
+            f"access_token={token!r}, credentials={list(self._credentials)!r}, verify_ssl={self.verify_ssl!r}, "
+            f"timeout={self.timeout!r})"
         )
 
 
-def check_credentials(
-    username: Optional[str], password: Optional[str], access_token: Optional[str], *, from_env: bool
-) -> None:
-    """Refuse credentials that cannot work: blank values, a key without a secret or a
-    secret without a key, values that cannot be sent in a header. Never quotes a value."""
-    source = f" (from {API_KEY_ENV}/{API_SECRET_ENV})" if from_env else ""
+def _env(name: str) -> Optional[str]:
+    # An optional OAuth variable left empty counts as unset; required values are checked
+    # by the providers, which refuse blanks.
+    value = os.environ.get(name)
+    return value if value and value.strip() else None
+
+
+def _legacy_providers(
+    username: Optional[str],
+    password: Optional[str],
+    access_token: Optional[str],
+    names: Tuple[str, str] = ("Configuration username", "Configuration password"),
+) -> Tuple[CredentialProvider, ...]:
+    providers: Tuple[CredentialProvider, ...] = ()
     if username is not None or password is not None:
-        for name, value in (("username", username), ("password", password)):
-            if value is None or not str(value).strip():
-                raise ApiValueError(
-                    f"{name}{source} is {'missing' if value is None else 'blank'}: an API key needs both "
-                    "its key (username) and its secret (password)"
-                )
-            check_header_value("Authorization", value, name)
-            if name == "username" and ":" in value:
-                raise ApiValueError("username must not contain ':' (it separates key and secret)")
+        if username is None or password is None:
+            missing = names[1] if password is None else names[0]
+            raise ApiValueError(f"{missing} is missing: an API key needs both its key and its secret")
+        providers += (CloudApiKey(username, password, _names=names),)
     if access_token is not None:
-        if not str(access_token).strip():
-            raise ApiValueError("access_token is blank")
-        check_header_value("Authorization", access_token, "access_token")
+        providers += (BearerToken(access_token, _name="Configuration access_token"),)
+    return providers

@@ -58,26 +58,9 @@ class Redactor:
 
 def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:
     """Every sensitive string the configuration's credentials put on the wire or may see
-    echoed: the secret, the token, and the header values built from them.
-
-    The one place that knows where credentials live: once the configuration carries a
-    credential provider, this asks it (its ``secrets()``).
-    """
-    provider = getattr(configuration, "credentials", None)
-    reported = getattr(provider, "secrets", None)
-    if callable(reported):
-        return tuple(reported())
-    found = []
-    password = configuration.password
-    if password:
-        found.append(password)
-        basic = configuration.get_basic_auth_token()
-        if basic:
-            found.extend((basic, basic.split(" ", 1)[1]))
-    token = configuration.access_token
-    if token:
-        found.extend((token, f"Bearer {token}"))
-    return tuple(found)
+    echoed (secrets, tokens, the header values built from them), as each credential
+    provider reports it (``secrets()``)."""
+    return tuple(secret for provider in configuration.credentials for secret in provider.secrets())
 
 
 def basic_secrets(value: str) -> Tuple[str, ...]:

@@ -51,6 +51,7 @@ import openapi_client
 from openapi_client import Configuration, models, operations as descriptions
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
+from openapi_client.credentials import BearerToken, CloudApiKey, GlobalApiKey
 from openapi_client.exceptions import REQUEST_ID_HEADER
 from openapi_client.models._base import ApiModel, ApiRootModel
 from openapi_client.models.byok_v1_key_key import KEY_KINDS
@@ -727,7 +728,8 @@ def test_every_operation_method_is_documented(contract: Contract) -> None:
 @pytest.mark.parametrize("contract", contracts())
 def test_configuration_satisfies_every_security_scheme(contract: Contract) -> None:
     schemes = contract.doc["components"]["securitySchemes"]
-    settings = Configuration(username="key", password="secret", access_token="token").auth_settings()
+    providers = [CloudApiKey("key", "secret"), GlobalApiKey("global", "secret"), BearerToken("token")]
+    settings = Configuration(credentials=providers).auth_settings()
     assert set(settings) == set(schemes), f"SDK auth settings {sorted(settings)}, document {sorted(schemes)}"
     for name, scheme in schemes.items():
         value = settings[name]["value"]

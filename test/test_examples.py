@@ -60,6 +60,14 @@ def test_quickstart_walks_every_step_on_the_emulator() -> None:
     assert set(shown[:-4]) == {"*"} and len(shown) > 20  # masked but for the last four characters
 
 
+def test_quickstart_runs_with_oauth_on_the_emulator() -> None:
+    result = run_example("examples/quickstart.py", "--oauth")
+    assert result.returncode == 0, result.stderr
+    assert "Authenticating with OAuth: identity pool " in result.stdout
+    assert "All steps succeeded." in result.stdout
+    assert "Token exchanges made: 1" in result.stdout  # one token served every call
+
+
 def test_rotation_script_dry_run_and_real_run(tmp_path: Path) -> None:
     dry = run_example("examples/rotate_api_keys.py", "--dry-run")
     assert dry.returncode == 0, dry.stderr

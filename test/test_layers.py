@@ -75,6 +75,7 @@ DESCRIPTIONS = ("openapi_client.operation", "openapi_client.operations", "openap
 TRANSPORT = ("openapi_client.configuration", "openapi_client.rest", "openapi_client.api_client",
              "openapi_client.aio.rest", "openapi_client.aio.api_client")
 GENERATED = ("openapi_client.api", "openapi_client.aio.api")
+CREDENTIALS = ("openapi_client.credentials",)
 
 # (layer, modules it may not import, whether only eager imports count)
 RULES: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
@@ -84,6 +85,9 @@ RULES: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
      (*DESCRIPTIONS, *TRANSPORT, *GENERATED, "openapi_client.testing"), False),
     ("descriptions and helpers import no transport", DESCRIPTIONS,
      (*TRANSPORT, *GENERATED, "openapi_client.testing"), False),
+    ("credentials import only the foundation (the configuration for type checkers)", CREDENTIALS,
+     ("openapi_client.models", *DESCRIPTIONS, "openapi_client.rest", "openapi_client.api_client", *GENERATED,
+      "openapi_client.testing"), False),
     ("the transport imports no API class or description", TRANSPORT,
      ("openapi_client.operations", "openapi_client.readiness", *GENERATED, "openapi_client.testing"), False),
     ("the API classes do not import the emulator", GENERATED, ("openapi_client.testing",), False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Any, Mapping, Optional, Type
 
@@ -86,13 +87,28 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+        # A credential due for renewal (an OAuth token) is renewed in a worker thread, so the
+        # event loop never waits on the token exchange; prepare() then finds it fresh.
+        for due in self.configuration.credentials:
+            if due.needs_refresh():
+                await asyncio.to_thread(due.authorization)
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
-        return await self.call_api(
+        response = await self.call_api(
             *request,
             _request_timeout=options.get("_request_timeout"),
             retries=options.get("_retries"),
             preload_content=preload_content,
         )
+        provider = self.renewing_provider(operation, options, request, response.status)
+        if provider is not None and await asyncio.to_thread(provider.on_unauthorized, request[2]["Authorization"]):
+            response.release_conn()
+            response = await self.call_api(
+                *self.with_authorization(request, provider.authorization()),
+                _request_timeout=options.get("_request_timeout"),
+                retries=options.get("_retries"),
+                preload_content=preload_content,
+            )
+        return response
 
     async def call_api(
         self,

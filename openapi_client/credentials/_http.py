@@ -1,0 +1,206 @@
+"""The token requests' own small, synchronous HTTP client and their errors."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import time
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+from urllib.parse import urlencode, urlsplit
+
+import urllib3
+from urllib3.exceptions import (
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProxyError,
+    SSLError,
+    TimeoutError as Urllib3TimeoutError,
+)
+
+from openapi_client.credentials._base import logger, origin, without_query
+from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError, InsecureTransportError, OpenApiException
+from openapi_client.http_request import credentials_allowed
+
+MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
+IDP = "identity provider"
+STS = "Confluent STS"
+
+
+class TokenExchangeError(OpenApiException):
+    """Getting a Confluent access token failed.
+
+    ``step`` says where: ``"identity provider"`` (the external OAuth 2 token endpoint),
+    ``"Confluent STS"`` (the token exchange), ``"subject token file"`` or ``"subject token
+    callable"``. ``status`` is the HTTP status when there was an answer (else 0) and
+    ``request_id`` the ``X-Request-Id`` Confluent support asks for. The message never
+    holds a secret or a token.
+    """
+
+    def __init__(self, step: str, message: str, *, status: int = 0, request_id: Optional[str] = None) -> None:
+        self.step = step
+        self.status = status
+        self.request_id = request_id
+        text = f"{step}: {message}"
+        if status:
+            text = f"{step} answered {status}: {message}"
+        if request_id:
+            text += f" [request id {request_id}]"
+        super().__init__(text)
+
+
+class Http:
+    """The exchange's own small, synchronous HTTP client (one urllib3 pool manager)."""
+
+    def __init__(
+        self,
+        *,
+        verify_ssl: bool,
+        ssl_ca_cert: Optional[str],
+        proxy: Optional[str],
+        proxy_headers: Optional[Mapping[str, str]],
+        timeout: Union[float, Tuple[float, float]],
+        allow_insecure_http: bool,
+    ) -> None:
+        pool_args: Dict[str, Any] = {
+            "maxsize": 2,
+            "cert_reqs": ssl.CERT_REQUIRED if verify_ssl else ssl.CERT_NONE,
+            "ca_certs": ssl_ca_cert,
+        }
+        self._pool: urllib3.PoolManager
+        if proxy:
+            self._pool = urllib3.ProxyManager(proxy, proxy_headers=dict(proxy_headers or {}), **pool_args)
+        else:
+            self._pool = urllib3.PoolManager(**pool_args)
+        if isinstance(timeout, tuple):
+            self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
+            self._budget = float(timeout[0]) + float(timeout[1])
+        else:
+            self._timeout = urllib3.Timeout(total=timeout)
+            self._budget = float(timeout)
+        self._allow_insecure_http = allow_insecure_http
+        self._proxy = proxy
+        # Token endpoints are safe to ask again after a dropped connection or an overload
+        # answer: a retry only costs a token that is never used.
+        self._retries = urllib3.Retry(
+            total=2,
+            backoff_factor=0.2,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=frozenset({"POST"}),
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+
+    def post_form(self, step: str, url: str, form: Mapping[str, str], *, secrets: Iterable[str]) -> Dict[str, Any]:
+        if not credentials_allowed(url, self._proxy, self._allow_insecure_http):
+            via = " through a proxy off this machine" if self._proxy else ""
+            raise InsecureTransportError(
+                f"refusing to send credentials for the {step} in clear text to {origin(url)}{via}; use https, "
+                "or pass allow_insecure_http=True if you really mean it"
+            )
+        started = time.monotonic()
+        try:
+            resp = self._pool.urlopen(
+                "POST",
+                url,
+                body=urlencode(form),
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                timeout=self._timeout,
+                retries=self._retries,
+                redirect=False,
+                preload_content=False,
+            )
+            raw = _read_bounded(resp, started + self._budget)
+        except (MaxRetryError, HTTPError) as exc:
+            raise _connection_error(step, exc, url) from None
+        if raw is None:
+            raise ApiTimeoutError(
+                f"{step} token request: the answer took longer than {self._budget:g} s",
+                method="POST",
+                url=without_query(url),
+            )
+        request_id = resp.headers.get("X-Request-Id")
+        logger.debug(
+            "%s token request POST %s -> %d in %.1f ms",
+            step,
+            urlsplit(url).path or "/",
+            resp.status,
+            (time.monotonic() - started) * 1000.0,
+        )
+        if len(raw) > MAX_TOKEN_RESPONSE_BYTES:
+            raise TokenExchangeError(
+                step, "the answer is too large for a token", status=resp.status, request_id=request_id
+            )
+        text = raw.decode("utf-8", errors="replace")
+        if resp.status != 200:
+            reason = _error_words(text, secrets)
+            raise TokenExchangeError(
+                step, reason or resp.reason or "no reason given", status=resp.status, request_id=request_id
+            )
+        try:
+            answer = json.loads(text)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise TokenExchangeError(step, "the answer is not a JSON object", status=200, request_id=request_id)
+        return answer
+
+    def clear(self) -> None:
+        self._pool.clear()
+
+
+def _read_bounded(resp: urllib3.BaseHTTPResponse, deadline: float) -> Optional[bytes]:
+    """The body, at most one byte over the cap (the caller refuses it then); ``None`` when
+    the server dribbles it out past ``deadline``. Socket timeouts bound each read, this the
+    whole answer."""
+    chunks = []
+    size = 0
+    # read1 returns what has arrived, so a server sending a byte at a time meets the deadline.
+    while chunk := resp.read1(8192):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_TOKEN_RESPONSE_BYTES or time.monotonic() > deadline:
+            resp.close()  # the rest is not wanted; the connection is not reused
+            return b"".join(chunks) if size > MAX_TOKEN_RESPONSE_BYTES else None
+    resp.release_conn()
+    return b"".join(chunks)
+
+
+def _error_words(text: str, secrets: Iterable[str]) -> str:
+    """The server's own short reason (OAuth ``error``/``error_description`` or a Failure
+    detail), with anything sent scrubbed out."""
+    words = ""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        if isinstance(body.get("error"), str):
+            words = body["error"]
+            if isinstance(body.get("error_description"), str):
+                words += f": {body['error_description']}"
+        elif isinstance(body.get("errors"), list) and body["errors"] and isinstance(body["errors"][0], dict):
+            first = body["errors"][0]
+            words = str(first.get("detail") or first.get("title") or first.get("code") or "")
+        elif isinstance(body.get("error"), dict):
+            words = str(body["error"].get("message") or "")
+    words = " ".join(words.split())[:200]
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            words = words.replace(secret, "<redacted>")
+    return words
+
+
+def _connection_error(step: str, exc: Exception, url: str) -> ApiConnectionError:
+    reason: Any = exc.reason if isinstance(exc, MaxRetryError) and exc.reason is not None else exc
+    if isinstance(reason, ProxyError) and reason.original_error is not None:
+        reason = reason.original_error
+    where = f"{step} token request"
+    # NewConnectionError derives from the timeout class, but a refused connection is not slow.
+    if isinstance(reason, Urllib3TimeoutError) and not isinstance(reason, NewConnectionError):
+        return ApiTimeoutError(f"{where} timed out", method="POST", url=without_query(url))
+    if isinstance(reason, SSLError):
+        return ApiConnectionError(f"{where}: TLS failure: {reason}", method="POST", url=without_query(url))
+    return ApiConnectionError(
+        f"{where}: connection failed: {type(reason).__name__}", method="POST", url=without_query(url)
+    )

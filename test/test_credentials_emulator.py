@@ -1,0 +1,131 @@
+"""The credential providers against the emulator's identity provider, token service and API."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import List
+
+import pytest
+
+import openapi_client
+from openapi_client import (
+    ApiClient,
+    ByokKeysApi,
+    ClientCredentialsGrant,
+    CloudApiKey,
+    Configuration,
+    ConfluentOAuth,
+    GlobalApiKey,
+    IamApiKeysApi,
+    TokenExchangeError,
+)
+from openapi_client.testing import FakeConfluentCloud
+
+
+def oauth_for(cloud: FakeConfluentCloud, **kwargs: object) -> ConfluentOAuth:
+    client_id, client_secret = cloud.add_oauth_client()
+    grant = ClientCredentialsGrant(cloud.idp_token_url, client_id, client_secret)
+    return ConfluentOAuth(cloud.identity_pool_id, grant, sts_url=cloud.sts_token_url, **kwargs)  # type: ignore[arg-type]
+
+
+def test_oauth_works_for_both_apis(cloud: FakeConfluentCloud) -> None:
+    with ApiClient(Configuration(host=cloud.host, credentials=oauth_for(cloud))) as client:
+        assert IamApiKeysApi(client).list_iam_v2_api_keys().kind == "ApiKeyList"
+        assert ByokKeysApi(client).list_byok_v1_keys().kind == "KeyList"
+    assert cloud.sts_exchanges == 1
+    assert all(r.headers["Authorization"].startswith("Bearer ") for r in cloud.requests if "/oauth2/" not in r.path)
+
+
+def test_every_static_provider_against_the_emulator(cloud: FakeConfluentCloud) -> None:
+    with ApiClient(Configuration(host=cloud.host, credentials=CloudApiKey(cloud.api_key, cloud.api_secret))) as client:
+        assert IamApiKeysApi(client).list_iam_v2_api_keys().kind == "ApiKeyList"
+    key, secret = cloud.add_global_api_key()
+    with ApiClient(Configuration(host=cloud.host, credentials=GlobalApiKey(key, secret))) as client:
+        assert ByokKeysApi(client).list_byok_v1_keys().kind == "KeyList"
+        before = len(cloud.requests)
+        with pytest.raises(openapi_client.ApiValueError):
+            IamApiKeysApi(client).list_iam_v2_api_keys()
+        assert len(cloud.requests) == before
+
+
+def test_a_revoked_token_is_renewed_once_and_the_call_retried_once(cloud: FakeConfluentCloud) -> None:
+    provider = oauth_for(cloud)
+    with ApiClient(Configuration(host=cloud.host, credentials=provider, retries=False)) as client:
+        api = IamApiKeysApi(client)
+        api.list_iam_v2_api_keys()
+        cloud.revoke_token(provider.authorization().split(" ", 1)[1])
+        assert api.list_iam_v2_api_keys().kind == "ApiKeyList"
+    assert cloud.sts_exchanges == 2
+
+
+def test_an_expired_token_is_refreshed_before_use(cloud: FakeConfluentCloud) -> None:
+    cloud.token_lifetime = 2  # margin 0.2 s
+    provider = oauth_for(cloud)
+    with ApiClient(Configuration(host=cloud.host, credentials=provider, retries=False)) as client:
+        api = ByokKeysApi(client)
+        api.list_byok_v1_keys()
+        threading.Event().wait(2.0)
+        api.list_byok_v1_keys()
+    assert cloud.sts_exchanges == 2
+    statuses = [r for r in cloud.requests if r.path.startswith("/byok/")]
+    assert len(statuses) == 2  # renewed before sending, not after a 401
+
+
+def test_thirty_two_threads_one_exchange(cloud: FakeConfluentCloud) -> None:
+    provider = oauth_for(cloud)
+    errors: List[BaseException] = []
+    start = threading.Barrier(32)
+    with ApiClient(Configuration(host=cloud.host, credentials=provider, connection_pool_maxsize=32)) as client:
+        api = IamApiKeysApi(client)
+
+        def call() -> None:
+            start.wait()
+            try:
+                api.list_iam_v2_api_keys()
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=call) for _ in range(32)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    assert cloud.sts_exchanges == 1 and cloud.idp_grants == 1
+
+
+def test_identity_provider_and_sts_failures(cloud: FakeConfluentCloud) -> None:
+    client_id, _ = cloud.add_oauth_client()
+    wrong = ClientCredentialsGrant(cloud.idp_token_url, client_id, "wrong-secret-123")
+    provider = ConfluentOAuth(cloud.identity_pool_id, wrong, sts_url=cloud.sts_token_url)
+    with pytest.raises(TokenExchangeError) as idp:
+        provider.authorization()
+    assert idp.value.step == "identity provider" and idp.value.status in (400, 401)
+    assert "wrong-secret-123" not in str(idp.value)
+
+    other_pool = ConfluentOAuth(
+        "pool-doesnotexist", cloud.issue_subject_token, sts_url=cloud.sts_token_url
+    )
+    with pytest.raises(TokenExchangeError) as sts:
+        other_pool.authorization()
+    assert sts.value.step == "Confluent STS" and 400 <= sts.value.status < 500
+
+
+def test_a_token_already_expired_on_arrival_is_not_looped_on(cloud: FakeConfluentCloud) -> None:
+    cloud.token_lifetime = 0
+    provider = ConfluentOAuth(
+        cloud.identity_pool_id, cloud.issue_subject_token, sts_url=cloud.sts_token_url
+    )
+    with pytest.raises(TokenExchangeError, match="already expired"):
+        provider.authorization()
+    assert cloud.sts_exchanges == 2
+
+
+def test_no_secret_in_debug_logs_with_oauth(cloud: FakeConfluentCloud, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    provider = oauth_for(cloud)
+    with ApiClient(Configuration(host=cloud.host, credentials=provider)) as client:
+        IamApiKeysApi(client).list_iam_v2_api_keys()
+    for secret in provider.secrets():
+        assert secret not in caplog.text
