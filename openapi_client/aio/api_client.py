@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import Any, Mapping, Optional, Type
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar, cast
 
 import aiohttp
 
@@ -16,6 +16,8 @@ from openapi_client.exceptions import ApiValueError
 from openapi_client.operation import Operation, RequestOptions
 
 __all__ = ["ApiClient"]
+
+T = TypeVar("T")
 
 
 class ApiClient(BaseApiClient):
@@ -44,6 +46,7 @@ class ApiClient(BaseApiClient):
             configuration if configuration is not None else Configuration(), session
         )
         super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
+        self._renewals: Dict[Tuple[int, str], asyncio.Future[Any]] = {}
 
     rest_client: RESTClientObject
 
@@ -91,7 +94,7 @@ class ApiClient(BaseApiClient):
         # event loop never waits on the token exchange; prepare() then finds it fresh.
         for due in self.configuration.credentials:
             if due.needs_refresh():
-                await asyncio.to_thread(due.authorization)
+                await self._renewal((id(due), ""), due.authorization)
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
         response = await self.call_api(
             *request,
@@ -100,15 +103,39 @@ class ApiClient(BaseApiClient):
             preload_content=preload_content,
         )
         provider = self.renewing_provider(operation, options, request, response.status)
-        if provider is not None and await asyncio.to_thread(provider.on_unauthorized, request[2]["Authorization"]):
-            response.release_conn()
-            response = await self.call_api(
-                *self.with_authorization(request, provider.authorization()),
-                _request_timeout=options.get("_request_timeout"),
-                retries=options.get("_retries"),
-                preload_content=preload_content,
-            )
+        if provider is not None:
+            rejected = request[2]["Authorization"]
+            if await self._renewal((id(provider), rejected), lambda: provider.on_unauthorized(rejected)):
+                response.release_conn()
+                response = await self.call_api(
+                    *self.with_authorization(request, provider.authorization()),
+                    _request_timeout=options.get("_request_timeout"),
+                    retries=options.get("_retries"),
+                    preload_content=preload_content,
+                )
         return response
+
+    async def _renewal(self, key: Tuple[int, str], renew: Callable[[], T]) -> T:
+        """``renew()`` (blocking I/O: a token exchange) in a worker thread, once however many
+        tasks ask at the same time: the others await the same result, or error. ``key`` is
+        the provider's ``id()`` and what is renewed (``""`` for a refresh that is due, else
+        the rejected ``Authorization`` value).
+
+        The renewal is shielded: a task cancelled while waiting leaves it running for the
+        rest. (The provider is single-flight across threads as well, for sync clients.)
+        """
+        pending = self._renewals.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(asyncio.to_thread(renew))
+            self._renewals[key] = pending
+            pending.add_done_callback(lambda done: self._renewal_done(key, done))
+        return cast(T, await asyncio.shield(pending))
+
+    def _renewal_done(self, key: Tuple[int, str], done: asyncio.Future[Any]) -> None:
+        if self._renewals.get(key) is done:
+            del self._renewals[key]
+        if not done.cancelled():
+            done.exception()  # retrieved here, so a renewal nobody awaits any more logs nothing
 
     async def call_api(
         self,
