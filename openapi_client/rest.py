@@ -30,7 +30,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from openapi_client.call import CallFactory, CallPlan, Failure
+from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.exceptions import (
     ApiValueError,
@@ -52,42 +52,26 @@ _DISCARD_LIMIT = 64 * 1024
 _DISCARD_SECONDS = 1.0
 
 
-class RESTResponse(io.IOBase):
+class RESTResponse(RawResponse, io.IOBase):
     """A response as the transport received it: status, reason, headers and raw bytes.
 
     ``data`` is ``None`` until :meth:`read` when the call was made without preloading.
     The body is decoded (``Content-Encoding``) and capped at ``max_response_bytes``.
     """
 
+    response: urllib3.BaseHTTPResponse
+
     def __init__(
         self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float] = None
     ) -> None:
-        self.response = resp
+        super().__init__(resp, plan, max_bytes)
         self._socket_timeout = socket_timeout
-        self.status: int = resp.status
-        self.reason: Optional[str] = resp.reason
-        self.data: Optional[bytes] = None
-        self.plan = plan
-        self._max_bytes = max_bytes
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self.response.headers
-
-    @property
-    def redactor(self) -> Redactor:
-        """The secrets of the call that produced this response."""
-        return self.plan.redactor
 
     def read(self) -> bytes:
         """The whole decoded body (read from the network on first call), at most the size cap."""
         if self.data is None:
             self.data = _read_body(self.response, self.plan, self._max_bytes, self._socket_timeout)
         return self.data
-
-    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
-        """One response header, or ``default``."""
-        return self.response.headers.get(name, default)
 
     def stream(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
         """The decoded body in chunks of at most ``chunk_size`` bytes (the whole body is read,
