@@ -408,3 +408,36 @@ async def test_the_byok_waiter_reports_an_invalid_key(kind: str, cloud: FakeConf
         with pytest.raises(openapi_client.KeyValidationFailedError) as failed:
             await c.byok("wait_for_byok_v1_key", created.id, timeout=5, poll_interval=0.05)
     assert "the role cannot be assumed" in str(failed.value)
+
+
+@pytest.mark.parametrize("value", ["5", [1, 2], (1, "x"), True])
+async def test_a_request_timeout_of_the_wrong_type_is_a_type_error(
+    kind: str, cloud: FakeConfluentCloud, value: Any
+) -> None:
+    async with clients(kind, cloud) as c:
+        with pytest.raises(openapi_client.ApiTypeError) as refused:
+            await c.iam("list_iam_v2_api_keys", _request_timeout=value)
+    assert "_request_timeout" in str(refused.value)
+    assert cloud.requests == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("timeout", float("nan")), ("timeout", -1), ("poll_interval", float("inf"))]
+)
+async def test_waiter_arguments_are_checked_before_anything_is_sent(
+    kind: str, cloud: FakeConfluentCloud, name: str, value: float
+) -> None:
+    async with clients(kind, cloud) as c:
+        with pytest.raises(openapi_client.ApiValueError) as refused:
+            await c.iam("wait_for_iam_v2_api_key", "SOMEKEY", **{name: value})
+    assert name in str(refused.value)
+    assert cloud.requests == []
+
+
+async def test_max_pages_caps_the_walk(kind: str, cloud: FakeConfluentCloud) -> None:
+    cloud.seed_api_keys(30)
+    async with clients(kind, cloud) as c:
+        with pytest.raises(openapi_client.ApiResponseError) as capped:
+            await _collect(kind, c, "iter_iam_v2_api_keys", page_size=10, max_pages=2)
+    assert "max_pages=2" in str(capped.value)
+    assert sum(1 for r in cloud.requests if r.method == "GET") == 2
