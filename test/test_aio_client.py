@@ -171,6 +171,11 @@ async def test_a_session_of_your_own_is_used_and_left_open(cloud: FakeConfluentC
             await aio.IamApiKeysApi(client).list_iam_v2_api_keys()
         assert not session.closed
     assert seen == ["GET /iam/v2/api-keys"]
+    # The same headers as from the client's own session: none of aiohttp's automatic ones
+    # (its Accept-Encoding would invite a coding the shared body decoder may not undo).
+    sent = cloud.requests[-1].headers
+    assert "Accept-Encoding" not in sent and sent["Accept"] == "application/json"
+    assert sent["User-Agent"].startswith("openapi_client/")
 
 
 async def test_the_pool_never_holds_more_than_connection_pool_maxsize(cloud: FakeConfluentCloud) -> None:

@@ -162,6 +162,9 @@ class RESTClientObject:
             # (urllib3 does the same); aiohttp itself sends them only on a CONNECT.
             headers = {**(headers or {}), **proxy_headers}
         server_hostname = _server_hostname(config) if self._own_session else None
+        # Our own session skips aiohttp's automatic headers already; a session brought in
+        # would add its own (an Accept-Encoding the shared body decoder may not undo).
+        skip_auto_headers = None if self._own_session else _SKIP_AUTO_HEADERS
         started = time.perf_counter()
         while True:
             hold = plan.hold()
@@ -178,6 +181,7 @@ class RESTClientObject:
                     proxy=proxy,
                     proxy_headers=proxy_headers,
                     server_hostname=server_hostname,
+                    skip_auto_headers=skip_auto_headers,
                     timeout=self._timeout(plan, first=not hold and plan.retries_done == 0),
                 )
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
