@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 import time
+from pathlib import Path
 from typing import Any, AsyncIterator, List
 
 import aiohttp
@@ -236,3 +238,11 @@ async def test_many_tasks_share_one_client(cloud: FakeConfluentCloud) -> None:
         assert len({key.id for key in created}) == 20
         read = await asyncio.gather(*(api.get_iam_v2_api_key(key.id or "") for key in created))
         assert [key.id for key in read] == [key.id for key in created]
+
+
+@pytest.mark.parametrize("async_api", [aio.IamApiKeysApi, aio.ByokKeysApi], ids=lambda c: c.__name__)
+def test_every_async_method_is_in_the_guide(async_api: type) -> None:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "Async.md").read_text(encoding="utf-8")
+    table = guide.split("<!-- generated: aio.methods -->", 1)[1].split("<!-- end generated: aio.methods -->", 1)[0]
+    for name in _public(async_api):
+        assert re.search(rf"`(await|async for x in) api\.{name}\(", table), f"{name} is not in docs/Async.md"
