@@ -9,7 +9,8 @@ Outputs (see OUTPUTS at the end):
   operation's helpers (``iter_*``, ``iter_*_pages``, ``wait_for_*``).
 * ``openapi_client/aio/api/<module>.py``: the same class as coroutines, from the same
   template with the async flavour.
-* ``docs/<ClassName>.md`` and ``README.md`` (the endpoint and model lists): only the regions
+* ``docs/<ClassName>.md``, ``README.md`` (the endpoint and model lists) and ``docs/Async.md``
+  (the async methods as they are called): only the regions
   between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; the prose and
   examples around them are written by hand.
 
