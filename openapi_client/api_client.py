@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, Dict, Iterator, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
 
 import urllib3
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
@@ -205,6 +205,7 @@ class BaseApiClient:
     @classmethod
     def sanitize_for_serialization(cls, obj: Any) -> Any:
         """Plain JSON data for ``obj``; models lose their read-only fields (request bodies)."""
+        from pydantic import SecretStr
 
         from openapi_client.models._base import ApiModel, ApiRootModel
 

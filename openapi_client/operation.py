@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
+from pydantic_core import ValidationError
 from typing_extensions import TypedDict
 
 from openapi_client.exceptions import ApiTypeError, ApiValueError
@@ -133,7 +134,7 @@ class Body:
     optional: bool = False
     doc: str = ""
 
-    @property
+    @cached_property
     def model(self) -> Type[ApiModel]:
         """The body's model class (imported on first use)."""
         return _model(self.model_name)
@@ -143,8 +144,6 @@ class Body:
 
         An optional body left out is sent as an empty object.
         """
-        from pydantic import ValidationError
-
         model = self.model
         if value is None and self.optional:
             return model()

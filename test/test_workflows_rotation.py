@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Dict, List, Optional
 
 import pytest
@@ -311,3 +312,24 @@ def test_a_handover_error_quoting_the_secret_does_not_leak_it(cloud: FakeConflue
         rotate_api_key(iam.api_client, old_id, handover=handover, usability=FAST)
     assert given and given[0] not in str(caught.value)
     assert "<redacted>" in str(caught.value)
+
+
+def test_a_create_answered_too_late_is_cleaned_up_by_the_next_run(
+    cloud: FakeConfluentCloud, iam: IamApiKeysApi
+) -> None:
+    old_id = seed(cloud)
+    with openapi_client.ApiClient(cloud.configuration(timeout=0.3)) as impatient:
+        cloud.delay_next(0.8, method="POST", path="/iam/v2/api-keys")  # made after the client gave up
+        with pytest.raises(RotationError) as caught:
+            rotate_api_key(impatient, old_id, handover=Handovers(), usability=FAST)
+    error = caught.value
+    assert error.step is RotationStep.CREATE and isinstance(error.__cause__, openapi_client.ApiTimeoutError)
+    assert "may still make one" in str(error) and "next run deletes it" in str(error)
+    deadline = time.monotonic() + 5
+    while len(keys(iam)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [late] = set(keys(iam)) - {old_id}  # the service made it after all, marked pending
+
+    result = rotate_api_key(iam.api_client, old_id, handover=Handovers(), usability=FAST)
+    assert result.steps[0] is RotationStep.DISCARD_STALE and result.new_key_id != late
+    assert set(keys(iam)) == {result.new_key_id}

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Generator, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from openapi_client.exceptions import ApiValueError, OpenApiException
+from openapi_client.exceptions import ApiConnectionError, ApiValueError, OpenApiException
 from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
@@ -224,6 +224,7 @@ class RotationError(OpenApiException):
         new_key_deleted: bool = False,
         both_keys_remain: bool = False,
         cleanup_error: Optional[BaseException] = None,
+        maybe_created: bool = False,
         secrets: Sequence[str] = (),
     ) -> None:
         self.step = step
@@ -244,6 +245,11 @@ class RotationError(OpenApiException):
             message += (
                 f"; the replacement {new_key_id} could not be deleted ({_one_line(cleanup_error)}):"
                 " it is marked pending and the next run deletes it"
+            )
+        elif maybe_created:
+            message += (
+                f"; no replacement is listed, but the answer was lost and the service may still make one:"
+                f" if it does, it is marked pending and the next run deletes it; {old_key_id} is unchanged"
             )
         elif cleanup_error is not None:
             message += (
@@ -281,6 +287,23 @@ class RotationResult:
     @property
     def ok(self) -> bool:
         return self.outcome is not Outcome.FAILED
+
+
+def failed(old_key_id: str, error: Exception) -> RotationResult:
+    """A batch's result for a key whose rotation raised ``error`` (kept, not raised)."""
+    if isinstance(error, RotationError):
+        return RotationResult(old_key_id, Outcome.FAILED, new_key_id=error.new_key_id, error=error)
+    return RotationResult(old_key_id, Outcome.FAILED, error=RotationError(RotationStep.LOOKUP, old_key_id, error))
+
+
+def check_handover(handover: object) -> None:
+    if not callable(handover):
+        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
+
+
+def check_workers(max_workers: object) -> None:
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
 
 
 @dataclass(frozen=True)
@@ -517,5 +540,10 @@ def _after_failed_create(plan: RotationPlan, cause: Exception) -> Generator[Effe
         return RotationError(RotationStep.CREATE, plan.old_key_id, cause, cleanup_error=cleanup)
     orphan = made[0].id if made else None
     return RotationError(
-        RotationStep.CREATE, plan.old_key_id, cause, new_key_id=orphan, new_key_deleted=orphan is not None
+        RotationStep.CREATE,
+        plan.old_key_id,
+        cause,
+        new_key_id=orphan,
+        new_key_deleted=orphan is not None,
+        maybe_created=orphan is None and isinstance(cause, ApiConnectionError),
     )

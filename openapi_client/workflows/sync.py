@@ -7,19 +7,18 @@ same logic with ``await`` and ``asyncio.sleep``.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.api_client import ApiClient
-from openapi_client.api_key_kinds import ApiKeyKind, api_key_kind
+from openapi_client.api_key_kinds import ApiKeyKind
 from openapi_client.exceptions import (
     ApiException,
     ApiValueError,
@@ -40,13 +39,15 @@ from openapi_client.workflows.rotation import (
     HandOver,
     Handover,
     KeySelection,
-    Outcome,
     RotationError,
     RotationPlan,
     RotationResult,
     RotationStep,
     RotationSummary,
     WaitUsable,
+    check_handover,
+    check_workers,
+    failed,
     plan_rotation,
     replacements_of,
     rotation_flow,
@@ -59,7 +60,8 @@ from openapi_client.workflows.usability import (
     UsabilityOptions,
     UsabilityTracker,
     accepted,
-    choose_strategy,
+    own_credentials,
+    plan_usability,
 )
 
 __all__ = ["Progress", "rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_until_usable"]
@@ -73,11 +75,6 @@ Progress = Callable[[int, int, RotationResult], None]
 # -- usability --------------------------------------------------------------------------
 
 
-def _own_credentials(key_id: str, secret: str) -> Dict[str, Any]:
-    token = base64.b64encode(f"{key_id}:{secret}".encode()).decode("ascii")
-    return {"in": "header", "type": "basic", "key": "Authorization", "value": f"Basic {token}"}
-
-
 def _answered(call: Callable[[], object]) -> bool:
     """Whether a request made with the new key's credentials got past authentication."""
     try:
@@ -87,11 +84,6 @@ def _answered(call: Callable[[], object]) -> bool:
             raise
         return accepted(exc.status)
     return True
-
-
-def _options(options: Optional[UsabilityOptions], overrides: Mapping[str, Any]) -> UsabilityOptions:
-    given = {name: value for name, value in overrides.items() if value is not None}
-    return dataclasses.replace(options or UsabilityOptions(), **given)
 
 
 def wait_until_usable(
@@ -115,11 +107,11 @@ def wait_until_usable(
     answers "not yet" by returning False; an exception it raises ends the wait (it is a
     failure, not a "not yet"); so does a connection error that outlasted the client's retries.
     """
-    if key.id is None or key.spec is None or key.spec.secret is None:
-        raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")
-    settings = _options(
-        options,
-        {
+    check_plan = plan_usability(
+        key,
+        has_probe=probe is not None,
+        options=options,
+        overrides={
             "timeout": timeout,
             "poll_interval": poll_interval,
             "consecutive_successes": consecutive_successes,
@@ -127,10 +119,13 @@ def wait_until_usable(
             "settle_delays": settle_delays,
         },
     )
-    key_id, secret = key.id, key.spec.secret.get_secret_value()
-    resource = key.spec.resource.id if key.spec.resource is not None else None
-    kind = api_key_kind(resource)
-    strategy = choose_strategy(kind, settings, probe is not None)
+    key_id, secret, kind, strategy, settings = (
+        check_plan.key_id,
+        check_plan.secret,
+        check_plan.kind,
+        check_plan.strategy,
+        check_plan.options,
+    )
     tracker = UsabilityTracker(key_id, strategy, settings, time.monotonic())
     if strategy is Strategy.DISABLED:
         return tracker.result(time.monotonic())
@@ -142,7 +137,7 @@ def wait_until_usable(
         logger.info("API key %s (%s) is readable; settling %.1fs, as nothing can probe it", key_id, kind.value, delay)
         time.sleep(delay)
         return tracker.result(time.monotonic())
-    auth = _own_credentials(key_id, secret)
+    auth = own_credentials(key_id, secret)
     check: Callable[[], bool]
     if strategy is Strategy.CALLER_PROBE:
         assert probe is not None
@@ -234,8 +229,7 @@ def rotate_api_key(
     """
     if not isinstance(old_key_id, str) or not old_key_id:
         raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
-    if not callable(handover):
-        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
+    check_handover(handover)
     iam = IamApiKeysApi(api_client)
     settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
     logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
@@ -309,10 +303,8 @@ def rotate_api_keys(
     called from worker threads and must be thread-safe. The client's pacing on
     ``X-RateLimit-*`` and its 429 retries are shared by all workers.
     """
-    if not callable(handover):
-        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
-    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-        raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
+    check_handover(handover)
+    check_workers(max_workers)
     started = time.monotonic()
     iam = IamApiKeysApi(api_client)
     settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
@@ -322,15 +314,11 @@ def rotate_api_keys(
     done: List[RotationResult] = []
 
     def one(old: IamV2ApiKey, found: Sequence[IamV2ApiKey]) -> RotationResult:
-        old_id = old.id or ""
         try:
             plan = plan_rotation(old, found, display_name=display_name, description=description)
             result = _run(iam, api_client, plan, settings)
-        except RotationError as exc:
-            result = RotationResult(old_id, Outcome.FAILED, new_key_id=exc.new_key_id, error=exc)
         except Exception as exc:
-            error = RotationError(RotationStep.LOOKUP, old_id, exc)
-            result = RotationResult(old_id, Outcome.FAILED, error=error)
+            result = failed(old.id or "", exc)
         with lock:
             done.append(result)
             if progress is not None:

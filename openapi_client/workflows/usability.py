@@ -18,13 +18,16 @@ uses the same :class:`UsabilityTracker`.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Any, Callable, Dict, Mapping, Optional
 
-from openapi_client.api_key_kinds import ApiKeyKind
+from openapi_client.api_key_kinds import ApiKeyKind, api_key_kind
 from openapi_client.exceptions import ApiValueError, WaiterTimeoutError
+from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 
 __all__ = [
     "DEFAULT_SETTLE_DELAYS",
@@ -109,6 +112,42 @@ def choose_strategy(kind: ApiKeyKind, options: UsabilityOptions, has_probe: bool
     if kind is ApiKeyKind.GLOBAL:
         return Strategy.BYOK_API_PROBE
     return Strategy.SETTLE_DELAY
+
+
+def resolve_options(options: Optional[UsabilityOptions], overrides: Mapping[str, Any]) -> UsabilityOptions:
+    """``options`` (or the defaults) with the keyword overrides that were given (not ``None``)."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return dataclasses.replace(options or UsabilityOptions(), **given)
+
+
+@dataclass(frozen=True)
+class UsabilityCheck:
+    """Everything a driver needs to check one new key, decided before any request."""
+
+    key_id: str
+    secret: str = field(repr=False)
+    kind: ApiKeyKind
+    strategy: Strategy
+    options: UsabilityOptions
+
+
+def plan_usability(
+    key: IamV2ApiKey, *, has_probe: bool, options: Optional[UsabilityOptions], overrides: Mapping[str, Any]
+) -> UsabilityCheck:
+    """Validate the created ``key`` and the options, and choose how to check it."""
+    if key.id is None or key.spec is None or key.spec.secret is None:
+        raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")
+    settings = resolve_options(options, overrides)
+    kind = api_key_kind(key.spec.resource.id if key.spec.resource is not None else None)
+    return UsabilityCheck(
+        key.id, key.spec.secret.get_secret_value(), kind, choose_strategy(kind, settings, has_probe), settings
+    )
+
+
+def own_credentials(key_id: str, secret: str) -> Dict[str, Any]:
+    """The ``_request_auth`` setting that sends a request with the new key's own credentials."""
+    token = base64.b64encode(f"{key_id}:{secret}".encode()).decode("ascii")
+    return {"in": "header", "type": "basic", "key": "Authorization", "value": f"Basic {token}"}
 
 
 def accepted(status: int) -> bool:

@@ -1,0 +1,286 @@
+"""The asyncio drivers of the workflows, over :class:`openapi_client.aio.ApiClient`.
+
+The same functions as :mod:`openapi_client.workflows.sync`, as coroutines, driving the
+same pure logic (:func:`~openapi_client.workflows.usability.plan_usability` and
+:class:`~openapi_client.workflows.usability.UsabilityTracker`,
+:func:`~openapi_client.workflows.rotation.rotation_flow` and its effects, the selection,
+results and errors). Only the I/O differs: ``await`` and ``asyncio.sleep``. ``probe``,
+``handover`` and ``progress`` may be plain functions or coroutine functions. Needs the
+``asyncio`` extra (aiohttp), like :mod:`openapi_client.aio`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import time
+from typing import Any, Awaitable, Callable, List, Mapping, Optional, Sequence, Union
+
+from openapi_client.aio import ApiClient, ByokKeysApi, IamApiKeysApi
+from openapi_client.api_key_kinds import ApiKeyKind
+from openapi_client.exceptions import ApiException, ApiValueError, NotFoundException, WaiterTimeoutError
+from openapi_client.models.byok_v1_key import ByokV1Key
+from openapi_client.models.iam_v2_api_key import IamV2ApiKey
+from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
+from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.workflows.ages import utc_now
+from openapi_client.workflows.grants import ByokAccessPendingError, GrantNotAvailableError, access_grant
+from openapi_client.workflows.rotation import (
+    CreateKey,
+    DeleteKey,
+    Describe,
+    Effect,
+    HandOver,
+    KeySelection,
+    RotationError,
+    RotationPlan,
+    RotationResult,
+    RotationStep,
+    RotationSummary,
+    WaitUsable,
+    check_handover,
+    check_workers,
+    failed,
+    plan_rotation,
+    replacements_of,
+    rotation_flow,
+    select,
+)
+from openapi_client.workflows.usability import (
+    Strategy,
+    Usability,
+    UsabilityOptions,
+    UsabilityTracker,
+    accepted,
+    own_credentials,
+    plan_usability,
+)
+
+__all__ = ["rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_until_usable"]
+
+logger = logging.getLogger("openapi_client.workflows")
+
+AsyncProbe = Callable[[str, str], Union[bool, Awaitable[bool]]]
+AsyncHandover = Callable[[str, str], Optional[Awaitable[None]]]
+AsyncProgress = Callable[[int, int, RotationResult], Optional[Awaitable[None]]]
+
+
+async def _call(function: Callable[..., Any], *args: Any) -> Any:
+    result = function(*args)
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _answered(call: Callable[[], Awaitable[object]]) -> bool:
+    try:
+        await call()
+    except ApiException as exc:
+        if exc.status is None:
+            raise
+        return accepted(exc.status)
+    return True
+
+
+async def wait_until_usable(
+    api_client: ApiClient,
+    key: IamV2ApiKey,
+    *,
+    probe: Optional[AsyncProbe] = None,
+    options: Optional[UsabilityOptions] = None,
+    timeout: Optional[float] = None,
+    poll_interval: Optional[float] = None,
+    consecutive_successes: Optional[int] = None,
+    enabled: Optional[bool] = None,
+    settle_delays: Optional[Mapping[ApiKeyKind, float]] = None,
+) -> Usability:
+    """:func:`openapi_client.workflows.sync.wait_until_usable`, awaited."""
+    check = plan_usability(
+        key,
+        has_probe=probe is not None,
+        options=options,
+        overrides={
+            "timeout": timeout,
+            "poll_interval": poll_interval,
+            "consecutive_successes": consecutive_successes,
+            "enabled": enabled,
+            "settle_delays": settle_delays,
+        },
+    )
+    tracker = UsabilityTracker(check.key_id, check.strategy, check.options, time.monotonic())
+    if check.strategy is Strategy.DISABLED:
+        return tracker.result(time.monotonic())
+    iam = IamApiKeysApi(api_client)
+    if check.strategy is Strategy.SETTLE_DELAY:
+        await iam.wait_for_iam_v2_api_key(
+            check.key_id, timeout=check.options.timeout, poll_interval=check.options.poll_interval
+        )
+        tracker.record(True)
+        delay = check.options.settle_delay(check.kind)
+        logger.info(
+            "API key %s (%s) is readable; settling %.1fs, as nothing can probe it",
+            check.key_id,
+            check.kind.value,
+            delay,
+        )
+        await asyncio.sleep(delay)
+        return tracker.result(time.monotonic())
+    auth = own_credentials(check.key_id, check.secret)
+    byok = ByokKeysApi(api_client)
+    while True:
+        if check.strategy is Strategy.CALLER_PROBE:
+            assert probe is not None
+            verdict = bool(await _call(probe, check.key_id, check.secret))
+        elif check.strategy is Strategy.BYOK_API_PROBE:
+            verdict = await _answered(lambda: byok.list_byok_v1_keys(page_size=1, _request_auth=auth))
+        else:
+            verdict = await _answered(lambda: iam.get_iam_v2_api_key(check.key_id, _request_auth=auth))
+        tracker.record(verdict)
+        if tracker.usable:
+            usability = tracker.result(time.monotonic())
+            logger.info("API key %s is usable (%d probe(s), %.1fs)", check.key_id, usability.probes, usability.seconds)
+            return usability
+        await asyncio.sleep(tracker.pause(time.monotonic()))
+
+
+async def wait_for_byok_access(
+    api_client: ApiClient, key_id: str, *, timeout: float = 300.0, poll_interval: float = 5.0
+) -> ByokV1Key:
+    """:func:`openapi_client.workflows.sync.wait_for_byok_access`, awaited."""
+    byok = ByokKeysApi(api_client)
+    try:
+        return await byok.wait_for_byok_v1_key(key_id, timeout=timeout, poll_interval=poll_interval)
+    except WaiterTimeoutError as timed_out:
+        key = await byok.get_byok_v1_key(key_id)
+        try:
+            grant = access_grant(key)
+        except GrantNotAvailableError:
+            grant = None
+        raise ByokAccessPendingError(key, timeout, grant) from timed_out
+
+
+async def _list_candidates(iam: IamApiKeysApi, owner: Optional[str], resource: Optional[str]) -> List[IamV2ApiKey]:
+    return [key async for key in iam.iter_iam_v2_api_keys(spec_owner=owner, spec_resource=resource, page_size=100)]
+
+
+class _Performer:
+    """Performs a rotation's effects with the async client."""
+
+    def __init__(
+        self, api_client: ApiClient, handover: AsyncHandover, probe: Optional[AsyncProbe], usability: UsabilityOptions
+    ) -> None:
+        self.api_client = api_client
+        self.iam = IamApiKeysApi(api_client)
+        self.handover = handover
+        self.probe = probe
+        self.usability = usability
+
+    async def perform(self, effect: Effect) -> Any:
+        if isinstance(effect, DeleteKey):
+            with contextlib.suppress(NotFoundException):
+                await self.iam.delete_iam_v2_api_key(effect.key_id)
+            return None
+        if isinstance(effect, CreateKey):
+            return await self.iam.create_iam_v2_api_key(effect.request)
+        if isinstance(effect, WaitUsable):
+            return await wait_until_usable(self.api_client, effect.created, probe=self.probe, options=self.usability)
+        if isinstance(effect, HandOver):
+            await _call(self.handover, effect.key_id, effect.secret)
+            return None
+        if isinstance(effect, Describe):
+            update = IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(description=effect.description))
+            await self.iam.update_iam_v2_api_key(effect.key_id, update)
+            return None
+        candidates = await _list_candidates(self.iam, effect.owner_id, effect.resource_id)
+        return replacements_of(effect.old_key_id, candidates)
+
+    async def run(self, plan: RotationPlan, dry_run: bool) -> RotationResult:
+        flow = rotation_flow(plan, dry_run=dry_run)
+        try:
+            effect = next(flow)
+            while True:
+                try:
+                    answer = await self.perform(effect)
+                except Exception as exc:
+                    effect = flow.throw(exc)
+                else:
+                    effect = flow.send(answer)
+        except StopIteration as finished:
+            result: RotationResult = finished.value
+            return result
+
+
+async def rotate_api_key(
+    api_client: ApiClient,
+    old_key_id: str,
+    *,
+    handover: AsyncHandover,
+    display_name: Optional[str] = None,
+    description: Optional[str] = None,
+    probe: Optional[AsyncProbe] = None,
+    usability: Optional[UsabilityOptions] = None,
+    dry_run: bool = False,
+) -> RotationResult:
+    """:func:`openapi_client.workflows.sync.rotate_api_key`, awaited."""
+    if not isinstance(old_key_id, str) or not old_key_id:
+        raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
+    check_handover(handover)
+    iam = IamApiKeysApi(api_client)
+    logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
+    try:
+        old = await iam.get_iam_v2_api_key(old_key_id)
+        spec = old.spec
+        owner = spec.owner.id if spec is not None and spec.owner is not None else None
+        resource = spec.resource.id if spec is not None and spec.resource is not None else None
+        found = replacements_of(old_key_id, await _list_candidates(iam, owner, resource)) if owner else []
+        plan = plan_rotation(old, found, display_name=display_name, description=description)
+    except Exception as exc:
+        raise RotationError(RotationStep.LOOKUP, old_key_id, exc) from exc
+    performer = _Performer(api_client, handover, probe, usability or UsabilityOptions())
+    return await performer.run(plan, dry_run)
+
+
+async def rotate_api_keys(
+    api_client: ApiClient,
+    selection: KeySelection,
+    *,
+    handover: AsyncHandover,
+    max_workers: int = 4,
+    display_name: Optional[str] = None,
+    description: Optional[str] = None,
+    probe: Optional[AsyncProbe] = None,
+    usability: Optional[UsabilityOptions] = None,
+    dry_run: bool = False,
+    progress: Optional[AsyncProgress] = None,
+) -> RotationSummary:
+    """:func:`openapi_client.workflows.sync.rotate_api_keys`, awaited: ``max_workers`` rotations
+    run as concurrent tasks on the one client."""
+    check_handover(handover)
+    check_workers(max_workers)
+    started = time.monotonic()
+    iam = IamApiKeysApi(api_client)
+    performer = _Performer(api_client, handover, probe, usability or UsabilityOptions())
+    chosen = select(await _list_candidates(iam, selection.owner, selection.resource), selection, utc_now())
+    logger.info("batch rotation: %d key(s) selected%s", len(chosen), " (dry run)" if dry_run else "")
+    slots = asyncio.Semaphore(max_workers)
+    done: List[RotationResult] = []
+
+    async def one(old: IamV2ApiKey, found: Sequence[IamV2ApiKey]) -> RotationResult:
+        async with slots:
+            try:
+                plan = plan_rotation(old, found, display_name=display_name, description=description)
+                result = await performer.run(plan, dry_run)
+            except Exception as exc:
+                result = failed(old.id or "", exc)
+        done.append(result)
+        if progress is not None:
+            try:
+                await _call(progress, len(done), len(chosen), result)
+            except Exception:
+                logger.warning("batch rotation: the progress callback failed", exc_info=True)
+        return result
+
+    results = await asyncio.gather(*(one(old, found) for old, found in chosen))
+    summary = RotationSummary.of(list(results), time.monotonic() - started)
+    logger.info("batch rotation: %s", summary)
+    return summary
