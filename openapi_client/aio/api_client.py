@@ -33,6 +33,8 @@ class ApiClient(BaseApiClient):
     client never closes it, and the configuration's TLS and proxy settings do not apply.
     """
 
+    rest_client: RESTClientObject
+
     def __init__(
         self,
         configuration: Optional[Configuration] = None,
@@ -47,8 +49,6 @@ class ApiClient(BaseApiClient):
         )
         super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
         self._renewals: Dict[Tuple[int, str], asyncio.Future[Any]] = {}
-
-    rest_client: RESTClientObject
 
     _default: Optional[ApiClient] = None
 
