@@ -140,6 +140,8 @@ def test_no_credentials_at_all_is_a_clear_error_before_sending(monkeypatch: pyte
 def test_credentials_must_be_providers() -> None:
     with pytest.raises(ApiValueError, match="credentials"):
         Configuration(credentials="KEY:secret")  # type: ignore[arg-type]
+    with pytest.raises(ApiValueError, match=r"CloudApiKey\(\.\.\.\), not the class"):
+        Configuration(credentials=CloudApiKey)  # type: ignore[arg-type]
 
 
 # -- the token exchange ------------------------------------------------------------------

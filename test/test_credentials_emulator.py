@@ -129,3 +129,23 @@ def test_no_secret_in_debug_logs_with_oauth(cloud: FakeConfluentCloud, caplog: p
         IamApiKeysApi(client).list_iam_v2_api_keys()
     for secret in provider.secrets():
         assert secret not in caplog.text
+
+
+async def test_async_clients_renew_in_a_worker_thread_and_retry_a_401_once(cloud: FakeConfluentCloud) -> None:
+    from openapi_client import aio
+
+    loop_thread = threading.get_ident()
+    exchanging_threads: List[int] = []
+
+    def subject_token() -> str:  # runs inside each exchange: records where that happens
+        exchanging_threads.append(threading.get_ident())
+        return cloud.issue_subject_token()
+
+    provider = ConfluentOAuth(cloud.identity_pool_id, subject_token, sts_url=cloud.sts_token_url)
+    async with aio.ApiClient(Configuration(host=cloud.host, credentials=provider, retries=False)) as client:
+        api = aio.IamApiKeysApi(client)
+        assert (await api.list_iam_v2_api_keys()).kind == "ApiKeyList"
+        cloud.revoke_token(provider.authorization().split(" ", 1)[1])
+        assert (await api.list_iam_v2_api_keys()).kind == "ApiKeyList"  # renewed after the 401, retried once
+    assert cloud.sts_exchanges == 2
+    assert len(exchanging_threads) == 2 and loop_thread not in exchanging_threads

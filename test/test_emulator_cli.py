@@ -6,12 +6,18 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Dict, List
 
 import pytest
 
 import openapi_client
-from openapi_client import IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec
+from openapi_client import ApiClient, IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec
+from openapi_client.testing import FakeConfluentCloud
 
 pytest_plugins = ["pytester"]
 
@@ -133,15 +139,79 @@ def test_the_exported_variables_point_the_quickstart_at_the_standalone_emulator(
             "CONFLUENT_CLOUD_HOST": banner["url"],
             "CONFLUENT_CLOUD_API_KEY": banner["key"],
             "CONFLUENT_CLOUD_API_SECRET": banner["secret"],
-            "QUICKSTART_OWNER": "sa-shell1",
-            "QUICKSTART_CLUSTER": "lkc-shell1",
         }
         result = subprocess.run(
             [sys.executable, "examples/quickstart.py"], capture_output=True, text=True, timeout=60, env=env
         )
         assert result.returncode == 0, result.stderr
-        assert result.stdout.splitlines()[0] == f"Using the service at {banner['url']} with API key {banner['key']}"
-        assert "BYOK keys: skipped" in result.stdout  # no key ids of the user's own were given
+        # the quickstart asked the host what it is, and runs as it does on the embedded emulator
+        assert result.stdout.splitlines()[0] == f"Using the emulator at {banner['url']} with API key {banner['key']}"
+        for step in ("created ", "renamed it to", "registered AWS key", "validated: VALID", "All steps succeeded."):
+            assert step in result.stdout, step
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_quickstart_needs_real_ids_for_a_host_that_is_not_the_emulator(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "CONFLUENT_CLOUD_HOST": f"http://127.0.0.1:{server.server_port}",
+            "CONFLUENT_CLOUD_API_KEY": "KEY",
+            "CONFLUENT_CLOUD_API_SECRET": "SECRET",
+        }
+        result = subprocess.run(
+            [sys.executable, "examples/quickstart.py"], capture_output=True, text=True, timeout=60, env=env
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 2 and "QUICKSTART_OWNER" in result.stderr
+    assert result.stdout.startswith("Using the service at ")
+
+
+def test_the_oauth_fixture_authenticates_through_the_same_emulators_sts(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user_oauth="""
+        from openapi_client import ApiClient, ByokKeysApi, IamApiKeysApi
+
+        def test_oauth_reaches_both_apis(fake_confluent_cloud, fake_confluent_cloud_oauth):
+            assert fake_confluent_cloud_oauth.host == fake_confluent_cloud.host
+            with ApiClient(fake_confluent_cloud_oauth) as client:
+                assert IamApiKeysApi(client).list_iam_v2_api_keys().data == []
+                assert ByokKeysApi(client).list_byok_v1_keys().data == []
+            assert (fake_confluent_cloud.idp_grants, fake_confluent_cloud.sts_exchanges) == (1, 1)
+            api_calls = [r for r in fake_confluent_cloud.requests if "/oauth2/" not in r.path]
+            assert [r.headers["Authorization"] for r in api_calls] == ["Bearer ***", "Bearer ***"]
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_oauth_configuration_refreshes_an_expired_token_through_the_emulator() -> None:
+    with FakeConfluentCloud() as cloud:
+        cloud.token_lifetime = 1
+        with ApiClient(cloud.oauth_configuration(retries=False)) as client:
+            IamApiKeysApi(client).list_iam_v2_api_keys()
+            time.sleep(1.1)
+            IamApiKeysApi(client).list_iam_v2_api_keys()
+        statuses = [(r.path, r.status) for r in cloud.requests]
+
+    assert cloud.sts_exchanges >= 2
+    assert all(status == 200 for _, status in statuses)
+
+
+def test_the_standalone_command_refuses_a_bad_rate_limit_with_a_message() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "openapi_client.testing", "--port", "0", "--rate-limit", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "rate_limit must be at least 1" in run.stderr and "Traceback" not in run.stderr

@@ -8,14 +8,17 @@ import ast
 import base64
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 import urllib3
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import openapi_client.testing
 from openapi_client.testing import FakeConfluentCloud, _wire
+from openapi_client.testing._errors import EmulatorError
 
 TESTING_PACKAGE = Path(openapi_client.testing.__file__).parent
 OFFICIAL_NAME = "confluent-cloud-official-iam-byok.openapi.yaml"
@@ -353,3 +356,97 @@ def test_null_for_a_required_field_and_wrong_values_are_still_422(
     )
     assert response.status == 422
     assert response.json()["errors"][0]["source"] == {"pointer": pointer}
+
+
+# -- properties of the lenient reader ------------------------------------------------------------
+
+def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    _containers,
+    max_leaves=20,
+)
+
+
+def spec_like() -> st.SearchStrategy[Any]:
+    """Bodies close to valid ones (the document's field names, odd values), where bugs hide."""
+    reference = st.fixed_dictionaries({}, optional={"id": JSON_VALUES, "environment": JSON_VALUES, "kind": JSON_VALUES})
+    spec = st.fixed_dictionaries(
+        {},
+        optional={"owner": reference | JSON_VALUES, "resource": reference | JSON_VALUES, "display_name": JSON_VALUES},
+    )
+    key = st.fixed_dictionaries(
+        {"kind": st.sampled_from(["AwsKey", "AzureKey", "GcpKey", "Other"]) | JSON_VALUES},
+        optional={"key_arn": JSON_VALUES, "key_id": JSON_VALUES, "key_vault_id": JSON_VALUES, "tenant_id": JSON_VALUES},
+    )
+    return st.fixed_dictionaries({}, optional={"spec": spec | JSON_VALUES, "key": key | JSON_VALUES}) | JSON_VALUES
+
+
+def conforms(value: Any, schema: Dict[str, Any]) -> bool:
+    """Every key is a writable property of the schema and every value has its type (recursively)."""
+    if "discriminator" in schema:
+        return isinstance(value, dict) and conforms(value, schema["oneOf"][value[schema["discriminator"]]])
+    kind = schema["type"]
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return isinstance(value, dict) and all(
+            name in properties and not properties[name].get("readOnly") and conforms(item, properties[name])
+            for name, item in value.items()
+        )
+    if kind == "array":
+        return isinstance(value, list) and all(conforms(item, schema["items"]) for item in value)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=spec_like(), operation=st.sampled_from([op for op in _wire.OPERATIONS.values() if op.body is not None]))
+def test_the_reader_keeps_only_writable_well_typed_fields_or_refuses_with_a_pointer(
+    body: Any, operation: _wire.Operation
+) -> None:
+    assert operation.body is not None
+    try:
+        read = _wire.read_body(body, operation.body)
+    except EmulatorError as refusal:
+        assert refusal.status == 422 and refusal.pointer is not None
+        return
+    assert conforms(read, operation.body)
+    for name in operation.body.get("required", []):
+        assert name in read
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=spec_like(), path=st.sampled_from(["/iam/v2/api-keys", "/byok/v1/keys"]))
+def test_any_json_body_gets_an_answer_never_a_500(cloud: FakeConfluentCloud, body: Any, path: str) -> None:
+    encoded = json.dumps(body).encode()
+    response = urllib3.request("POST", cloud.host + path, body=encoded, headers=basic(cloud.api_key, cloud.api_secret))
+
+    assert response.status in (201, 202, 409, 422)
+    assert response.headers["X-Request-Id"]
+    if response.status >= 400:
+        assert response.json()["errors"][0]["id"] == response.headers["X-Request-Id"]
+
+
+def test_each_key_kinds_identifier_and_provider_are_the_documents() -> None:
+    document = official_document()
+    schemas = document["components"]["schemas"]
+    mapping = schemas["byok.v1.Key"]["properties"]["key"]["discriminator"]["mapping"]
+    providers = schemas["byok.v1.Key"]["properties"]["provider"]["x-extensible-enum"]
+    key_filter = next(p for p in document["paths"]["/byok/v1/keys"]["get"]["parameters"] if p["name"] == "key")
+
+    # "... the key identifier: key_arn for AWS, key_id for Azure and GCP."
+    said = {
+        provider: field
+        for field, providers_text in re.findall(r"(\w+) for ([\w ]+?)(?=,|\.)", key_filter["description"])
+        for provider in providers_text.split(" and ")
+    }
+
+    assert set(_wire.KEY_IDENTIFIER_FIELD) == set(_wire.KEY_PROVIDER) == set(mapping)
+    for kind, field in _wire.KEY_IDENTIFIER_FIELD.items():
+        assert field in schemas[mapping[kind].rsplit("/", 1)[-1]]["required"]
+        assert said[_wire.KEY_PROVIDER[kind]] == field
+    assert sorted(_wire.KEY_PROVIDER.values()) == sorted(providers)

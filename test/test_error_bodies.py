@@ -75,9 +75,10 @@ def server() -> Iterator[ScriptedServer]:
 
 @pytest.fixture(scope="module")
 def api(server: ScriptedServer) -> Iterator[openapi_client.IamApiKeysApi]:
-    # A password no generated body will contain: the client masks it wherever it appears.
-    password = "pw-7d1e0c9b4a-not-in-any-body"
-    configuration = openapi_client.Configuration(host=server.host, username="key", password=password, retries=False)
+    # A password no generated body contains: a body quoting it would be (rightly) masked.
+    configuration = openapi_client.Configuration(
+        host=server.host, username="key", password="Zq7-error-bodies-secret", retries=False
+    )
     with openapi_client.ApiClient(configuration) as client:
         yield openapi_client.IamApiKeysApi(client)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional
+from typing import AsyncIterator, Awaitable, Callable, Optional
 
-from openapi_client.pagination import PageT, PageWalk
+from openapi_client.pagination import ItemT, Page, PageT, PageWalk
 
 __all__ = ["aiter_items", "aiter_pages"]
 
@@ -28,7 +28,7 @@ async def aiter_pages(
             return
 
 
-async def aiter_items(pages: AsyncIterator[PageT]) -> AsyncIterator[Any]:
+async def aiter_items(pages: AsyncIterator[Page[ItemT]]) -> AsyncIterator[ItemT]:
     """Every item of every page, in order; a page is let go before the next is fetched."""
     async for page in pages:
         items = page.data

@@ -133,6 +133,8 @@ def as_providers(credentials: Any) -> Tuple[CredentialProvider, ...]:
             f"credentials must be a credential provider or a sequence of them, got {type(credentials).__name__}"
         ) from None
     for provider in providers:
+        if isinstance(provider, type):
+            raise ApiValueError(f"credentials: pass an instance, e.g. {provider.__name__}(...), not the class")
         if not isinstance(provider, _HasAuthorization):
             raise ApiValueError(f"credentials: {type(provider).__name__} is not a credential provider")
     return providers

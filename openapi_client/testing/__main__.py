@@ -22,12 +22,24 @@ def _parse(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default: 8080)")
     parser.add_argument("--api-key", help="the API key to accept (default: a random one)")
     parser.add_argument("--api-secret", help="the API secret to accept (default: a random one)")
-    parser.add_argument("--access-token", help="the bearer token to accept for byok/v1 (default: a random one)")
+    parser.add_argument("--access-token", help="a bearer token to accept (default: a random one)")
     parser.add_argument(
         "--byok-validation-delay",
         type=float,
         default=0.0,
         help="seconds a new BYOK key stays INITIALIZING before turning VALID (default: 0)",
+    )
+    parser.add_argument(
+        "--api-key-propagation-delay",
+        type=float,
+        default=0.0,
+        help="seconds a new API key's own credentials are refused (default: 0)",
+    )
+    parser.add_argument(
+        "--rate-limit", type=int, help="requests allowed per window and API group; over it, 429 (default: no limit)"
+    )
+    parser.add_argument(
+        "--rate-limit-window", type=float, default=60.0, help="seconds of a rate-limit window (default: 60)"
     )
     return parser.parse_args(argv)
 
@@ -42,14 +54,21 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    cloud = FakeConfluentCloud(
-        host=args.host,
-        port=args.port,
-        api_key=args.api_key,
-        api_secret=args.api_secret,
-        access_token=args.access_token,
-        byok_validation_delay=args.byok_validation_delay,
-    )
+    try:
+        cloud = FakeConfluentCloud(
+            host=args.host,
+            port=args.port,
+            api_key=args.api_key,
+            api_secret=args.api_secret,
+            access_token=args.access_token,
+            byok_validation_delay=args.byok_validation_delay,
+            api_key_propagation_delay=args.api_key_propagation_delay,
+            rate_limit=args.rate_limit,
+            rate_limit_window=args.rate_limit_window,
+        )
+    except ValueError as exc:
+        print(f"invalid option: {exc}", file=sys.stderr)
+        return 2
     try:
         cloud.start()
     except OSError as exc:
@@ -59,6 +78,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"  API key:      {cloud.api_key}")
     print(f"  API secret:   {cloud.api_secret}")
     print(f"  Access token: {cloud.access_token}")
+    print(f"  Identity pool (STS): {cloud.identity_pool_id}")
     print("Point the SDK (and examples/quickstart.py) at it from a shell:")
     print(f"  export {HOST_ENV}={cloud.host}")
     print(f"  export {API_KEY_ENV}={cloud.api_key}")

@@ -27,6 +27,7 @@ from openapi_client.testing._wire import (
     API_KEY_FILTERS,
     BYOK_FILTERS,
     DEFAULT_PAGE_SIZE,
+    KEY_IDENTIFIER_FIELD,
     MAX_PAGE_SIZE,
     MAX_PAGE_TOKEN_LENGTH,
     OPERATIONS,
@@ -44,8 +45,8 @@ STS_TOKEN_PATH = "/sts/v1/oauth2/token"
 
 # The rate-limited API groups and the collection each serves.
 API_GROUPS = {API_KEYS_PATH: "iam/v2", BYOK_KEYS_PATH: "byok/v1"}
-# The budget reported when no rate limit is set: large enough never to slow a test down.
-UNLIMITED_BUDGET = 10_000
+# The budget reported when no rate limit is set: more than any test can spend in a window.
+UNLIMITED_BUDGET = 1_000_000
 
 _TOKEN_PATTERN = re.compile(r"after:(\d{1,18})")
 
@@ -90,9 +91,14 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._windows: Dict[str, Tuple[float, int]] = {}
 
+    @property
+    def budget(self) -> int:
+        """The X-RateLimit-Limit reported: the limit, or a budget no test spends."""
+        return self.limit if self.limit is not None else UNLIMITED_BUDGET
+
     def admit(self, group: str) -> List[Tuple[str, str]]:
         """Count one request of ``group``: its rate-limit headers, or a 429 carrying them."""
-        budget = self.limit if self.limit is not None else UNLIMITED_BUDGET
+        budget = self.budget
         with self._lock:
             now = time.monotonic()
             window_end, used = self._windows.get(group, (0.0, 0))
@@ -239,7 +245,7 @@ class Application:
     def _create_byok_key(self, request: Request, _: Optional[str]) -> Response:
         document = _body(request)
         key = document["key"]
-        identifier_field = "key_arn" if key["kind"] == "AwsKey" else "key_id"
+        identifier_field = KEY_IDENTIFIER_FIELD[key["kind"]]
         if not key[identifier_field].strip():
             raise _invalid(f"/key/{identifier_field}", f"The {identifier_field} of the key must not be empty.")
         rendered = self.store.create_byok_key(key, document.get("display_name"))

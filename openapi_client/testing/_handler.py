@@ -277,7 +277,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             except Exception as exc:  # a bug must answer 500, not kill the connection
                 response = Response(500, failure_json(500, "internal_error", f"Emulator error: {exc!r}", request_id))
         elif fault.kind == FAIL:
-            response = _failure_for(fault, request_id)
+            response = _failure_for(fault, request_id, self.server.app.limiter.budget)
         else:
             self._finish_raw(fault, request_id, request)
             return
@@ -343,14 +343,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(_head(lines) + (b"" if without_body else response.body))
 
 
-def _failure_for(fault: Fault, request_id: str) -> Response:
+def _failure_for(fault: Fault, request_id: str, budget: int) -> Response:
     """The answer of a ``fail_next`` fault: a Failure body plus rate-limit headers on 429."""
     defaults: List[Tuple[str, str]] = []
     if fault.retry_after is not None:
         defaults.append(("Retry-After", _seconds(fault.retry_after)))
     if fault.status == 429:
         reset = _seconds(fault.retry_after) if fault.retry_after is not None else "0"
-        defaults += [("X-RateLimit-Limit", "1000"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset)]
+        defaults += [("X-RateLimit-Limit", str(budget)), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset)]
     overridden = {name.lower() for name, _ in fault.headers}
     headers = [(name, value) for name, value in defaults if name.lower() not in overridden] + fault.headers
     detail = f"Injected failure: the emulator was told to answer {fault.status}."

@@ -25,6 +25,7 @@ from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, TypeVar
 from urllib.parse import quote
 
 from openapi_client.testing._errors import EmulatorError
+from openapi_client.testing._wire import KEY_IDENTIFIER_FIELD, KEY_PROVIDER
 
 __all__ = ["Store", "ApiKeyRecord", "ByokRecord", "ByokFilter", "CLOUD_SCHEME", "GLOBAL_SCHEME", "resource_kind"]
 
@@ -74,7 +75,6 @@ def resource_kind(resource_id: Optional[str]) -> Optional[str]:
     return upper if upper in _SPECIAL_RESOURCES else None
 
 _DEFAULT_REGIONS = {"AWS": "us-east-1", "Azure": "eastus", "GCP": "us-central1"}
-_PROVIDERS = {"AwsKey": "AWS", "AzureKey": "Azure", "GcpKey": "GCP"}
 
 
 def new_api_key_id() -> str:
@@ -422,8 +422,8 @@ class Store:
     def create_byok_key(self, key: JsonDict, display_name: Optional[str]) -> JsonDict:
         """Register a customer-managed key; 409 if the same key is already registered."""
         kind = key["kind"]
-        provider = _PROVIDERS[kind]
-        identifier = key["key_arn"] if kind == "AwsKey" else key["key_id"]
+        provider = KEY_PROVIDER[kind]
+        identifier = key[KEY_IDENTIFIER_FIELD[kind]]
         now = _now()
         with self._lock:
             for existing in self._byok_keys.values():

@@ -35,6 +35,8 @@ __all__ = [
     "MAX_PAGE_TOKEN_LENGTH",
     "API_KEY_FILTERS",
     "BYOK_FILTERS",
+    "KEY_IDENTIFIER_FIELD",
+    "KEY_PROVIDER",
 ]
 
 Schema = Dict[str, Any]
@@ -44,6 +46,11 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE_TOKEN_LENGTH = 255
 API_KEY_FILTERS = ("spec.owner", "spec.resource")
 BYOK_FILTERS = ("provider", "state", "display_name", "validation_phase", "validation_region", "key")
+
+# Per BYOK key kind: the field naming the cloud key (what the ``key`` filter searches, per
+# the document) and the provider the service reports.
+KEY_IDENTIFIER_FIELD = {"AwsKey": "key_arn", "AzureKey": "key_id", "GcpKey": "key_id"}
+KEY_PROVIDER = {"AwsKey": "AWS", "AzureKey": "Azure", "GcpKey": "GCP"}
 
 
 def _string(**facts: Any) -> Schema:
@@ -70,16 +77,12 @@ TYPED_GLOBAL_OBJECT_REFERENCE: Schema = {
     },
 }
 
+# The same with an environment (what an API key's resource is).
 TYPED_ENV_SCOPED_OBJECT_REFERENCE: Schema = {
-    "type": "object",
-    "required": ["id", "related", "resource_name"],
+    **TYPED_GLOBAL_OBJECT_REFERENCE,
     "properties": {
-        "id": _string(minLength=1, maxLength=255),
+        **TYPED_GLOBAL_OBJECT_REFERENCE["properties"],
         "environment": _string(minLength=1, maxLength=255),
-        "related": _URI,
-        "resource_name": _URI,
-        "api_version": _NAME,
-        "kind": _NAME,
     },
 }
 

@@ -170,6 +170,24 @@ class FakeConfluentCloud:
 
         return ApiClient(self.configuration(**overrides))
 
+    def oauth_configuration(self, **overrides: Any) -> Configuration:
+        """A :class:`Configuration` that authenticates with OAuth through the emulator.
+
+        Its credentials are a ``ConfluentOAuth`` provider whose subject token comes from a
+        client-credentials grant at the emulator's identity provider (a client registered
+        for it), exchanged at the emulator's STS for :attr:`identity_pool_id`. ``overrides``
+        are passed on to ``Configuration``.
+        """
+        from openapi_client.configuration import Configuration
+        from openapi_client.credentials import ClientCredentialsGrant, ConfluentOAuth
+
+        client_id, client_secret = self.add_oauth_client()
+        grant = ClientCredentialsGrant(self.idp_token_url, client_id, client_secret)
+        provider = ConfluentOAuth(self.identity_pool_id, grant, sts_url=self.sts_token_url)
+        settings: dict[str, Any] = {"host": self.host, "credentials": provider}
+        settings.update(overrides)
+        return Configuration(**settings)
+
     # -- fault injection ----------------------------------------------------------------
 
     def fail_next(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 import pytest
 
 if TYPE_CHECKING:
+    from openapi_client.configuration import Configuration
     from openapi_client.testing.emulator import FakeConfluentCloud
 
 
@@ -25,3 +26,13 @@ def fake_confluent_cloud() -> Iterator[FakeConfluentCloud]:
 
     with FakeConfluentCloud() as cloud:
         yield cloud
+
+
+@pytest.fixture
+def fake_confluent_cloud_oauth(fake_confluent_cloud: FakeConfluentCloud) -> Configuration:
+    """A ``Configuration`` for the ``fake_confluent_cloud`` emulator that authenticates with OAuth.
+
+    Tokens come from the emulator's identity provider and STS exchange, so a test can also
+    shorten their life (``fake_confluent_cloud.token_lifetime``) or revoke them.
+    """
+    return fake_confluent_cloud.oauth_configuration()
