@@ -7,6 +7,11 @@ same peers.
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import subprocess
+import threading
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator, Tuple
 
@@ -84,6 +89,59 @@ async def test_turning_verification_off_is_honoured(kind: str, self_signed_serve
     host, _ = self_signed_server
     configuration = Configuration(host=host, username="k", password=SECRET, retries=False, verify_ssl=False)
     assert (await get_key(kind, configuration)).id == KEY_ID
+
+
+def _certificate(folder: Path, name: str) -> Tuple[Path, Path]:
+    """A throw-away self-signed certificate for 127.0.0.1 and its key."""
+    cert, key = folder / f"{name}.pem", folder / f"{name}-key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", f"/CN={name}", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture(scope="module")
+def mutual_tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[str, Path, Path, Path]]:
+    """An HTTPS server on loopback that only talks to clients showing the client certificate:
+    (url, server certificate, client certificate, client key)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make throw-away certificates")
+    folder = tmp_path_factory.mktemp("mtls")
+    server_cert, server_key = _certificate(folder, "server")
+    client_cert, client_key = _certificate(folder, "client")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(server_cert, server_key)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(client_cert)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeyHandler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}", server_cert, client_cert, client_key
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def test_a_client_certificate_is_presented(kind: str, mutual_tls_server: Tuple[str, Path, Path, Path]) -> None:
+    host, server_cert, client_cert, client_key = mutual_tls_server
+    settings: Any = {"host": host, "username": "k", "password": SECRET, "retries": False}
+    settings["ssl_ca_cert"] = str(server_cert)
+    _KeyHandler.seen.clear()
+    with pytest.raises(openapi_client.ApiConnectionError):
+        await get_key(kind, Configuration(**settings))
+    assert _KeyHandler.seen == []
+    with_certificate = Configuration(**settings, cert_file=str(client_cert), key_file=str(client_key))
+    assert (await get_key(kind, with_certificate)).id == KEY_ID
+    assert _KeyHandler.seen == [f"/iam/v2/api-keys/{KEY_ID}"]
 
 
 # -- proxies -------------------------------------------------------------------------------------
