@@ -1,8 +1,8 @@
 """TLS and proxy settings reach both transports alike (urllib3 and aiohttp), over loopback.
 
-The servers are the sync suites' own: the self-signed HTTPS server of test_safe_defaults.py
-and the forwarding proxy of test_client_hardening.py, so the two clients meet the very
-same peers.
+Most servers are the sync suites' own (the self-signed HTTPS server of test_safe_defaults.py,
+the forwarding proxy of test_client_hardening.py), so the two clients meet the very same
+peers; a mutual-TLS server is added here for client certificates.
 """
 
 from __future__ import annotations
@@ -82,6 +82,20 @@ async def test_a_trusted_ca_bundle_lets_the_call_through(kind: str, self_signed_
     configuration = Configuration(host=host, username="k", password=SECRET, retries=False, ssl_ca_cert=str(cert))
     assert (await get_key(kind, configuration)).id == KEY_ID
     assert _KeyHandler.seen == [f"/iam/v2/api-keys/{KEY_ID}"]
+
+
+async def test_tls_server_name_is_the_name_the_certificate_is_checked_against(
+    kind: str, self_signed_server: Tuple[str, Path]
+) -> None:
+    host, cert = self_signed_server  # its certificate names 127.0.0.1 only
+    by_name = host.replace("127.0.0.1", "localhost")
+    settings: Any = {"host": by_name, "username": "k", "password": SECRET, "retries": False}
+    with pytest.raises(openapi_client.ApiConnectionError) as mismatch:
+        await get_key(kind, Configuration(**settings, ssl_ca_cert=str(cert)))
+    assert "TLS failure" in str(mismatch.value)
+    configuration = Configuration(**settings, ssl_ca_cert=str(cert))
+    configuration.tls_server_name = "127.0.0.1"
+    assert (await get_key(kind, configuration)).id == KEY_ID
 
 
 @pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
