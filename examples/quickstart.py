@@ -2,11 +2,12 @@
 """Walk the whole life of an API key and two BYOK keys.
 
 With CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET set, this talks to Confluent
-Cloud (or to CONFLUENT_CLOUD_HOST, e.g. a standalone emulator). It then also needs
-QUICKSTART_OWNER (a service account id, e.g. sa-abc123) and QUICKSTART_CLUSTER (a Kafka
-cluster id, e.g. lkc-abc123), and for the BYOK part QUICKSTART_AWS_KEY_ARN and
-QUICKSTART_GCP_KEY_ID (keys you own; that part is skipped without them). Without
-credentials it starts the embedded emulator and says so first.
+Cloud (or to CONFLUENT_CLOUD_HOST). Against Confluent Cloud it also needs QUICKSTART_OWNER
+(a service account id, e.g. sa-abc123) and QUICKSTART_CLUSTER (a Kafka cluster id, e.g.
+lkc-abc123), and for the BYOK part QUICKSTART_AWS_KEY_ARN and QUICKSTART_GCP_KEY_ID (keys
+you own; that part is skipped without them). When CONFLUENT_CLOUD_HOST is this SDK's
+emulator (``python -m openapi_client.testing``; the script asks it), made-up ids are used
+as with the embedded one. Without credentials it starts the embedded emulator and says so.
 
 With --oauth it authenticates with OAuth (Confluent's token exchange) instead of an API key:
 against Confluent Cloud from the CONFLUENT_OAUTH_* variables (docs/Authentication.md),
@@ -18,9 +19,13 @@ Exit status 0 only if every step succeeded.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
-from typing import Iterator, List, Optional, Tuple
+from importlib import resources
+from typing import Generator, List, Optional, Tuple
+
+import urllib3
 
 import openapi_client
 from openapi_client import (
@@ -47,8 +52,25 @@ def step(message: str) -> None:
     print(f"  - {message}", flush=True)
 
 
+def is_emulator(host: str) -> bool:
+    """Whether ``host`` is this SDK's emulator: it serves the SDK's own API document at
+    /openapi.json (Confluent Cloud does not). Asked without credentials."""
+    own = json.loads(resources.files("openapi_client").joinpath("openapi.json").read_bytes())
+    try:
+        with urllib3.PoolManager(timeout=3.0, retries=False) as pool:
+            answer = pool.request("GET", host.rstrip("/") + "/openapi.json")
+    except urllib3.exceptions.HTTPError:
+        return False
+    if answer.status != 200:
+        return False
+    try:
+        return bool(json.loads(answer.data)["info"] == own["info"])
+    except (ValueError, TypeError, KeyError):  # not JSON, or not an API document
+        return False
+
+
 @contextlib.contextmanager
-def target(oauth: bool) -> Iterator[Tuple[Configuration, bool]]:
+def target(oauth: bool) -> Generator[Tuple[Configuration, bool], None, None]:
     """Confluent Cloud (or CONFLUENT_CLOUD_HOST) when credentials are set, else a fresh
     embedded emulator; the flag says which."""
     settings = openapi_client.configuration
@@ -56,9 +78,11 @@ def target(oauth: bool) -> Iterator[Tuple[Configuration, bool]]:
         os.environ.get(settings.API_KEY_ENV) and os.environ.get(settings.API_SECRET_ENV)
     ):
         config = Configuration()
+        emulated = is_emulator(config.host)
+        kind = "the emulator" if emulated else "the service"
         how = f"OAuth ({config.credentials[0]!r})" if oauth else f"API key {config.username}"
-        print(f"Using the service at {config.host} with {how}")
-        yield config, False
+        print(f"Using {kind} at {config.host} with {how}")
+        yield config, emulated
         return
     from openapi_client.testing import FakeConfluentCloud
 
@@ -91,7 +115,6 @@ def api_key_lifecycle(iam: IamApiKeysApi, owner: str, cluster: str) -> None:
             )
         )
     )
-    assert created.id is not None and created.spec is not None and created.spec.secret is not None
     step(f"created {created.id} for {owner} on {cluster}")
     step(f"secret (shown once, keep it safe): {masked(created.spec.secret.get_secret_value())}")
 
@@ -111,7 +134,6 @@ def api_key_lifecycle(iam: IamApiKeysApi, owner: str, cluster: str) -> None:
         ),
     )
     again = iam.get_iam_v2_api_key(created.id)
-    assert again.spec is not None
     if again.spec.display_name != "quickstart key (renamed)":
         raise RuntimeError(f"the update did not stick: {again.spec.display_name!r}")
     step(f"renamed it to {again.spec.display_name!r}; description {again.spec.description!r}")
@@ -131,12 +153,10 @@ def byok_lifecycle(byok: ByokKeysApi, aws_key_arn: str, gcp_key_id: str) -> None
     try:
         for key in (ByokV1AwsKey(key_arn=aws_key_arn), ByokV1GcpKey(key_id=gcp_key_id)):
             created = byok.create_byok_v1_key(ByokV1Key(key=key, display_name=f"quickstart {key.kind}"))
-            assert created.id is not None
             registered.append(created.id)
             step(f"registered {created.provider} key {created.id}")
         for key_id in registered:
             valid = byok.wait_for_byok_v1_key(key_id, timeout=300, poll_interval=0.25)
-            assert valid.validation is not None
             step(f"{key_id} validated: {valid.validation.phase} in {valid.validation.region or 'its region'}")
         for provider in ("AWS", "GCP"):
             found = [k.id for k in byok.iter_byok_v1_keys(provider=provider) if k.id in registered]

@@ -23,7 +23,7 @@ import json
 import os
 import sys
 import threading
-from typing import Dict, Iterator, List, Optional, TextIO, Tuple
+from typing import Dict, Generator, List, Optional, TextIO, Tuple
 
 import openapi_client
 from openapi_client import Configuration
@@ -101,7 +101,7 @@ def report(summary: RotationSummary, handover: SecretsFile, out: TextIO) -> None
 
 
 @contextlib.contextmanager
-def target(owner: str) -> Iterator[Tuple[Configuration, bool]]:
+def target(owner: str) -> Generator[Tuple[Configuration, bool], None, None]:
     """The configuration to use, and whether it is the embedded emulator."""
     if os.environ.get(openapi_client.configuration.API_KEY_ENV):
         yield Configuration(), False

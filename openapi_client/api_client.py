@@ -6,7 +6,7 @@ import datetime
 import json
 import re
 from types import TracebackType
-from typing import Any, ClassVar, Dict, Iterator, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
+from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
 
 import urllib3
 from pydantic import BaseModel
@@ -133,9 +133,12 @@ class BaseApiClient:
         response_data: Any,
         raw: bytes,
         response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+        operation: Optional[Operation] = None,
     ) -> ApiResponse[Any]:
         """Decode a response whose body ``raw`` has been read; an error status raises the
-        matching :class:`ApiException`."""
+        matching :class:`ApiException`. ``operation`` only serves messages: a body lacking a
+        field its schema requires is an :class:`ApiResponseError` naming the field and the
+        operation."""
         status = response_data.status
         if not 200 <= status <= 299:
             raise ApiException.from_response(
@@ -144,7 +147,7 @@ class BaseApiClient:
         response_type = _response_type(response_types_map or {}, status)
         data = None
         if response_type is not None:
-            data = self._decode(response_data, raw, response_type)
+            data = self._decode(response_data, raw, response_type, operation)
         return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
     def _build_request(
@@ -177,7 +180,8 @@ class BaseApiClient:
     # -- generated-client compatibility ------------------------------------------------------
     # What code written for an openapi-generator client calls on its ApiClient, kept with the
     # generator's names and leading parameters (test/test_compat_surface.py pins them). The
-    # SDK's own path (execute) does not go through these wrappers. The I/O half, call_api and
+    # SDK's own path (execute) does not go through param_serialize or call_api; it does use
+    # deserialize and sanitize_for_serialization. The I/O half, call_api and
     # response_deserialize, is in each transport's ApiClient.
 
     @classmethod
@@ -272,7 +276,9 @@ class BaseApiClient:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _decode(self, response: Any, raw: bytes, response_type: Type[Any]) -> Any:
+    def _decode(
+        self, response: Any, raw: bytes, response_type: Type[Any], operation: Optional[Operation] = None
+    ) -> Any:
         content_type = response.headers.get("Content-Type", "")
         if not raw:
             raise ApiResponseError(
@@ -293,6 +299,16 @@ class BaseApiClient:
         try:
             return self.deserialize(raw, response_type)
         except ValueError as exc:  # pydantic's ValidationError is one
+            missing = _missing_fields(exc)
+            if missing:
+                what = operation.describe() if operation is not None else response_type.__name__
+                raise ApiResponseError(
+                    f"the {response.status} answer to {what} lacks {', '.join(repr(m) for m in missing)}, "
+                    "which the API document requires",
+                    status=response.status,
+                    headers=response.headers,
+                    redactor=_redactor_of(response),
+                ) from None
             redactor = _redactor_of(response).with_more(_secret_fields(raw))
             raise ApiResponseError(
                 f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
@@ -469,9 +485,11 @@ class ApiClient(BaseApiClient):
         self,
         response_data: RESTResponse,
         response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+        operation: Optional[Operation] = None,
     ) -> ApiResponse[Any]:
-        """Decode a response; an error status raises the matching :class:`ApiException`."""
-        return self.decode_response(response_data, response_data.read(), response_types_map)
+        """Decode a response; an error status raises the matching :class:`ApiException`
+        (``operation``, if given, names the call in messages about a malformed answer)."""
+        return self.decode_response(response_data, response_data.read(), response_types_map, operation)
 
 
 def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Optional[Type[Any]]:
@@ -510,6 +528,23 @@ def _secret_fields(raw: bytes) -> Iterator[str]:
                     stack.append(value)
         elif isinstance(node, list):
             stack.extend(node)
+
+
+def _missing_fields(exc: ValueError) -> List[str]:
+    """The dotted JSON paths (``data[2].spec.owner``) of the required fields a document lacks,
+    when that is all that is wrong with it."""
+    errors = getattr(exc, "errors", None)  # a pydantic ValidationError's
+    if not callable(errors):
+        return []
+    found = []
+    for error in errors(include_url=False, include_input=False):
+        if error["type"] != "missing":
+            return []  # other problems too: the general message tells them
+        path = ""
+        for part in error["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+        found.append(path)
+    return found
 
 
 def _first_line(exc: Exception) -> str:

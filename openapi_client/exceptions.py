@@ -16,8 +16,8 @@ from openapi_client.retry_headers import relative_seconds
 
 if TYPE_CHECKING:
     from openapi_client.error_bodies import ErrorBody, Problem
-    from openapi_client.models.byok_v1_key import ByokV1Key
     from openapi_client.models.failure import Failure
+    from openapi_client.models.responses import ByokV1KeyRead
 
 __all__ = [
     "OpenApiException",
@@ -274,13 +274,12 @@ class WaiterTimeoutError(WaiterError, TimeoutError):
 class KeyValidationFailedError(WaiterError):
     """Confluent Cloud validated a BYOK key and found it INVALID; ``key`` is that key."""
 
-    def __init__(self, key: ByokV1Key) -> None:
+    def __init__(self, key: ByokV1KeyRead) -> None:
         from openapi_client.models._key_variant import KeyVariantModel
 
         self.key = key
-        validation = key.validation
-        message = validation.message if validation is not None else None
-        variant = key.key.actual_instance if key.key is not None else None
+        message = key.validation.message
+        variant = key.key.actual_instance
         # The variant knows its cloud and which field names the key there.
         named = f" ({variant.PROVIDER} key {variant.identifier})" if isinstance(variant, KeyVariantModel) else ""
         super().__init__(f"BYOK key {key.id}{named} is INVALID: {message or 'no reason given'}")

@@ -122,7 +122,10 @@ PAGE_TOKEN = Param(
 
 
 def _model(name: str) -> Type[Any]:
-    return getattr(importlib.import_module("openapi_client.models"), name)  # type: ignore[no-any-return]
+    models = importlib.import_module("openapi_client.models")
+    if not hasattr(models, name):  # an answer class (IamV2ApiKeyRead, ...)
+        models = importlib.import_module("openapi_client.models.responses")
+    return getattr(models, name)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,10 @@ class Operation:
         """Path parameters, then query parameters: the order of the method's arguments."""
         return self.path_params + self.query_params
 
+    def describe(self) -> str:
+        """How messages name this operation: ``get_iam_v2_api_key (GET /iam/v2/api-keys/{id})``."""
+        return f"{self.name} ({self.method} {self.path})"
+
     def check_path(self, values: Mapping[str, Any]) -> Dict[str, str]:
         """Checked path parameters, by wire name."""
         return {p.wire_name: p.check(values[p.name]) for p in self.path_params}
@@ -296,8 +303,12 @@ def is_json_media_type(content_type: str) -> bool:
 
 
 def _require(model: ApiModel, path: Sequence[str], body_name: str) -> None:
+    from openapi_client.models._base import ApiRootModel  # loaded already: the body is a model
+
     value: Any = model
     for depth, name in enumerate(path):
+        if isinstance(value, ApiRootModel):  # a oneOf wrapper: the field is on its variant
+            value = value.root
         value = getattr(value, name, None)
         if value is None:
             dotted = ".".join(path[: depth + 1])

@@ -121,7 +121,7 @@ LIST_IAM_V2_API_KEYS = Operation(
         _THROTTLED,
         _FAILED,
     ),
-    pagination=Pagination("iter_iam_v2_api_keys", "iter_iam_v2_api_keys_pages", "IamV2ApiKey", "API key"),
+    pagination=Pagination("iter_iam_v2_api_keys", "iter_iam_v2_api_keys_pages", "IamV2ApiKeyListItem", "API key"),
 )
 
 CREATE_IAM_V2_API_KEY = Operation(
@@ -135,14 +135,14 @@ CREATE_IAM_V2_API_KEY = Operation(
         "iam_v2_api_key",
         "IamV2ApiKey",
         doc="The key to create. `spec` and `spec.owner` must be set; read-only fields, if set, are not sent. "
-        "A `dict` of the same shape is accepted too.",
+        "An `IamV2ApiKeyDict` of the same shape is accepted too.",
     ),
     required_body_fields=(("spec", "owner"),),
     outcomes=(
         Response(
             "202",
             "Accepted: the new API key, with its secret (returned this once).",
-            "IamV2ApiKey",
+            "IamV2ApiKeyCreated",
             headers=(*_RATE_LIMIT, "Location"),
         ),
         _MALFORMED,
@@ -165,7 +165,7 @@ GET_IAM_V2_API_KEY = Operation(
     auth=IAM_AUTH,
     path_params=(_id("API key to read"),),
     outcomes=(
-        Response("200", "The API key.", "IamV2ApiKey", headers=_RATE_LIMIT),
+        Response("200", "The API key.", "IamV2ApiKeyRead", headers=_RATE_LIMIT),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("403", "The credentials may not read this key."),
@@ -203,7 +203,7 @@ UPDATE_IAM_V2_API_KEY = Operation(
         "A `dict` is accepted too.",
     ),
     outcomes=(
-        Response("200", "The API key after the change.", "IamV2ApiKey", headers=_RATE_LIMIT),
+        Response("200", "The API key after the change.", "IamV2ApiKeyRead", headers=_RATE_LIMIT),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("402", "The change would exceed a quota."),
@@ -285,7 +285,7 @@ LIST_BYOK_V1_KEYS = Operation(
         _THROTTLED,
         _FAILED,
     ),
-    pagination=Pagination("iter_byok_v1_keys", "iter_byok_v1_keys_pages", "ByokV1Key", "BYOK key"),
+    pagination=Pagination("iter_byok_v1_keys", "iter_byok_v1_keys_pages", "ByokV1KeyListItem", "BYOK key"),
 )
 
 CREATE_BYOK_V1_KEY = Operation(
@@ -298,15 +298,15 @@ CREATE_BYOK_V1_KEY = Operation(
     body=Body(
         "byok_v1_key",
         "ByokV1Key",
-        doc="The key to register. `key` must be set; read-only fields, if set, are not sent. "
-        "A `dict` of the same shape is accepted too.",
+        doc="The key to register. `key` (with its `kind`) must be set; read-only fields, if set, are not sent. "
+        "A `ByokV1KeyDict` of the same shape is accepted too.",
     ),
-    required_body_fields=(("key",),),
+    required_body_fields=(("key", "kind"),),
     outcomes=(
         Response(
             "201",
             "The key was registered; its validation has started.",
-            "ByokV1Key",
+            "ByokV1KeyCreated",
             headers=(*_RATE_LIMIT, "Location"),
         ),
         _MALFORMED,
@@ -328,7 +328,7 @@ GET_BYOK_V1_KEY = Operation(
     auth=BYOK_AUTH,
     path_params=(_id("key to read", _CCK),),
     outcomes=(
-        Response("200", "The key.", "ByokV1Key", headers=_RATE_LIMIT),
+        Response("200", "The key.", "ByokV1KeyRead", headers=_RATE_LIMIT),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("403", "The credentials may not read this key."),
@@ -363,7 +363,7 @@ UPDATE_BYOK_V1_KEY = Operation(
         "A `dict` is accepted too.",
     ),
     outcomes=(
-        Response("200", "The key after the change.", "ByokV1Key", headers=_RATE_LIMIT),
+        Response("200", "The key after the change.", "ByokV1KeyRead", headers=_RATE_LIMIT),
         _MALFORMED,
         _UNAUTHORIZED,
         Response("402", "The change would exceed a quota."),

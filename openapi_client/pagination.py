@@ -13,15 +13,18 @@ if TYPE_CHECKING:
 __all__ = ["PageWalk", "iter_pages", "iter_items", "next_page_token"]
 
 
-class Page(Protocol):
+ItemT = TypeVar("ItemT", covariant=True)
+
+
+class Page(Protocol[ItemT]):
     @property
     def metadata(self) -> ListMeta: ...
 
     @property
-    def data(self) -> Sequence[Any]: ...
+    def data(self) -> Sequence[ItemT]: ...
 
 
-PageT = TypeVar("PageT", bound=Page)
+PageT = TypeVar("PageT", bound="Page[Any]")
 
 
 def next_page_token(next_link: Optional[str]) -> Optional[str]:
@@ -58,7 +61,7 @@ class PageWalk:
         self._seen: Dict[str, int] = {}
         self._fetched = 0
 
-    def after(self, page: Page) -> Optional[str]:
+    def after(self, page: Page[Any]) -> Optional[str]:
         """The ``page_token`` to fetch after ``page`` (the page just fetched), or ``None``
         when it was the last."""
         self._fetched += 1
@@ -94,7 +97,7 @@ def iter_pages(
             return
 
 
-def iter_items(pages: Iterator[PageT]) -> Iterator[Any]:
+def iter_items(pages: Iterator[Page[ItemT]]) -> Iterator[ItemT]:
     """Every item of every page, in order."""
     for page in pages:
         yield from page.data

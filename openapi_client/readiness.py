@@ -15,7 +15,7 @@ from openapi_client.exceptions import KeyValidationFailedError, NotFoundExceptio
 from openapi_client.models.enums import INVALID, VALID
 
 if TYPE_CHECKING:
-    from openapi_client.models.byok_v1_key import ByokV1Key
+    from openapi_client.models.responses import ByokV1KeyRead
 
 __all__ = ["API_KEY_READABLE", "BYOK_KEY_VALIDATED", "Readiness"]
 
@@ -64,8 +64,8 @@ def _always(_: Any) -> bool:
     return True
 
 
-def _validated(key: ByokV1Key) -> bool:
-    phase = key.validation.phase if key.validation is not None else None
+def _validated(key: ByokV1KeyRead) -> bool:
+    phase = key.validation.phase
     if phase == INVALID:
         raise KeyValidationFailedError(key)
     return phase == VALID

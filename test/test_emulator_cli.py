@@ -6,7 +6,11 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Dict, List
 
 import pytest
@@ -135,18 +139,39 @@ def test_the_exported_variables_point_the_quickstart_at_the_standalone_emulator(
             "CONFLUENT_CLOUD_HOST": banner["url"],
             "CONFLUENT_CLOUD_API_KEY": banner["key"],
             "CONFLUENT_CLOUD_API_SECRET": banner["secret"],
-            "QUICKSTART_OWNER": "sa-shell1",
-            "QUICKSTART_CLUSTER": "lkc-shell1",
         }
         result = subprocess.run(
             [sys.executable, "examples/quickstart.py"], capture_output=True, text=True, timeout=60, env=env
         )
         assert result.returncode == 0, result.stderr
-        assert result.stdout.splitlines()[0] == f"Using the service at {banner['url']} with API key {banner['key']}"
-        assert "BYOK keys: skipped" in result.stdout  # no key ids of the user's own were given
+        # the quickstart asked the host what it is, and runs as it does on the embedded emulator
+        assert result.stdout.splitlines()[0] == f"Using the emulator at {banner['url']} with API key {banner['key']}"
+        for step in ("created ", "renamed it to", "registered AWS key", "validated: VALID", "All steps succeeded."):
+            assert step in result.stdout, step
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_quickstart_needs_real_ids_for_a_host_that_is_not_the_emulator(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "CONFLUENT_CLOUD_HOST": f"http://127.0.0.1:{server.server_port}",
+            "CONFLUENT_CLOUD_API_KEY": "KEY",
+            "CONFLUENT_CLOUD_API_SECRET": "SECRET",
+        }
+        result = subprocess.run(
+            [sys.executable, "examples/quickstart.py"], capture_output=True, text=True, timeout=60, env=env
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 2 and "QUICKSTART_OWNER" in result.stderr
+    assert result.stdout.startswith("Using the service at ")
 
 
 def test_the_oauth_fixture_authenticates_through_the_same_emulators_sts(pytester: pytest.Pytester) -> None:

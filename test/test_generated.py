@@ -64,7 +64,7 @@ def test_async_template_renders_coroutines() -> None:
     # every other method is a coroutine.
     plain = [line.split("(")[0].strip() for line in text.splitlines() if line.startswith("    def ")]
     assert plain == ["def iter_byok_v1_keys_pages", "def iter_byok_v1_keys"]
-    assert ") -> AsyncIterator[ByokV1Key]:" in text
+    assert ") -> AsyncIterator[ByokV1KeyListItem]:" in text
 
 
 def test_a_pagination_option_reaches_every_iterator(monkeypatch: pytest.MonkeyPatch) -> None:

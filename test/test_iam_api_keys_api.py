@@ -217,7 +217,8 @@ def test_error_statuses_map_to_their_exception(
 
 
 def test_an_undocumented_success_status_still_decodes_the_model(iam: IamApiKeysApi, cloud: FakeConfluentCloud) -> None:
-    body = json.dumps({"id": "K200", "spec": {"owner": {"id": "sa-1"}, "secret": "s"}}).encode()
+    owner = {"id": "sa-1", "related": "https://x/sa-1", "resource_name": "crn://x/sa-1"}
+    body = json.dumps({"id": "K200", "spec": {"owner": owner, "secret": "s"}}).encode()
     cloud.respond_next(status=200, body=body, method="POST")
     created = iam.create_iam_v2_api_key_with_http_info(new_key())
     assert created.status_code == 200  # the spec says 202; a 200 is no reason to lose the key

@@ -68,7 +68,7 @@ def within(name: str, *prefixes: str) -> bool:
 
 
 FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "openapi_client.redaction",
-              "openapi_client.retry_headers")
+              "openapi_client.retry_headers", "openapi_client.log_filters")
 CORE = ("openapi_client.http_request", "openapi_client.retry", "openapi_client.rate_limit",
         "openapi_client.response_body", "openapi_client.call")
 DESCRIPTIONS = ("openapi_client.operation", "openapi_client.operations", "openapi_client.readiness",

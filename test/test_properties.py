@@ -94,6 +94,13 @@ def _valid(schema: Dict[str, Any], wrong: bool) -> st.SearchStrategy[Any]:
         return st.deferred(lambda: from_schema(SCHEMAS[ref_name(schema["$ref"])], wrong))
     if "allOf" in schema:
         (part,) = schema["allOf"]
+        if schema.get("required"):  # fields this use of the schema requires besides its own
+            base = SCHEMAS[ref_name(part["$ref"])] if "$ref" in part else part
+            properties = dict(base.get("properties", {}))
+            for name, narrowing in schema.get("properties", {}).items():
+                properties[name] = {"allOf": [properties[name]], "required": narrowing["required"]}
+            required = sorted({*base.get("required", ()), *schema["required"]})
+            part = {**base, "properties": properties, "required": required}
         inner = from_schema(part, wrong)
         return st.none() | inner if schema.get("nullable") else inner
     if "oneOf" in schema:

@@ -62,7 +62,7 @@ def test_a_refusal_after_an_acceptance_starts_the_count_over(cloud: FakeConfluen
     assert key.id is not None
     path = f"/iam/v2/api-keys/{key.id}"
     cloud.fail_next(1, status=401, path=path, method="GET")
-    cloud.respond_next(1, status=200, body=b"{}", path=path, method="GET")
+    cloud.respond_next(1, status=200, body=key.to_json().encode(), path=path, method="GET")
     cloud.fail_next(1, status=401, path=path, method="GET")  # a node that had not heard of it yet
     usability = wait_until_usable(iam.api_client, key, options=FAST, consecutive_successes=3)
     assert usability.probes == 6

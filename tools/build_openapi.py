@@ -417,6 +417,8 @@ def clean_property(value: Dict[str, Any]) -> Dict[str, Any]:
         for part in value["allOf"]:
             if "$ref" not in part:
                 extras.update(facts(part))
+                # fields of the referenced object this use requires too (a listed key's spec.owner)
+                extras.update(clean_overlay({"properties": part.get("properties", {})}))
         extras.update(facts(value))
         if not extras:
             return {"$ref": refs[0]["$ref"]}

@@ -131,6 +131,8 @@ class ApiClient(BaseApiClient):
         self,
         response_data: RESTResponse,
         response_types_map: Optional[Mapping[str, Optional[Type[Any]]]] = None,
+        operation: Optional[Operation] = None,
     ) -> ApiResponse[Any]:
-        """Read and decode a response; an error status raises the matching :class:`ApiException`."""
-        return self.decode_response(response_data, await response_data.read(), response_types_map)
+        """Read and decode a response; an error status raises the matching :class:`ApiException`
+        (``operation``, if given, names the call in messages about a malformed answer)."""
+        return self.decode_response(response_data, await response_data.read(), response_types_map, operation)

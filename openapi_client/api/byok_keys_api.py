@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -17,6 +17,8 @@ from openapi_client.waiters import wait_until
 if TYPE_CHECKING:
     from openapi_client.api_response import ApiResponse
     from openapi_client.models import ByokV1Key, ByokV1KeyList, ByokV1KeyUpdate
+    from openapi_client.models.request_dicts import ByokV1KeyDict, ByokV1KeyUpdateDict
+    from openapi_client.models.responses import ByokV1KeyCreated, ByokV1KeyListItem, ByokV1KeyRead
     from openapi_client.rest import RESTResponse
 
 __all__ = ["ByokKeysApi"]
@@ -85,7 +87,8 @@ class ByokKeysApi(BaseApi):
             page_token,
             **options,
         )
-        return self.api_client.response_deserialize(response, operations.LIST_BYOK_V1_KEYS.responses)
+        operation = operations.LIST_BYOK_V1_KEYS
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def list_byok_v1_keys_without_preload_content(
         self,
@@ -156,7 +159,7 @@ class ByokKeysApi(BaseApi):
         page_size: Optional[int] = None,
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
-    ) -> Iterator[ByokV1Key]:
+    ) -> Iterator[ByokV1KeyListItem]:
         """Every BYOK key of the listing, one page held in memory at a time."""
         return iter_items(
             self.iter_byok_v1_keys_pages(
@@ -174,7 +177,11 @@ class ByokKeysApi(BaseApi):
 
     # -- create_byok_v1_key -----------------------------------------------------
 
-    def create_byok_v1_key(self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]) -> ByokV1Key:
+    def create_byok_v1_key(
+        self,
+        byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
+        **options: Unpack[RequestOptions],
+    ) -> ByokV1KeyCreated:
         """Register a key; Confluent Cloud then validates it.
 
         `wait_for_byok_v1_key` waits for the validation to end.
@@ -183,16 +190,17 @@ class ByokKeysApi(BaseApi):
 
     def create_byok_v1_key_with_http_info(
         self,
-        byok_v1_key: ByokV1Key,
+        byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[ByokV1Key]:
+    ) -> ApiResponse[ByokV1KeyCreated]:
         """:meth:`create_byok_v1_key` with the response's status and headers."""
         response = self.create_byok_v1_key_without_preload_content(byok_v1_key, **options)
-        return self.api_client.response_deserialize(response, operations.CREATE_BYOK_V1_KEY.responses)
+        operation = operations.CREATE_BYOK_V1_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def create_byok_v1_key_without_preload_content(
         self,
-        byok_v1_key: ByokV1Key,
+        byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`create_byok_v1_key` returning the raw response, body unread."""
@@ -205,14 +213,15 @@ class ByokKeysApi(BaseApi):
 
     # -- get_byok_v1_key --------------------------------------------------------
 
-    def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1Key:
+    def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1KeyRead:
         """Read a key, with its state and validation."""
         return self.get_byok_v1_key_with_http_info(id, **options).data
 
-    def get_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[ByokV1Key]:
+    def get_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`get_byok_v1_key` with the response's status and headers."""
         response = self.get_byok_v1_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, operations.GET_BYOK_V1_KEY.responses)
+        operation = operations.GET_BYOK_V1_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_byok_v1_key` returning the raw response, body unread."""
@@ -229,7 +238,7 @@ class ByokKeysApi(BaseApi):
         timeout: float = 300.0,
         poll_interval: float = 5.0,
         **options: Unpack[RequestOptions],
-    ) -> ByokV1Key:
+    ) -> ByokV1KeyRead:
         """Wait until a key's validation ends; return it if VALID.
 
         An INVALID key raises `KeyValidationFailedError` with the service's message.
@@ -246,26 +255,27 @@ class ByokKeysApi(BaseApi):
     def update_byok_v1_key(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ByokV1Key:
+    ) -> ByokV1KeyRead:
         """Change a key's display name."""
         return self.update_byok_v1_key_with_http_info(id, byok_v1_key_update, **options).data
 
     def update_byok_v1_key_with_http_info(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[ByokV1Key]:
+    ) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`update_byok_v1_key` with the response's status and headers."""
         response = self.update_byok_v1_key_without_preload_content(id, byok_v1_key_update, **options)
-        return self.api_client.response_deserialize(response, operations.UPDATE_BYOK_V1_KEY.responses)
+        operation = operations.UPDATE_BYOK_V1_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def update_byok_v1_key_without_preload_content(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`update_byok_v1_key` returning the raw response, body unread."""
@@ -289,7 +299,8 @@ class ByokKeysApi(BaseApi):
     def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_byok_v1_key` with the response's status and headers."""
         response = self.delete_byok_v1_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, operations.DELETE_BYOK_V1_KEY.responses)
+        operation = operations.DELETE_BYOK_V1_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def delete_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_byok_v1_key` returning the raw response, body unread."""

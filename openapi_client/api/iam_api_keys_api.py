@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -17,6 +17,8 @@ from openapi_client.waiters import wait_until
 if TYPE_CHECKING:
     from openapi_client.api_response import ApiResponse
     from openapi_client.models import IamV2ApiKey, IamV2ApiKeyList, IamV2ApiKeyUpdate
+    from openapi_client.models.request_dicts import IamV2ApiKeyDict, IamV2ApiKeyUpdateDict
+    from openapi_client.models.responses import IamV2ApiKeyCreated, IamV2ApiKeyListItem, IamV2ApiKeyRead
     from openapi_client.rest import RESTResponse
 
 __all__ = ["IamApiKeysApi"]
@@ -69,7 +71,8 @@ class IamApiKeysApi(BaseApi):
             page_token,
             **options,
         )
-        return self.api_client.response_deserialize(response, operations.LIST_IAM_V2_API_KEYS.responses)
+        operation = operations.LIST_IAM_V2_API_KEYS
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def list_iam_v2_api_keys_without_preload_content(
         self,
@@ -120,7 +123,7 @@ class IamApiKeysApi(BaseApi):
         page_size: Optional[int] = None,
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
-    ) -> Iterator[IamV2ApiKey]:
+    ) -> Iterator[IamV2ApiKeyListItem]:
         """Every API key of the listing, one page held in memory at a time."""
         return iter_items(
             self.iter_iam_v2_api_keys_pages(
@@ -134,7 +137,11 @@ class IamApiKeysApi(BaseApi):
 
     # -- create_iam_v2_api_key --------------------------------------------------
 
-    def create_iam_v2_api_key(self, iam_v2_api_key: IamV2ApiKey, **options: Unpack[RequestOptions]) -> IamV2ApiKey:
+    def create_iam_v2_api_key(
+        self,
+        iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
+        **options: Unpack[RequestOptions],
+    ) -> IamV2ApiKeyCreated:
         """Create an API key; the answer carries its secret, this one time.
 
         Store the secret at once: no later read returns it.
@@ -143,16 +150,17 @@ class IamApiKeysApi(BaseApi):
 
     def create_iam_v2_api_key_with_http_info(
         self,
-        iam_v2_api_key: IamV2ApiKey,
+        iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[IamV2ApiKey]:
+    ) -> ApiResponse[IamV2ApiKeyCreated]:
         """:meth:`create_iam_v2_api_key` with the response's status and headers."""
         response = self.create_iam_v2_api_key_without_preload_content(iam_v2_api_key, **options)
-        return self.api_client.response_deserialize(response, operations.CREATE_IAM_V2_API_KEY.responses)
+        operation = operations.CREATE_IAM_V2_API_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def create_iam_v2_api_key_without_preload_content(
         self,
-        iam_v2_api_key: IamV2ApiKey,
+        iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`create_iam_v2_api_key` returning the raw response, body unread."""
@@ -165,14 +173,19 @@ class IamApiKeysApi(BaseApi):
 
     # -- get_iam_v2_api_key -----------------------------------------------------
 
-    def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKey:
+    def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKeyRead:
         """Read an API key (without its secret)."""
         return self.get_iam_v2_api_key_with_http_info(id, **options).data
 
-    def get_iam_v2_api_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[IamV2ApiKey]:
+    def get_iam_v2_api_key_with_http_info(
+        self,
+        id: str,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`get_iam_v2_api_key` with the response's status and headers."""
         response = self.get_iam_v2_api_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, operations.GET_IAM_V2_API_KEY.responses)
+        operation = operations.GET_IAM_V2_API_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def get_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_iam_v2_api_key` returning the raw response, body unread."""
@@ -189,7 +202,7 @@ class IamApiKeysApi(BaseApi):
         timeout: float = 60.0,
         poll_interval: float = 1.0,
         **options: Unpack[RequestOptions],
-    ) -> IamV2ApiKey:
+    ) -> IamV2ApiKeyRead:
         """Wait until a new API key can be read, and return it.
 
         A 404 means not yet; any other error is raised at once.
@@ -206,9 +219,9 @@ class IamApiKeysApi(BaseApi):
     def update_iam_v2_api_key(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> IamV2ApiKey:
+    ) -> IamV2ApiKeyRead:
         """Change an API key's display name and/or description.
 
         Only the fields set on the update are sent; the others keep their values.
@@ -218,17 +231,18 @@ class IamApiKeysApi(BaseApi):
     def update_iam_v2_api_key_with_http_info(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[IamV2ApiKey]:
+    ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`update_iam_v2_api_key` with the response's status and headers."""
         response = self.update_iam_v2_api_key_without_preload_content(id, iam_v2_api_key_update, **options)
-        return self.api_client.response_deserialize(response, operations.UPDATE_IAM_V2_API_KEY.responses)
+        operation = operations.UPDATE_IAM_V2_API_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def update_iam_v2_api_key_without_preload_content(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`update_iam_v2_api_key` returning the raw response, body unread."""
@@ -252,7 +266,8 @@ class IamApiKeysApi(BaseApi):
     def delete_iam_v2_api_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
         response = self.delete_iam_v2_api_key_without_preload_content(id, **options)
-        return self.api_client.response_deserialize(response, operations.DELETE_IAM_V2_API_KEY.responses)
+        operation = operations.DELETE_IAM_V2_API_KEY
+        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def delete_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_iam_v2_api_key` returning the raw response, body unread."""

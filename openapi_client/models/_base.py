@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import pprint
-from typing import Any, ClassVar, Dict, FrozenSet, Optional, Tuple
+from typing import Any, ClassVar, Dict, FrozenSet, Mapping, Optional, Tuple, overload
 
 from pydantic import (
     BaseModel,
@@ -63,8 +63,16 @@ class _JsonHelpers:
         # must stay an unknown field, not fill the field of that name.
         return cls.model_validate_json(json_str, by_alias=True, by_name=False)  # type: ignore[attr-defined, no-any-return]
 
+    @overload
     @classmethod
-    def from_dict(cls, obj: Optional[Any]) -> Optional[Self]:
+    def from_dict(cls, obj: None) -> None: ...
+
+    @overload
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> Self: ...
+
+    @classmethod
+    def from_dict(cls, obj: Optional[Mapping[str, Any]]) -> Optional[Self]:
         """Build the model from a dict as ``to_dict`` returns it; ``None`` gives ``None``."""
         if obj is None:
             return None
@@ -74,9 +82,9 @@ class _JsonHelpers:
         """The model as JSON, exactly the fields it was given or read (unknown ones too)."""
         return self.model_dump_json(by_alias=True, exclude_unset=True)  # type: ignore[attr-defined, no-any-return]
 
-    def to_dict(self) -> Any:
+    def to_dict(self) -> Dict[str, Any]:
         """The model as plain JSON-compatible Python data, secrets included."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined]
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)  # type: ignore[attr-defined, no-any-return]
 
     def to_str(self) -> str:
         """A readable, pretty-printed rendering with secrets masked."""

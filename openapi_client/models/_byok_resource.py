@@ -8,6 +8,7 @@ from openapi_client.models._base import ReadOnly
 from openapi_client.models._resource import Resource
 from openapi_client.models.byok_v1_key_metadata import ByokV1KeyMetadata
 from openapi_client.models.byok_v1_key_validation import ByokV1KeyValidation
+from openapi_client.models.enums import ByokKeyState, ByokProvider
 
 
 class ByokResource(Resource):
@@ -15,6 +16,6 @@ class ByokResource(Resource):
 
     metadata: Optional[ByokV1KeyMetadata] = ReadOnly()
     display_name: Optional[str] = None
-    provider: Optional[str] = ReadOnly()
-    state: Optional[str] = ReadOnly()
+    provider: Optional[ByokProvider] = ReadOnly()
+    state: Optional[ByokKeyState] = ReadOnly()
     validation: Optional[ByokV1KeyValidation] = ReadOnly()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from openapi_client.models._byok_resource import ByokResource
-from openapi_client.models.byok_v1_key_key import ByokV1KeyKey
+from openapi_client.models.byok_v1_key_key import AnyKeyVariant, ByokV1KeyKey
+
+if TYPE_CHECKING:
+    from openapi_client.models.byok_v1_key_metadata import ByokV1KeyMetadata
+    from openapi_client.models.byok_v1_key_validation import ByokV1KeyValidation
+    from openapi_client.models.enums import ByokKeyState, ByokProvider
 
 
 class ByokV1Key(ByokResource):
@@ -17,3 +22,20 @@ class ByokV1Key(ByokResource):
     """
 
     key: Optional[ByokV1KeyKey] = None
+
+    if TYPE_CHECKING:
+        # ``key`` takes the variant itself as well as its wrapper; pydantic wraps it.
+        def __init__(
+            self,
+            *,
+            key: Union[ByokV1KeyKey, AnyKeyVariant, None] = None,
+            display_name: Optional[str] = None,
+            api_version: Optional[str] = None,
+            kind: Optional[str] = None,
+            id: Optional[str] = None,
+            metadata: Optional[ByokV1KeyMetadata] = None,
+            provider: Optional[ByokProvider] = None,
+            state: Optional[ByokKeyState] = None,
+            validation: Optional[ByokV1KeyValidation] = None,
+            **extra: Any,
+        ) -> None: ...

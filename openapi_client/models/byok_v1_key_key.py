@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type, Union, overload
 
 from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Annotated
@@ -31,6 +31,9 @@ def _key_kind(value: Any) -> str:
     return kind if isinstance(kind, str) and kind in KEY_KINDS else _UNKNOWN
 
 
+AnyKeyVariant = Union[ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1UnknownKey]
+"""What ``ByokV1KeyKey.actual_instance`` may be, and what ``ByokV1Key(key=...)`` takes directly."""
+
 KeyVariant = Annotated[
     Union[
         Annotated[ByokV1AwsKey, Tag(ByokV1AwsKey.KIND)],
@@ -52,6 +55,20 @@ class ByokV1KeyKey(ApiRootModel):
 
     root: KeyVariant
 
+    if TYPE_CHECKING:
+        # What the type checkers see; pydantic's own ``__init__`` runs, and the validator
+        # below turns ``actual_instance=`` into the root.
+        @overload
+        def __init__(self, root: AnyKeyVariant, /) -> None: ...
+
+        @overload
+        def __init__(self, *, root: AnyKeyVariant) -> None: ...
+
+        @overload
+        def __init__(self, *, actual_instance: AnyKeyVariant) -> None: ...
+
+        def __init__(self, root: Any = None, **data: Any) -> None: ...
+
     @model_validator(mode="before")
     @classmethod
     def _unwrap_actual_instance(cls, value: Any) -> Any:
@@ -63,6 +80,6 @@ class ByokV1KeyKey(ApiRootModel):
         return value
 
     @property
-    def actual_instance(self) -> Union[ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1UnknownKey]:
+    def actual_instance(self) -> AnyKeyVariant:
         """The variant this key is."""
         return self.root

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import List
 
 from openapi_client.models._base import ApiModel, ReadOnly
-from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.list_meta import ListMeta
+from openapi_client.models.responses import ByokV1KeyListItem
 
 
 class ByokV1KeyList(ApiModel):
@@ -15,4 +15,4 @@ class ByokV1KeyList(ApiModel):
     api_version: str = ReadOnly(default=...)
     kind: str = ReadOnly(default=...)
     metadata: ListMeta
-    data: List[ByokV1Key]
+    data: List[ByokV1KeyListItem]

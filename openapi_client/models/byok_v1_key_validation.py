@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Optional
 
 from openapi_client.models._base import ApiModel, ReadOnly
+from openapi_client.models.enums import ByokValidationPhase
 
 
 class ByokV1KeyValidation(ApiModel):
@@ -16,7 +17,7 @@ class ByokV1KeyValidation(ApiModel):
     versions and are kept as they are.
     """
 
-    phase: str
+    phase: ByokValidationPhase
     message: Optional[str] = None
     since: datetime
     region: Optional[str] = ReadOnly()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import List
 
 from openapi_client.models._base import ApiModel, ReadOnly
-from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.list_meta import ListMeta
+from openapi_client.models.responses import IamV2ApiKeyListItem
 
 
 class IamV2ApiKeyList(ApiModel):
@@ -15,4 +15,4 @@ class IamV2ApiKeyList(ApiModel):
     api_version: str = ReadOnly(default=...)
     kind: str = ReadOnly(default=...)
     metadata: ListMeta
-    data: List[IamV2ApiKey]
+    data: List[IamV2ApiKeyListItem]

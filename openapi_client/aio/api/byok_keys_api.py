@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, AsyncIterator, Optional
+from typing import TYPE_CHECKING, AsyncIterator, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from openapi_client.aio.rest import RESTResponse
     from openapi_client.api_response import ApiResponse
     from openapi_client.models import ByokV1Key, ByokV1KeyList, ByokV1KeyUpdate
+    from openapi_client.models.request_dicts import ByokV1KeyDict, ByokV1KeyUpdateDict
+    from openapi_client.models.responses import ByokV1KeyCreated, ByokV1KeyListItem, ByokV1KeyRead
 
 __all__ = ["ByokKeysApi"]
 
@@ -89,7 +91,8 @@ class ByokKeysApi(BaseApi):
             page_token,
             **options,
         )
-        return await self.api_client.response_deserialize(response, operations.LIST_BYOK_V1_KEYS.responses)
+        operation = operations.LIST_BYOK_V1_KEYS
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def list_byok_v1_keys_without_preload_content(
         self,
@@ -160,7 +163,7 @@ class ByokKeysApi(BaseApi):
         page_size: Optional[int] = None,
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
-    ) -> AsyncIterator[ByokV1Key]:
+    ) -> AsyncIterator[ByokV1KeyListItem]:
         """Every BYOK key of the listing, one page held in memory at a time."""
         return aiter_items(
             self.iter_byok_v1_keys_pages(
@@ -178,7 +181,11 @@ class ByokKeysApi(BaseApi):
 
     # -- create_byok_v1_key -----------------------------------------------------
 
-    async def create_byok_v1_key(self, byok_v1_key: ByokV1Key, **options: Unpack[RequestOptions]) -> ByokV1Key:
+    async def create_byok_v1_key(
+        self,
+        byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
+        **options: Unpack[RequestOptions],
+    ) -> ByokV1KeyCreated:
         """Register a key; Confluent Cloud then validates it.
 
         `wait_for_byok_v1_key` waits for the validation to end.
@@ -188,16 +195,17 @@ class ByokKeysApi(BaseApi):
 
     async def create_byok_v1_key_with_http_info(
         self,
-        byok_v1_key: ByokV1Key,
+        byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[ByokV1Key]:
+    ) -> ApiResponse[ByokV1KeyCreated]:
         """:meth:`create_byok_v1_key` with the response's status and headers."""
         response = await self.create_byok_v1_key_without_preload_content(byok_v1_key, **options)
-        return await self.api_client.response_deserialize(response, operations.CREATE_BYOK_V1_KEY.responses)
+        operation = operations.CREATE_BYOK_V1_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def create_byok_v1_key_without_preload_content(
         self,
-        byok_v1_key: ByokV1Key,
+        byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`create_byok_v1_key` returning the raw response, body unread."""
@@ -210,7 +218,7 @@ class ByokKeysApi(BaseApi):
 
     # -- get_byok_v1_key --------------------------------------------------------
 
-    async def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1Key:
+    async def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1KeyRead:
         """Read a key, with its state and validation."""
         response = await self.get_byok_v1_key_with_http_info(id, **options)
         return response.data
@@ -219,10 +227,11 @@ class ByokKeysApi(BaseApi):
         self,
         id: str,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[ByokV1Key]:
+    ) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`get_byok_v1_key` with the response's status and headers."""
         response = await self.get_byok_v1_key_without_preload_content(id, **options)
-        return await self.api_client.response_deserialize(response, operations.GET_BYOK_V1_KEY.responses)
+        operation = operations.GET_BYOK_V1_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_byok_v1_key` returning the raw response, body unread."""
@@ -239,7 +248,7 @@ class ByokKeysApi(BaseApi):
         timeout: float = 300.0,
         poll_interval: float = 5.0,
         **options: Unpack[RequestOptions],
-    ) -> ByokV1Key:
+    ) -> ByokV1KeyRead:
         """Wait until a key's validation ends; return it if VALID.
 
         An INVALID key raises `KeyValidationFailedError` with the service's message.
@@ -256,9 +265,9 @@ class ByokKeysApi(BaseApi):
     async def update_byok_v1_key(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ByokV1Key:
+    ) -> ByokV1KeyRead:
         """Change a key's display name."""
         response = await self.update_byok_v1_key_with_http_info(id, byok_v1_key_update, **options)
         return response.data
@@ -266,17 +275,18 @@ class ByokKeysApi(BaseApi):
     async def update_byok_v1_key_with_http_info(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[ByokV1Key]:
+    ) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`update_byok_v1_key` with the response's status and headers."""
         response = await self.update_byok_v1_key_without_preload_content(id, byok_v1_key_update, **options)
-        return await self.api_client.response_deserialize(response, operations.UPDATE_BYOK_V1_KEY.responses)
+        operation = operations.UPDATE_BYOK_V1_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def update_byok_v1_key_without_preload_content(
         self,
         id: str,
-        byok_v1_key_update: Optional[ByokV1KeyUpdate] = None,
+        byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`update_byok_v1_key` returning the raw response, body unread."""
@@ -300,7 +310,8 @@ class ByokKeysApi(BaseApi):
     async def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_byok_v1_key` with the response's status and headers."""
         response = await self.delete_byok_v1_key_without_preload_content(id, **options)
-        return await self.api_client.response_deserialize(response, operations.DELETE_BYOK_V1_KEY.responses)
+        operation = operations.DELETE_BYOK_V1_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def delete_byok_v1_key_without_preload_content(
         self,

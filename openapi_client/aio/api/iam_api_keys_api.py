@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, AsyncIterator, Optional
+from typing import TYPE_CHECKING, AsyncIterator, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from openapi_client.aio.rest import RESTResponse
     from openapi_client.api_response import ApiResponse
     from openapi_client.models import IamV2ApiKey, IamV2ApiKeyList, IamV2ApiKeyUpdate
+    from openapi_client.models.request_dicts import IamV2ApiKeyDict, IamV2ApiKeyUpdateDict
+    from openapi_client.models.responses import IamV2ApiKeyCreated, IamV2ApiKeyListItem, IamV2ApiKeyRead
 
 __all__ = ["IamApiKeysApi"]
 
@@ -73,7 +75,8 @@ class IamApiKeysApi(BaseApi):
             page_token,
             **options,
         )
-        return await self.api_client.response_deserialize(response, operations.LIST_IAM_V2_API_KEYS.responses)
+        operation = operations.LIST_IAM_V2_API_KEYS
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def list_iam_v2_api_keys_without_preload_content(
         self,
@@ -124,7 +127,7 @@ class IamApiKeysApi(BaseApi):
         page_size: Optional[int] = None,
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
-    ) -> AsyncIterator[IamV2ApiKey]:
+    ) -> AsyncIterator[IamV2ApiKeyListItem]:
         """Every API key of the listing, one page held in memory at a time."""
         return aiter_items(
             self.iter_iam_v2_api_keys_pages(
@@ -140,9 +143,9 @@ class IamApiKeysApi(BaseApi):
 
     async def create_iam_v2_api_key(
         self,
-        iam_v2_api_key: IamV2ApiKey,
+        iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
         **options: Unpack[RequestOptions],
-    ) -> IamV2ApiKey:
+    ) -> IamV2ApiKeyCreated:
         """Create an API key; the answer carries its secret, this one time.
 
         Store the secret at once: no later read returns it.
@@ -152,16 +155,17 @@ class IamApiKeysApi(BaseApi):
 
     async def create_iam_v2_api_key_with_http_info(
         self,
-        iam_v2_api_key: IamV2ApiKey,
+        iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[IamV2ApiKey]:
+    ) -> ApiResponse[IamV2ApiKeyCreated]:
         """:meth:`create_iam_v2_api_key` with the response's status and headers."""
         response = await self.create_iam_v2_api_key_without_preload_content(iam_v2_api_key, **options)
-        return await self.api_client.response_deserialize(response, operations.CREATE_IAM_V2_API_KEY.responses)
+        operation = operations.CREATE_IAM_V2_API_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def create_iam_v2_api_key_without_preload_content(
         self,
-        iam_v2_api_key: IamV2ApiKey,
+        iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`create_iam_v2_api_key` returning the raw response, body unread."""
@@ -174,7 +178,7 @@ class IamApiKeysApi(BaseApi):
 
     # -- get_iam_v2_api_key -----------------------------------------------------
 
-    async def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKey:
+    async def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKeyRead:
         """Read an API key (without its secret)."""
         response = await self.get_iam_v2_api_key_with_http_info(id, **options)
         return response.data
@@ -183,10 +187,11 @@ class IamApiKeysApi(BaseApi):
         self,
         id: str,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[IamV2ApiKey]:
+    ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`get_iam_v2_api_key` with the response's status and headers."""
         response = await self.get_iam_v2_api_key_without_preload_content(id, **options)
-        return await self.api_client.response_deserialize(response, operations.GET_IAM_V2_API_KEY.responses)
+        operation = operations.GET_IAM_V2_API_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def get_iam_v2_api_key_without_preload_content(
         self,
@@ -207,7 +212,7 @@ class IamApiKeysApi(BaseApi):
         timeout: float = 60.0,
         poll_interval: float = 1.0,
         **options: Unpack[RequestOptions],
-    ) -> IamV2ApiKey:
+    ) -> IamV2ApiKeyRead:
         """Wait until a new API key can be read, and return it.
 
         A 404 means not yet; any other error is raised at once.
@@ -224,9 +229,9 @@ class IamApiKeysApi(BaseApi):
     async def update_iam_v2_api_key(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> IamV2ApiKey:
+    ) -> IamV2ApiKeyRead:
         """Change an API key's display name and/or description.
 
         Only the fields set on the update are sent; the others keep their values.
@@ -237,17 +242,18 @@ class IamApiKeysApi(BaseApi):
     async def update_iam_v2_api_key_with_http_info(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
-    ) -> ApiResponse[IamV2ApiKey]:
+    ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`update_iam_v2_api_key` with the response's status and headers."""
         response = await self.update_iam_v2_api_key_without_preload_content(id, iam_v2_api_key_update, **options)
-        return await self.api_client.response_deserialize(response, operations.UPDATE_IAM_V2_API_KEY.responses)
+        operation = operations.UPDATE_IAM_V2_API_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def update_iam_v2_api_key_without_preload_content(
         self,
         id: str,
-        iam_v2_api_key_update: Optional[IamV2ApiKeyUpdate] = None,
+        iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
         """:meth:`update_iam_v2_api_key` returning the raw response, body unread."""
@@ -275,7 +281,8 @@ class IamApiKeysApi(BaseApi):
     ) -> ApiResponse[None]:
         """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
         response = await self.delete_iam_v2_api_key_without_preload_content(id, **options)
-        return await self.api_client.response_deserialize(response, operations.DELETE_IAM_V2_API_KEY.responses)
+        operation = operations.DELETE_IAM_V2_API_KEY
+        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def delete_iam_v2_api_key_without_preload_content(
         self,
