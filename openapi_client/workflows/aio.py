@@ -44,11 +44,13 @@ from openapi_client.workflows.rotation import (
     check_old_key_id,
     check_workers,
     failed,
+    own_keys_last,
     plan_rotation,
     replacements_of,
     rotation_flow,
     scope_of,
     select,
+    signing_key_ids,
 )
 from openapi_client.workflows.usability import (
     Strategy,
@@ -274,7 +276,9 @@ async def rotate_api_keys(
                 logger.warning("batch rotation: the progress callback failed", exc_info=True)
         return result
 
-    results = await asyncio.gather(*(one(old, found) for old, found in chosen))
-    summary = RotationSummary.of(list(results), time.monotonic() - started)
+    others, own = own_keys_last(chosen, signing_key_ids(api_client.configuration.credentials))
+    results = list(await asyncio.gather(*(one(old, found) for old, found in others)))
+    results += [await one(old, found) for old, found in own]
+    summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)
     return summary

@@ -48,11 +48,13 @@ from openapi_client.workflows.rotation import (
     check_old_key_id,
     check_workers,
     failed,
+    own_keys_last,
     plan_rotation,
     replacements_of,
     rotation_flow,
     scope_of,
     select,
+    signing_key_ids,
 )
 from openapi_client.workflows.usability import (
     Probe,
@@ -294,7 +296,8 @@ def rotate_api_keys(
     The listing is read once (filtered by owner and resource on the service); each key's
     rotation is :func:`rotate_api_key`'s, its error kept in its result. ``handover`` is
     called from worker threads and must be thread-safe. The client's pacing on
-    ``X-RateLimit-*`` and its 429 retries are shared by all workers.
+    ``X-RateLimit-*`` and its 429 retries are shared by all workers. A selected key the
+    client itself signs with is rotated last, after all the others.
     """
     check_handover(handover)
     check_workers(max_workers)
@@ -322,8 +325,10 @@ def rotate_api_keys(
                     logger.warning("batch rotation: the progress callback failed", exc_info=True)
         return result
 
+    others, own = own_keys_last(chosen, signing_key_ids(api_client.configuration.credentials))
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rotate") as pool:
-        results = list(pool.map(lambda pair: one(*pair), chosen))
+        results = list(pool.map(lambda pair: one(*pair), others))
+    results += [one(*pair) for pair in own]
     summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)
     return summary
