@@ -32,9 +32,6 @@ from urllib3.util.retry import Retry
 
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.exceptions import (
-    ApiValueError,
-)
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
@@ -137,7 +134,6 @@ class RESTClientObject:
         url: str,
         headers: Optional[Mapping[str, str]] = None,
         body: Optional[bytes] = None,
-        post_params: Any = None,
         _request_timeout: TimeoutValue = None,
         *,
         retries: RetrySetting = None,
@@ -145,8 +141,6 @@ class RESTClientObject:
         redactor: Optional[Redactor] = None,
     ) -> RESTResponse:
         """Send one request (retrying as configured) and return its final response."""
-        if post_params:
-            raise ApiValueError("form parameters are not used by this API", ["post_params"])
         plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
         manager = self._manager(self.calls.route(url))
         started = time.perf_counter()

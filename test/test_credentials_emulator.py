@@ -7,6 +7,7 @@ import threading
 from typing import List
 
 import pytest
+from threads import all_at_once
 
 import openapi_client
 from openapi_client import (
@@ -74,23 +75,8 @@ def test_an_expired_token_is_refreshed_before_use(cloud: FakeConfluentCloud) -> 
 
 def test_thirty_two_threads_one_exchange(cloud: FakeConfluentCloud) -> None:
     provider = oauth_for(cloud)
-    errors: List[BaseException] = []
-    start = threading.Barrier(32)
     with ApiClient(Configuration(host=cloud.host, credentials=provider, connection_pool_maxsize=32)) as client:
-        api = IamApiKeysApi(client)
-
-        def call() -> None:
-            start.wait()
-            try:
-                api.list_iam_v2_api_keys()
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=call) for _ in range(32)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _, errors = all_at_once(32, IamApiKeysApi(client).list_iam_v2_api_keys)
     assert not errors
     assert cloud.sts_exchanges == 1 and cloud.idp_grants == 1
 
