@@ -48,6 +48,10 @@ _ONE_ATTEMPT = Retry(total=False, redirect=False)
 _DISCARD_LIMIT = 64 * 1024
 _DISCARD_SECONDS = 1.0
 
+# The most bytes one read of a Content-Length body asks for (what is asked for is allocated
+# before the read returns what has arrived).
+_MAX_READ = 1024 * 1024
+
 
 class RESTResponse(RawResponse, io.IOBase):
     """A response as the transport received it: status, reason, headers and raw bytes.
@@ -200,8 +204,15 @@ class RESTClientObject:
 def _read_body(
     resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float]
 ) -> bytes:
+    coding = resp.headers.get("Content-Encoding")
+    length = resp.length_remaining
+    if length is not None and (coding is None or coding.strip().lower() in ("", "identity")):
+        if length > max_bytes:
+            resp.close()
+            raise plan.too_large_error(max_bytes, resp.status, resp.headers)
+        return _read_known_length(resp, plan, length, socket_timeout)
     try:
-        decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
+        decoder = BodyDecoder(coding, max_bytes)
     except UnsupportedEncoding as exc:
         resp.close()
         raise plan.unsupported_coding_error(str(exc), resp.status, resp.headers) from None
@@ -222,16 +233,53 @@ def _read_body(
     except BodyTooLarge:
         resp.close()
         raise plan.too_large_error(max_bytes, resp.status, resp.headers) from None
-    except ReadTimeoutError as exc:
-        resp.close()
-        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
     except BaseException as exc:
-        resp.close()
-        if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
-            raise plan.cut_short_error(exc, resp.status, resp.headers) from None
+        _read_failed(resp, plan, exc)
         raise
     resp.release_conn()
     return data
+
+
+def _read_known_length(
+    resp: urllib3.BaseHTTPResponse, plan: CallPlan, length: int, socket_timeout: Optional[float]
+) -> bytes:
+    """A body sent as is with a ``Content-Length`` (already checked against the size cap):
+    each read asks for all that is still missing and returns what has arrived, so a whole
+    body usually takes one or two reads, and the socket timeout is still cut to the
+    deadline before each one."""
+    pieces = []
+    try:
+        timeout = socket_timeout
+        while True:
+            wanted = plan.read_timeout_now()
+            if wanted != timeout:
+                _set_read_timeout(resp, wanted)
+                timeout = wanted
+            # At least one read, even of an empty body: reaching its end is what ends the
+            # response for http.client, so the connection can serve the next request.
+            piece = resp.read1(min(length, _MAX_READ) or 1)
+            length -= len(piece)
+            if length <= 0:
+                pieces.append(piece)
+                break
+            if not piece:
+                raise http.client.IncompleteRead(b"".join(pieces), length)
+            pieces.append(piece)
+    except BaseException as exc:
+        _read_failed(resp, plan, exc)
+        raise
+    resp.release_conn()
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def _read_failed(resp: urllib3.BaseHTTPResponse, plan: CallPlan, exc: BaseException) -> None:
+    """Close the connection of a body that could not be read; raise the SDK's error for it
+    (the caller re-raises anything else)."""
+    resp.close()
+    if isinstance(exc, ReadTimeoutError):
+        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
+    if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
+        raise plan.cut_short_error(exc, resp.status, resp.headers) from None
 
 
 def _discard(resp: urllib3.BaseHTTPResponse) -> None:
@@ -300,6 +348,13 @@ class _FinalResponse(http.client.HTTPResponse):
     def begin(self) -> None:
         deadline: Optional[float] = getattr(_call_deadline, "value", None)
         if deadline is None or self.fp is None:
+            super().begin()
+            return
+        # The common case: the first read (bounded by the socket timeout, already cut to the
+        # deadline) brought the whole head of a final answer, so reading its lines cannot wait
+        # on the network and needs no watching.
+        head = self.fp.peek(1)
+        if head.startswith(b"HTTP/") and head[9:10] != b"1" and b"\r\n\r\n" in head:
             super().begin()
             return
         original, timeout = self.fp, self._sock.gettimeout()
