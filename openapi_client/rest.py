@@ -95,8 +95,10 @@ class RESTClientObject:
 
     ``pool_manager``: bring your own ``urllib3.PoolManager`` (custom TLS, instrumentation,
     your own proxy); the TLS, proxy and environment settings of the configuration then do
-    not apply. Otherwise pools are made from the configuration: ``proxy``, else (with
-    ``trust_env``) ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the client is made.
+    not apply, and its new pools get this module's connection classes (interim answers
+    skipped, the head read within the deadline) unless it has pool classes of its own.
+    Otherwise pools are made from the configuration: ``proxy``, else (with ``trust_env``)
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the client is made.
     """
 
     def __init__(self, configuration: Configuration, pool_manager: Optional[urllib3.PoolManager] = None) -> None:
@@ -105,7 +107,7 @@ class RESTClientObject:
         self._pool_args = _pool_args(configuration)
         self._own_pool = pool_manager is None
         self.pool_manager: urllib3.PoolManager = (
-            pool_manager
+            _with_final_responses(pool_manager)
             if pool_manager is not None
             else _pool(self._pool_args, configuration.proxy, configuration.proxy_headers)
         )
@@ -452,5 +454,16 @@ def _pool(args: Dict[str, Any], proxy: Optional[str] = None, headers: Optional[D
         manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=headers, **args)
     else:
         manager = urllib3.PoolManager(**args)
-    manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+    return _with_final_responses(manager)
+
+
+def _with_final_responses(manager: urllib3.PoolManager) -> urllib3.PoolManager:
+    """``manager``, its new pools made of connections that skip interim answers and read an
+    answer's head within the call's deadline (:class:`_FinalResponse`). Only urllib3's stock
+    pool classes are replaced; a manager with pool classes of its own keeps them."""
+    if manager.pool_classes_by_scheme == _STOCK_POOLS:
+        manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
     return manager
+
+
+_STOCK_POOLS = {"http": HTTPConnectionPool, "https": HTTPSConnectionPool}
