@@ -541,3 +541,17 @@ def test_a_token_answer_that_is_not_json_is_refused() -> None:
         provider = ConfluentOAuth(POOL_ID, lambda: "x.y.z", sts_url=url)
         with pytest.raises(TokenExchangeError, match="Confluent STS answered 200: the answer is not a JSON object"):
             provider.authorization()
+
+
+@pytest.mark.parametrize("expires_in", ["NaN", "Infinity", "-Infinity", '"soon"', "null"])
+def test_an_unusable_expires_in_counts_as_the_default_life_not_as_expired(
+    servers: OAuthServers, expires_in: str
+) -> None:
+    # A broken token service: a JSON number that is not one (Python's json reads NaN and
+    # Infinity), or no number at all. The token is used, not refused as "expired on arrival".
+    servers.knobs.sts_status = 200
+    body = '{"access_token": "opaque-token-7", "token_type": "Bearer", "expires_in": ' + expires_in + '}'
+    servers.knobs.sts_body = body.encode()
+    provider = oauth(servers)
+    assert provider.authorization() == "Bearer opaque-token-7"
+    assert not provider.needs_refresh() and servers.record.sts_exchanges == 1

@@ -12,6 +12,8 @@ from openapi_client.aio.rest import RESTClientObject, RESTResponse
 from openapi_client.api_client import BaseApiClient
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.credentials import CredentialProvider, select_provider
+from openapi_client.exceptions import ApiValueError
 from openapi_client.operation import Operation, RequestOptions
 from openapi_client.retry import RetrySetting
 
@@ -76,11 +78,12 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
-        # A credential due for renewal (an OAuth token) is renewed in a worker thread, so the
-        # event loop never waits on the token exchange; prepare() then finds it fresh.
-        for due in self.configuration.credentials:
-            if due.needs_refresh():
-                await self._renewal((id(due), ""), due.authorization)
+        # The credential this call uses, when due for renewal (an OAuth token), is renewed in a
+        # worker thread, so the event loop never waits on the token exchange; prepare() then
+        # finds it fresh. Providers the call does not use are left alone, as the sync client does.
+        due = self._provider_to_renew(operation, options)
+        if due is not None:
+            await self._renewal((id(due), ""), due.authorization)
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
         timeout, retries = options.get("_request_timeout"), options.get("_retries")
         response = await self._send(*request, timeout, retries, preload_content)
@@ -93,6 +96,15 @@ class ApiClient(BaseApiClient):
                     *self.with_authorization(request, provider.authorization()), timeout, retries, preload_content
                 )
         return response
+
+    def _provider_to_renew(self, operation: Operation, options: RequestOptions) -> Optional[CredentialProvider]:
+        if options.get("_request_auth") is not None or not operation.auth:
+            return None
+        try:
+            provider = select_provider(self.configuration, operation.auth)
+        except ApiValueError:
+            return None  # prepare() raises it, after checking the arguments
+        return provider if provider.needs_refresh() else None
 
     async def _renewal(self, key: Tuple[int, str], renew: Callable[[], T]) -> T:
         """``renew()`` (blocking I/O: a token exchange) in a worker thread, once however many

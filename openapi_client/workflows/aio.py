@@ -21,10 +21,10 @@ from typing import Any, Awaitable, Callable, List, Mapping, Optional, Sequence, 
 from openapi_client.aio import ApiClient, ByokKeysApi, IamApiKeysApi
 from openapi_client.api_key_kinds import ApiKeyKind
 from openapi_client.exceptions import ApiException, NotFoundException, WaiterTimeoutError
-from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.models.responses import ByokV1KeyRead
 from openapi_client.workflows.ages import utc_now
 from openapi_client.workflows.grants import ByokAccessPendingError
 from openapi_client.workflows.rotation import (
@@ -149,7 +149,7 @@ async def wait_until_usable(
 
 async def wait_for_byok_access(
     api_client: ApiClient, key_id: str, *, timeout: float = 300.0, poll_interval: float = 5.0
-) -> ByokV1Key:
+) -> ByokV1KeyRead:
     """:func:`openapi_client.workflows.sync.wait_for_byok_access`, awaited."""
     byok = ByokKeysApi(api_client)
     try:

@@ -24,10 +24,10 @@ from openapi_client.exceptions import (
     NotFoundException,
     WaiterTimeoutError,
 )
-from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.models.responses import ByokV1KeyRead
 from openapi_client.workflows.ages import utc_now
 from openapi_client.workflows.grants import ByokAccessPendingError
 from openapi_client.workflows.rotation import (
@@ -174,7 +174,7 @@ def wait_until_usable(
 
 def wait_for_byok_access(
     api_client: ApiClient, key_id: str, *, timeout: float = 300.0, poll_interval: float = 5.0
-) -> ByokV1Key:
+) -> ByokV1KeyRead:
     """Wait until BYOK key ``key_id`` is VALID, and return it.
 
     When the time runs out while validation is still pending, raises
