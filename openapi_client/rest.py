@@ -30,11 +30,8 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from openapi_client.call import CallFactory, CallPlan, Failure
+from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.exceptions import (
-    ApiValueError,
-)
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
@@ -56,42 +53,26 @@ _DISCARD_SECONDS = 1.0
 _MAX_READ = 1024 * 1024
 
 
-class RESTResponse(io.IOBase):
+class RESTResponse(RawResponse, io.IOBase):
     """A response as the transport received it: status, reason, headers and raw bytes.
 
     ``data`` is ``None`` until :meth:`read` when the call was made without preloading.
     The body is decoded (``Content-Encoding``) and capped at ``max_response_bytes``.
     """
 
+    response: urllib3.BaseHTTPResponse
+
     def __init__(
         self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float] = None
     ) -> None:
-        self.response = resp
+        super().__init__(resp, plan, max_bytes)
         self._socket_timeout = socket_timeout
-        self.status: int = resp.status
-        self.reason: Optional[str] = resp.reason
-        self.data: Optional[bytes] = None
-        self.plan = plan
-        self._max_bytes = max_bytes
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self.response.headers
-
-    @property
-    def redactor(self) -> Redactor:
-        """The secrets of the call that produced this response."""
-        return self.plan.redactor
 
     def read(self) -> bytes:
         """The whole decoded body (read from the network on first call), at most the size cap."""
         if self.data is None:
             self.data = _read_body(self.response, self.plan, self._max_bytes, self._socket_timeout)
         return self.data
-
-    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
-        """One response header, or ``default``."""
-        return self.response.headers.get(name, default)
 
     def stream(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
         """The decoded body in chunks of at most ``chunk_size`` bytes (the whole body is read,
@@ -114,8 +95,10 @@ class RESTClientObject:
 
     ``pool_manager``: bring your own ``urllib3.PoolManager`` (custom TLS, instrumentation,
     your own proxy); the TLS, proxy and environment settings of the configuration then do
-    not apply. Otherwise pools are made from the configuration: ``proxy``, else (with
-    ``trust_env``) ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the client is made.
+    not apply, and its new pools get this module's connection classes (interim answers
+    skipped, the head read within the deadline) unless it has pool classes of its own.
+    Otherwise pools are made from the configuration: ``proxy``, else (with ``trust_env``)
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the client is made.
     """
 
     def __init__(self, configuration: Configuration, pool_manager: Optional[urllib3.PoolManager] = None) -> None:
@@ -124,7 +107,7 @@ class RESTClientObject:
         self._pool_args = _pool_args(configuration)
         self._own_pool = pool_manager is None
         self.pool_manager: urllib3.PoolManager = (
-            pool_manager
+            _with_final_responses(pool_manager)
             if pool_manager is not None
             else _pool(self._pool_args, configuration.proxy, configuration.proxy_headers)
         )
@@ -157,7 +140,6 @@ class RESTClientObject:
         url: str,
         headers: Optional[Mapping[str, str]] = None,
         body: Optional[bytes] = None,
-        post_params: Any = None,
         _request_timeout: TimeoutValue = None,
         *,
         retries: RetrySetting = None,
@@ -165,8 +147,6 @@ class RESTClientObject:
         redactor: Optional[Redactor] = None,
     ) -> RESTResponse:
         """Send one request (retrying as configured) and return its final response."""
-        if post_params:
-            raise ApiValueError("form parameters are not used by this API", ["post_params"])
         plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
         manager = self._manager(self.calls.route(url))
         started = time.perf_counter()
@@ -474,5 +454,16 @@ def _pool(args: Dict[str, Any], proxy: Optional[str] = None, headers: Optional[D
         manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=headers, **args)
     else:
         manager = urllib3.PoolManager(**args)
-    manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+    return _with_final_responses(manager)
+
+
+def _with_final_responses(manager: urllib3.PoolManager) -> urllib3.PoolManager:
+    """``manager``, its new pools made of connections that skip interim answers and read an
+    answer's head within the call's deadline (:class:`_FinalResponse`). Only urllib3's stock
+    pool classes are replaced; a manager with pool classes of its own keeps them."""
+    if manager.pool_classes_by_scheme == _STOCK_POOLS:
+        manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
     return manager
+
+
+_STOCK_POOLS = {"http": HTTPConnectionPool, "https": HTTPSConnectionPool}
