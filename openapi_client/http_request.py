@@ -64,6 +64,9 @@ def check_host(host: str, what: str = "host", *, allow_userinfo: bool = False) -
     if "\\" in host:
         # Parsers disagree on what a backslash ends (WHATWG: the host; RFC 3986: nothing).
         raise ApiValueError(f"{what} contains a backslash, which URL parsers read in different ways")
+    if "%" in host.partition("://")[2].partition("/")[0].rpartition("@")[2]:
+        # urllib3 decodes a percent-encoded host name, yarl (the async client's) does not.
+        raise ApiValueError(f"{what} has a percent-encoded host name, which URL parsers read in different ways")
     return host.rstrip("/")
 
 

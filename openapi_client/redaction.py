@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Optional, Pattern, Tuple
 
@@ -28,8 +29,14 @@ class Redactor:
     __slots__ = ("_pattern", "secrets")
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        found = sorted({s for s in secrets if s and len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True)
-        self.secrets: Tuple[str, ...] = tuple(found)
+        self.secrets: Tuple[str, ...] = tuple(
+            sorted({s for s in secrets if s and len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True)
+        )
+        # A JSON body echoes a secret as a JSON string (a quote or backslash escaped, maybe "/"
+        # as "\/" and non-ASCII as "\u...."): those spellings are masked too, so both the body
+        # and the details decoded from it come out clean.
+        spellings = {spelling for secret in self.secrets for spelling in _json_spellings(secret)}
+        found = sorted(spellings, key=len, reverse=True)
         self._pattern: Optional[Pattern[str]] = re.compile("|".join(map(re.escape, found))) if found else None
 
     def text(self, value: str) -> str:
@@ -54,6 +61,13 @@ class Redactor:
     def with_more(self, secrets: Iterable[str]) -> Redactor:
         """A redactor for these secrets as well (a create answer's new secret, say)."""
         return Redactor((*self.secrets, *secrets))
+
+
+def _json_spellings(secret: str) -> Tuple[str, ...]:
+    """``secret`` as it is, and as JSON encoders write it inside a string."""
+    escaped = json.dumps(secret)[1:-1]
+    unescaped_unicode = json.dumps(secret, ensure_ascii=False)[1:-1]
+    return (secret, escaped, unescaped_unicode, escaped.replace("/", "\\/"), unescaped_unicode.replace("/", "\\/"))
 
 
 def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:

@@ -32,9 +32,6 @@ from urllib3.util.retry import Retry
 
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.exceptions import (
-    ApiValueError,
-)
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
@@ -50,6 +47,10 @@ _ONE_ATTEMPT = Retry(total=False, redirect=False)
 # is closed instead (a hostile server could otherwise make a retry read forever).
 _DISCARD_LIMIT = 64 * 1024
 _DISCARD_SECONDS = 1.0
+
+# The most bytes one read of a Content-Length body asks for (what is asked for is allocated
+# before the read returns what has arrived).
+_MAX_READ = 1024 * 1024
 
 
 class RESTResponse(RawResponse, io.IOBase):
@@ -94,8 +95,10 @@ class RESTClientObject:
 
     ``pool_manager``: bring your own ``urllib3.PoolManager`` (custom TLS, instrumentation,
     your own proxy); the TLS, proxy and environment settings of the configuration then do
-    not apply. Otherwise pools are made from the configuration: ``proxy``, else (with
-    ``trust_env``) ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the client is made.
+    not apply, and its new pools get this module's connection classes (interim answers
+    skipped, the head read within the deadline) unless it has pool classes of its own.
+    Otherwise pools are made from the configuration: ``proxy``, else (with ``trust_env``)
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` as read when the client is made.
     """
 
     def __init__(self, configuration: Configuration, pool_manager: Optional[urllib3.PoolManager] = None) -> None:
@@ -104,7 +107,7 @@ class RESTClientObject:
         self._pool_args = _pool_args(configuration)
         self._own_pool = pool_manager is None
         self.pool_manager: urllib3.PoolManager = (
-            pool_manager
+            _with_final_responses(pool_manager)
             if pool_manager is not None
             else _pool(self._pool_args, configuration.proxy, configuration.proxy_headers)
         )
@@ -137,7 +140,6 @@ class RESTClientObject:
         url: str,
         headers: Optional[Mapping[str, str]] = None,
         body: Optional[bytes] = None,
-        post_params: Any = None,
         _request_timeout: TimeoutValue = None,
         *,
         retries: RetrySetting = None,
@@ -145,8 +147,6 @@ class RESTClientObject:
         redactor: Optional[Redactor] = None,
     ) -> RESTResponse:
         """Send one request (retrying as configured) and return its final response."""
-        if post_params:
-            raise ApiValueError("form parameters are not used by this API", ["post_params"])
         plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
         manager = self._manager(self.calls.route(url))
         started = time.perf_counter()
@@ -206,8 +206,15 @@ class RESTClientObject:
 def _read_body(
     resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float]
 ) -> bytes:
+    coding = resp.headers.get("Content-Encoding")
+    length = resp.length_remaining
+    if length is not None and (coding is None or coding.strip().lower() in ("", "identity")):
+        if length > max_bytes:
+            resp.close()
+            raise plan.too_large_error(max_bytes, resp.status, resp.headers)
+        return _read_known_length(resp, plan, length, socket_timeout)
     try:
-        decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
+        decoder = BodyDecoder(coding, max_bytes)
     except UnsupportedEncoding as exc:
         resp.close()
         raise plan.unsupported_coding_error(str(exc), resp.status, resp.headers) from None
@@ -228,16 +235,53 @@ def _read_body(
     except BodyTooLarge:
         resp.close()
         raise plan.too_large_error(max_bytes, resp.status, resp.headers) from None
-    except ReadTimeoutError as exc:
-        resp.close()
-        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
     except BaseException as exc:
-        resp.close()
-        if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
-            raise plan.cut_short_error(exc, resp.status, resp.headers) from None
+        _read_failed(resp, plan, exc)
         raise
     resp.release_conn()
     return data
+
+
+def _read_known_length(
+    resp: urllib3.BaseHTTPResponse, plan: CallPlan, length: int, socket_timeout: Optional[float]
+) -> bytes:
+    """A body sent as is with a ``Content-Length`` (already checked against the size cap):
+    each read asks for all that is still missing and returns what has arrived, so a whole
+    body usually takes one or two reads, and the socket timeout is still cut to the
+    deadline before each one."""
+    pieces = []
+    try:
+        timeout = socket_timeout
+        while True:
+            wanted = plan.read_timeout_now()
+            if wanted != timeout:
+                _set_read_timeout(resp, wanted)
+                timeout = wanted
+            # At least one read, even of an empty body: reaching its end is what ends the
+            # response for http.client, so the connection can serve the next request.
+            piece = resp.read1(min(length, _MAX_READ) or 1)
+            length -= len(piece)
+            if length <= 0:
+                pieces.append(piece)
+                break
+            if not piece:
+                raise http.client.IncompleteRead(b"".join(pieces), length)
+            pieces.append(piece)
+    except BaseException as exc:
+        _read_failed(resp, plan, exc)
+        raise
+    resp.release_conn()
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def _read_failed(resp: urllib3.BaseHTTPResponse, plan: CallPlan, exc: BaseException) -> None:
+    """Close the connection of a body that could not be read; raise the SDK's error for it
+    (the caller re-raises anything else)."""
+    resp.close()
+    if isinstance(exc, ReadTimeoutError):
+        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
+    if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
+        raise plan.cut_short_error(exc, resp.status, resp.headers) from None
 
 
 def _discard(resp: urllib3.BaseHTTPResponse) -> None:
@@ -306,6 +350,13 @@ class _FinalResponse(http.client.HTTPResponse):
     def begin(self) -> None:
         deadline: Optional[float] = getattr(_call_deadline, "value", None)
         if deadline is None or self.fp is None:
+            super().begin()
+            return
+        # The common case: the first read (bounded by the socket timeout, already cut to the
+        # deadline) brought the whole head of a final answer, so reading its lines cannot wait
+        # on the network and needs no watching.
+        head = self.fp.peek(1)
+        if head.startswith(b"HTTP/") and head[9:10] != b"1" and b"\r\n\r\n" in head:
             super().begin()
             return
         original, timeout = self.fp, self._sock.gettimeout()
@@ -403,5 +454,16 @@ def _pool(args: Dict[str, Any], proxy: Optional[str] = None, headers: Optional[D
         manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=headers, **args)
     else:
         manager = urllib3.PoolManager(**args)
-    manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+    return _with_final_responses(manager)
+
+
+def _with_final_responses(manager: urllib3.PoolManager) -> urllib3.PoolManager:
+    """``manager``, its new pools made of connections that skip interim answers and read an
+    answer's head within the call's deadline (:class:`_FinalResponse`). Only urllib3's stock
+    pool classes are replaced; a manager with pool classes of its own keeps them."""
+    if manager.pool_classes_by_scheme == _STOCK_POOLS:
+        manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
     return manager
+
+
+_STOCK_POOLS = {"http": HTTPConnectionPool, "https": HTTPSConnectionPool}

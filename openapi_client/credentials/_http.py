@@ -6,7 +6,7 @@ import json
 import ssl
 import time
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -21,8 +21,13 @@ from urllib3.exceptions import (
 from openapi_client.credentials._base import logger, origin, without_query
 from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError, InsecureTransportError, OpenApiException
 from openapi_client.http_request import credentials_allowed
+from openapi_client.redaction import Redactor
+from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
 
 MAX_TOKEN_RESPONSE_BYTES = 64 * 1024
+_RETRIES = 2
+_BACKOFF = 0.2
+_OVERLOADED = frozenset({429, 500, 502, 503, 504})
 IDP = "identity provider"
 STS = "Confluent STS"
 
@@ -81,11 +86,13 @@ class Http:
         self._allow_insecure_http = allow_insecure_http
         self._proxy = proxy
         # Token endpoints are safe to ask again after a dropped connection or an overload
-        # answer: a retry only costs a token that is never used.
+        # answer: a retry only costs a token that is never used. urllib3 retries the
+        # connection failures; overload answers are retried by post_form, which closes them
+        # unread (urllib3 would read a retried answer's whole body, however long or slow).
         self._retries = urllib3.Retry(
-            total=2,
-            backoff_factor=0.2,
-            status_forcelist=(429, 500, 502, 503, 504),
+            total=_RETRIES,
+            backoff_factor=_BACKOFF,
+            status_forcelist=(),
             allowed_methods=frozenset({"POST"}),
             raise_on_status=False,
             respect_retry_after_header=False,
@@ -98,28 +105,52 @@ class Http:
                 f"refusing to send credentials for the {step} in clear text to {origin(url)}{via}; use https, "
                 "or pass allow_insecure_http=True if you really mean it"
             )
+        # What the server may echo back: each secret as given and as the form encodes it.
+        sent = tuple(secrets)
+        redactor = Redactor((*sent, *(quote_plus(secret) for secret in sent)))
         started = time.monotonic()
         try:
-            resp = self._pool.urlopen(
-                "POST",
-                url,
-                body=urlencode(form),
-                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
-                timeout=self._timeout,
-                retries=self._retries,
-                redirect=False,
-                preload_content=False,
-            )
+            for attempt in range(_RETRIES + 1):
+                resp = self._pool.urlopen(
+                    "POST",
+                    url,
+                    body=urlencode(form),
+                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                    timeout=self._timeout,
+                    retries=self._retries,
+                    redirect=False,
+                    preload_content=False,
+                    decode_content=False,
+                )
+                if resp.status not in _OVERLOADED or attempt == _RETRIES:
+                    break
+                resp.close()
+                time.sleep(_BACKOFF * 2**attempt)
+            request_id = redactor.optional_text(resp.headers.get("X-Request-Id"))
             raw = _read_bounded(resp, started + self._budget)
         except (MaxRetryError, HTTPError) as exc:
             raise _connection_error(step, exc, url) from None
+        except UnsupportedEncoding as exc:
+            raise TokenExchangeError(
+                step,
+                f"the answer uses the content coding {str(exc)!r}, which this client does not decode",
+                status=resp.status,
+                request_id=request_id,
+            ) from None
+        except BodyTooLarge:
+            raise TokenExchangeError(
+                step, "the answer is too large for a token", status=resp.status, request_id=request_id
+            ) from None
+        except ValueError:
+            raise TokenExchangeError(
+                step, "the compressed answer is broken", status=resp.status, request_id=request_id
+            ) from None
         if raw is None:
             raise ApiTimeoutError(
                 f"{step} token request: the answer took longer than {self._budget:g} s",
                 method="POST",
                 url=without_query(url),
             )
-        request_id = resp.headers.get("X-Request-Id")
         logger.debug(
             "%s token request POST %s -> %d in %.1f ms",
             step,
@@ -127,16 +158,11 @@ class Http:
             resp.status,
             (time.monotonic() - started) * 1000.0,
         )
-        if len(raw) > MAX_TOKEN_RESPONSE_BYTES:
-            raise TokenExchangeError(
-                step, "the answer is too large for a token", status=resp.status, request_id=request_id
-            )
         text = raw.decode("utf-8", errors="replace")
         if resp.status != 200:
-            reason = _error_words(text, secrets)
-            raise TokenExchangeError(
-                step, reason or resp.reason or "no reason given", status=resp.status, request_id=request_id
-            )
+            # Scrubbed before it is cut short, so no secret's first half survives the cut.
+            reason = redactor.text(_error_words(text) or resp.reason or "")[:200] or "no reason given"
+            raise TokenExchangeError(step, reason, status=resp.status, request_id=request_id)
         try:
             answer = json.loads(text)
         except ValueError:
@@ -150,25 +176,33 @@ class Http:
 
 
 def _read_bounded(resp: urllib3.BaseHTTPResponse, deadline: float) -> Optional[bytes]:
-    """The body, at most one byte over the cap (the caller refuses it then); ``None`` when
-    the server dribbles it out past ``deadline``. Socket timeouts bound each read, this the
-    whole answer."""
-    chunks = []
-    size = 0
-    # read1 returns what has arrived, so a server sending a byte at a time meets the deadline.
-    while chunk := resp.read1(8192):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_TOKEN_RESPONSE_BYTES or time.monotonic() > deadline:
-            resp.close()  # the rest is not wanted; the connection is not reused
-            return b"".join(chunks) if size > MAX_TOKEN_RESPONSE_BYTES else None
+    """The decoded body (:class:`BodyTooLarge` past the cap); ``None`` when the server
+    dribbles it out past ``deadline``. Socket timeouts bound each read, this
+    the whole answer; the shared decoder bounds what a compressed answer may inflate to
+    (urllib3 before 2.6 inflates a whole read at once)."""
+    try:
+        decoder = BodyDecoder(resp.headers.get("Content-Encoding"), MAX_TOKEN_RESPONSE_BYTES)
+    except UnsupportedEncoding:
+        resp.close()
+        raise
+    try:
+        # read1 returns what has arrived, so a server sending a byte at a time meets the deadline.
+        while chunk := resp.read1(8192):
+            decoder.feed(chunk)
+            if time.monotonic() > deadline:
+                resp.close()  # the rest is not wanted; the connection is not reused
+                return None
+        body = decoder.finish()
+    except BaseException:
+        resp.close()
+        raise
     resp.release_conn()
-    return b"".join(chunks)
+    return body
 
 
-def _error_words(text: str, secrets: Iterable[str]) -> str:
+def _error_words(text: str) -> str:
     """The server's own short reason (OAuth ``error``/``error_description`` or a Failure
-    detail), with anything sent scrubbed out."""
+    detail); the caller scrubs out anything sent."""
     words = ""
     try:
         body = json.loads(text)
@@ -184,11 +218,7 @@ def _error_words(text: str, secrets: Iterable[str]) -> str:
             words = str(first.get("detail") or first.get("title") or first.get("code") or "")
         elif isinstance(body.get("error"), dict):
             words = str(body["error"].get("message") or "")
-    words = " ".join(words.split())[:200]
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            words = words.replace(secret, "<redacted>")
-    return words
+    return " ".join(words.split())
 
 
 def _connection_error(step: str, exc: Exception, url: str) -> ApiConnectionError:

@@ -307,6 +307,18 @@ def failed(old_key_id: str, error: Exception) -> RotationResult:
     return RotationResult(old_key_id, Outcome.FAILED, error=RotationError(RotationStep.LOOKUP, old_key_id, error))
 
 
+def check_old_key_id(old_key_id: object) -> None:
+    if not isinstance(old_key_id, str) or not old_key_id:
+        raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
+
+
+def scope_of(old: IamV2ApiKey) -> Tuple[Optional[str], Optional[str]]:
+    """The owner and resource ids a replacement of ``old`` shares (the list filters that
+    find an earlier, interrupted rotation's replacement)."""
+    resource = old.spec.resource if old.spec is not None else None
+    return owner_of(old), resource.id if resource is not None else None
+
+
 def check_handover(handover: object) -> None:
     if not callable(handover):
         raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")

@@ -1,0 +1,143 @@
+"""The OAuth token requests (identity provider, Confluent STS) against hostile servers over
+loopback sockets: what they echo is scrubbed from every part of the error, what they send
+is bounded in size and time, whatever the framing or coding."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import time
+import tracemalloc
+from typing import Callable
+
+import pytest
+from hostile import HostileServer, Request, answer
+
+from openapi_client.credentials import ClientCredentialsGrant, ConfluentOAuth, TokenExchangeError
+
+POOL_ID = "pool-hostile"
+SUBJECT = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJob3N0aWxlIn0.c3ViamVjdC1zaWduYXR1cmU"
+# A secret the form encoding changes (``+``, ``/``, ``=``, space): an echo of the form body
+# holds it encoded, not as given.
+CLIENT_SECRET = "s3cr+t/value= with space&more"
+
+
+def provider_for(server: HostileServer, *, idp: bool = False) -> ConfluentOAuth:
+    source = ClientCredentialsGrant(server.url + "/token", "client-id", CLIENT_SECRET) if idp else (lambda: SUBJECT)
+    return ConfluentOAuth(POOL_ID, source, sts_url=server.url + "/sts/v1/oauth2/token", timeout=(2.0, 2.0))
+
+
+def raw_answer(status_line: str, headers: str = "", body: bytes = b"{}") -> bytes:
+    head = f"HTTP/1.1 {status_line}\r\n{headers}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    return head.encode("latin-1") + body
+
+
+def refused(provider: ConfluentOAuth) -> TokenExchangeError:
+    with pytest.raises(TokenExchangeError) as info:
+        provider.authorization()
+    return info.value
+
+
+def assert_scrubbed(error: TokenExchangeError, *secrets: str) -> None:
+    for text in (str(error), repr(error), error.request_id or ""):
+        for secret in secrets:
+            assert secret not in text
+            assert secret[:8] not in text  # not even the first part of one
+
+
+@pytest.mark.parametrize("where", ["reason phrase", "request id", "both"])
+def test_an_sts_answer_echoing_the_subject_token_outside_its_body_is_scrubbed(where: str) -> None:
+    reason = f"rejected {SUBJECT}" if where != "request id" else "Unauthorized"
+    request_id = f"X-Request-Id: {SUBJECT}\r\n" if where != "reason phrase" else "X-Request-Id: req-1\r\n"
+
+    def echo(conn: socket.socket, request: Request) -> None:
+        conn.sendall(raw_answer(f"401 {reason}", request_id))
+
+    with HostileServer(echo) as server:
+        error = refused(provider_for(server))
+    assert error.status == 401
+    assert_scrubbed(error, SUBJECT)
+    assert "**********" in str(error)
+
+
+def test_an_identity_provider_echoing_the_form_it_was_sent_is_scrubbed() -> None:
+    def echo(conn: socket.socket, request: Request) -> None:
+        form = request.body.decode("latin-1")
+        body = json.dumps({"error": "invalid_client", "error_description": f"bad form {form}"}).encode()
+        conn.sendall(raw_answer(f"400 {form}", f"X-Request-Id: {form}\r\n", body))
+
+    with HostileServer(echo) as server:
+        error = refused(provider_for(server, idp=True))
+    assert error.step == "identity provider"
+    assert_scrubbed(error, CLIENT_SECRET, "s3cr%2Bt%2Fvalue%3D+with+space%26more")
+
+
+def test_a_secret_at_the_cut_of_a_long_reason_leaves_no_part_behind() -> None:
+    def echo(conn: socket.socket, request: Request) -> None:
+        description = "x" * 175 + SUBJECT  # the cut at 200 characters falls inside it
+        conn.sendall(
+            raw_answer(
+                "400 Bad Request",
+                body=json.dumps({"error": "invalid_grant", "error_description": description}).encode(),
+            )
+        )
+
+    with HostileServer(echo) as server:
+        error = refused(provider_for(server))
+    assert_scrubbed(error, SUBJECT)
+
+
+def gzip_bomb(layers: int) -> bytes:
+    data = b"\0" * 100_000_000
+    for _ in range(layers):
+        data = gzip.compress(data)
+    return data
+
+
+@pytest.mark.parametrize("coding", ["gzip", "gzip, gzip"])
+def test_a_compressed_token_answer_cannot_inflate_past_the_cap(coding: str) -> None:
+    bomb = gzip_bomb(coding.count("gzip"))
+
+    def serve(conn: socket.socket, request: Request) -> None:
+        conn.sendall(answer(200, bomb, [("Content-Encoding", coding)]))
+
+    with HostileServer(serve) as server:
+        tracemalloc.start()
+        try:
+            error = refused(provider_for(server))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert "too large" in str(error)
+    assert peak < 20_000_000  # the answer inflates to 100 MB; at most the cap is kept
+
+
+def test_a_token_answer_in_an_unknown_coding_is_a_clear_error() -> None:
+    def serve(conn: socket.socket, request: Request) -> None:
+        conn.sendall(answer(200, b"\x00\x01", [("Content-Encoding", "br")]))
+
+    with HostileServer(serve) as server:
+        error = refused(provider_for(server))
+    assert "'br'" in str(error)
+
+
+def endless_overload(conn: socket.socket, request: Request) -> None:
+    conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        conn.sendall(b"400\r\n" + b"z" * 1024 + b"\r\n")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("handler", [endless_overload], ids=["503-endless-body"])
+def test_an_overload_answer_with_an_endless_body_is_not_read_before_retrying(
+    handler: Callable[[socket.socket, Request], None],
+) -> None:
+    with HostileServer(handler) as server:
+        started = time.monotonic()
+        error = refused(provider_for(server))
+        elapsed = time.monotonic() - started
+    assert error.status == 503
+    assert len(server.requests) == 3  # the first try and two retries
+    assert elapsed < 8  # not the 20 s the server would keep sending for
