@@ -6,7 +6,9 @@ Three ways to make the same 1,000 calls against the canned server (another proce
 * ``aio``: 32 tasks sharing one ``openapi_client.aio.ApiClient``;
 * ``sync``: 32 threads sharing one ``openapi_client.ApiClient``;
 * floor: 32 tasks on one raw ``aiohttp.ClientSession``, ``json.loads`` and the minimal
-  pydantic model of an API key (``benchmarks/floor_models.py``), same headers.
+  pydantic model of an API key (``benchmarks/floor_models.py``), same headers;
+* transport alone (information): ``aio.ApiClient.call_api`` of one request built once,
+  decoded as the floor decodes, to show what the async transport adds by itself.
 
 Every pool holds up to 32 connections. Reported: client CPU per request (aio against the
 floor, target <= 1.3x) and wall time for all 1,000 (aio against sync threads, target
@@ -34,7 +36,7 @@ from benchmarks import floor_models
 from benchmarks.harness import Result, Settings
 from benchmarks.loopback import API_KEY_ID, CannedServer
 from benchmarks.pagination import PAGE_SIZE, TARGET_PAGES, EmulatorProcess
-from openapi_client import ApiClient, Configuration, IamApiKeysApi, aio
+from openapi_client import ApiClient, Configuration, IamApiKeysApi, aio, operations
 
 __all__ = ["run"]
 
@@ -47,11 +49,28 @@ PASSWORD = "bench-secret"
 Timing = Tuple[float, float]  # (CPU seconds, wall seconds) for the whole batch
 
 
-def _timed(batch: Callable[[], None]) -> Timing:
+def _timed(batch: Callable[[], object]) -> Timing:
+    """CPU and wall seconds of ``batch()``, garbage collector paused (as in ``harness.per_call``)."""
     gc.collect()
-    cpu, wall = time.process_time(), time.perf_counter()
-    batch()
-    return time.process_time() - cpu, time.perf_counter() - wall
+    gc.disable()
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        batch()
+        return time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        gc.enable()
+
+
+async def _timed_async(batch: Callable[[], Awaitable[object]]) -> Timing:
+    """:func:`_timed` for a coroutine, inside the running loop."""
+    gc.collect()
+    gc.disable()
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        await batch()
+        return time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        gc.enable()
 
 
 async def _spread(calls: int, one: Callable[[], Awaitable[object]]) -> None:
@@ -71,9 +90,25 @@ def _aio_batch(config: Configuration, calls: int) -> Timing:
         async with aio.ApiClient(config) as client:
             api = aio.IamApiKeysApi(client)
             await _spread(CONCURRENCY, lambda: api.get_iam_v2_api_key(API_KEY_ID))  # connections up
-            started_cpu, started_wall = time.process_time(), time.perf_counter()
-            await _spread(calls, lambda: api.get_iam_v2_api_key(API_KEY_ID))
-            return time.process_time() - started_cpu, time.perf_counter() - started_wall
+            return await _timed_async(lambda: _spread(calls, lambda: api.get_iam_v2_api_key(API_KEY_ID)))
+
+    return asyncio.run(main())
+
+
+def _transport_batch(config: Configuration, calls: int) -> Timing:
+    """The async transport alone: one request built once, sent ``calls`` times through
+    ``call_api`` (retry plan, deadline, pacing, bounded read), decoded as the floor decodes."""
+
+    async def main() -> Timing:
+        async with aio.ApiClient(config) as client:
+            request = client.prepare(operations.GET_IAM_V2_API_KEY, {}, path_params={"id": API_KEY_ID})
+
+            async def get() -> floor_models.ApiKey:
+                response = await client.call_api(*request)
+                return floor_models.ApiKey.model_validate(json.loads(await response.read()))
+
+            await _spread(CONCURRENCY, get)
+            return await _timed_async(lambda: _spread(calls, get))
 
     return asyncio.run(main())
 
@@ -92,9 +127,7 @@ def _floor_batch(url: str, calls: int) -> Timing:
                     return floor_models.ApiKey.model_validate(json.loads(await response.read()))
 
             await _spread(CONCURRENCY, get)
-            started_cpu, started_wall = time.process_time(), time.perf_counter()
-            await _spread(calls, get)
-            return time.process_time() - started_cpu, time.perf_counter() - started_wall
+            return await _timed_async(lambda: _spread(calls, get))
 
     return asyncio.run(main())
 
@@ -118,6 +151,7 @@ def _concurrency(settings: Settings) -> List[Result]:
             ("aio", lambda: _aio_batch(config, calls)),
             ("sync", lambda: _sync_batch(config, calls)),
             ("floor", lambda: _floor_batch(server.url, calls)),
+            ("transport", lambda: _transport_batch(config, calls)),
         ]
         for index in range(rounds):
             order = runs if index % 2 == 0 else list(reversed(runs))
@@ -135,6 +169,8 @@ def _concurrency(settings: Settings) -> List[Result]:
         Result("aio", f"{label}: CPU/request, sync threads vs floor", per_request["sync"], per_request["floor"],
                "µs CPU", None),
         Result("aio", f"{label}: wall, floor vs sync (32 threads)", wall_ms["floor"], wall_ms["sync"], "ms", None),
+        Result("aio", f"{label}: CPU/request, aio transport alone vs floor", per_request["transport"],
+               per_request["floor"], "µs CPU", None, "call_api of a prebuilt request, decoded as the floor does"),
     ]  # fmt: skip
 
 

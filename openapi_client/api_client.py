@@ -6,14 +6,14 @@ import datetime
 import json
 import re
 from types import TracebackType
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
+from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
 
 import urllib3
 from pydantic import BaseModel
 
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
-from openapi_client.configuration import Configuration
+from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials import CredentialProvider, select_provider
 from openapi_client.exceptions import (
     ApiException,
@@ -32,12 +32,14 @@ from openapi_client.http_request import (
 from openapi_client.operation import Operation, RequestOptions, check_options, is_json_media_type
 from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.rest import RESTClientObject, RESTResponse
+from openapi_client.retry import RetrySetting
 
-__all__ = ["ApiClient", "BaseApiClient", "RequestSerialized"]
+__all__ = ["ApiClient", "BaseApiClient"]
 
-T = TypeVar("T")
+_Request = Tuple[str, str, Dict[str, str], Optional[bytes]]
+"""A built request: method, URL, headers, body."""
 
-RequestSerialized = Tuple[str, str, Dict[str, str], Optional[bytes]]
+_Client = TypeVar("_Client", bound="BaseApiClient")
 
 
 class Transport(Protocol):
@@ -80,7 +82,6 @@ class BaseApiClient:
         self._redactor_key: Tuple[str, ...] = ()
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
 
-
     @property
     def user_agent(self) -> str:
         """The ``User-Agent`` sent with every request (``name/version``)."""
@@ -105,7 +106,7 @@ class BaseApiClient:
         path_params: Optional[Mapping[str, Any]] = None,
         query_params: Optional[Mapping[str, Any]] = None,
         body: Any = None,
-    ) -> RequestSerialized:
+    ) -> _Request:
         """Check the arguments of ``operation`` and build its request; bad input raises here,
         before anything is sent."""
         check_options(options)
@@ -115,15 +116,16 @@ class BaseApiClient:
         content_type = options.get("_content_type")
         if content_type is not None:
             headers = {**(headers or {}), "Content-Type": content_type}
-        return self.param_serialize(
+        return self._build_request(
             operation.method,
             operation.path,
-            path_params=operation.check_path(path_params or {}),
-            query_params=operation.check_query(query_params or {}),
-            header_params=headers,
-            body=operation.check_body(body),
-            auth_settings=operation.auth,
-            _request_auth=options.get("_request_auth"),
+            operation.check_path(path_params or {}),
+            operation.check_query(query_params or {}),
+            headers,
+            operation.check_body(body),
+            operation.auth,
+            self.configuration.host,
+            options.get("_request_auth"),
         )
 
     def decode_response(
@@ -148,7 +150,56 @@ class BaseApiClient:
             data = self._decode(response_data, raw, response_type, operation)
         return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
 
-    # -- the generated-client surface ----------------------------------------------------
+    def _build_request(
+        self,
+        method: str,
+        resource_path: str,
+        path_params: Optional[Mapping[str, Any]],
+        query_params: Optional[Sequence[Tuple[str, Any]]],
+        header_params: Optional[Mapping[str, str]],
+        body: Any,
+        auth_settings: Sequence[str],
+        host: str,
+        request_auth: Optional[Mapping[str, Any]],
+    ) -> _Request:
+        """``(method, url, headers, body)``; each path value is percent-encoded as one segment
+        (``/``, ``?``, ``.`` and ``..`` included), so no value can change the path."""
+        headers = dict(self.default_headers)
+        if header_params:
+            headers.update(header_params)
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        url = build_url(host, resource_path, path_params, query_params)
+        self._apply_auth(headers, auth_settings, request_auth, host)
+        body_bytes: Optional[bytes] = None
+        if body is not None:
+            headers.setdefault("Content-Type", "application/json")
+            body_bytes = encode_json(self.sanitize_for_serialization(body))
+        return method, url, headers, body_bytes
+
+    # -- generated-client compatibility ------------------------------------------------------
+    # What code written for an openapi-generator client calls on its ApiClient, kept with the
+    # generator's names and leading parameters (test/test_compat_surface.py pins them). The
+    # SDK's own path (execute) does not go through param_serialize or call_api; it does use
+    # deserialize and sanitize_for_serialization. The I/O half, call_api and
+    # response_deserialize, is in each transport's ApiClient.
+
+    @classmethod
+    def get_default(cls: Type[_Client]) -> _Client:
+        """The client API classes use when given none (made on first use); the sync and the
+        async client each have their own."""
+        default: Optional[_Client] = cls.__dict__.get("_default")  # this class's own, not a base's
+        if default is None:
+            default = cls()
+            cls._default = default
+        return default
+
+    @classmethod
+    def set_default(cls: Type[_Client], default: Optional[_Client]) -> None:
+        """Make ``default`` the client API classes use when given none."""
+        cls._default = default
+
+    _default: ClassVar[Optional[BaseApiClient]] = None
 
     def param_serialize(
         self,
@@ -164,27 +215,22 @@ class BaseApiClient:
         collection_formats: Any = None,
         _host: Optional[str] = None,
         _request_auth: Optional[Mapping[str, Any]] = None,
-    ) -> RequestSerialized:
-        """Build ``(method, url, headers, body)`` for a request.
+    ) -> _Request:
+        """Build ``(method, url, headers, body)`` for a request, unchecked against any
+        operation description (``execute`` checks first).
 
-        Path parameters are percent-encoded as one segment each (``/`` and ``?`` included,
-        and ``.``/``..`` too), so no value can change the path.
+        ``post_params``, ``files`` and ``collection_formats`` are here because generated
+        clients' ``_serialize`` methods always pass them (empty); this API has JSON bodies
+        only and no list-valued query parameters, so a non-empty value is refused.
         """
-        if post_params or files:
-            raise ApiValueError("form and file parameters are not used by this API")
-        headers = dict(self.default_headers)
-        if header_params:
-            headers.update(header_params)
-        if self.cookie:
-            headers["Cookie"] = self.cookie
+        for name, value in (("post_params", post_params), ("files", files), ("collection_formats", collection_formats)):
+            if value:
+                raise ApiValueError(f"{name} must be empty: this API takes JSON bodies and plain query values", [name])
         host = self.configuration.host if _host is None else check_host(_host, "_host")
-        url = build_url(host, resource_path, path_params, query_params)
-        self._apply_auth(headers, auth_settings or (), _request_auth, host)
-        body_bytes: Optional[bytes] = None
-        if body is not None:
-            headers.setdefault("Content-Type", "application/json")
-            body_bytes = encode_json(self.sanitize_for_serialization(body))
-        return method, url, headers, body_bytes
+        auth = auth_settings or ()
+        return self._build_request(
+            method, resource_path, path_params, query_params, header_params, body, auth, host, _request_auth
+        )
 
     def deserialize(self, response_text: str | bytes, response_type: Any, content_type: Optional[str] = None) -> Any:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
@@ -297,7 +343,7 @@ class BaseApiClient:
         headers[request_auth["key"]] = request_auth["value"]
 
     def renewing_provider(
-        self, operation: Operation, options: RequestOptions, request: RequestSerialized, status: int
+        self, operation: Operation, options: RequestOptions, request: _Request, status: int
     ) -> Optional[CredentialProvider]:
         """The provider whose credential the service just refused (401), when a renewal may
         help; the caller asks it ``on_unauthorized`` (I/O) and, on True, resends ``request``
@@ -308,7 +354,7 @@ class BaseApiClient:
         return select_provider(self.configuration, operation.auth)
 
     @staticmethod
-    def with_authorization(request: RequestSerialized, authorization: str) -> RequestSerialized:
+    def with_authorization(request: _Request, authorization: str) -> _Request:
         """``request`` with another ``Authorization`` value."""
         method, url, headers, body = request
         return method, url, {**headers, "Authorization": authorization}, body
@@ -361,20 +407,6 @@ class ApiClient(BaseApiClient):
         )
         super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
 
-    _default: Optional[ApiClient] = None
-
-    @classmethod
-    def get_default(cls) -> ApiClient:
-        """The client API classes use when given none (made on first use)."""
-        if cls._default is None:
-            cls._default = cls()
-        return cls._default
-
-    @classmethod
-    def set_default(cls, default: Optional[ApiClient]) -> None:
-        """Make ``default`` the client API classes use when given none."""
-        cls._default = default
-
     def __enter__(self) -> ApiClient:
         return self
 
@@ -402,22 +434,37 @@ class ApiClient(BaseApiClient):
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
-        response = self.call_api(
-            *request,
-            _request_timeout=options.get("_request_timeout"),
-            retries=options.get("_retries"),
-            preload_content=preload_content,
-        )
+        timeout, retries = options.get("_request_timeout"), options.get("_retries")
+        response = self._send(*request, timeout, retries, preload_content)
         provider = self.renewing_provider(operation, options, request, response.status)
         if provider is not None and provider.on_unauthorized(request[2]["Authorization"]):
             response.release_conn()
-            response = self.call_api(
-                *self.with_authorization(request, provider.authorization()),
-                _request_timeout=options.get("_request_timeout"),
-                retries=options.get("_retries"),
-                preload_content=preload_content,
-            )
+            renewed = self.with_authorization(request, provider.authorization())
+            response = self._send(*renewed, timeout, retries, preload_content)
         return response
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]],
+        body: Optional[bytes],
+        timeout: TimeoutValue,
+        retries: RetrySetting,
+        preload_content: bool,
+    ) -> RESTResponse:
+        return self.rest_client.request(
+            method,
+            url,
+            headers=headers,
+            body=body,
+            _request_timeout=timeout,
+            retries=retries,
+            preload_content=preload_content,
+            redactor=self._redactor_for(headers),
+        )
+
+    # -- generated-client compatibility: the I/O half (see BaseApiClient) --------------------
 
     def call_api(
         self,
@@ -425,24 +472,14 @@ class ApiClient(BaseApiClient):
         url: str,
         header_params: Optional[Mapping[str, str]] = None,
         body: Optional[bytes] = None,
-        post_params: Any = None,
-        _request_timeout: Any = None,
+        _request_timeout: TimeoutValue = None,
         *,
-        retries: Any = None,
+        retries: RetrySetting = None,
         preload_content: bool = True,
     ) -> RESTResponse:
-        """Send a serialized request and return the raw response (errors not raised yet)."""
-        return self.rest_client.request(
-            method,
-            url,
-            headers=header_params,
-            body=body,
-            post_params=post_params,
-            _request_timeout=_request_timeout,
-            retries=retries,
-            preload_content=preload_content,
-            redactor=self._redactor_for(header_params),
-        )
+        """Send a request built by :meth:`param_serialize` and return the raw response
+        (an error status is not raised yet)."""
+        return self._send(method, url, header_params, body, _request_timeout, retries, preload_content)
 
     def response_deserialize(
         self,

@@ -45,7 +45,7 @@ from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 if TYPE_CHECKING:
     from openapi_client.configuration import Configuration
 
-__all__ = ["CallFactory", "CallPlan", "Failure", "socket_timeouts"]
+__all__ = ["CallFactory", "CallPlan", "Failure", "RawResponse", "socket_timeouts"]
 
 logger = logging.getLogger("openapi_client")
 
@@ -323,6 +323,35 @@ class CallPlan:
 def _without_query(url: str) -> str:
     # Query strings carry filters: keep them out of messages.
     return url.split("?", 1)[0]
+
+
+class RawResponse:
+    """What the sync and async raw responses share (no I/O): the answer's status, reason
+    and headers as the transport library received them, the call's plan (its secrets to
+    mask), and ``data``, the decoded body once read."""
+
+    def __init__(self, response: Any, plan: CallPlan, max_bytes: int) -> None:
+        self.response = response
+        self.status: int = response.status
+        self.reason: Optional[str] = response.reason
+        self.data: Optional[bytes] = None
+        self.plan = plan
+        self._max_bytes = max_bytes
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers (case-insensitive)."""
+        headers: Mapping[str, str] = self.response.headers
+        return headers
+
+    @property
+    def redactor(self) -> Redactor:
+        """The secrets of the call that produced this response."""
+        return self.plan.redactor
+
+    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
+        """One response header, or ``default``."""
+        return self.headers.get(name, default)
 
 
 def socket_timeouts(value: Any) -> Tuple[Optional[float], Optional[float]]:

@@ -279,10 +279,6 @@ class Configuration:
             settings[provider.scheme] = {"type": kind, "in": "header", "key": "Authorization", "value": value}
         return settings
 
-    def get_host_settings(self) -> list[Dict[str, str]]:
-        """The servers the spec names."""
-        return [{"url": DEFAULT_HOST, "description": "Confluent Cloud production"}]
-
     def __deepcopy__(self, memo: Dict[int, Any]) -> Configuration:
         clone = copy.copy(self)
         clone.proxy_headers = copy.deepcopy(self.proxy_headers, memo)

@@ -93,11 +93,15 @@ def iter_pages(
         page = fetch_page(token)
         yield page
         token = walk.after(page)
+        del page  # not held while the next one is fetched and decoded
         if token is None:
             return
 
 
 def iter_items(pages: Iterator[Page[ItemT]]) -> Iterator[ItemT]:
-    """Every item of every page, in order."""
+    """Every item of every page, in order; a page is let go before the next is fetched."""
     for page in pages:
-        yield from page.data
+        items = page.data
+        del page
+        yield from items
+        del items

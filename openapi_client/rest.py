@@ -30,11 +30,8 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from openapi_client.call import CallFactory, CallPlan, Failure
+from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.exceptions import (
-    ApiValueError,
-)
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
@@ -51,43 +48,31 @@ _ONE_ATTEMPT = Retry(total=False, redirect=False)
 _DISCARD_LIMIT = 64 * 1024
 _DISCARD_SECONDS = 1.0
 
+# The most bytes one read of a Content-Length body asks for (what is asked for is allocated
+# before the read returns what has arrived).
+_MAX_READ = 1024 * 1024
 
-class RESTResponse(io.IOBase):
+
+class RESTResponse(RawResponse, io.IOBase):
     """A response as the transport received it: status, reason, headers and raw bytes.
 
     ``data`` is ``None`` until :meth:`read` when the call was made without preloading.
     The body is decoded (``Content-Encoding``) and capped at ``max_response_bytes``.
     """
 
+    response: urllib3.BaseHTTPResponse
+
     def __init__(
         self, resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float] = None
     ) -> None:
-        self.response = resp
+        super().__init__(resp, plan, max_bytes)
         self._socket_timeout = socket_timeout
-        self.status: int = resp.status
-        self.reason: Optional[str] = resp.reason
-        self.data: Optional[bytes] = None
-        self.plan = plan
-        self._max_bytes = max_bytes
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self.response.headers
-
-    @property
-    def redactor(self) -> Redactor:
-        """The secrets of the call that produced this response."""
-        return self.plan.redactor
 
     def read(self) -> bytes:
         """The whole decoded body (read from the network on first call), at most the size cap."""
         if self.data is None:
             self.data = _read_body(self.response, self.plan, self._max_bytes, self._socket_timeout)
         return self.data
-
-    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
-        """One response header, or ``default``."""
-        return self.response.headers.get(name, default)
 
     def stream(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
         """The decoded body in chunks of at most ``chunk_size`` bytes (the whole body is read,
@@ -155,7 +140,6 @@ class RESTClientObject:
         url: str,
         headers: Optional[Mapping[str, str]] = None,
         body: Optional[bytes] = None,
-        post_params: Any = None,
         _request_timeout: TimeoutValue = None,
         *,
         retries: RetrySetting = None,
@@ -163,8 +147,6 @@ class RESTClientObject:
         redactor: Optional[Redactor] = None,
     ) -> RESTResponse:
         """Send one request (retrying as configured) and return its final response."""
-        if post_params:
-            raise ApiValueError("form parameters are not used by this API", ["post_params"])
         plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
         manager = self._manager(self.calls.route(url))
         started = time.perf_counter()
@@ -224,8 +206,15 @@ class RESTClientObject:
 def _read_body(
     resp: urllib3.BaseHTTPResponse, plan: CallPlan, max_bytes: int, socket_timeout: Optional[float]
 ) -> bytes:
+    coding = resp.headers.get("Content-Encoding")
+    length = resp.length_remaining
+    if length is not None and (coding is None or coding.strip().lower() in ("", "identity")):
+        if length > max_bytes:
+            resp.close()
+            raise plan.too_large_error(max_bytes, resp.status, resp.headers)
+        return _read_known_length(resp, plan, length, socket_timeout)
     try:
-        decoder = BodyDecoder(resp.headers.get("Content-Encoding"), max_bytes)
+        decoder = BodyDecoder(coding, max_bytes)
     except UnsupportedEncoding as exc:
         resp.close()
         raise plan.unsupported_coding_error(str(exc), resp.status, resp.headers) from None
@@ -246,16 +235,53 @@ def _read_body(
     except BodyTooLarge:
         resp.close()
         raise plan.too_large_error(max_bytes, resp.status, resp.headers) from None
-    except ReadTimeoutError as exc:
-        resp.close()
-        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
     except BaseException as exc:
-        resp.close()
-        if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
-            raise plan.cut_short_error(exc, resp.status, resp.headers) from None
+        _read_failed(resp, plan, exc)
         raise
     resp.release_conn()
     return data
+
+
+def _read_known_length(
+    resp: urllib3.BaseHTTPResponse, plan: CallPlan, length: int, socket_timeout: Optional[float]
+) -> bytes:
+    """A body sent as is with a ``Content-Length`` (already checked against the size cap):
+    each read asks for all that is still missing and returns what has arrived, so a whole
+    body usually takes one or two reads, and the socket timeout is still cut to the
+    deadline before each one."""
+    pieces = []
+    try:
+        timeout = socket_timeout
+        while True:
+            wanted = plan.read_timeout_now()
+            if wanted != timeout:
+                _set_read_timeout(resp, wanted)
+                timeout = wanted
+            # At least one read, even of an empty body: reaching its end is what ends the
+            # response for http.client, so the connection can serve the next request.
+            piece = resp.read1(min(length, _MAX_READ) or 1)
+            length -= len(piece)
+            if length <= 0:
+                pieces.append(piece)
+                break
+            if not piece:
+                raise http.client.IncompleteRead(b"".join(pieces), length)
+            pieces.append(piece)
+    except BaseException as exc:
+        _read_failed(resp, plan, exc)
+        raise
+    resp.release_conn()
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def _read_failed(resp: urllib3.BaseHTTPResponse, plan: CallPlan, exc: BaseException) -> None:
+    """Close the connection of a body that could not be read; raise the SDK's error for it
+    (the caller re-raises anything else)."""
+    resp.close()
+    if isinstance(exc, ReadTimeoutError):
+        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
+    if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
+        raise plan.cut_short_error(exc, resp.status, resp.headers) from None
 
 
 def _discard(resp: urllib3.BaseHTTPResponse) -> None:
@@ -324,6 +350,13 @@ class _FinalResponse(http.client.HTTPResponse):
     def begin(self) -> None:
         deadline: Optional[float] = getattr(_call_deadline, "value", None)
         if deadline is None or self.fp is None:
+            super().begin()
+            return
+        # The common case: the first read (bounded by the socket timeout, already cut to the
+        # deadline) brought the whole head of a final answer, so reading its lines cannot wait
+        # on the network and needs no watching.
+        head = self.fp.peek(1)
+        if head.startswith(b"HTTP/") and head[9:10] != b"1" and b"\r\n\r\n" in head:
             super().begin()
             return
         original, timeout = self.fp, self._sock.gettimeout()

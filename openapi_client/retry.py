@@ -41,8 +41,9 @@ class ApiRetry:
 
     * ``Retry-After`` (seconds, or an HTTP date), else, for a 429, ``X-RateLimit-Reset``
       (seconds until the window resets, relative as Confluent sends it), capped at
-      ``retry_after_max``. Values that are not finite, negative, zero, unparsable, or that
-      look like clock times (epoch seconds) are ignored.
+      ``retry_after_max``. Values that are not finite, negative, zero or unparsable are
+      ignored; one too large to be relative is read as a clock time (epoch seconds), and
+      ignored if that time has passed (:mod:`openapi_client.retry_headers`).
     * Otherwise exponential back-off: ``0`` for the first retry, then
       ``backoff_factor * 2**(n-1)`` plus up to ``backoff_jitter`` random seconds, capped at
       ``backoff_max``.

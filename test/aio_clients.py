@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from types import TracebackType
-from typing import Any, Optional, Type
+from typing import Any, List, Optional, Type
 
 import openapi_client
 from openapi_client import aio
@@ -54,6 +54,13 @@ class Clients:
     async def byok(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Call ``ByokKeysApi.<method>`` and return its result."""
         return await self._call(getattr(self._byok, method), *args, **kwargs)
+
+    async def iam_iterated(self, method: str, **kwargs: Any) -> List[Any]:
+        """Everything ``IamApiKeysApi.<method>`` (an ``iter_*`` helper) yields: ``async for``
+        on aio, ``list()`` on sync."""
+        if self.kind == "aio":
+            return [item async for item in getattr(self._iam, method)(**kwargs)]
+        return await asyncio.to_thread(lambda: list(getattr(self._iam, method)(**kwargs)))
 
     async def _call(self, bound: Any, *args: Any, **kwargs: Any) -> Any:
         if self.kind == "aio":

@@ -6,11 +6,10 @@ in one shared core, so both must behave the same, over real loopback HTTP to the
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import payloads
 import pytest
@@ -355,18 +354,11 @@ async def test_bad_input_is_refused_before_anything_is_sent(kind: str, cloud: Fa
 # -- pagination and waiting ---------------------------------------------------------------------
 
 
-async def _collect(kind: str, c: Clients, method: str, **kwargs: Any) -> List[Any]:
-    """Everything an ``iter_*`` helper yields: ``async for`` on aio, ``list()`` on sync."""
-    if kind == "aio":
-        return [item async for item in getattr(c._iam, method)(**kwargs)]
-    return await asyncio.to_thread(lambda: list(getattr(c._iam, method)(**kwargs)))
-
-
 async def test_iteration_follows_every_next_link(kind: str, cloud: FakeConfluentCloud) -> None:
     cloud.seed_api_keys(25)
     async with clients(kind, cloud) as c:
-        keys = await _collect(kind, c, "iter_iam_v2_api_keys", page_size=10)
-        pages = await _collect(kind, c, "iter_iam_v2_api_keys_pages", page_size=10)
+        keys = await c.iam_iterated("iter_iam_v2_api_keys", page_size=10)
+        pages = await c.iam_iterated("iter_iam_v2_api_keys_pages", page_size=10)
     assert len(keys) == 25 and len({k.id for k in keys}) == 25
     assert [len(p.data) for p in pages] == [10, 10, 5]
 
@@ -379,7 +371,7 @@ async def test_a_repeated_page_token_ends_the_iteration(kind: str, cloud: FakeCo
         cloud.respond_next(status=200, body=looping, path=KEYS)
     async with clients(kind, cloud) as c:
         with pytest.raises(openapi_client.ApiResponseError) as refused:
-            await _collect(kind, c, "iter_iam_v2_api_keys")
+            await c.iam_iterated("iter_iam_v2_api_keys")
     assert "page_token" in str(refused.value)
 
 
@@ -408,3 +400,36 @@ async def test_the_byok_waiter_reports_an_invalid_key(kind: str, cloud: FakeConf
         with pytest.raises(openapi_client.KeyValidationFailedError) as failed:
             await c.byok("wait_for_byok_v1_key", created.id, timeout=5, poll_interval=0.05)
     assert "the role cannot be assumed" in str(failed.value)
+
+
+@pytest.mark.parametrize("value", ["5", [1, 2], (1, "x"), True])
+async def test_a_request_timeout_of_the_wrong_type_is_a_type_error(
+    kind: str, cloud: FakeConfluentCloud, value: Any
+) -> None:
+    async with clients(kind, cloud) as c:
+        with pytest.raises(openapi_client.ApiTypeError) as refused:
+            await c.iam("list_iam_v2_api_keys", _request_timeout=value)
+    assert "_request_timeout" in str(refused.value)
+    assert cloud.requests == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("timeout", float("nan")), ("timeout", -1), ("poll_interval", float("inf"))]
+)
+async def test_waiter_arguments_are_checked_before_anything_is_sent(
+    kind: str, cloud: FakeConfluentCloud, name: str, value: float
+) -> None:
+    async with clients(kind, cloud) as c:
+        with pytest.raises(openapi_client.ApiValueError) as refused:
+            await c.iam("wait_for_iam_v2_api_key", "SOMEKEY", **{name: value})
+    assert name in str(refused.value)
+    assert cloud.requests == []
+
+
+async def test_max_pages_caps_the_walk(kind: str, cloud: FakeConfluentCloud) -> None:
+    cloud.seed_api_keys(30)
+    async with clients(kind, cloud) as c:
+        with pytest.raises(openapi_client.ApiResponseError) as capped:
+            await c.iam_iterated("iter_iam_v2_api_keys", page_size=10, max_pages=2)
+    assert "max_pages=2" in str(capped.value)
+    assert sum(1 for r in cloud.requests if r.method == "GET") == 2

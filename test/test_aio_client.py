@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 import time
+from pathlib import Path
 from typing import Any, AsyncIterator, List
 
 import aiohttp
@@ -171,6 +173,11 @@ async def test_a_session_of_your_own_is_used_and_left_open(cloud: FakeConfluentC
             await aio.IamApiKeysApi(client).list_iam_v2_api_keys()
         assert not session.closed
     assert seen == ["GET /iam/v2/api-keys"]
+    # The same headers as from the client's own session: none of aiohttp's automatic ones
+    # (its Accept-Encoding would invite a coding the shared body decoder may not undo).
+    sent = cloud.requests[-1].headers
+    assert "Accept-Encoding" not in sent and sent["Accept"] == "application/json"
+    assert sent["User-Agent"].startswith("openapi_client/")
 
 
 async def test_the_pool_never_holds_more_than_connection_pool_maxsize(cloud: FakeConfluentCloud) -> None:
@@ -231,3 +238,11 @@ async def test_many_tasks_share_one_client(cloud: FakeConfluentCloud) -> None:
         assert len({key.id for key in created}) == 20
         read = await asyncio.gather(*(api.get_iam_v2_api_key(key.id or "") for key in created))
         assert [key.id for key in read] == [key.id for key in created]
+
+
+@pytest.mark.parametrize("async_api", [aio.IamApiKeysApi, aio.ByokKeysApi], ids=lambda c: c.__name__)
+def test_every_async_method_is_in_the_guide(async_api: type) -> None:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "Async.md").read_text(encoding="utf-8")
+    table = guide.split("<!-- generated: aio.methods -->", 1)[1].split("<!-- end generated: aio.methods -->", 1)[0]
+    for name in _public(async_api):
+        assert re.search(rf"`(await|async for x in) api\.{name}\(", table), f"{name} is not in docs/Async.md"

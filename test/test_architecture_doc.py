@@ -34,6 +34,12 @@ def test_named_functions_exist() -> None:
         "rate_limit.RateLimitGate": "openapi_client.rate_limit",
         "rest.RESTClientObject": "openapi_client.rest",
         "rest.RESTResponse": "openapi_client.rest",
+        "call.CallPlan": "openapi_client.call",
+        "call.CallFactory": "openapi_client.call",
+        "call.Failure": "openapi_client.call",
+        "response_body.BodyDecoder": "openapi_client.response_body",
+        "redaction.Redactor": "openapi_client.redaction",
+        "api_client.BaseApiClient": "openapi_client.api_client",
         "byok_v1_key_key.VARIANTS": "openapi_client.models.byok_v1_key_key",
         "credentials.CredentialProvider": "openapi_client.credentials",
         "credentials.select_provider": "openapi_client.credentials",
@@ -41,3 +47,16 @@ def test_named_functions_exist() -> None:
     for dotted, module in names.items():
         assert f"`{dotted}" in TEXT, f"{dotted} is no longer named; update this test"
         assert hasattr(importlib.import_module(module), dotted.rsplit(".", 1)[1]), dotted
+
+
+def test_the_readme_layout_names_every_top_level_module_once() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"^`(openapi_client/[\w.]+/?)`", layout, flags=re.MULTILINE)
+    package = ROOT / "openapi_client"
+    modules = sorted(
+        f"openapi_client/{p.name}/" if p.is_dir() else f"openapi_client/{p.name}"
+        for p in package.iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix in (".py", ".json")
+    )
+    assert sorted(named) == modules, set(named) ^ set(modules)

@@ -17,6 +17,7 @@ from typing import Callable, Iterator, List
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from oauth_servers import CLIENT_ID, CLIENT_SECRET, GLOBAL_KEY, GLOBAL_SECRET, POOL_ID, OAuthServers
+from threads import all_at_once
 
 import openapi_client
 from openapi_client import ApiClient, ByokKeysApi, Configuration, IamApiKeysApi
@@ -219,22 +220,7 @@ def test_static_credentials_are_not_retried_on_401(servers: OAuthServers) -> Non
 def test_thirty_two_threads_cause_exactly_one_exchange(servers: OAuthServers) -> None:
     servers.knobs.sts_delay = 0.3  # the first exchange is still running when the others ask
     provider = oauth(servers)
-    start = threading.Barrier(32)
-    headers: List[str] = []
-    errors: List[BaseException] = []
-
-    def ask() -> None:
-        start.wait()
-        try:
-            headers.append(provider.authorization())
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=ask) for _ in range(32)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    headers, errors = all_at_once(32, provider.authorization)
     assert not errors
     assert len(headers) == 32 and len(set(headers)) == 1
     assert servers.record.sts_exchanges == 1 and servers.record.idp_grants == 1
@@ -244,19 +230,8 @@ def test_thirty_two_threads_rejected_together_refresh_once(servers: OAuthServers
     provider = oauth(servers)
     rejected = provider.authorization()
     servers.knobs.sts_delay = 0.2
-    start = threading.Barrier(32)
-    answers: List[bool] = []
-
-    def reject() -> None:
-        start.wait()
-        answers.append(provider.on_unauthorized(rejected))
-
-    threads = [threading.Thread(target=reject) for _ in range(32)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert answers == [True] * 32
+    answers, errors = all_at_once(32, lambda: provider.on_unauthorized(rejected))
+    assert not errors and answers == [True] * 32
     assert servers.record.sts_exchanges == 2 and provider.authorization() != rejected
 
 
@@ -264,22 +239,8 @@ def test_threads_waiting_on_a_failed_exchange_share_its_error(servers: OAuthServ
     servers.knobs.sts_delay = 0.3
     servers.knobs.sts_status = 400
     provider = oauth(servers)
-    start = threading.Barrier(8)
-    errors: List[BaseException] = []
-
-    def ask() -> None:
-        start.wait()
-        try:
-            provider.authorization()
-        except TokenExchangeError as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(errors) == 8
+    headers, errors = all_at_once(8, provider.authorization)
+    assert not headers and len(errors) == 8 and all(isinstance(e, TokenExchangeError) for e in errors)
     assert servers.record.sts_exchanges == 1
 
 
@@ -580,3 +541,17 @@ def test_a_token_answer_that_is_not_json_is_refused() -> None:
         provider = ConfluentOAuth(POOL_ID, lambda: "x.y.z", sts_url=url)
         with pytest.raises(TokenExchangeError, match="Confluent STS answered 200: the answer is not a JSON object"):
             provider.authorization()
+
+
+@pytest.mark.parametrize("expires_in", ["NaN", "Infinity", "-Infinity", '"soon"', "null"])
+def test_an_unusable_expires_in_counts_as_the_default_life_not_as_expired(
+    servers: OAuthServers, expires_in: str
+) -> None:
+    # A broken token service: a JSON number that is not one (Python's json reads NaN and
+    # Infinity), or no number at all. The token is used, not refused as "expired on arrival".
+    servers.knobs.sts_status = 200
+    body = '{"access_token": "opaque-token-7", "token_type": "Bearer", "expires_in": ' + expires_in + '}'
+    servers.knobs.sts_body = body.encode()
+    provider = oauth(servers)
+    assert provider.authorization() == "Bearer opaque-token-7"
+    assert not provider.needs_refresh() and servers.record.sts_exchanges == 1

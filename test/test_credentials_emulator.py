@@ -7,6 +7,7 @@ import threading
 from typing import List
 
 import pytest
+from threads import all_at_once
 
 import openapi_client
 from openapi_client import (
@@ -74,23 +75,8 @@ def test_an_expired_token_is_refreshed_before_use(cloud: FakeConfluentCloud) -> 
 
 def test_thirty_two_threads_one_exchange(cloud: FakeConfluentCloud) -> None:
     provider = oauth_for(cloud)
-    errors: List[BaseException] = []
-    start = threading.Barrier(32)
     with ApiClient(Configuration(host=cloud.host, credentials=provider, connection_pool_maxsize=32)) as client:
-        api = IamApiKeysApi(client)
-
-        def call() -> None:
-            start.wait()
-            try:
-                api.list_iam_v2_api_keys()
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=call) for _ in range(32)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _, errors = all_at_once(32, IamApiKeysApi(client).list_iam_v2_api_keys)
     assert not errors
     assert cloud.sts_exchanges == 1 and cloud.idp_grants == 1
 
@@ -149,3 +135,51 @@ async def test_async_clients_renew_in_a_worker_thread_and_retry_a_401_once(cloud
         assert (await api.list_iam_v2_api_keys()).kind == "ApiKeyList"  # renewed after the 401, retried once
     assert cloud.sts_exchanges == 2
     assert len(exchanging_threads) == 2 and loop_thread not in exchanging_threads
+
+
+async def test_many_coroutines_share_one_exchange_and_one_renewal_after_a_401(cloud: FakeConfluentCloud) -> None:
+    import asyncio
+    import time
+
+    from openapi_client import aio
+
+    def slow_subject_token() -> str:  # keeps the first exchange running while the others ask
+        time.sleep(0.3)
+        return cloud.issue_subject_token()
+
+    provider = ConfluentOAuth(cloud.identity_pool_id, slow_subject_token, sts_url=cloud.sts_token_url)
+    configuration = Configuration(host=cloud.host, credentials=provider, retries=False, connection_pool_maxsize=64)
+    async with aio.ApiClient(configuration) as client:
+        api = aio.IamApiKeysApi(client)
+        pages = await asyncio.gather(*(api.list_iam_v2_api_keys() for _ in range(64)))
+        assert [page.kind for page in pages] == ["ApiKeyList"] * 64
+        assert cloud.sts_exchanges == 1 and provider.exchanges == 1
+
+        cloud.revoke_token(provider.authorization().split(" ", 1)[1])  # every next call gets a 401
+        pages = await asyncio.gather(*(api.list_iam_v2_api_keys() for _ in range(64)))
+        assert [page.kind for page in pages] == ["ApiKeyList"] * 64
+    assert cloud.sts_exchanges == 2  # one renewal for the whole wave of 401s
+    statuses = [r.status for r in cloud.requests if r.path.startswith("/iam/")]
+    assert statuses.count(401) <= 64 and len(statuses) == 64 + 64 + statuses.count(401)
+
+
+@pytest.mark.parametrize("kind", ["sync", "aio"])
+async def test_a_provider_the_call_does_not_use_is_not_exchanged(cloud: FakeConfluentCloud, kind: str) -> None:
+    import asyncio
+
+    from openapi_client import aio
+
+    key, secret = cloud.add_global_api_key()
+    client_id, _ = cloud.add_oauth_client()
+    broken = ClientCredentialsGrant(cloud.idp_token_url, client_id, "wrong-secret-456")  # every exchange fails
+    oauth = ConfluentOAuth(cloud.identity_pool_id, broken, sts_url=cloud.sts_token_url)
+    configuration = Configuration(host=cloud.host, credentials=[GlobalApiKey(key, secret), oauth], retries=False)
+    # BYOK calls take the Global key; only API-key calls would need the token.
+    if kind == "aio":
+        async with aio.ApiClient(configuration) as async_client:
+            page = await aio.ByokKeysApi(async_client).list_byok_v1_keys()
+    else:
+        with ApiClient(configuration) as client:
+            page = await asyncio.to_thread(ByokKeysApi(client).list_byok_v1_keys)
+    assert page.kind == "KeyList"
+    assert cloud.idp_grants == 0 and cloud.sts_exchanges == 0 and oauth.exchanges == 0

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import time
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlencode
 
 import pytest
 import urllib3
+from hypothesis import given, strategies as st
 
 from openapi_client.testing import FakeConfluentCloud
+from openapi_client.testing._app import reset_seconds
 
 IAM = "/iam/v2/api-keys"
 BYOK = "/byok/v1/keys"
@@ -318,6 +321,17 @@ def test_every_api_answer_carries_the_rate_limit_headers(cloud: FakeConfluentClo
     assert 0 <= int(answer.headers["X-RateLimit-Remaining"]) < int(answer.headers["X-RateLimit-Limit"])
     assert 0 < int(answer.headers["X-RateLimit-Reset"]) <= 60
     assert "Retry-After" not in answer.headers
+
+
+@given(
+    now=st.floats(min_value=0, max_value=1e9, allow_nan=False),
+    window=st.floats(min_value=0.001, max_value=86400, allow_nan=False),
+)
+def test_the_reset_never_exceeds_the_window_even_at_its_start(now: float, window: float) -> None:
+    # (now + window) - now is sometimes a hair above window (now=993.3434286030218,
+    # window=60); rounding that up reported 61 seconds for a 60-second window.
+    assert 1 <= reset_seconds((now + window) - now, window) <= max(1, math.ceil(window))
+    assert reset_seconds((993.3434286030218 + 60.0) - 993.3434286030218, 60.0) == 60
 
 
 def test_over_the_limit_answers_429_per_api_group_until_the_window_resets() -> None:

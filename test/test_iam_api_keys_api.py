@@ -223,3 +223,19 @@ def test_an_undocumented_success_status_still_decodes_the_model(iam: IamApiKeysA
     created = iam.create_iam_v2_api_key_with_http_info(new_key())
     assert created.status_code == 200  # the spec says 202; a 200 is no reason to lose the key
     assert isinstance(created.data, IamV2ApiKey) and created.data.id == "K200"
+
+
+def test_renaming_to_a_name_the_owner_already_uses_is_a_conflict_sent_once(
+    iam: IamApiKeysApi, cloud: FakeConfluentCloud
+) -> None:
+    taken = iam.create_iam_v2_api_key(new_key(name="ci"))
+    other = iam.create_iam_v2_api_key(new_key(name="other"))
+    cloud.clear_requests()
+    rename = IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(display_name="ci"))
+    with pytest.raises(openapi_client.ConflictException) as info:
+        iam.update_iam_v2_api_key(other.id, rename)
+    assert info.value.status == 409
+    assert info.value.headers is not None and info.value.headers["Location"].endswith(f"/iam/v2/api-keys/{taken.id}")
+    assert info.value.failure is not None and info.value.failure.errors[0].code == "resource_already_exists"
+    assert [r.method for r in cloud.requests] == ["PATCH"]  # a conflict is not retried
+    assert iam.get_iam_v2_api_key(other.id).spec.display_name == "other"

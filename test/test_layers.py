@@ -67,13 +67,16 @@ def within(name: str, *prefixes: str) -> bool:
     return any(name == p or name.startswith(p + ".") for p in prefixes)
 
 
-FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "openapi_client.rate_limit",
-              "openapi_client.retry")
+FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "openapi_client.redaction",
+              "openapi_client.retry_headers", "openapi_client.log_filters")
+CORE = ("openapi_client.http_request", "openapi_client.retry", "openapi_client.rate_limit",
+        "openapi_client.response_body", "openapi_client.call")
 DESCRIPTIONS = ("openapi_client.operation", "openapi_client.operations", "openapi_client.readiness",
                 "openapi_client.pagination", "openapi_client.waiters", "openapi_client.aio.pagination",
                 "openapi_client.aio.waiters")
-TRANSPORT = ("openapi_client.configuration", "openapi_client.rest", "openapi_client.api_client",
-             "openapi_client.aio.rest", "openapi_client.aio.api_client")
+SENDING = ("openapi_client.rest", "openapi_client.api_client", "openapi_client.aio.rest",
+           "openapi_client.aio.api_client")
+TRANSPORT = ("openapi_client.configuration", *SENDING)
 GENERATED = ("openapi_client.api", "openapi_client.aio.api")
 CREDENTIALS = ("openapi_client.credentials",)
 
@@ -81,8 +84,13 @@ CREDENTIALS = ("openapi_client.credentials",)
 RULES: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
     ("models import only models", ("openapi_client.models",),
      ("openapi_client.exceptions", *DESCRIPTIONS, *TRANSPORT, *GENERATED, "openapi_client.testing"), False),
-    ("the foundation imports no other layer", FOUNDATION,
-     (*DESCRIPTIONS, *TRANSPORT, *GENERATED, "openapi_client.testing"), False),
+    ("the foundation imports no other layer (the configuration for type checkers)", FOUNDATION,
+     (*CORE, *DESCRIPTIONS, *CREDENTIALS, *SENDING, *GENERATED, "openapi_client.testing"), False),
+    ("the foundation does not load the configuration", FOUNDATION, ("openapi_client.configuration",), True),
+    ("the request core imports only the foundation (the configuration for type checkers)", CORE,
+     ("openapi_client.models", *DESCRIPTIONS, *CREDENTIALS, *SENDING, *GENERATED, "openapi_client.testing",
+      "openapi_client.workflows"), False),
+    ("the request core does not load the configuration", CORE, ("openapi_client.configuration",), True),
     ("descriptions and helpers import no transport", DESCRIPTIONS,
      (*TRANSPORT, *GENERATED, "openapi_client.testing"), False),
     ("credentials import only the foundation (the configuration for type checkers)", CREDENTIALS,
@@ -111,6 +119,29 @@ def test_layer_imports(rule: str, layer: Tuple[str, ...], forbidden: Tuple[str, 
     }
     broken = {m: targets for m, targets in broken.items() if targets}
     assert not broken, f"{rule}: {broken}"
+
+
+# What a module that does no I/O may not import: sockets, TLS, event loops, HTTP clients.
+IO_MODULES = ("socket", "ssl", "asyncio", "http", "aiohttp", "urllib3.connection", "urllib3.connectionpool",
+              "urllib3.poolmanager", "urllib3.response", "urllib3.contrib")
+
+
+def external_imports(module: str) -> Set[str]:
+    """Every module name ``module`` imports (any import statement), the SDK's own included."""
+    found: Set[str] = set()
+    for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("module", [*FOUNDATION, *CORE])
+def test_the_request_core_does_no_io(module: str) -> None:
+    io = sorted(name for name in external_imports(module) if within(name, *IO_MODULES))
+    assert not io, f"{module} imports I/O: {io}"
 
 
 def test_nothing_outside_the_emulator_imports_it() -> None:
@@ -143,3 +174,7 @@ def test_the_rules_see_imports() -> None:
     assert "openapi_client.operations" in imports("openapi_client.api.iam_api_keys_api")
     assert "openapi_client.models._base" in imports("openapi_client.api_client")
     assert "openapi_client.models._base" not in imports("openapi_client.api_client", eager_only=True)
+    assert "openapi_client.configuration" in imports("openapi_client.call")
+    assert "openapi_client.configuration" not in imports("openapi_client.call", eager_only=True)
+    assert "urllib3.connectionpool" in external_imports("openapi_client.rest")
+    assert "aiohttp" in external_imports("openapi_client.aio.rest")

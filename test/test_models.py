@@ -288,3 +288,15 @@ def test_owner_is_a_global_reference_and_an_object_reference_still_fits() -> Non
 def test_spec_resources_of_older_services_is_kept_as_an_unknown_field() -> None:
     text = '{"owner":{"id":"u-1"},"resources":[{"id":"lkc-1","environment":"env-1"}]}'
     assert IamV2ApiKeySpec.from_json(text).to_json() == text
+
+
+def test_an_answer_spec_takes_another_reference_as_owner_and_decodes_json_owners_as_sent() -> None:
+    from openapi_client.models.responses import GlobalObjectReferenceRead, IamV2ApiKeySpecRead, ObjectReferenceRead
+
+    owner = ObjectReferenceRead(id="sa-1", related="https://x/sa-1", resource_name="crn://x/sa-1", environment="env-1")
+    spec = IamV2ApiKeySpecRead(owner=owner)
+    assert type(spec.owner) is GlobalObjectReferenceRead
+    assert spec.to_dict()["owner"]["environment"] == "env-1"  # kept as an unknown field
+    text = '{"owner":{"id":"u-3","related":"https://x/u-3","resource_name":"crn://x/u-3","environment":"env-9"}}'
+    read = IamV2ApiKeySpecRead.from_json(text)
+    assert type(read.owner) is GlobalObjectReferenceRead and json.loads(read.to_json()) == json.loads(text)

@@ -234,3 +234,19 @@ def test_rate_limit_pacing_is_capped_and_can_be_turned_off(cloud: FakeConfluentC
             held[max_wait] = time.monotonic() - started
     assert 0.25 <= held[0.3] < 5  # held, but never the 30 s the header asked for
     assert held[0] < 0.25  # pacing off: sent at once
+
+
+def test_the_iam_rate_limit_headers_pace_api_key_calls_before_a_429() -> None:
+    # The emulator's own IAM budget (2 a window): its answers say when it is spent, and the
+    # client holds the third call until the window resets instead of earning a 429.
+    with FakeConfluentCloud(rate_limit=2, rate_limit_window=1.0) as cloud:
+        with openapi_client.ApiClient(cloud.configuration(retries=False)) as api_client:
+            iam = IamApiKeysApi(api_client)
+            iam.list_iam_v2_api_keys()
+            iam.list_iam_v2_api_keys()  # answers X-RateLimit-Remaining: 0
+            started = time.monotonic()
+            iam.list_iam_v2_api_keys()
+            held = time.monotonic() - started
+        statuses = [r.status for r in cloud.requests]
+    assert statuses == [200, 200, 200]
+    assert held >= 0.5

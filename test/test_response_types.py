@@ -224,3 +224,20 @@ def test_request_dicts_module_is_fresh() -> None:
     assert request_dicts.OUTPUT.read_text(encoding="utf-8") == request_dicts.render(), (
         "openapi_client/models/request_dicts.py is stale: run python tools/request_dicts.py"
     )
+
+
+def test_answers_keep_enum_values_newer_than_the_sdk(
+    fixed_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
+) -> None:
+    server, client = fixed_server
+    newer = {**BYOK_KEY, "provider": "OCI", "state": "RETIRING", "validation": {**BYOK_KEY["validation"]}}
+    newer["validation"]["phase"] = "REVALIDATING"
+    newer["key"] = {"kind": "OciKey", "vault_key_id": "ocid1.key.oc1..x"}
+    server.answer_status, server.answer_body = 200, newer  # type: ignore[attr-defined]
+    read = openapi_client.ByokKeysApi(client).get_byok_v1_key("cck-1")
+    assert type(read) is ByokV1KeyRead
+    assert (read.provider, read.state, read.validation.phase) == ("OCI", "RETIRING", "REVALIDATING")
+    assert json.loads(read.to_json()) == newer
+    server.answer_body = {"api_version": "byok/v1", "kind": "KeyList", "metadata": {}, "data": [newer]}  # type: ignore[attr-defined]
+    (listed,) = openapi_client.ByokKeysApi(client).list_byok_v1_keys().data
+    assert type(listed) is ByokV1KeyListItem and listed.state == "RETIRING"

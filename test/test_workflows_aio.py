@@ -151,3 +151,17 @@ async def test_waiting_for_byok_access_shows_the_grant() -> None:
             cloud.grant_byok_access(key.id)
             valid = await workflows.wait_for_byok_access(client, key.id, timeout=5, poll_interval=0.05)
             assert valid.id == key.id
+
+
+async def test_batch_rotates_the_clients_own_key_last(cloud: FakeConfluentCloud, client: aio.ApiClient) -> None:
+    own = await create(client)
+    later = LONG_AGO.replace(year=2999)  # the client's own key is the oldest
+    others = set(cloud.seed_api_keys(3, owner="sa-aio", resource=None, created_at=later))
+    config = cloud.configuration(username=own.id, password=own.spec.secret.get_secret_value(), retries=PATIENT)
+    async with aio.ApiClient(config) as signed_by_own:
+        summary = await workflows.rotate_api_keys(
+            signed_by_own, KeySelection(owner="sa-aio"), handover=Handovers(), max_workers=1, usability=FAST
+        )
+    assert summary.ok, [str(r.error) for r in summary.failed]
+    assert [r.old_key_id for r in summary.results][-1] == own.id
+    assert not await ids(client) & (others | {own.id})

@@ -159,3 +159,30 @@ def test_a_failing_progress_callback_does_not_stop_the_batch(cloud: FakeConfluen
         iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, progress=broken
     )
     assert summary.ok and summary.counts[Outcome.ROTATED] == 3
+
+
+def test_the_key_the_client_signs_with_is_rotated_last(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    own = iam.create_iam_v2_api_key({"spec": {"owner": {"id": "sa-self"}}})
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)  # the client's own key is the oldest
+    others = set(cloud.seed_api_keys(3, owner="sa-self", resource=None, created_at=later))
+    config = cloud.configuration(username=own.id, password=own.spec.secret.get_secret_value())
+    with openapi_client.ApiClient(config) as client:
+        summary = rotate_api_keys(
+            client, KeySelection(owner="sa-self"), handover=Handovers(), max_workers=1, usability=FAST
+        )
+    assert summary.ok, [str(r.error) for r in summary.failed]
+    assert [r.old_key_id for r in summary.results][-1] == own.id
+    assert {r.old_key_id for r in summary.results} == others | {own.id}
+    assert not ids(iam) & (others | {own.id})
+
+
+def test_a_replacement_left_pending_is_not_itself_selected(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    [old] = cloud.seed_api_keys(1, owner="sa-a", resource="lkc-1", created_at=LONG_AGO)
+    [pending] = cloud.seed_api_keys(
+        1, owner="sa-a", resource="lkc-1", description=f"[rotation of {old}: pending]", created_at=LONG_AGO
+    )
+    summary = rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
+    assert [r.old_key_id for r in summary.results] == [old]  # the pending one is discarded, not rotated
+    assert summary.ok and summary.results[0].steps[0] is RotationStep.DISCARD_STALE
+    assert ids(iam) == {summary.results[0].new_key_id}
+    assert pending not in ids(iam)

@@ -333,3 +333,20 @@ def test_a_create_answered_too_late_is_cleaned_up_by_the_next_run(
     result = rotate_api_key(iam.api_client, old_id, handover=Handovers(), usability=FAST)
     assert result.steps[0] is RotationStep.DISCARD_STALE and result.new_key_id != late
     assert set(keys(iam)) == {result.new_key_id}
+
+
+def test_a_failed_mark_and_a_failed_delete_say_not_to_rerun(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    old_id = seed(cloud)
+
+    def handover(key_id: str, secret: str) -> None:
+        cloud.fail_next(status=400, method="PATCH", path=f"/iam/v2/api-keys/{key_id}")
+        cloud.fail_next(status=400, method="DELETE", path=f"/iam/v2/api-keys/{old_id}")
+
+    with pytest.raises(RotationError) as caught:
+        rotate_api_key(iam.api_client, old_id, handover=handover, usability=FAST)
+    error = caught.value
+    assert error.step is RotationStep.DELETE_OLD and error.both_keys_remain and error.still_marked_pending
+    # The replacement was handed over yet looks abandoned: a re-run would delete it. The error says so.
+    assert read_marker(keys(iam)[error.new_key_id or ""].spec.description) == (old_id, MarkerState.PENDING)  # type: ignore[union-attr]
+    assert "still marked pending" in str(error) and f"delete {old_id} by hand" in str(error)
+    assert "a re-run does just that" not in str(error)

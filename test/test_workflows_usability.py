@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import time
 from typing import List, Tuple
@@ -11,7 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import openapi_client
-from openapi_client import IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
+from openapi_client import ConfluentOAuth, IamApiKeysApi, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference
 from openapi_client.testing import FakeConfluentCloud
 from openapi_client.workflows import (
     ApiKeyKind,
@@ -234,21 +233,14 @@ def test_a_server_error_on_a_probe_is_not_an_acceptance(cloud: FakeConfluentClou
         assert wait_until_usable(strict, key, options=FAST).probes == 4  # two without a verdict, then two accepted
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("openapi_client.credentials") is None, reason="needs the auth stream's providers"
-)
 def test_probes_with_an_oauth_client_use_the_new_key_not_a_refreshed_token(cloud: FakeConfluentCloud) -> None:
-    from openapi_client.credentials import ConfluentOAuth  # type: ignore[import-not-found, unused-ignore]
-
     provider = ConfluentOAuth(
-        cloud.identity_pool_id,  # type: ignore[attr-defined, unused-ignore]
-        lambda: cloud.issue_subject_token(),  # type: ignore[attr-defined, unused-ignore]
-        sts_url=f"{cloud.host}/sts/v1/oauth2/token",
+        cloud.identity_pool_id, lambda: cloud.issue_subject_token(), sts_url=f"{cloud.host}/sts/v1/oauth2/token"
     )
-    config = openapi_client.Configuration(host=cloud.host, credentials=provider)  # type: ignore[call-arg, unused-ignore]
+    config = openapi_client.Configuration(host=cloud.host, credentials=provider)
     with openapi_client.ApiClient(config) as client:
         key = create(IamApiKeysApi(client))
-        exchanges = cloud.sts_exchanges  # type: ignore[attr-defined, unused-ignore]
+        exchanges = cloud.sts_exchanges
         cloud.fail_next(2, status=401, path=f"/iam/v2/api-keys/{key.id}", method="GET")
         assert wait_until_usable(client, key, options=FAST).probes == 4  # each 401 was the key's own "not yet"
-        assert cloud.sts_exchanges == exchanges  # type: ignore[attr-defined, unused-ignore]
+        assert cloud.sts_exchanges == exchanges

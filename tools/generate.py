@@ -9,7 +9,8 @@ Outputs (see OUTPUTS at the end):
   operation's helpers (``iter_*``, ``iter_*_pages``, ``wait_for_*``).
 * ``openapi_client/aio/api/<module>.py``: the same class as coroutines, from the same
   template with the async flavour.
-* ``docs/<ClassName>.md`` and ``README.md`` (the endpoint and model lists): only the regions
+* ``docs/<ClassName>.md``, ``README.md`` (the endpoint and model lists) and ``docs/Async.md``
+  (the async methods as they are called): only the regions
   between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; the prose and
   examples around them are written by hand.
 
@@ -603,6 +604,37 @@ def _readme_regions() -> Dict[str, List[str]]:
     return {"endpoints": lines, "models": [f"- [{name}](docs/{name}.md)" for name in sorted(models.__all__)]}
 
 
+def _async_regions() -> Dict[str, List[str]]:
+    """docs/Async.md: how each method of the async classes is called (parameters and
+    answers are those of the sync class's page, linked)."""
+    lines = ["Class | Method | Called as | Returns", " | ".join(["------------", *["-------------"] * 3])]
+
+    def row(api: ApiDescription, method: str, call: str, returns: str) -> None:
+        link = f"[**{method}**]({api.class_name}.md#{method})"
+        lines.append(f"*{api.class_name}* | {link} | `{call}` | {returns}")
+
+    def shown(args: Sequence[Arg]) -> str:
+        return ", ".join(a.name if a.required else f"{a.name}=None" for a in args)
+
+    for api in API_DESCRIPTIONS:
+        for op in sorted(api.operations, key=lambda o: o.name):
+            args, model = shown(_args(op)), op.success.model_name
+            row(api, op.name, f"await api.{op.name}({args})", _model_link(model))
+            row(api, op.name, f"await api.{op.name}_with_http_info({args})", f"`ApiResponse[{model}]`")
+            row(api, op.name, f"await api.{op.name}_without_preload_content({args})", "`aio.RESTResponse`")
+            if op.pagination is not None:
+                paging = op.pagination
+                kept = shown([*_args(op, leave_out=[paging.token_param]), *paging_options(iter_pages)])
+                for method, each in ((paging.items_method, paging.item_model_name), (paging.pages_method, model)):
+                    row(api, method, f"async for x in api.{method}({kept})", f"{_model_link(each)} each")
+            if op.waiter is not None:
+                waiter = op.waiter
+                keys = ", ".join(p.name for p in op.path_params)
+                timing = f"timeout={waiter.timeout!r}, poll_interval={waiter.poll_interval!r}"
+                row(api, waiter.method, f"await api.{waiter.method}({keys}, {timing})", _model_link(model))
+    return {"aio.methods": lines}
+
+
 def fill_regions(text: str, regions: Dict[str, List[str]], where: str) -> str:
     """``text`` with each generated region's body replaced; every region must be present once."""
     seen: List[str] = []
@@ -657,6 +689,8 @@ def generated() -> Dict[Path, str]:
             files[path] = output.render(api, current)
     readme = ROOT / "README.md"
     files[readme] = fill_regions(readme.read_text(encoding="utf-8"), _readme_regions(), "README.md")
+    guide = ROOT / "docs" / "Async.md"
+    files[guide] = fill_regions(guide.read_text(encoding="utf-8"), _async_regions(), "docs/Async.md")
     dicts = _request_dicts()
     files[dicts.OUTPUT] = dicts.render()
     return files

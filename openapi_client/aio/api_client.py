@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import Any, Mapping, Optional, Type
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar, cast
 
 import aiohttp
 
 from openapi_client.aio.rest import RESTClientObject, RESTResponse
 from openapi_client.api_client import BaseApiClient
 from openapi_client.api_response import ApiResponse
-from openapi_client.configuration import Configuration
+from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.credentials import CredentialProvider, select_provider
 from openapi_client.exceptions import ApiValueError
 from openapi_client.operation import Operation, RequestOptions
+from openapi_client.retry import RetrySetting
 
 __all__ = ["ApiClient"]
+
+T = TypeVar("T")
 
 
 class ApiClient(BaseApiClient):
@@ -31,6 +35,8 @@ class ApiClient(BaseApiClient):
     client never closes it, and the configuration's TLS and proxy settings do not apply.
     """
 
+    rest_client: RESTClientObject
+
     def __init__(
         self,
         configuration: Optional[Configuration] = None,
@@ -44,22 +50,7 @@ class ApiClient(BaseApiClient):
             configuration if configuration is not None else Configuration(), session
         )
         super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
-
-    rest_client: RESTClientObject
-
-    _default: Optional[ApiClient] = None
-
-    @classmethod
-    def get_default(cls) -> ApiClient:
-        """The client API classes use when given none (made on first use)."""
-        if cls._default is None:
-            cls._default = cls()
-        return cls._default
-
-    @classmethod
-    def set_default(cls, default: Optional[ApiClient]) -> None:
-        """Make ``default`` the client API classes use when given none."""
-        cls._default = default
+        self._renewals: Dict[Tuple[int, str], asyncio.Future[Any]] = {}
 
     async def __aenter__(self) -> ApiClient:
         return self
@@ -87,28 +78,78 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
-        # A credential due for renewal (an OAuth token) is renewed in a worker thread, so the
-        # event loop never waits on the token exchange; prepare() then finds it fresh.
-        for due in self.configuration.credentials:
-            if due.needs_refresh():
-                await asyncio.to_thread(due.authorization)
+        # The credential this call uses, when due for renewal (an OAuth token), is renewed in a
+        # worker thread, so the event loop never waits on the token exchange; prepare() then
+        # finds it fresh. Providers the call does not use are left alone, as the sync client does.
+        due = self._provider_to_renew(operation, options)
+        if due is not None:
+            await self._renewal((id(due), ""), due.authorization)
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
-        response = await self.call_api(
-            *request,
-            _request_timeout=options.get("_request_timeout"),
-            retries=options.get("_retries"),
-            preload_content=preload_content,
-        )
+        timeout, retries = options.get("_request_timeout"), options.get("_retries")
+        response = await self._send(*request, timeout, retries, preload_content)
         provider = self.renewing_provider(operation, options, request, response.status)
-        if provider is not None and await asyncio.to_thread(provider.on_unauthorized, request[2]["Authorization"]):
-            response.release_conn()
-            response = await self.call_api(
-                *self.with_authorization(request, provider.authorization()),
-                _request_timeout=options.get("_request_timeout"),
-                retries=options.get("_retries"),
-                preload_content=preload_content,
-            )
+        if provider is not None:
+            rejected = request[2]["Authorization"]
+            if await self._renewal((id(provider), rejected), lambda: provider.on_unauthorized(rejected)):
+                response.release_conn()
+                response = await self._send(
+                    *self.with_authorization(request, provider.authorization()), timeout, retries, preload_content
+                )
         return response
+
+    def _provider_to_renew(self, operation: Operation, options: RequestOptions) -> Optional[CredentialProvider]:
+        if options.get("_request_auth") is not None or not operation.auth:
+            return None
+        try:
+            provider = select_provider(self.configuration, operation.auth)
+        except ApiValueError:
+            return None  # prepare() raises it, after checking the arguments
+        return provider if provider.needs_refresh() else None
+
+    async def _renewal(self, key: Tuple[int, str], renew: Callable[[], T]) -> T:
+        """``renew()`` (blocking I/O: a token exchange) in a worker thread, once however many
+        tasks ask at the same time: the others await the same result, or error. ``key`` is
+        the provider's ``id()`` and what is renewed (``""`` for a refresh that is due, else
+        the rejected ``Authorization`` value).
+
+        The renewal is shielded: a task cancelled while waiting leaves it running for the
+        rest. (The provider is single-flight across threads as well, for sync clients.)
+        """
+        pending = self._renewals.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(asyncio.to_thread(renew))
+            self._renewals[key] = pending
+            pending.add_done_callback(lambda done: self._renewal_done(key, done))
+        return cast(T, await asyncio.shield(pending))
+
+    def _renewal_done(self, key: Tuple[int, str], done: asyncio.Future[Any]) -> None:
+        if self._renewals.get(key) is done:
+            del self._renewals[key]
+        if not done.cancelled():
+            done.exception()  # retrieved here, so a renewal nobody awaits any more logs nothing
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]],
+        body: Optional[bytes],
+        timeout: TimeoutValue,
+        retries: RetrySetting,
+        preload_content: bool,
+    ) -> RESTResponse:
+        return await self.rest_client.request(
+            method,
+            url,
+            headers=headers,
+            body=body,
+            _request_timeout=timeout,
+            retries=retries,
+            preload_content=preload_content,
+            redactor=self._redactor_for(headers),
+        )
+
+    # -- generated-client compatibility: the I/O half (see BaseApiClient) --------------------
 
     async def call_api(
         self,
@@ -116,25 +157,14 @@ class ApiClient(BaseApiClient):
         url: str,
         header_params: Optional[Mapping[str, str]] = None,
         body: Optional[bytes] = None,
-        post_params: Any = None,
-        _request_timeout: Any = None,
+        _request_timeout: TimeoutValue = None,
         *,
-        retries: Any = None,
+        retries: RetrySetting = None,
         preload_content: bool = True,
     ) -> RESTResponse:
-        """Send a serialized request and return the raw response (errors not raised yet)."""
-        if post_params:
-            raise ApiValueError("form parameters are not used by this API", ["post_params"])
-        return await self.rest_client.request(
-            method,
-            url,
-            headers=header_params,
-            body=body,
-            _request_timeout=_request_timeout,
-            retries=retries,
-            preload_content=preload_content,
-            redactor=self._redactor_for(header_params),
-        )
+        """Send a request built by :meth:`param_serialize` and return the raw response
+        (an error status is not raised yet)."""
+        return await self._send(method, url, header_params, body, _request_timeout, retries, preload_content)
 
     async def response_deserialize(
         self,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional
+from typing import AsyncIterator, Awaitable, Callable, Optional
 
-from openapi_client.pagination import PageT, PageWalk
+from openapi_client.pagination import ItemT, Page, PageT, PageWalk
 
 __all__ = ["aiter_items", "aiter_pages"]
 
@@ -23,12 +23,16 @@ async def aiter_pages(
         page = await fetch_page(token)
         yield page
         token = walk.after(page)
+        del page  # not held while the next one is fetched and decoded
         if token is None:
             return
 
 
-async def aiter_items(pages: AsyncIterator[PageT]) -> AsyncIterator[Any]:
-    """Every item of every page, in order."""
+async def aiter_items(pages: AsyncIterator[Page[ItemT]]) -> AsyncIterator[ItemT]:
+    """Every item of every page, in order; a page is let go before the next is fetched."""
     async for page in pages:
-        for item in page.data:
+        items = page.data
+        del page
+        for item in items:
             yield item
+        del items

@@ -13,11 +13,11 @@ import asyncio
 import ssl
 import time
 from types import TracebackType
-from typing import Dict, Mapping, Optional, Tuple, Type
+from typing import AsyncIterator, Dict, Mapping, Optional, Tuple, Type
 
 import aiohttp
 
-from openapi_client.call import CallFactory, CallPlan, Failure
+from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
@@ -32,7 +32,7 @@ __all__ = ["RESTClientObject", "RESTResponse"]
 _SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 
 
-class RESTResponse:
+class RESTResponse(RawResponse):
     """An answer as the transport received it: status, reason, headers, and the body.
 
     ``data`` holds the decoded body once read; a ``_without_preload_content`` call returns
@@ -41,35 +41,20 @@ class RESTResponse:
     ``response.release_conn()`` (or ``async with response:``) gives the connection back.
     """
 
-    __slots__ = ("_max_bytes", "data", "plan", "reason", "response", "status")
-
-    def __init__(self, response: aiohttp.ClientResponse, plan: CallPlan, max_bytes: int) -> None:
-        self.response = response
-        self.status: int = response.status
-        self.reason: Optional[str] = response.reason
-        self.data: Optional[bytes] = None
-        self.plan = plan
-        self._max_bytes = max_bytes
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        """The response headers (case-insensitive)."""
-        return self.response.headers
-
-    @property
-    def redactor(self) -> Redactor:
-        """The secrets of the call that produced this response."""
-        return self.plan.redactor
-
-    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
-        """One response header, or ``default``."""
-        return self.response.headers.get(name, default)
+    response: aiohttp.ClientResponse
 
     async def read(self) -> bytes:
         """The whole decoded body (read from the network on first call), at most the size cap."""
         if self.data is None:
             self.data = await self._read_bounded()
         return self.data
+
+    async def stream(self, chunk_size: int = 64 * 1024) -> AsyncIterator[bytes]:
+        """The decoded body in chunks of at most ``chunk_size`` bytes (the whole body is read,
+        within the size cap and the deadline, before the first chunk), as the sync one."""
+        data = await self.read()
+        for start in range(0, len(data), chunk_size):
+            yield data[start : start + chunk_size]
 
     def release_conn(self) -> None:
         """Give the connection back to the pool (closed instead if the body was not all read)."""
@@ -172,7 +157,14 @@ class RESTClientObject:
         session = self.session
         proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
+        if proxy_headers and url[:7].lower() == "http://":
+            # A plain-http request goes to the proxy as it is, so its headers travel with it
+            # (urllib3 does the same); aiohttp itself sends them only on a CONNECT.
+            headers = {**(headers or {}), **proxy_headers}
         server_hostname = _server_hostname(config) if self._own_session else None
+        # Our own session skips aiohttp's automatic headers already; a session brought in
+        # would add its own (an Accept-Encoding the shared body decoder may not undo).
+        skip_auto_headers = None if self._own_session else _SKIP_AUTO_HEADERS
         started = time.perf_counter()
         while True:
             hold = plan.hold()
@@ -189,6 +181,7 @@ class RESTClientObject:
                     proxy=proxy,
                     proxy_headers=proxy_headers,
                     server_hostname=server_hostname,
+                    skip_auto_headers=skip_auto_headers,
                     timeout=self._timeout(plan, first=not hold and plan.retries_done == 0),
                 )
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:

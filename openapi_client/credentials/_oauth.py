@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import os
 import threading
 import time
@@ -323,10 +324,10 @@ def _as_source(source: Any) -> _Source:
 
 
 def _lifetime(expires_in: Any, token: str, received: float) -> float:
-    """Seconds the token stays valid: ``expires_in``, cut short by the JWT's ``exp``
-    when that comes earlier by this machine's clock."""
-    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
-        lifetime = float(_MAX_EXPIRES_IN)
+    """Seconds the token stays valid: ``expires_in`` (the service's default when it is not a
+    finite number), cut short by the JWT's ``exp`` when that comes earlier by this machine's clock."""
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not math.isfinite(expires_in):
+        lifetime = float(_MAX_EXPIRES_IN)  # absent or not a number (json reads NaN, Infinity): the default
     else:
         lifetime = float(expires_in)
     exp = _jwt_claim(token, "exp")
@@ -346,6 +347,6 @@ def _jwt_claim(token: str, name: str) -> Optional[float]:
     except (ValueError, binascii.Error, UnicodeEncodeError):
         return None
     value = claims.get(name) if isinstance(claims, dict) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)

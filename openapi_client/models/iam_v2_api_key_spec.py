@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
-from pydantic import field_validator
+from typing_extensions import Annotated
 
 from openapi_client.models._base import ApiModel, Nullable, ReadOnly, Secret
-from openapi_client.models.global_object_reference import GlobalObjectReference
+from openapi_client.models.global_object_reference import FromAnyReference, GlobalObjectReference
 from openapi_client.models.object_reference import ObjectReference
 
 
@@ -27,16 +27,5 @@ class IamV2ApiKeySpec(ApiModel):
     secret: Optional[Secret] = ReadOnly()
     display_name: Optional[str] = None
     description: Optional[str] = None
-    owner: Optional[GlobalObjectReference] = None
+    owner: Optional[Annotated[GlobalObjectReference, FromAnyReference()]] = None
     resource: Optional[ObjectReference] = Nullable()
-
-    @field_validator("owner", mode="before")
-    @classmethod
-    def _owner_as_global_reference(cls, value: Any) -> Any:
-        # A subclass instance (an ObjectReference) would be written out by the parent's
-        # fields only, silently dropping what it adds; its data is read afresh instead, so
-        # a value it adds is kept as an unknown field (an unset one, None, is left out).
-        if isinstance(value, GlobalObjectReference) and type(value) is not GlobalObjectReference:
-            added = set(type(value).model_fields) - set(GlobalObjectReference.model_fields)
-            return {k: v for k, v in value.to_dict().items() if not (k in added and v is None)}
-        return value

@@ -30,7 +30,7 @@ from openapi_client.models.byok_v1_key_key import ByokV1KeyKey
 from openapi_client.models.byok_v1_key_metadata import ByokV1KeyMetadata
 from openapi_client.models.byok_v1_key_validation import ByokV1KeyValidation
 from openapi_client.models.enums import ByokKeyState, ByokProvider
-from openapi_client.models.global_object_reference import GlobalObjectReference
+from openapi_client.models.global_object_reference import FromAnyReference, GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_metadata import IamV2ApiKeyMetadata
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
@@ -90,7 +90,7 @@ class ByokV1KeyMetadataRead(ByokV1KeyMetadata):
 class IamV2ApiKeySpecRead(IamV2ApiKeySpec):
     """An answer's API key spec: ``owner`` is always there; ``resource`` may be null."""
 
-    owner: GlobalObjectReferenceRead
+    owner: Annotated[GlobalObjectReferenceRead, FromAnyReference()]
     resource: Optional[ObjectReferenceRead] = Nullable()
 
 

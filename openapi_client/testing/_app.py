@@ -108,7 +108,7 @@ class RateLimiter:
             if not refused:
                 used += 1
             self._windows[group] = (window_end, used)
-        reset = str(max(1, math.ceil(window_end - now)))
+        reset = str(reset_seconds(window_end - now, self.window))
         headers = [
             ("X-RateLimit-Limit", str(budget)),
             ("X-RateLimit-Remaining", str(max(0, budget - used))),
@@ -123,6 +123,13 @@ class RateLimiter:
                 headers=[*headers, ("Retry-After", reset)],
             )
         return headers
+
+
+def reset_seconds(left: float, window: float) -> int:
+    """X-RateLimit-Reset for a window with ``left`` seconds to run: whole seconds, at least 1,
+    never more than the window (``(now + window) - now`` can exceed ``window`` by a rounding
+    error, which rounding up would turn into a whole extra second)."""
+    return max(1, math.ceil(min(left, window)))
 
 
 Handler = Callable[[Request, Optional[str]], Response]

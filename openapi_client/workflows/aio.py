@@ -20,13 +20,13 @@ from typing import Any, Awaitable, Callable, List, Mapping, Optional, Sequence, 
 
 from openapi_client.aio import ApiClient, ByokKeysApi, IamApiKeysApi
 from openapi_client.api_key_kinds import ApiKeyKind
-from openapi_client.exceptions import ApiException, ApiValueError, NotFoundException, WaiterTimeoutError
-from openapi_client.models.byok_v1_key import ByokV1Key
+from openapi_client.exceptions import ApiException, NotFoundException, WaiterTimeoutError
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.models.responses import ByokV1KeyRead
 from openapi_client.workflows.ages import utc_now
-from openapi_client.workflows.grants import ByokAccessPendingError, GrantNotAvailableError, access_grant
+from openapi_client.workflows.grants import ByokAccessPendingError
 from openapi_client.workflows.rotation import (
     CreateKey,
     DeleteKey,
@@ -41,12 +41,16 @@ from openapi_client.workflows.rotation import (
     RotationSummary,
     WaitUsable,
     check_handover,
+    check_old_key_id,
     check_workers,
     failed,
+    own_keys_last,
     plan_rotation,
     replacements_of,
     rotation_flow,
+    scope_of,
     select,
+    signing_key_ids,
 )
 from openapi_client.workflows.usability import (
     Strategy,
@@ -145,18 +149,13 @@ async def wait_until_usable(
 
 async def wait_for_byok_access(
     api_client: ApiClient, key_id: str, *, timeout: float = 300.0, poll_interval: float = 5.0
-) -> ByokV1Key:
+) -> ByokV1KeyRead:
     """:func:`openapi_client.workflows.sync.wait_for_byok_access`, awaited."""
     byok = ByokKeysApi(api_client)
     try:
         return await byok.wait_for_byok_v1_key(key_id, timeout=timeout, poll_interval=poll_interval)
     except WaiterTimeoutError as timed_out:
-        key = await byok.get_byok_v1_key(key_id)
-        try:
-            grant = access_grant(key)
-        except GrantNotAvailableError:
-            grant = None
-        raise ByokAccessPendingError(key, timeout, grant) from timed_out
+        raise ByokAccessPendingError.for_key(await byok.get_byok_v1_key(key_id), timeout) from timed_out
 
 
 async def _list_candidates(iam: IamApiKeysApi, owner: Optional[str], resource: Optional[str]) -> List[IamV2ApiKey]:
@@ -222,16 +221,13 @@ async def rotate_api_key(
     dry_run: bool = False,
 ) -> RotationResult:
     """:func:`openapi_client.workflows.sync.rotate_api_key`, awaited."""
-    if not isinstance(old_key_id, str) or not old_key_id:
-        raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
+    check_old_key_id(old_key_id)
     check_handover(handover)
     iam = IamApiKeysApi(api_client)
     logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
     try:
         old = await iam.get_iam_v2_api_key(old_key_id)
-        spec = old.spec
-        owner = spec.owner.id if spec is not None and spec.owner is not None else None
-        resource = spec.resource.id if spec is not None and spec.resource is not None else None
+        owner, resource = scope_of(old)
         found = replacements_of(old_key_id, await _list_candidates(iam, owner, resource)) if owner else []
         plan = plan_rotation(old, found, display_name=display_name, description=description)
     except Exception as exc:
@@ -280,7 +276,9 @@ async def rotate_api_keys(
                 logger.warning("batch rotation: the progress callback failed", exc_info=True)
         return result
 
-    results = await asyncio.gather(*(one(old, found) for old, found in chosen))
-    summary = RotationSummary.of(list(results), time.monotonic() - started)
+    others, own = own_keys_last(chosen, signing_key_ids(api_client.configuration.credentials))
+    results = list(await asyncio.gather(*(one(old, found) for old, found in others)))
+    results += [await one(old, found) for old, found in own]
+    summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)
     return summary

@@ -74,6 +74,16 @@ class ByokAccessPendingError(WaiterTimeoutError):
             message += "; Confluent Cloud may not have access to it yet. " + grant.describe()
         super().__init__(message)
 
+    @classmethod
+    def for_key(cls, key: ByokV1Key, timeout: float) -> ByokAccessPendingError:
+        """The error for ``key`` as last read, with the grant it still needs when it names
+        its principal."""
+        try:
+            grant: Optional[AccessGrant] = access_grant(key)
+        except GrantNotAvailableError:
+            grant = None
+        return cls(key, timeout, grant)
+
 
 @dataclass(frozen=True)
 class AwsKeyPolicyGrant:

@@ -24,8 +24,9 @@ import enum
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Generator, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Generator, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from openapi_client.credentials import CloudApiKey, GlobalApiKey
 from openapi_client.exceptions import ApiConnectionError, ApiValueError, OpenApiException
 from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
@@ -210,7 +211,9 @@ class RotationError(OpenApiException):
 
     ``new_key_deleted``: the replacement was created and deleted again (failure before the
     handover). ``both_keys_remain``: the replacement was handed over but the old key could
-    not be deleted; it still works until someone deletes it. The original error is
+    not be deleted; it still works until someone deletes it. ``still_marked_pending``: on
+    top of that, marking the replacement as handed over failed too, so a re-run would take
+    it for an abandoned one: delete the old key by hand instead. The original error is
     ``__cause__``.
     """
 
@@ -223,6 +226,7 @@ class RotationError(OpenApiException):
         new_key_id: Optional[str] = None,
         new_key_deleted: bool = False,
         both_keys_remain: bool = False,
+        still_marked_pending: bool = False,
         cleanup_error: Optional[BaseException] = None,
         maybe_created: bool = False,
         secrets: Sequence[str] = (),
@@ -232,9 +236,16 @@ class RotationError(OpenApiException):
         self.new_key_id = new_key_id
         self.new_key_deleted = new_key_deleted
         self.both_keys_remain = both_keys_remain
+        self.still_marked_pending = still_marked_pending
         self.cleanup_error = cleanup_error
         message = f"rotation of API key {old_key_id} failed at step '{step.value}': {_one_line(cause)}"
-        if both_keys_remain:
+        if both_keys_remain and still_marked_pending:
+            message += (
+                f"; the replacement {new_key_id} was handed over and both keys remain, but {new_key_id} is"
+                f" still marked pending (marking it failed too), so a re-run would delete it and make another:"
+                f" delete {old_key_id} by hand once nothing uses it"
+            )
+        elif both_keys_remain:
             message += (
                 f"; the replacement {new_key_id} was handed over and both keys remain:"
                 f" delete {old_key_id} once nothing uses it (a re-run does just that)"
@@ -296,6 +307,18 @@ def failed(old_key_id: str, error: Exception) -> RotationResult:
     return RotationResult(old_key_id, Outcome.FAILED, error=RotationError(RotationStep.LOOKUP, old_key_id, error))
 
 
+def check_old_key_id(old_key_id: object) -> None:
+    if not isinstance(old_key_id, str) or not old_key_id:
+        raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
+
+
+def scope_of(old: IamV2ApiKey) -> Tuple[Optional[str], Optional[str]]:
+    """The owner and resource ids a replacement of ``old`` shares (the list filters that
+    find an earlier, interrupted rotation's replacement)."""
+    resource = old.spec.resource if old.spec is not None else None
+    return owner_of(old), resource.id if resource is not None else None
+
+
 def check_handover(handover: object) -> None:
     if not callable(handover):
         raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
@@ -304,6 +327,10 @@ def check_handover(handover: object) -> None:
 def check_workers(max_workers: object) -> None:
     if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
         raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
+
+
+Selected = List[Tuple[IamV2ApiKey, List[IamV2ApiKey]]]
+"""Keys a batch takes, each with the replacements an earlier run left for it."""
 
 
 @dataclass(frozen=True)
@@ -327,9 +354,7 @@ class KeySelection:
         return self.predicate is None or bool(self.predicate(key))
 
 
-def select(
-    keys: Sequence[IamV2ApiKey], selection: KeySelection, now: dt.datetime
-) -> List[Tuple[IamV2ApiKey, List[IamV2ApiKey]]]:
+def select(keys: Sequence[IamV2ApiKey], selection: KeySelection, now: dt.datetime) -> Selected:
     """The selected keys, each with the replacements found for it, oldest first.
 
     A key that is itself an unfinished replacement (its old key is still listed) is not
@@ -353,6 +378,23 @@ def select(
     epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     chosen.sort(key=lambda pair: (pair[0].metadata.created_at if pair[0].metadata else None) or epoch)
     return chosen
+
+
+def signing_key_ids(credentials: Iterable[object]) -> FrozenSet[str]:
+    """The ids of the API keys among a client's credential providers (what it signs with)."""
+    return frozenset(p.key for p in credentials if isinstance(p, (CloudApiKey, GlobalApiKey)))
+
+
+def own_keys_last(chosen: Selected, own_key_ids: FrozenSet[str]) -> Tuple[Selected, Selected]:
+    """``chosen`` split in two: the other keys, then the keys the client itself signs with.
+
+    A batch rotates the client's own key after every other rotation has finished: once it
+    is deleted, the client's calls fail (unless the handover updated its configuration),
+    which would break the rotations still running.
+    """
+    others = [pair for pair in chosen if pair[0].id not in own_key_ids]
+    own = [pair for pair in chosen if pair[0].id in own_key_ids]
+    return others, own
 
 
 @dataclass(frozen=True)
@@ -496,14 +538,18 @@ def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
 
     warnings = []
     logger.info("rotation of %s: %s %s", old_id, RotationStep.MARK.value, new_id)
+    marked = False
     try:
         yield Describe(new_id, replacement_description(old_id, plan.description, MarkerState.HANDED_OVER))
         steps.append(RotationStep.MARK)
+        marked = True
     except Exception as exc:
         # The secret is out: finishing the rotation is safer than stopping here.
         logger.warning("rotation of %s: could not mark %s as handed over (%s)", old_id, new_id, type(exc).__name__)
-        warnings.append(f"{new_id} is still marked pending: do not re-run the rotation of {old_id} if this fails")
-    yield from _delete_old(old_id, new_id)
+        warnings.append(
+            f"{new_id} was handed over but is still marked '{MarkerState.PENDING.value}' in its description"
+        )
+    yield from _delete_old(old_id, new_id, still_marked_pending=not marked)
     steps.append(RotationStep.DELETE_OLD)
     logger.info("rotation of %s: done, replaced by %s", old_id, new_id)
     return RotationResult(
@@ -517,12 +563,19 @@ def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
     )
 
 
-def _delete_old(old_id: str, new_id: str) -> Generator[Effect, Any, None]:
+def _delete_old(old_id: str, new_id: str, *, still_marked_pending: bool = False) -> Generator[Effect, Any, None]:
     logger.info("rotation of %s: %s", old_id, RotationStep.DELETE_OLD.value)
     try:
         yield DeleteKey(old_id)
     except Exception as exc:
-        raise RotationError(RotationStep.DELETE_OLD, old_id, exc, new_key_id=new_id, both_keys_remain=True) from exc
+        raise RotationError(
+            RotationStep.DELETE_OLD,
+            old_id,
+            exc,
+            new_key_id=new_id,
+            both_keys_remain=True,
+            still_marked_pending=still_marked_pending,
+        ) from exc
 
 
 def _after_failed_create(plan: RotationPlan, cause: Exception) -> Generator[Effect, Any, RotationError]:

@@ -21,16 +21,15 @@ from openapi_client.api_client import ApiClient
 from openapi_client.api_key_kinds import ApiKeyKind
 from openapi_client.exceptions import (
     ApiException,
-    ApiValueError,
     NotFoundException,
     WaiterTimeoutError,
 )
-from openapi_client.models.byok_v1_key import ByokV1Key
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
+from openapi_client.models.responses import ByokV1KeyRead
 from openapi_client.workflows.ages import utc_now
-from openapi_client.workflows.grants import ByokAccessPendingError, GrantNotAvailableError, access_grant
+from openapi_client.workflows.grants import ByokAccessPendingError
 from openapi_client.workflows.rotation import (
     CreateKey,
     DeleteKey,
@@ -46,12 +45,16 @@ from openapi_client.workflows.rotation import (
     RotationSummary,
     WaitUsable,
     check_handover,
+    check_old_key_id,
     check_workers,
     failed,
+    own_keys_last,
     plan_rotation,
     replacements_of,
     rotation_flow,
+    scope_of,
     select,
+    signing_key_ids,
 )
 from openapi_client.workflows.usability import (
     Probe,
@@ -171,7 +174,7 @@ def wait_until_usable(
 
 def wait_for_byok_access(
     api_client: ApiClient, key_id: str, *, timeout: float = 300.0, poll_interval: float = 5.0
-) -> ByokV1Key:
+) -> ByokV1KeyRead:
     """Wait until BYOK key ``key_id`` is VALID, and return it.
 
     When the time runs out while validation is still pending, raises
@@ -182,12 +185,7 @@ def wait_for_byok_access(
     try:
         return byok.wait_for_byok_v1_key(key_id, timeout=timeout, poll_interval=poll_interval)
     except WaiterTimeoutError as timed_out:
-        key = byok.get_byok_v1_key(key_id)
-        try:
-            grant = access_grant(key)
-        except GrantNotAvailableError:
-            grant = None
-        raise ByokAccessPendingError(key, timeout, grant) from timed_out
+        raise ByokAccessPendingError.for_key(byok.get_byok_v1_key(key_id), timeout) from timed_out
 
 
 # -- rotation --------------------------------------------------------------------------
@@ -227,17 +225,14 @@ def rotate_api_key(
     after a crash finishes the earlier rotation instead of starting a second one.
     ``dry_run=True`` changes nothing and returns the plan (``result.plan.actions``).
     """
-    if not isinstance(old_key_id, str) or not old_key_id:
-        raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
+    check_old_key_id(old_key_id)
     check_handover(handover)
     iam = IamApiKeysApi(api_client)
     settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
     logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
     try:
         old = iam.get_iam_v2_api_key(old_key_id)
-        spec = old.spec
-        owner = spec.owner.id if spec is not None and spec.owner is not None else None
-        resource = spec.resource.id if spec is not None and spec.resource is not None else None
+        owner, resource = scope_of(old)
         # Without an owner no replacement can be made (plan_rotation says so): list nothing.
         found = replacements_of(old_key_id, _list_candidates(iam, owner, resource)) if owner else []
         plan = plan_rotation(old, found, display_name=display_name, description=description)
@@ -301,7 +296,8 @@ def rotate_api_keys(
     The listing is read once (filtered by owner and resource on the service); each key's
     rotation is :func:`rotate_api_key`'s, its error kept in its result. ``handover`` is
     called from worker threads and must be thread-safe. The client's pacing on
-    ``X-RateLimit-*`` and its 429 retries are shared by all workers.
+    ``X-RateLimit-*`` and its 429 retries are shared by all workers. A selected key the
+    client itself signs with is rotated last, after all the others.
     """
     check_handover(handover)
     check_workers(max_workers)
@@ -329,8 +325,10 @@ def rotate_api_keys(
                     logger.warning("batch rotation: the progress callback failed", exc_info=True)
         return result
 
+    others, own = own_keys_last(chosen, signing_key_ids(api_client.configuration.credentials))
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rotate") as pool:
-        results = list(pool.map(lambda pair: one(*pair), chosen))
+        results = list(pool.map(lambda pair: one(*pair), others))
+    results += [one(*pair) for pair in own]
     summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)
     return summary

@@ -71,7 +71,8 @@ class Strategy(str, enum.Enum):
 class UsabilityOptions:
     """How long and how to wait for a new key to be usable.
 
-    ``timeout``: seconds in all before giving up. ``poll_interval``: seconds between
+    ``timeout``: seconds in all before giving up (for a key that settles: until it is
+    readable; the settle delay comes on top). ``poll_interval``: seconds between
     probes. ``consecutive_successes``: acceptances in a row that count as usable.
     ``enabled=False`` skips the wait (e.g. on private networks where no probe can reach
     the key's endpoint). ``settle_delays``: seconds per kind for keys nothing can probe.

@@ -6,7 +6,8 @@ Part of the typing corpus (tools/typecheck.py): a changed return type fails ``./
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Optional
+import datetime as dt
+from typing import Any, Dict, Iterator, List, Optional
 
 from pydantic import SecretStr
 from typing_extensions import assert_type
@@ -30,6 +31,20 @@ from openapi_client.models.responses import (
 )
 from openapi_client.rest import RESTResponse
 from openapi_client.testing import FakeConfluentCloud
+from openapi_client.workflows import (
+    ApiKeyKind,
+    KeySelection,
+    RotationResult,
+    RotationSummary,
+    Usability,
+    api_key_kind,
+    key_age,
+    older_than,
+    rotate_api_key,
+    rotate_api_keys,
+    wait_for_byok_access,
+    wait_until_usable,
+)
 
 
 def test_iam_operations(fake_confluent_cloud: FakeConfluentCloud) -> None:
@@ -123,6 +138,31 @@ def test_byok_operations(fake_confluent_cloud: FakeConfluentCloud) -> None:
         assert_type(api.delete_byok_v1_key(read.id), None)
         other = next(key.id for key in page.data if key.id != read.id)
         assert_type(api.delete_byok_v1_key_with_http_info(other), ApiResponse[None])
+
+
+def test_workflow_helpers(fake_confluent_cloud: FakeConfluentCloud) -> None:
+    with fake_confluent_cloud.api_client() as api_client:
+        iam = openapi_client.IamApiKeysApi(api_client)
+        created = iam.create_iam_v2_api_key({"spec": {"owner": {"id": "sa-1"}, "resource": {"id": "CLOUD"}}})
+        assert assert_type(api_key_kind(created), ApiKeyKind) is ApiKeyKind.CLOUD
+        usable = assert_type(wait_until_usable(api_client, created, timeout=5, poll_interval=0.05), Usability)
+        assert usable.key_id == created.id
+        listed = list(iam.iter_iam_v2_api_keys())
+        assert_type(key_age(listed[0]), Optional[dt.timedelta])
+        assert_type(list(older_than(listed, dt.timedelta(days=1))), List[IamV2ApiKeyListItem])
+        handed: List[str] = []
+        plan = rotate_api_key(api_client, created.id, handover=lambda key, secret: handed.append(key), dry_run=True)
+        assert type(assert_type(plan, RotationResult)) is RotationResult and not handed
+        selection = KeySelection(owner="sa-1")
+        summary = rotate_api_keys(api_client, selection, handover=lambda key, secret: None, dry_run=True)
+        assert type(assert_type(summary, RotationSummary)) is RotationSummary
+
+        byok = openapi_client.ByokKeysApi(api_client)
+        registered = byok.create_byok_v1_key({"key": {"kind": "AwsKey", "key_arn": "arn:aws:kms:us-west-2:1:key/w"}})
+        fake_confluent_cloud.grant_byok_access(registered.id)
+        valid = wait_for_byok_access(api_client, registered.id, timeout=5, poll_interval=0.05)
+        assert_type(valid, ByokV1KeyRead)
+        assert type(valid) is ByokV1KeyRead and valid.validation.phase == "VALID"
 
 
 def test_model_helpers() -> None:

@@ -63,3 +63,28 @@ async def test_async_byok_operations(fake_confluent_cloud: FakeConfluentCloud) -
         items = assert_type(api.iter_byok_v1_keys(), AsyncIterator[ByokV1KeyListItem])
         assert [type(item) async for item in items] == [ByokV1KeyListItem]
         assert_type(await api.delete_byok_v1_key_with_http_info(read.id), ApiResponse[None])
+
+
+async def test_async_workflow_helpers(fake_confluent_cloud: FakeConfluentCloud) -> None:
+    from openapi_client.workflows import KeySelection, RotationResult, RotationSummary, Usability
+    from openapi_client.workflows.aio import rotate_api_key, rotate_api_keys, wait_for_byok_access, wait_until_usable
+
+    async with aio.ApiClient(fake_confluent_cloud.configuration()) as api_client:
+        iam = aio.IamApiKeysApi(api_client)
+        created = await iam.create_iam_v2_api_key({"spec": {"owner": {"id": "sa-2"}, "resource": {"id": "CLOUD"}}})
+        usable = await wait_until_usable(api_client, created, timeout=5, poll_interval=0.05)
+        assert assert_type(usable, Usability).key_id == created.id
+        plan = await rotate_api_key(api_client, created.id, handover=lambda key, secret: None, dry_run=True)
+        assert type(assert_type(plan, RotationResult)) is RotationResult
+        summary = await rotate_api_keys(
+            api_client, KeySelection(owner="sa-2"), handover=lambda key, secret: None, dry_run=True
+        )
+        assert type(assert_type(summary, RotationSummary)) is RotationSummary
+
+        byok = aio.ByokKeysApi(api_client)
+        registered = await byok.create_byok_v1_key(
+            {"key": {"kind": "AwsKey", "key_arn": "arn:aws:kms:us-west-2:1:key/aio"}}
+        )
+        fake_confluent_cloud.grant_byok_access(registered.id)
+        valid = await wait_for_byok_access(api_client, registered.id, timeout=5, poll_interval=0.05)
+        assert type(assert_type(valid, ByokV1KeyRead)) is ByokV1KeyRead and valid.validation.phase == "VALID"
