@@ -6,13 +6,11 @@ only this process: the client and the event loop.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tracemalloc
 from typing import Iterator
 
 import pytest
-from test_pagination_memory import _EMULATOR, KEYS, PAGE_SIZE
+from test_pagination_memory import KEYS, PAGE_SIZE, emulator_in_child
 
 from openapi_client import Configuration, aio
 
@@ -20,20 +18,8 @@ from openapi_client import Configuration, aio
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[Configuration]:
     """A configuration for an emulator, in a child process, seeded with KEYS API keys."""
-    emulator = subprocess.Popen(
-        [sys.executable, "-c", _EMULATOR, str(KEYS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert emulator.stdin is not None and emulator.stdout is not None
-    try:
-        host, api_key, api_secret = emulator.stdout.readline().split()
-        yield Configuration(host=host, username=api_key, password=api_secret)
-    finally:
-        emulator.stdin.close()
-        try:
-            emulator.wait(10)
-        except subprocess.TimeoutExpired:
-            emulator.kill()
-            emulator.wait()
+    with emulator_in_child(KEYS) as configuration:
+        yield configuration
 
 
 async def test_async_for_over_ten_thousand_keys_peaks_at_about_one_page(seeded: Configuration) -> None:

@@ -6,6 +6,7 @@ the client. The bound is three decoded pages; the listing is a hundred.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import tracemalloc
@@ -28,16 +29,17 @@ with FakeConfluentCloud() as cloud:
 """
 
 
-@pytest.fixture(scope="module")
-def seeded_api() -> Iterator[IamApiKeysApi]:
+@contextlib.contextmanager
+def emulator_in_child(keys: int) -> Iterator[Configuration]:
+    """A configuration for an emulator in a child process seeded with ``keys`` API keys
+    (shared with test_aio_memory.py)."""
     emulator = subprocess.Popen(
-        [sys.executable, "-c", _EMULATOR, str(KEYS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _EMULATOR, str(keys)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     assert emulator.stdin is not None and emulator.stdout is not None
     try:
         host, api_key, api_secret = emulator.stdout.readline().split()
-        with ApiClient(Configuration(host=host, username=api_key, password=api_secret)) as client:
-            yield IamApiKeysApi(client)
+        yield Configuration(host=host, username=api_key, password=api_secret)
     finally:
         emulator.stdin.close()
         try:
@@ -45,6 +47,12 @@ def seeded_api() -> Iterator[IamApiKeysApi]:
         except subprocess.TimeoutExpired:
             emulator.kill()
             emulator.wait()
+
+
+@pytest.fixture(scope="module")
+def seeded_api() -> Iterator[IamApiKeysApi]:
+    with emulator_in_child(KEYS) as configuration, ApiClient(configuration) as client:
+        yield IamApiKeysApi(client)
 
 
 def test_iterating_ten_thousand_keys_peaks_under_three_pages(seeded_api: IamApiKeysApi) -> None:

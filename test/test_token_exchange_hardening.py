@@ -12,8 +12,11 @@ import tracemalloc
 from typing import Callable
 
 import pytest
+from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 
+import openapi_client
+from openapi_client import Configuration
 from openapi_client.credentials import ClientCredentialsGrant, ConfluentOAuth, TokenExchangeError
 
 POOL_ID = "pool-hostile"
@@ -141,3 +144,29 @@ def test_an_overload_answer_with_an_endless_body_is_not_read_before_retrying(
     assert error.status == 503
     assert len(server.requests) == 3  # the first try and two retries
     assert elapsed < 8  # not the 20 s the server would keep sending for
+
+
+def sts_and_api(conn: socket.socket, request: Request) -> None:
+    """An STS that issues a token, and an API on the same host that echoes the subject token."""
+    if request.target.startswith("/sts/"):
+        token = {
+            "access_token": "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJwb29sIn0.c2ln",
+            "token_type": "Bearer",
+            "expires_in": 900,
+        }
+        conn.sendall(answer(200, json.dumps(token).encode()))
+        return
+    body = json.dumps({"errors": [{"status": "400", "detail": f"subject was {SUBJECT}"}]}).encode()
+    conn.sendall(answer(400, body, [("X-Request-Id", SUBJECT)]))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_the_subject_token_echoed_by_an_api_answer_is_masked_in_both_clients(kind: str) -> None:
+    with HostileServer(sts_and_api) as server:
+        configuration = Configuration(host=server.url, credentials=provider_for(server), retries=False)
+        async with Clients(kind, configuration) as c:
+            with pytest.raises(openapi_client.BadRequestException) as refused:
+                await c.iam("get_iam_v2_api_key", "K")
+    error = refused.value
+    for text in (str(error), repr(error), error.body or "", json.dumps(dict(error.headers or {}))):
+        assert SUBJECT not in text

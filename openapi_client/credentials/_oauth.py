@@ -194,6 +194,7 @@ class ConfluentOAuth:
         self._state: Tuple[Optional[str], float] = (None, 0.0)
         self._flight: Optional[Future[str]] = None
         self._retired: Tuple[str, ...] = ()  # the previous header: in-flight requests still carry it
+        self._subject: Tuple[str, ...] = ()  # the last subject token exchanged, masked like the rest
         self._exchanges = 0
 
     @property
@@ -220,7 +221,7 @@ class ConfluentOAuth:
     def secrets(self) -> Tuple[str, ...]:
         header = self._state[0]
         current = (header, header.split(" ", 1)[1]) if header else ()
-        return current + self._retired + self._source._secrets()
+        return current + self._retired + self._subject + self._source._secrets()
 
     def close(self) -> None:
         """Close the exchange's pooled connections."""
@@ -285,6 +286,7 @@ class ConfluentOAuth:
         subject = self._source._fetch(self._http)
         if not subject:
             raise TokenExchangeError(self._source._step, "the subject token is empty")
+        self._subject = (subject,)
         form = {
             "grant_type": _TOKEN_EXCHANGE_GRANT,
             "subject_token": subject,

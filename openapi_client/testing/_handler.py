@@ -197,10 +197,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_error(400, "This emulator speaks plain HTTP; the request looks like a TLS handshake.")
             return
         self._in_request = True
+        idle_timeout = self.server.limits.idle_timeout
+        reader = self.rfile
+        # From its first byte, the whole request (line, headers, body) must arrive within
+        # idle_timeout: a client trickling a byte at a time cannot hold the thread longer.
+        self.rfile = _DeadlineReader(reader, self.connection, time.monotonic() + idle_timeout)  # type: ignore[assignment]
         try:
             super().handle_one_request()
         finally:
             self._in_request = False
+            self.rfile = reader
+            with contextlib.suppress(OSError):
+                self.connection.settimeout(idle_timeout)
 
     def log_error(self, format: str, *args: Any) -> None:
         """http.server reports a read that timed out through here: answer it if a request had begun."""
@@ -325,9 +333,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("Connection: close")
         self._record(request, fault.status)
+        self.connection.settimeout(self.server.limits.idle_timeout)
         self.wfile.write(_head(lines) + fault.body)
 
     def _write(self, response: Response, request_id: str) -> None:
+        self.connection.settimeout(self.server.limits.idle_timeout)  # not what was left of the request's
         lines = [
             f"HTTP/1.1 {response.status} {_phrase(response.status)}",
             f"Date: {self.date_time_string()}",
@@ -341,6 +351,54 @@ class _RequestHandler(BaseHTTPRequestHandler):
             lines.append("Connection: close")
         without_body = response.status == 204 or self.command == "HEAD"
         self.wfile.write(_head(lines) + (b"" if without_body else response.body))
+
+
+class _DeadlineReader:
+    """A connection's buffered reader for one request: before each network read the socket
+    timeout is cut to the time left until ``deadline``, and past it reads raise
+    ``TimeoutError`` (which http.server, and the handler, answer 408)."""
+
+    __slots__ = ("_deadline", "_file", "_sock")
+
+    def __init__(self, file: Any, sock: socket.socket, deadline: float) -> None:
+        self._file = file
+        self._sock = sock
+        self._deadline = deadline
+
+    def _wait(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took longer than idle_timeout to arrive")
+        self._sock.settimeout(left)
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = bytearray()
+        while limit < 0 or len(line) < limit:
+            self._wait()
+            buffered = self._file.peek(1)
+            if not buffered:
+                break
+            end = buffered.find(b"\n")
+            take = len(buffered) if end < 0 else end + 1
+            if limit >= 0:
+                take = min(take, limit - len(line))
+            line += self._file.read(take)
+            if line.endswith(b"\n"):
+                break
+        return bytes(line)
+
+    def read(self, size: int = -1) -> bytes:
+        data = bytearray()
+        while size < 0 or len(data) < size:
+            self._wait()
+            piece = self._file.read1(65536 if size < 0 else size - len(data))
+            if not piece:
+                break
+            data += piece
+        return bytes(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
 
 
 def _failure_for(fault: Fault, request_id: str, budget: int) -> Response:
