@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rotate an owner's API keys that are older than N days.
+"""Rotate the API keys of an owner (or resource) that are older than N days.
 
 A thin command line over ``openapi_client.workflows.rotate_api_keys``: for every selected
 key a replacement is created for the same owner and resource, waited on until usable,
@@ -9,6 +9,9 @@ bar goes to stderr; one line per key to stdout, secrets masked.
 
     python examples/rotate_api_keys.py --owner sa-abc123 --older-than-days 90 \\
         --secrets-file new-keys.json [--resource lkc-abc123] [--workers 4] [--dry-run]
+
+--owner or --resource is required; --all instead takes the old keys of every owner and
+resource the credentials can list, and must be asked for by name.
 
 Credentials come from CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET. Without them
 the script runs against the embedded emulator, seeded with a few old keys, and says so.
@@ -101,7 +104,7 @@ def report(summary: RotationSummary, handover: SecretsFile, out: TextIO) -> None
 
 
 @contextlib.contextmanager
-def target(owner: str) -> Generator[Tuple[Configuration, bool], None, None]:
+def target(owner: Optional[str], resource: Optional[str]) -> Generator[Tuple[Configuration, bool], None, None]:
     """The configuration to use, and whether it is the embedded emulator."""
     if os.environ.get(openapi_client.configuration.API_KEY_ENV):
         yield Configuration(), False
@@ -111,21 +114,27 @@ def target(owner: str) -> Generator[Tuple[Configuration, bool], None, None]:
     with FakeConfluentCloud() as cloud:
         print(f"No Confluent Cloud credentials set: using the embedded emulator at {cloud.host}")
         long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=400)
-        cloud.seed_api_keys(3, owner=owner, resource="lkc-demo01", created_at=long_ago)
-        cloud.seed_api_keys(1, owner=owner, resource="lkc-demo01")
+        owner, resource = owner or "sa-rotate1", resource or "lkc-demo01"
+        cloud.seed_api_keys(3, owner=owner, resource=resource, created_at=long_ago)
+        cloud.seed_api_keys(1, owner=owner, resource=resource)
         yield cloud.configuration(), True
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--owner", default="sa-rotate1", help="service account or user id whose keys to rotate")
+    parser.add_argument("--owner", help="service account or user id whose keys to rotate")
     parser.add_argument("--resource", help="only keys for this resource (e.g. lkc-abc123)")
+    parser.add_argument("--all", action="store_true", help="every owner's and resource's keys (instead of --owner)")
     parser.add_argument("--older-than-days", type=int, default=90, help="rotate keys created before this many days")
     parser.add_argument("--workers", type=int, default=4, help="keys rotated at the same time")
     parser.add_argument("--settle-seconds", type=float, help="wait this long for keys nothing can probe")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     parser.add_argument("--secrets-file", help="write the new keys and secrets here (mode 0600)")
     args = parser.parse_args(argv)
+    if args.all and (args.owner or args.resource):
+        parser.error("--all cannot be combined with --owner or --resource")
+    if not (args.all or args.owner or args.resource):
+        parser.error("give --owner or --resource to choose the keys, or --all to rotate every listed key")
     if args.older_than_days < 0:
         parser.error("--older-than-days must be >= 0")
     if args.workers < 1:
@@ -137,7 +146,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     selection = KeySelection(
         owner=args.owner, resource=args.resource, older_than=dt.timedelta(days=args.older_than_days)
     )
-    with target(args.owner) as (config, emulated), openapi_client.ApiClient(config) as api_client:
+    with target(args.owner, args.resource) as (config, emulated), openapi_client.ApiClient(config) as api_client:
         settle = args.settle_seconds if args.settle_seconds is not None else (0.2 if emulated else None)
         usability = UsabilityOptions()
         if settle is not None:

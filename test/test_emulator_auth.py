@@ -22,6 +22,7 @@ from openapi_client.testing._app import reset_seconds
 
 IAM = "/iam/v2/api-keys"
 BYOK = "/byok/v1/keys"
+STS = "/sts/v1/oauth2/token"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 JWT = "urn:ietf:params:oauth:token-type:jwt"
 ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"
@@ -350,6 +351,26 @@ def test_over_the_limit_answers_429_per_api_group_until_the_window_resets() -> N
     assert limited.json()["errors"][0]["code"] == "too_many_requests"
     assert byok.status == 200  # the byok/v1 budget is its own
     assert after_reset.status == 200 and after_reset.headers["X-RateLimit-Remaining"] == "2"
+
+
+def test_the_sts_exchange_is_rate_limited_as_its_own_group() -> None:
+    with FakeConfluentCloud(rate_limit=2, rate_limit_window=0.5) as cloud:
+        exchange = exchange_fields(cloud, cloud.issue_subject_token())
+        admitted = [form(cloud, STS, exchange) for _ in range(2)]
+        limited = form(cloud, STS, exchange)
+        exchanges_when_limited = cloud.sts_exchanges
+        iam = call(cloud, IAM, basic(cloud.api_key, cloud.api_secret))
+        time.sleep(0.6)
+        after_reset = form(cloud, STS, exchange)
+
+    assert [a.status for a in admitted] == [200, 200]
+    assert [a.headers["X-RateLimit-Remaining"] for a in admitted] == ["1", "0"]
+    assert limited.status == 429 and exchanges_when_limited == 2  # refused, not exchanged
+    assert limited.headers["Retry-After"] == limited.headers["X-RateLimit-Reset"] == "1"
+    assert (limited.headers["X-RateLimit-Limit"], limited.headers["X-RateLimit-Remaining"]) == ("2", "0")
+    assert limited.json()["errors"][0]["code"] == "too_many_requests"
+    assert iam.status == 200 and iam.headers["X-RateLimit-Remaining"] == "1"  # iam/v2 has its own budget
+    assert after_reset.status == 200 and after_reset.headers["X-RateLimit-Remaining"] == "1"
 
 
 def test_a_refused_request_is_not_acted_on() -> None:

@@ -69,12 +69,14 @@ def test_quickstart_runs_with_oauth_on_the_emulator() -> None:
 
 
 def test_rotation_script_dry_run_and_real_run(tmp_path: Path) -> None:
-    dry = run_example("examples/rotate_api_keys.py", "--dry-run")
+    dry = run_example("examples/rotate_api_keys.py", "--owner", "sa-rotate1", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.count("would replace") == 3 and "deleted" not in dry.stdout
     assert "3/3" in dry.stderr  # the progress bar
     secrets_file = tmp_path / "secrets.json"
-    real = run_example("examples/rotate_api_keys.py", "--older-than-days", "30", "--secrets-file", str(secrets_file))
+    real = run_example(
+        "examples/rotate_api_keys.py", "--all", "--older-than-days", "30", "--secrets-file", str(secrets_file)
+    )
     assert real.returncode == 0, real.stderr
     assert real.stdout.count("replaced ") == 3 and real.stdout.count("deleted ") == 3
     assert secrets_file.stat().st_mode & 0o077 == 0
@@ -115,7 +117,15 @@ def test_rotation_cli_replaces_only_old_keys_and_keeps_their_targets(tmp_path: P
 
 @pytest.mark.parametrize(
     ("argv", "named"),
-    [(["--older-than-days", "-1"], "older-than-days"), (["--workers", "0"], "workers"), ([], "secrets-file")],
+    [
+        (["--owner", "sa-x", "--older-than-days", "-1"], "older-than-days"),
+        (["--owner", "sa-x", "--workers", "0"], "workers"),
+        (["--owner", "sa-x"], "secrets-file"),
+        (["--dry-run"], "--all"),
+        (["--older-than-days", "30", "--secrets-file", "s.json"], "--owner"),
+        (["--all", "--owner", "sa-x", "--dry-run"], "--all cannot"),
+        (["--all", "--resource", "lkc-x", "--dry-run"], "--all cannot"),
+    ],
 )
 def test_rotation_refuses_bad_arguments(argv: list[str], named: str) -> None:
     result = run_example("examples/rotate_api_keys.py", *argv)

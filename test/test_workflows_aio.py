@@ -165,3 +165,24 @@ async def test_batch_rotates_the_clients_own_key_last(cloud: FakeConfluentCloud,
     assert summary.ok, [str(r.error) for r in summary.failed]
     assert [r.old_key_id for r in summary.results][-1] == own.id
     assert not await ids(client) & (others | {own.id})
+
+
+async def test_an_empty_selection_never_reaches_the_async_batch(
+    cloud: FakeConfluentCloud, client: aio.ApiClient
+) -> None:
+    cloud.seed_api_keys(2, owner="sa-aio", resource=None, created_at=LONG_AGO)
+    cloud.clear_requests()
+    with pytest.raises(openapi_client.ApiValueError, match="all_keys=True"):
+        await workflows.rotate_api_keys(client, KeySelection(), handover=Handovers(), usability=FAST)
+    with pytest.raises(openapi_client.ApiValueError, match="'selection'"):
+        await workflows.rotate_api_keys(client, None, handover=Handovers(), usability=FAST)  # type: ignore[arg-type]
+    assert cloud.requests == []
+
+
+async def test_all_keys_rotates_every_owners_keys(cloud: FakeConfluentCloud, client: aio.ApiClient) -> None:
+    old = set(cloud.seed_api_keys(2, owner="sa-aio", resource=None, created_at=LONG_AGO))
+    old |= set(cloud.seed_api_keys(1, owner="sa-other", resource="lkc-aio9"))
+    summary = await workflows.rotate_api_keys(
+        client, KeySelection(all_keys=True), handover=Handovers(), usability=FAST
+    )
+    assert summary.ok and {r.old_key_id for r in summary.results} == old

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import List, Set, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import pytest
 from workflow_helpers import LONG_AGO, Handovers
@@ -146,7 +146,47 @@ def test_rotation_under_a_rate_limit_is_paced_not_failed() -> None:
 @pytest.mark.parametrize("workers", [0, -1, True, 1.5])
 def test_bad_worker_counts_are_refused(iam: IamApiKeysApi, workers: object) -> None:
     with pytest.raises(openapi_client.ApiValueError, match="max_workers"):
-        rotate_api_keys(iam.api_client, KeySelection(), handover=Handovers(), max_workers=workers)  # type: ignore[arg-type]
+        rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), max_workers=workers)  # type: ignore[arg-type]
+
+
+def test_an_empty_selection_is_refused_naming_its_fields() -> None:
+    with pytest.raises(openapi_client.ApiValueError) as refused:
+        KeySelection()
+    for field_name in ("owner", "resource", "older_than", "predicate", "all_keys=True"):
+        assert field_name in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [{"owner": "sa-a"}, {"resource": "lkc-1"}, {"older_than": dt.timedelta(0)}, {"predicate": lambda key: True}],
+)
+def test_all_keys_with_criteria_is_refused(criteria: Dict[str, Any]) -> None:
+    with pytest.raises(openapi_client.ApiValueError, match="all_keys"):
+        KeySelection(all_keys=True, **criteria)
+
+
+@pytest.mark.parametrize("flag", [1, "yes", None])
+def test_all_keys_must_be_a_bool(flag: object) -> None:
+    with pytest.raises(openapi_client.ApiValueError, match="all_keys"):
+        KeySelection(all_keys=flag)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("selection", [None, {"owner": "sa-a"}, "sa-a"])
+def test_a_selection_that_is_not_a_key_selection_sends_nothing(
+    cloud: FakeConfluentCloud, iam: IamApiKeysApi, selection: object
+) -> None:
+    cloud.seed_api_keys(2, owner="sa-a", resource=None, created_at=LONG_AGO)
+    cloud.clear_requests()
+    with pytest.raises(openapi_client.ApiValueError, match="'selection'"):
+        rotate_api_keys(iam.api_client, selection, handover=Handovers(), usability=FAST)  # type: ignore[arg-type]
+    assert cloud.requests == []
+
+
+def test_all_keys_takes_every_owner_and_resource(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    old = set(cloud.seed_api_keys(2, owner="sa-a", resource="lkc-1", created_at=LONG_AGO))
+    old |= set(cloud.seed_api_keys(2, owner="sa-b", resource=None))
+    summary = rotate_api_keys(iam.api_client, KeySelection(all_keys=True), handover=Handovers(), usability=FAST)
+    assert summary.ok and {r.old_key_id for r in summary.results} == old
 
 
 def test_a_failing_progress_callback_does_not_stop_the_batch(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:

@@ -43,8 +43,8 @@ OPENAPI_PATH = "/openapi.json"
 IDP_TOKEN_PATH = "/oauth2/token"
 STS_TOKEN_PATH = "/sts/v1/oauth2/token"
 
-# The rate-limited API groups and the collection each serves.
-API_GROUPS = {API_KEYS_PATH: "iam/v2", BYOK_KEYS_PATH: "byok/v1"}
+# The rate-limited API groups and the path each serves (the STS document declares 429 too).
+API_GROUPS = {API_KEYS_PATH: "iam/v2", BYOK_KEYS_PATH: "byok/v1", STS_TOKEN_PATH: "sts/v1"}
 # The budget reported when no rate limit is set: more than any test can spend in a window.
 UNLIMITED_BUDGET = 1_000_000
 

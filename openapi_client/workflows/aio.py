@@ -42,6 +42,7 @@ from openapi_client.workflows.rotation import (
     WaitUsable,
     check_handover,
     check_old_key_id,
+    check_selection,
     check_workers,
     failed,
     own_keys_last,
@@ -251,6 +252,7 @@ async def rotate_api_keys(
 ) -> RotationSummary:
     """:func:`openapi_client.workflows.sync.rotate_api_keys`, awaited: ``max_workers`` rotations
     run as concurrent tasks on the one client."""
+    check_selection(selection)
     check_handover(handover)
     check_workers(max_workers)
     started = time.monotonic()

@@ -339,12 +339,22 @@ class KeySelection:
 
     ``owner`` and ``resource`` are sent as list filters; ``older_than`` compares with
     ``metadata.created_at`` (keys without one are skipped); ``predicate`` sees each key.
+    A selection without criteria is refused unless ``all_keys=True`` says that every key
+    the caller may list is meant: a forgotten argument must not rotate a whole organization.
     """
 
     owner: Optional[str] = None
     resource: Optional[str] = None
     older_than: Optional[dt.timedelta] = None
     predicate: Optional[Callable[[IamV2ApiKey], bool]] = None
+    all_keys: bool = False
+
+    def __post_init__(self) -> None:
+        check_selection(self)
+
+    @property
+    def has_criteria(self) -> bool:
+        return any(c is not None for c in (self.owner, self.resource, self.older_than, self.predicate))
 
     def matches(self, key: IamV2ApiKey, now: dt.datetime) -> bool:
         if self.older_than is not None:
@@ -352,6 +362,25 @@ class KeySelection:
             if age is None or age <= self.older_than:
                 return False
         return self.predicate is None or bool(self.predicate(key))
+
+
+def check_selection(selection: object) -> None:
+    """Refuse what is not a :class:`KeySelection`, an empty one not marked ``all_keys=True``,
+    and ``all_keys=True`` together with criteria (which would not take all keys)."""
+    if not isinstance(selection, KeySelection):
+        raise ApiValueError(f"parameter 'selection' must be a KeySelection, got {type(selection).__name__}")
+    if selection.all_keys is not True and selection.all_keys is not False:
+        raise ApiValueError(f"KeySelection 'all_keys' must be a bool, got {selection.all_keys!r}")
+    if selection.all_keys and selection.has_criteria:
+        raise ApiValueError(
+            "KeySelection(all_keys=True) takes every key; it cannot be combined with "
+            "'owner', 'resource', 'older_than' or 'predicate'"
+        )
+    if not selection.all_keys and not selection.has_criteria:
+        raise ApiValueError(
+            "KeySelection() without criteria would rotate every API key the caller can list: "
+            "give 'owner', 'resource', 'older_than' or 'predicate', or pass all_keys=True to mean every key"
+        )
 
 
 def select(keys: Sequence[IamV2ApiKey], selection: KeySelection, now: dt.datetime) -> Selected:

@@ -46,6 +46,7 @@ from openapi_client.workflows.rotation import (
     WaitUsable,
     check_handover,
     check_old_key_id,
+    check_selection,
     check_workers,
     failed,
     own_keys_last,
@@ -299,6 +300,7 @@ def rotate_api_keys(
     ``X-RateLimit-*`` and its 429 retries are shared by all workers. A selected key the
     client itself signs with is rotated last, after all the others.
     """
+    check_selection(selection)
     check_handover(handover)
     check_workers(max_workers)
     started = time.monotonic()
