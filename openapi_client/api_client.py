@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import time
 from types import TracebackType
 from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
 
@@ -13,8 +14,9 @@ from pydantic import BaseModel
 
 from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
+from openapi_client.call import CallFactory
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.credentials import CredentialProvider, select_provider
+from openapi_client.credentials import CredentialProvider, authorization_by, renewed_by, select_provider
 from openapi_client.exceptions import (
     ApiException,
     ApiResponseError,
@@ -44,6 +46,8 @@ _Client = TypeVar("_Client", bound="BaseApiClient")
 
 class Transport(Protocol):
     """What the shared client needs of a transport while building a request."""
+
+    calls: CallFactory
 
     def proxy_for(self, url_host: str) -> Optional[str]:
         """The proxy requests to ``url_host`` go through, if any (credentials then pass it)."""
@@ -342,6 +346,23 @@ class BaseApiClient:
         check_headers({request_auth["key"]: request_auth["value"]}, "_request_auth")
         headers[request_auth["key"]] = request_auth["value"]
 
+    def call_deadline(self, options: RequestOptions) -> Optional[float]:
+        """When the whole call ends (``time.monotonic()``): its retry policy's
+        ``total_timeout`` from now, for a token exchange that falls due, every attempt and the
+        resend after a 401 alike; ``None`` without a budget."""
+        budget = self.rest_client.calls.policy(options.get("_retries")).total_timeout
+        return None if budget is None else time.monotonic() + budget
+
+    def provider_due(self, operation: Operation, options: RequestOptions) -> Optional[CredentialProvider]:
+        """The provider this call uses, when it must renew its credential (I/O) first."""
+        if options.get("_request_auth") is not None or not operation.auth:
+            return None
+        try:
+            provider = select_provider(self.configuration, operation.auth)
+        except ApiValueError:
+            return None  # prepare() raises it, after checking the arguments
+        return provider if provider.needs_refresh() else None
+
     def renewing_provider(
         self, operation: Operation, options: RequestOptions, request: _Request, status: int
     ) -> Optional[CredentialProvider]:
@@ -433,14 +454,25 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
+        # One deadline for the whole call: a token exchange due now, every attempt, the resend.
+        deadline = self.call_deadline(options)
+        due = self.provider_due(operation, options)
+        if due is not None:
+            authorization_by(due, deadline)
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
         timeout, retries = options.get("_request_timeout"), options.get("_retries")
-        response = self._send(*request, timeout, retries, preload_content)
+        response = self._send(*request, timeout, retries, preload_content, deadline)
         provider = self.renewing_provider(operation, options, request, response.status)
-        if provider is not None and provider.on_unauthorized(request[2]["Authorization"]):
-            response.release_conn()
-            renewed = self.with_authorization(request, provider.authorization())
-            response = self._send(*renewed, timeout, retries, preload_content)
+        if provider is not None:
+            try:
+                renewed = renewed_by(provider, request[2]["Authorization"], deadline)
+            except BaseException:
+                response.release_conn()
+                raise
+            if renewed:
+                response.release_conn()
+                request = self.with_authorization(request, authorization_by(provider, deadline))
+                response = self._send(*request, timeout, retries, preload_content, deadline)
         return response
 
     def _send(
@@ -452,6 +484,7 @@ class ApiClient(BaseApiClient):
         timeout: TimeoutValue,
         retries: RetrySetting,
         preload_content: bool,
+        deadline: Optional[float] = None,
     ) -> RESTResponse:
         return self.rest_client.request(
             method,
@@ -462,6 +495,7 @@ class ApiClient(BaseApiClient):
             retries=retries,
             preload_content=preload_content,
             redactor=self._redactor_for(headers),
+            deadline=deadline,
         )
 
     # -- generated-client compatibility: the I/O half (see BaseApiClient) --------------------

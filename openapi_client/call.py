@@ -105,6 +105,10 @@ class CallFactory:
         """The proxy a request to ``url`` goes through, if any."""
         return self.proxy_for(_origin(url))
 
+    def policy(self, retries: RetrySetting) -> ApiRetry:
+        """The retry policy of a call given ``retries`` (``None``: the configuration's)."""
+        return self.configuration.retries if retries is None else ApiRetry.from_setting(retries)
+
     def plan(
         self,
         method: str,
@@ -113,11 +117,14 @@ class CallFactory:
         retries: RetrySetting,
         request_timeout: Any,
         redactor: Optional[Redactor],
+        deadline: Optional[float] = None,
     ) -> CallPlan:
         """The plan of one call: the per-call ``retries`` and ``request_timeout`` (``None``:
-        the configuration's), or the configuration's current settings."""
+        the configuration's), or the configuration's current settings. ``deadline``
+        (``time.monotonic()``): one already running, when this request is part of a larger
+        call (the resend after a 401); else the policy's ``total_timeout`` from now."""
         config = self.configuration
-        policy = config.retries if retries is None else ApiRetry.from_setting(retries)
+        policy = self.policy(retries)
         if request_timeout is not None:
             connect, read = socket_timeouts(request_timeout)
         else:
@@ -134,6 +141,7 @@ class CallFactory:
             gate=self.rate_limit,
             rate_limit_max_wait=config.rate_limit_max_wait,
             redactor=redactor if redactor is not None else Redactor(),
+            deadline=deadline,
         )
 
 
@@ -142,7 +150,7 @@ class CallPlan:
 
     ``connect_timeout``/``read_timeout`` are the per-attempt socket timeouts (``None`` for
     none); every one handed out is shrunk to the time left before the call's deadline
-    (``policy.total_timeout`` from now).
+    (``deadline``, else ``policy.total_timeout`` from now).
     """
 
     __slots__ = (
@@ -171,6 +179,7 @@ class CallPlan:
         gate: RateLimitGate,
         rate_limit_max_wait: float,
         redactor: Redactor,
+        deadline: Optional[float] = None,
     ) -> None:
         self.method = method
         self.url = url
@@ -183,7 +192,9 @@ class CallPlan:
         self.redactor = redactor
         self.retries_done = 0
         budget = policy.total_timeout
-        self.deadline: Optional[float] = None if budget is None else time.monotonic() + budget
+        if deadline is None and budget is not None:
+            deadline = time.monotonic() + budget
+        self.deadline: Optional[float] = deadline
 
     # -- before an attempt ---------------------------------------------------------------
 

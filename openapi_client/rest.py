@@ -145,9 +145,12 @@ class RESTClientObject:
         retries: RetrySetting = None,
         preload_content: bool = True,
         redactor: Optional[Redactor] = None,
+        deadline: Optional[float] = None,
     ) -> RESTResponse:
         """Send one request (retrying as configured) and return its final response."""
-        plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
+        plan = self.calls.plan(
+            method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
+        )
         manager = self._manager(self.calls.route(url))
         started = time.perf_counter()
         while True:

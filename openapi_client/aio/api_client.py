@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from types import TracebackType
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar, cast
 
@@ -12,8 +13,8 @@ from openapi_client.aio.rest import RESTClientObject, RESTResponse
 from openapi_client.api_client import BaseApiClient
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.credentials import CredentialProvider, select_provider
-from openapi_client.exceptions import ApiValueError
+from openapi_client.credentials import authorization_by, renewed_by
+from openapi_client.exceptions import ApiTimeoutError
 from openapi_client.operation import Operation, RequestOptions
 from openapi_client.retry import RetrySetting
 
@@ -81,46 +82,53 @@ class ApiClient(BaseApiClient):
         # The credential this call uses, when due for renewal (an OAuth token), is renewed in a
         # worker thread, so the event loop never waits on the token exchange; prepare() then
         # finds it fresh. Providers the call does not use are left alone, as the sync client does.
-        due = self._provider_to_renew(operation, options)
+        # One deadline covers the whole call: that exchange, every attempt, the resend after a 401.
+        deadline = self.call_deadline(options)
+        due = self.provider_due(operation, options)
         if due is not None:
-            await self._renewal((id(due), ""), due.authorization)
+            await self._renewal((id(due), ""), lambda: authorization_by(due, deadline), deadline)
         request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
         timeout, retries = options.get("_request_timeout"), options.get("_retries")
-        response = await self._send(*request, timeout, retries, preload_content)
+        response = await self._send(*request, timeout, retries, preload_content, deadline)
         provider = self.renewing_provider(operation, options, request, response.status)
         if provider is not None:
             rejected = request[2]["Authorization"]
-            if await self._renewal((id(provider), rejected), lambda: provider.on_unauthorized(rejected)):
-                response.release_conn()
-                response = await self._send(
-                    *self.with_authorization(request, provider.authorization()), timeout, retries, preload_content
+            try:
+                renewed = await self._renewal(
+                    (id(provider), rejected), lambda: renewed_by(provider, rejected, deadline), deadline
                 )
+            except BaseException:
+                response.release_conn()
+                raise
+            if renewed:
+                response.release_conn()
+                request = self.with_authorization(request, authorization_by(provider, deadline))
+                response = await self._send(*request, timeout, retries, preload_content, deadline)
         return response
 
-    def _provider_to_renew(self, operation: Operation, options: RequestOptions) -> Optional[CredentialProvider]:
-        if options.get("_request_auth") is not None or not operation.auth:
-            return None
-        try:
-            provider = select_provider(self.configuration, operation.auth)
-        except ApiValueError:
-            return None  # prepare() raises it, after checking the arguments
-        return provider if provider.needs_refresh() else None
-
-    async def _renewal(self, key: Tuple[int, str], renew: Callable[[], T]) -> T:
+    async def _renewal(self, key: Tuple[int, str], renew: Callable[[], T], deadline: Optional[float]) -> T:
         """``renew()`` (blocking I/O: a token exchange) in a worker thread, once however many
         tasks ask at the same time: the others await the same result, or error. ``key`` is
         the provider's ``id()`` and what is renewed (``""`` for a refresh that is due, else
         the rejected ``Authorization`` value).
 
         The renewal is shielded: a task cancelled while waiting leaves it running for the
-        rest. (The provider is single-flight across threads as well, for sync clients.)
+        rest. (The provider is single-flight across threads as well, for sync clients.) A
+        task joining one started by another waits only until its own ``deadline``.
         """
         pending = self._renewals.get(key)
         if pending is None:
             pending = asyncio.ensure_future(asyncio.to_thread(renew))
             self._renewals[key] = pending
             pending.add_done_callback(lambda done: self._renewal_done(key, done))
-        return cast(T, await asyncio.shield(pending))
+        if deadline is None:
+            return cast(T, await asyncio.shield(pending))
+        try:
+            return cast(T, await asyncio.wait_for(asyncio.shield(pending), max(0.0, deadline - time.monotonic())))
+        except asyncio.TimeoutError:
+            raise ApiTimeoutError(
+                "waiting for a token exchange: the call's time budget (total_timeout) ran out"
+            ) from None
 
     def _renewal_done(self, key: Tuple[int, str], done: asyncio.Future[Any]) -> None:
         if self._renewals.get(key) is done:
@@ -137,6 +145,7 @@ class ApiClient(BaseApiClient):
         timeout: TimeoutValue,
         retries: RetrySetting,
         preload_content: bool,
+        deadline: Optional[float] = None,
     ) -> RESTResponse:
         return await self.rest_client.request(
             method,
@@ -147,6 +156,7 @@ class ApiClient(BaseApiClient):
             retries=retries,
             preload_content=preload_content,
             redactor=self._redactor_for(headers),
+            deadline=deadline,
         )
 
     # -- generated-client compatibility: the I/O half (see BaseApiClient) --------------------

@@ -150,10 +150,13 @@ class RESTClientObject:
         retries: RetrySetting = None,
         preload_content: bool = True,
         redactor: Optional[Redactor] = None,
+        deadline: Optional[float] = None,
     ) -> RESTResponse:
         """Send one request (retrying as the policy decides) and return its final answer."""
         config = self.configuration
-        plan = self.calls.plan(method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor)
+        plan = self.calls.plan(
+            method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
+        )
         session = self.session
         proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None

@@ -14,6 +14,9 @@ Refresh rules of :class:`ConfluentOAuth`:
 - one thread exchanges while the others wait for its result (single flight), however many
   ask at once; when the exchange fails they all get its error;
 - after a 401 from the API the token is refreshed once and the request retried once;
+- an exchange made during an API call ends by that call's deadline (its ``total_timeout``):
+  the client passes ``deadline=`` (a ``time.monotonic()`` value) to ``authorization`` and
+  ``on_unauthorized`` of every provider whose methods accept that keyword;
 - a token that has already expired when it arrives (its ``exp`` is past by this machine's
   clock, or ``expires_in`` is not positive) is exchanged once more, then
   :class:`TokenExchangeError` is raised, naming clock skew as the likely cause.
@@ -23,7 +26,8 @@ No provider shows a secret or a token in ``repr``, ``str``, logs or exception me
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence, Tuple
+import inspect
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Tuple
 
 from typing_extensions import Protocol, runtime_checkable
 
@@ -64,6 +68,7 @@ __all__ = [
     "DEFAULT_STS_URL",
     "STS_PATH",
 ]
+
 
 class CredentialProvider(Protocol):
     """What :class:`~openapi_client.configuration.Configuration` takes as ``credentials``.
@@ -119,6 +124,31 @@ def select_provider(configuration: Configuration, schemes: Sequence[str]) -> Cre
         )
     have = ", ".join(sorted({p.scheme for p in providers}))
     raise ApiValueError(f"this operation accepts {wanted}, but the configured credentials are {have}")
+
+
+def authorization_by(provider: CredentialProvider, deadline: Optional[float]) -> str:
+    """``provider.authorization()``, ended by ``deadline`` when the provider takes one."""
+    if deadline is not None and _takes_deadline(provider.authorization):
+        authorization: Any = provider.authorization  # the protocol's signature has no deadline
+        return str(authorization(deadline=deadline))
+    return provider.authorization()
+
+
+def renewed_by(provider: CredentialProvider, rejected: str, deadline: Optional[float]) -> bool:
+    """``provider.on_unauthorized(rejected)``, ended by ``deadline`` when the provider takes one."""
+    if deadline is not None and _takes_deadline(provider.on_unauthorized):
+        on_unauthorized: Any = provider.on_unauthorized
+        return bool(on_unauthorized(rejected, deadline=deadline))
+    return provider.on_unauthorized(rejected)
+
+
+def _takes_deadline(method: Callable[..., Any]) -> bool:
+    # Providers written before the keyword existed are called without it. Asked only when
+    # a renewal is due, of the method itself (an instance may replace its class's).
+    try:
+        return "deadline" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def as_providers(credentials: Any) -> Tuple[CredentialProvider, ...]:

@@ -79,9 +79,11 @@ class Http:
             self._pool = urllib3.PoolManager(**pool_args)
         if isinstance(timeout, tuple):
             self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
+            self._connect_read: Tuple[Optional[float], Optional[float]] = (float(timeout[0]), float(timeout[1]))
             self._budget = float(timeout[0]) + float(timeout[1])
         else:
             self._timeout = urllib3.Timeout(total=timeout)
+            self._connect_read = (None, None)
             self._budget = float(timeout)
         self._allow_insecure_http = allow_insecure_http
         self._proxy = proxy
@@ -98,7 +100,18 @@ class Http:
             respect_retry_after_header=False,
         )
 
-    def post_form(self, step: str, url: str, form: Mapping[str, str], *, secrets: Iterable[str]) -> Dict[str, Any]:
+    def post_form(
+        self,
+        step: str,
+        url: str,
+        form: Mapping[str, str],
+        *,
+        secrets: Iterable[str],
+        deadline: Optional[float] = None,
+    ) -> Dict[str, Any]:
+        """POST ``form`` and return the JSON answer. ``deadline`` (``time.monotonic()``) is
+        the API call's own, when the exchange happens inside one: every socket wait, retry
+        and back-off then ends by it, whatever the exchange's own ``timeout``."""
         if not credentials_allowed(url, self._proxy, self._allow_insecure_http):
             via = " through a proxy off this machine" if self._proxy else ""
             raise InsecureTransportError(
@@ -109,26 +122,38 @@ class Http:
         sent = tuple(secrets)
         redactor = Redactor((*sent, *(quote_plus(secret) for secret in sent)))
         started = time.monotonic()
+        limit = started + self._budget if deadline is None else min(started + self._budget, deadline)
         try:
             for attempt in range(_RETRIES + 1):
-                resp = self._pool.urlopen(
-                    "POST",
-                    url,
-                    body=urlencode(form),
-                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
-                    timeout=self._timeout,
-                    retries=self._retries,
-                    redirect=False,
-                    preload_content=False,
-                    decode_content=False,
-                )
-                if resp.status not in _OVERLOADED or attempt == _RETRIES:
+                timeout, retries = self._attempt_limits(step, url, deadline)
+                try:
+                    resp = self._pool.urlopen(
+                        "POST",
+                        url,
+                        body=urlencode(form),
+                        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                        timeout=timeout,
+                        retries=retries,
+                        redirect=False,
+                        preload_content=False,
+                        decode_content=False,
+                    )
+                except HTTPError:
+                    # Within a deadline this loop retries a failed connection (urllib3 cannot
+                    # see the deadline), while a back-off still ends before it.
+                    if deadline is None or not _may_retry(attempt, deadline):
+                        raise
+                    time.sleep(_BACKOFF * 2**attempt)
+                    continue
+                if resp.status not in _OVERLOADED or not _may_retry(attempt, deadline):
                     break
                 resp.close()
                 time.sleep(_BACKOFF * 2**attempt)
             request_id = redactor.optional_text(resp.headers.get("X-Request-Id"))
-            raw = _read_bounded(resp, started + self._budget)
+            raw = _read_bounded(resp, limit)
         except (MaxRetryError, HTTPError) as exc:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _out_of_budget(step, url) from None
             raise _connection_error(step, exc, url) from None
         except UnsupportedEncoding as exc:
             raise TokenExchangeError(
@@ -146,6 +171,8 @@ class Http:
                 step, "the compressed answer is broken", status=resp.status, request_id=request_id
             ) from None
         if raw is None:
+            if limit != started + self._budget:
+                raise _out_of_budget(step, url)
             raise ApiTimeoutError(
                 f"{step} token request: the answer took longer than {self._budget:g} s",
                 method="POST",
@@ -174,6 +201,18 @@ class Http:
     def clear(self) -> None:
         self._pool.clear()
 
+    def _attempt_limits(self, step: str, url: str, deadline: Optional[float]) -> Tuple[urllib3.Timeout, Any]:
+        """The socket timeouts and urllib3 retries of one attempt: the exchange's own, or
+        within a deadline its timeouts cut to the time left and no retries of urllib3's."""
+        if deadline is None:
+            return self._timeout, self._retries
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _out_of_budget(step, url)
+        connect, read = self._connect_read
+        total = left if connect is not None else min(left, self._budget)
+        return urllib3.Timeout(connect=connect, read=read, total=total), False
+
 
 def _read_bounded(resp: urllib3.BaseHTTPResponse, deadline: float) -> Optional[bytes]:
     """The decoded body (:class:`BodyTooLarge` past the cap); ``None`` when the server
@@ -198,6 +237,19 @@ def _read_bounded(resp: urllib3.BaseHTTPResponse, deadline: float) -> Optional[b
         raise
     resp.release_conn()
     return body
+
+
+def _may_retry(attempt: int, deadline: Optional[float]) -> bool:
+    """Whether another attempt may follow ``attempt`` (0-based) after its back-off."""
+    if attempt >= _RETRIES:
+        return False
+    return deadline is None or time.monotonic() + _BACKOFF * 2**attempt < deadline
+
+
+def _out_of_budget(step: str, url: str) -> ApiTimeoutError:
+    return ApiTimeoutError(
+        f"{step} token request: the call's time budget (total_timeout) ran out", method="POST", url=without_query(url)
+    )
 
 
 def _error_words(text: str) -> str:

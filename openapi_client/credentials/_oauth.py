@@ -10,7 +10,7 @@ import math
 import os
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Tuple, Union
 
@@ -25,7 +25,7 @@ from openapi_client.credentials._base import (
     without_query,
 )
 from openapi_client.credentials._http import IDP, MAX_TOKEN_RESPONSE_BYTES, STS, Http, TokenExchangeError
-from openapi_client.exceptions import ApiValueError
+from openapi_client.exceptions import ApiTimeoutError, ApiValueError
 
 STS_PATH = "/sts/v1/oauth2/token"
 DEFAULT_STS_URL = "https://api.confluent.cloud" + STS_PATH
@@ -59,11 +59,11 @@ class ClientCredentialsGrant:
         self._client_secret = client_secret
         self.scope = scope
 
-    def _fetch(self, http: Http) -> str:
+    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str:
         form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self._client_secret}
         if self.scope is not None:
             form["scope"] = self.scope
-        answer = http.post_form(IDP, self.token_url, form, secrets=(self._client_secret,))
+        answer = http.post_form(IDP, self.token_url, form, secrets=(self._client_secret,), deadline=deadline)
         token = answer.get("access_token")
         if not isinstance(token, str) or not token:
             raise TokenExchangeError(IDP, "the identity provider's answer has no access_token", status=200)
@@ -90,7 +90,7 @@ class SubjectTokenFile:
             raise ApiValueError("SubjectTokenFile path must be a non-empty path")
         self.path = Path(path)
 
-    def _fetch(self, http: Http) -> str:
+    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str:
         try:
             with open(self.path, "rb") as handle:
                 raw = handle.read(MAX_TOKEN_RESPONSE_BYTES + 1)
@@ -115,7 +115,7 @@ class _CallableSource:
     def __init__(self, function: Callable[[], str]) -> None:
         self._function = function
 
-    def _fetch(self, http: Http) -> str:
+    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str:
         token = self._function()
         if not isinstance(token, str):
             raise TokenExchangeError(self._step, f"returned a {type(token).__name__}, not a str")
@@ -131,7 +131,7 @@ class _CallableSource:
 class _Source(Protocol):
     _step: str
 
-    def _fetch(self, http: Http) -> str: ...
+    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str: ...
 
     def _secrets(self) -> Tuple[str, ...]: ...
 
@@ -206,17 +206,20 @@ class ConfluentOAuth:
         header, refresh_at = self._state
         return header is None or time.monotonic() >= refresh_at
 
-    def authorization(self) -> str:
+    def authorization(self, *, deadline: Optional[float] = None) -> str:
+        """The ``Authorization`` value, exchanging a new token first when due. ``deadline``
+        (``time.monotonic()``): the API call's, which the exchange then ends by
+        (:class:`~openapi_client.exceptions.ApiTimeoutError` past it)."""
         header, refresh_at = self._state
         if header is not None and time.monotonic() < refresh_at:
             return header
-        return self._refresh(stale=header)
+        return self._refresh(stale=header, deadline=deadline)
 
-    def on_unauthorized(self, rejected: str) -> bool:
+    def on_unauthorized(self, rejected: str, *, deadline: Optional[float] = None) -> bool:
         current = self._state[0]
         if current is not None and current != rejected:
             return True  # another thread already renewed it
-        return self._refresh(stale=rejected) != rejected
+        return self._refresh(stale=rejected, deadline=deadline) != rejected
 
     def secrets(self) -> Tuple[str, ...]:
         header = self._state[0]
@@ -237,7 +240,7 @@ class ConfluentOAuth:
 
     # -- single flight ---------------------------------------------------------------------
 
-    def _refresh(self, *, stale: Optional[str]) -> str:
+    def _refresh(self, *, stale: Optional[str], deadline: Optional[float]) -> str:
         with self._lock:
             header, refresh_at = self._state
             if header is not None and header != stale and time.monotonic() < refresh_at:
@@ -247,9 +250,14 @@ class ConfluentOAuth:
             if flight is None:
                 flight = self._flight = Future()
         if not leader:
-            return flight.result()
+            try:
+                return flight.result(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                raise ApiTimeoutError(
+                    "waiting for another call's token exchange: the call's time budget (total_timeout) ran out"
+                ) from None
         try:
-            header = self._exchange_until_valid()
+            header = self._exchange_until_valid(deadline)
         except BaseException as exc:
             with self._lock:
                 self._flight = None
@@ -260,10 +268,10 @@ class ConfluentOAuth:
         flight.set_result(header)
         return header
 
-    def _exchange_until_valid(self) -> str:
+    def _exchange_until_valid(self, deadline: Optional[float]) -> str:
         # A token already past its expiry on arrival gets one more exchange, not a loop.
         for attempt in (1, 2):
-            token, lifetime = self._exchange()
+            token, lifetime = self._exchange(deadline)
             if lifetime > 0:
                 header = f"Bearer {token}"
                 margin = min(_MAX_MARGIN, lifetime / 10.0)
@@ -281,9 +289,9 @@ class ConfluentOAuth:
             "probably ahead of Confluent's (check NTP)",
         )
 
-    def _exchange(self) -> Tuple[str, float]:
+    def _exchange(self, deadline: Optional[float]) -> Tuple[str, float]:
         self._exchanges += 1
-        subject = self._source._fetch(self._http)
+        subject = self._source._fetch(self._http, deadline)
         if not subject:
             raise TokenExchangeError(self._source._step, "the subject token is empty")
         self._subject = (subject,)
@@ -297,7 +305,9 @@ class ConfluentOAuth:
         if self.expires_in is not None:
             form["expires_in"] = str(self.expires_in)
         received = time.time()
-        answer = self._http.post_form(STS, self.sts_url, form, secrets=(subject, *self._source._secrets()))
+        answer = self._http.post_form(
+            STS, self.sts_url, form, secrets=(subject, *self._source._secrets()), deadline=deadline
+        )
         token = answer.get("access_token")
         if not isinstance(token, str) or not is_token(token):
             raise TokenExchangeError(STS, "the answer has no usable access_token", status=200)
