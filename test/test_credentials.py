@@ -401,7 +401,7 @@ def test_an_incomplete_oauth_environment_is_refused(monkeypatch: pytest.MonkeyPa
 
 
 def test_no_secret_or_token_in_debug_logs(servers: OAuthServers, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="openapi_client")
     provider = oauth(servers)
     with client_for(servers, provider) as client:
         api = IamApiKeysApi(client)
