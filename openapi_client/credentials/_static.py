@@ -15,7 +15,22 @@ from openapi_client.credentials._base import (
 from openapi_client.exceptions import ApiValueError
 
 
-class _ApiKey:
+class _FixedHeader:
+    """What every fixed credential does: the same header every time, never renewed."""
+
+    _header: str
+
+    def authorization(self) -> str:
+        return self._header
+
+    def on_unauthorized(self, rejected: str) -> bool:
+        return False
+
+    def needs_refresh(self) -> bool:
+        return False
+
+
+class _ApiKey(_FixedHeader):
     """HTTP Basic with an API key id and its secret."""
 
     scheme = CLOUD_API_KEY
@@ -35,15 +50,6 @@ class _ApiKey:
         self.key: str = key
         self._secret = secret
         self._header = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode("ascii")
-
-    def authorization(self) -> str:
-        return self._header
-
-    def on_unauthorized(self, rejected: str) -> bool:
-        return False
-
-    def needs_refresh(self) -> bool:
-        return False
 
     def secrets(self) -> Tuple[str, ...]:
         return (self._secret, self._header, self._header.split(" ", 1)[1])
@@ -75,7 +81,7 @@ class GlobalApiKey(_ApiKey):
     scheme = GLOBAL_API_KEY
 
 
-class BearerToken:
+class BearerToken(_FixedHeader):
     """A fixed Confluent access token sent as ``Authorization: Bearer <token>``.
 
     It is not refreshed: when it expires calls answer 401. Use :class:`ConfluentOAuth`
@@ -88,15 +94,6 @@ class BearerToken:
         check_token(token, _name)
         self._token = token
         self._header = f"Bearer {token}"
-
-    def authorization(self) -> str:
-        return self._header
-
-    def on_unauthorized(self, rejected: str) -> bool:
-        return False
-
-    def needs_refresh(self) -> bool:
-        return False
 
     def secrets(self) -> Tuple[str, ...]:
         return (self._token, self._header)
