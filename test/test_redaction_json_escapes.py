@@ -50,7 +50,8 @@ async def test_a_secret_echoed_in_json_is_masked_in_every_field(kind: str, slash
 
 @settings(max_examples=300, deadline=None)
 @given(
-    secret=st.text(min_size=4, max_size=30).filter(lambda s: s.strip() == s and len(s.strip()) >= 4),
+    # A secret made of asterisks would be found inside the mask itself.
+    secret=st.text(min_size=4, max_size=30).filter(lambda s: s.strip() == s and len(s.strip()) >= 4 and s not in MASK),
     before=st.text(max_size=10),
     after=st.text(max_size=10),
     ensure_ascii=st.booleans(),
