@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 import time
 from types import TracebackType
-from typing import Any, ClassVar, Dict, Iterator, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+)
 
 import urllib3
 from pydantic import BaseModel
@@ -35,6 +50,9 @@ from openapi_client.operation import Operation, RequestOptions, check_options, i
 from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.rest import RESTClientObject, RESTResponse
 from openapi_client.retry import RetrySetting
+
+if TYPE_CHECKING:
+    from openapi_client.models._base import ApiModel, ApiRootModel
 
 __all__ = ["ApiClient", "BaseApiClient"]
 
@@ -75,6 +93,8 @@ class BaseApiClient:
         self.default_headers: Dict[str, str] = {
             "User-Agent": f"openapi_client/{__version__}",
             "Accept": "application/json",
+            # The codings the shared body decoder undoes, within max_response_bytes.
+            "Accept-Encoding": "gzip, deflate",
         }
         if header_name is not None and header_value is not None:
             self.set_default_header(header_name, header_value)
@@ -113,23 +133,52 @@ class BaseApiClient:
     ) -> _Request:
         """Check the arguments of ``operation`` and build its request; bad input raises here,
         before anything is sent."""
-        check_options(options)
-        headers = options.get("_headers")
-        if headers:
-            check_headers(headers, "_headers")
-        content_type = options.get("_content_type")
-        if content_type is not None:
-            headers = {**(headers or {}), "Content-Type": content_type}
+        return self.build(operation, options, path_params, query_params, body, self.credential_for(operation, options))
+
+    def credential_for(self, operation: Operation, options: RequestOptions) -> Optional[CredentialProvider]:
+        """The configured provider whose credential this call sends; ``None`` when the call
+        brings its own (``_request_auth``), needs none, or no provider fits (then
+        :meth:`build` raises, after checking the arguments)."""
+        if not operation.auth or (options and options.get("_request_auth") is not None):
+            return None
+        try:
+            return select_provider(self.configuration, operation.auth)
+        except ApiValueError:
+            return None
+
+    def build(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        path_params: Optional[Mapping[str, Any]],
+        query_params: Optional[Mapping[str, Any]],
+        body: Any,
+        provider: Optional[CredentialProvider],
+    ) -> _Request:
+        """Check the arguments of ``operation``, then build its request with ``provider``'s
+        credential (as :meth:`credential_for` chose it)."""
+        headers: Optional[Mapping[str, str]] = None
+        request_auth: Optional[Mapping[str, Any]] = None
+        if options:
+            check_options(options)
+            headers = options.get("_headers")
+            if headers:
+                check_headers(headers, "_headers")
+            content_type = options.get("_content_type")
+            if content_type is not None:
+                headers = {**(headers or {}), "Content-Type": content_type}
+            request_auth = options.get("_request_auth")
         return self._build_request(
             operation.method,
             operation.path,
-            operation.check_path(path_params or {}),
-            operation.check_query(query_params or {}),
+            operation.check_path(path_params or {}) if operation.path_params else None,
+            operation.check_query(query_params) if query_params else None,
             headers,
             operation.check_body(body),
             operation.auth,
             self.configuration.host,
-            options.get("_request_auth"),
+            request_auth,
+            provider,
         )
 
     def decode_response(
@@ -165,16 +214,17 @@ class BaseApiClient:
         auth_settings: Sequence[str],
         host: str,
         request_auth: Optional[Mapping[str, Any]],
+        provider: Optional[CredentialProvider] = None,
     ) -> _Request:
         """``(method, url, headers, body)``; each path value is percent-encoded as one segment
         (``/``, ``?``, ``.`` and ``..`` included), so no value can change the path."""
-        headers = dict(self.default_headers)
+        headers = self.default_headers.copy()
         if header_params:
             headers.update(header_params)
         if self.cookie:
             headers["Cookie"] = self.cookie
         url = build_url(host, resource_path, path_params, query_params)
-        self._apply_auth(headers, auth_settings, request_auth, host)
+        self._apply_auth(headers, auth_settings, request_auth, host, provider)
         body_bytes: Optional[bytes] = None
         if body is not None:
             headers.setdefault("Content-Type", "application/json")
@@ -240,11 +290,7 @@ class BaseApiClient:
         """Decode a JSON document into ``response_type`` (a model class, or a plain type)."""
         if content_type is not None and not is_json_media_type(content_type):
             raise ApiResponseError(f"cannot decode content type {content_type!r}")
-        # Imported here, not at the top: defining the first model costs ~30 ms of pydantic
-        # set-up, which a program pays only once it decodes something (benchmarks/imports.py).
-        from openapi_client.models._base import ApiModel, ApiRootModel
-
-        if isinstance(response_type, type) and issubclass(response_type, (ApiModel, ApiRootModel)):
+        if isinstance(response_type, type) and issubclass(response_type, _model_bases()):
             return response_type.from_json(response_text)
         if isinstance(response_type, type) and issubclass(response_type, BaseModel):
             return response_type.model_validate_json(response_text)
@@ -260,11 +306,9 @@ class BaseApiClient:
         """Plain JSON data for ``obj``; models lose their read-only fields (request bodies)."""
         from pydantic import SecretStr
 
-        from openapi_client.models._base import ApiModel, ApiRootModel
-
         if obj is None or isinstance(obj, (str, int, float, bool)):
             return obj
-        if isinstance(obj, (ApiModel, ApiRootModel)):
+        if isinstance(obj, _model_bases()):
             return obj.to_request_dict()
         if isinstance(obj, BaseModel):
             return obj.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -328,12 +372,13 @@ class BaseApiClient:
         schemes: Sequence[str],
         request_auth: Optional[Mapping[str, Any]],
         host: str,
+        provider: Optional[CredentialProvider] = None,
     ) -> None:
-        provider: Optional[CredentialProvider] = None
         if request_auth is None:
             if not schemes:
                 return  # a request built without auth settings carries no credentials
-            provider = select_provider(self.configuration, schemes)
+            if provider is None:
+                provider = select_provider(self.configuration, schemes)
         if not self._credentials_allowed(host):
             raise refuse_clear_text(host, self.rest_client.proxy_for(host))
         if provider is not None:
@@ -350,29 +395,15 @@ class BaseApiClient:
         """When the whole call ends (``time.monotonic()``): its retry policy's
         ``total_timeout`` from now, for a token exchange that falls due, every attempt and the
         resend after a 401 alike; ``None`` without a budget."""
-        budget = self.rest_client.calls.policy(options.get("_retries")).total_timeout
+        budget = self.rest_client.calls.policy(options.get("_retries") if options else None).total_timeout
         return None if budget is None else time.monotonic() + budget
 
-    def provider_due(self, operation: Operation, options: RequestOptions) -> Optional[CredentialProvider]:
-        """The provider this call uses, when it must renew its credential (I/O) first."""
-        if options.get("_request_auth") is not None or not operation.auth:
-            return None
-        try:
-            provider = select_provider(self.configuration, operation.auth)
-        except ApiValueError:
-            return None  # prepare() raises it, after checking the arguments
-        return provider if provider.needs_refresh() else None
-
-    def renewing_provider(
-        self, operation: Operation, options: RequestOptions, request: _Request, status: int
-    ) -> Optional[CredentialProvider]:
-        """The provider whose credential the service just refused (401), when a renewal may
-        help; the caller asks it ``on_unauthorized`` (I/O) and, on True, resends ``request``
-        once with a fresh ``Authorization`` (:meth:`with_authorization`), never more."""
-        rejected = request[2].get("Authorization")
-        if status != 401 or options.get("_request_auth") is not None or not rejected or not operation.auth:
-            return None
-        return select_provider(self.configuration, operation.auth)
+    @staticmethod
+    def renews_after(provider: Optional[CredentialProvider], request: _Request, status: int) -> bool:
+        """Whether ``provider``'s credential, which ``request`` carried, was just refused (401),
+        so that asking it ``on_unauthorized`` (I/O) may help; on True the caller resends
+        ``request`` once with a fresh ``Authorization`` (:meth:`with_authorization`), never more."""
+        return status == 401 and provider is not None and bool(request[2].get("Authorization"))
 
     @staticmethod
     def with_authorization(request: _Request, authorization: str) -> _Request:
@@ -443,6 +474,20 @@ class ApiClient(BaseApiClient):
         """Close the pooled connections."""
         self.rest_client.clear()
 
+    def call(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+    ) -> ApiResponse[Any]:
+        """Check the arguments of ``operation``, send it, and decode the answer (an error
+        status raises the matching :class:`ApiException`); nothing is sent on bad input."""
+        response = self.execute(operation, options, path_params=path_params, query_params=query_params, body=body)
+        return self.decode_response(response, response.read(), operation.responses, operation)
+
     def execute(
         self,
         operation: Operation,
@@ -456,14 +501,14 @@ class ApiClient(BaseApiClient):
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
         # One deadline for the whole call: a token exchange due now, every attempt, the resend.
         deadline = self.call_deadline(options)
-        due = self.provider_due(operation, options)
-        if due is not None:
-            authorization_by(due, deadline)
-        request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
-        timeout, retries = options.get("_request_timeout"), options.get("_retries")
+        provider = self.credential_for(operation, options)
+        if provider is not None and provider.needs_refresh():
+            authorization_by(provider, deadline)
+        request = self.build(operation, options, path_params, query_params, body, provider)
+        timeout, retries = (options.get("_request_timeout"), options.get("_retries")) if options else (None, None)
         response = self._send(*request, timeout, retries, preload_content, deadline)
-        provider = self.renewing_provider(operation, options, request, response.status)
-        if provider is not None:
+        if self.renews_after(provider, request, response.status):
+            assert provider is not None
             try:
                 renewed = renewed_by(provider, request[2]["Authorization"], deadline)
             except BaseException:
@@ -524,6 +569,16 @@ class ApiClient(BaseApiClient):
         """Decode a response; an error status raises the matching :class:`ApiException`
         (``operation``, if given, names the call in messages about a malformed answer)."""
         return self.decode_response(response_data, response_data.read(), response_types_map, operation)
+
+
+@functools.cache
+def _model_bases() -> Tuple[Type[ApiModel], Type[ApiRootModel]]:
+    """The SDK's model base classes. Imported on first use, not with this module: defining the
+    first model costs ~30 ms of pydantic set-up, which a program pays only once it decodes
+    something (benchmarks/imports.py)."""
+    from openapi_client.models._base import ApiModel, ApiRootModel
+
+    return ApiModel, ApiRootModel
 
 
 def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Optional[Type[Any]]:

@@ -215,14 +215,16 @@ class CallPlan:
 
     def timeouts(self) -> Tuple[Optional[float], Optional[float]]:
         """(connect, read) socket timeouts for the next attempt, within the deadline."""
-        return self._within(self.connect_timeout), self._within(self.read_timeout)
+        remaining = self.remaining()
+        if remaining is None:
+            return self.connect_timeout, self.read_timeout
+        return self._within(self.connect_timeout, remaining), self._within(self.read_timeout, remaining)
 
     def read_timeout_now(self) -> Optional[float]:
         """The socket timeout for the next read of the body, within the deadline."""
-        return self._within(self.read_timeout)
+        return self._within(self.read_timeout, self.remaining())
 
-    def _within(self, timeout: Optional[float]) -> Optional[float]:
-        remaining = self.remaining()
+    def _within(self, timeout: Optional[float], remaining: Optional[float]) -> Optional[float]:
         if remaining is None:
             return timeout
         if remaining <= 0:

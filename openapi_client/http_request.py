@@ -118,16 +118,14 @@ def build_url(
     path = path_template
     if path_params:
         for name, value in path_params.items():
-            text = str(value)
-            check_text(text, name)
-            path = path.replace("{" + name + "}", _path_segment(text))
+            path = path.replace("{" + name + "}", _path_segment(str(value), name))
     url = host + path
     if query_params:
         pairs = []
         for key, value in query_params:
-            text = _query_value(value)
-            check_text(text, str(key))
-            pairs.append(f"{quote(str(key), safe='.')}={quote(text, safe='')}")
+            name = str(key)
+            wire_name = name if _UNRESERVED.fullmatch(name) else quote(name, safe=".")
+            pairs.append(f"{wire_name}={_encoded(_query_value(value), name)}")
         url += "?" + "&".join(pairs)
     return url
 
@@ -236,8 +234,21 @@ def _is_loopback(host: Optional[str]) -> bool:
         return False
 
 
-def _path_segment(value: str) -> str:
-    encoded = quote(value, safe="")
+# Characters a URL carries as they are; ids and page tokens are usually made of them only.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_~-]+")
+
+
+def _encoded(value: str, name: str) -> str:
+    """``value`` percent-encoded for a path segment or a query value (every reserved
+    character escaped); refused, naming ``name``, when it cannot be encoded as UTF-8."""
+    if _UNRESERVED.fullmatch(value):
+        return value
+    check_text(value, name)
+    return quote(value, safe="")
+
+
+def _path_segment(value: str, name: str) -> str:
+    encoded = _encoded(value, name)
     if encoded in (".", ".."):
         encoded = encoded.replace(".", "%2E")
     return encoded

@@ -298,6 +298,8 @@ def check_options(options: Mapping[str, Any]) -> None:
 
 def is_json_media_type(content_type: str) -> bool:
     """Whether a Content-Type header value names JSON."""
+    if content_type == "application/json":
+        return True
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
 

@@ -20,6 +20,10 @@ RESET_HEADER = "X-RateLimit-Reset"
 def api_group(path: str) -> str:
     """The rate-limit group of a request path: its first two segments (``iam/v2``,
     ``byok/v1``), each of which Confluent Cloud limits on its own."""
+    first, _, rest = path.partition("/")
+    second = rest.partition("/")[0]
+    if first and second and "?" not in first and "?" not in second:
+        return f"{first}/{second}"  # the usual path, read without building a list
     parts = [part for part in path.split("?", 1)[0].split("/") if part]
     return "/".join(parts[:2])
 

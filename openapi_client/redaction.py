@@ -74,7 +74,10 @@ def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:
     """Every sensitive string the configuration's credentials put on the wire or may see
     echoed (secrets, tokens, the header values built from them), as each credential
     provider reports it (``secrets()``)."""
-    return tuple(secret for provider in configuration.credentials for secret in provider.secrets())
+    providers = configuration.credentials
+    if len(providers) == 1:
+        return providers[0].secrets()  # the usual case, without building a new tuple
+    return tuple(secret for provider in providers for secret in provider.secrets())
 
 
 def basic_secrets(value: str) -> Tuple[str, ...]:

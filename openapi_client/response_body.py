@@ -40,7 +40,9 @@ class BodyDecoder:
         self._received = 0
         self._chunks: List[bytes] = []
         self._steps: List[zlib._Decompress] = []
-        for coding in reversed([c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]):
+        if not content_encoding:
+            return
+        for coding in reversed([c.strip().lower() for c in content_encoding.split(",") if c.strip()]):
             if coding in ("gzip", "x-gzip"):
                 self._steps.append(zlib.decompressobj(16 + zlib.MAX_WBITS))
             elif coding == "deflate":

@@ -176,7 +176,7 @@ async def test_a_session_of_your_own_is_used_and_left_open(cloud: FakeConfluentC
     # The same headers as from the client's own session: none of aiohttp's automatic ones
     # (its Accept-Encoding would invite a coding the shared body decoder may not undo).
     sent = cloud.requests[-1].headers
-    assert "Accept-Encoding" not in sent and sent["Accept"] == "application/json"
+    assert sent["Accept-Encoding"] == "gzip, deflate" and sent["Accept"] == "application/json"
     assert sent["User-Agent"].startswith("openapi_client/")
 
 

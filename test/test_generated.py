@@ -59,7 +59,8 @@ def test_async_template_renders_coroutines() -> None:
     compile(text, "aio/api/byok_keys_api.py", "exec")
     assert "async def get_byok_v1_key(" in text
     assert "return await wait_until(" in text and "from openapi_client.aio.waiters import wait_until" in text
-    assert "return await self.api_client.response_deserialize(" in text
+    assert "return await self.api_client.call(" in text
+    assert "return await self.api_client.execute(" in text
     # Iterators are plain methods returning async iterators (``async for`` needs no await);
     # every other method is a coroutine.
     plain = [line.split("(")[0].strip() for line in text.splitlines() if line.startswith("    def ")]

@@ -206,35 +206,42 @@ def _sentence(text: str) -> str:
 def _operation_methods(flavor: Flavor, op: Operation) -> List[str]:
     args = _args(op)
     declared = [a.declare() for a in args]
-    names = [a.name for a in args]
     returns = _returns(op)
     body = INDENT * 2
     lines: List[str] = [f"{INDENT}# -- {op.name} " + "-" * max(3, 80 - len(op.name) - 9), ""]
 
     lines += _signature(flavor, op.name, declared, returns)
     lines += _docstring([_sentence(op.summary), *([op.description] if op.description else [])])
-    call = f"self.{op.name}_with_http_info"
     if op.success.model_name is None:
-        lines += _call(f"{flavor.wait}{call}", [*names, "**options"], body)
-    elif flavor.wait:
-        lines += _call(f"response = {flavor.wait}{call}", [*names, "**options"], body)
-        lines.append(f"{body}return response.data")
+        lines += _send(flavor, op, "call", body, head="")
     else:
-        lines += _call(f"return {call}", [*names, "**options"], body, suffix=".data")
+        lines += _send(flavor, op, "call", body, head=f"response: ApiResponse[{returns}] = ")
+        lines.append(f"{body}return response.data")
     lines.append("")
 
     lines += _signature(flavor, f"{op.name}_with_http_info", declared, f"ApiResponse[{returns}]")
     lines += _docstring([f":meth:`{op.name}` with the response's status and headers."])
-    lines += _call(f"response = {flavor.wait}self.{op.name}_without_preload_content", [*names, "**options"], body)
-    deserialize = f"{flavor.wait}self.api_client.response_deserialize"
-    lines.append(f"{body}operation = operations.{op.name.upper()}")
-    lines.append(f"{body}return {deserialize}(response, operation.responses, operation=operation)")
+    lines += _send(flavor, op, "call", body)
     lines.append("")
 
     lines += _signature(flavor, f"{op.name}_without_preload_content", declared, "RESTResponse")
     lines += _docstring([f":meth:`{op.name}` returning the raw response, body unread."])
-    inner = body + INDENT
-    lines += [f"{body}return {flavor.wait}self.api_client.execute(", f"{inner}operations.{op.name.upper()},"]
+    lines += _send(flavor, op, "execute", body, extra=["preload_content=False,"])
+
+    if op.pagination is not None:
+        lines += _pagination_methods(flavor, op)
+    if op.waiter is not None:
+        lines += _waiter_method(flavor, op, op.waiter)
+    return lines
+
+
+def _send(
+    flavor: Flavor, op: Operation, method: str, indent: str, *, head: str = "return ", extra: Sequence[str] = ()
+) -> List[str]:
+    """``head`` + the client's ``call``/``execute`` of ``op`` with the method's arguments: all
+    three forms of an operation go straight to the client (one frame, not three)."""
+    inner = indent + INDENT
+    lines = [f"{indent}{head}{flavor.wait}self.api_client.{method}(", f"{inner}operations.{op.name.upper()},"]
     lines.append(f"{inner}options,")
     if op.path_params:
         lines += _mapping("path_params", [p.name for p in op.path_params], inner)
@@ -242,12 +249,8 @@ def _operation_methods(flavor: Flavor, op: Operation) -> List[str]:
         lines += _mapping("query_params", [p.name for p in op.query_params], inner)
     if op.body is not None:
         lines.append(f"{inner}body={op.body.name},")
-    lines += [f"{inner}preload_content=False,", f"{body})"]
-
-    if op.pagination is not None:
-        lines += _pagination_methods(flavor, op)
-    if op.waiter is not None:
-        lines += _waiter_method(flavor, op, op.waiter)
+    lines += [f"{inner}{line}" for line in extra]
+    lines.append(f"{indent})")
     return lines
 
 

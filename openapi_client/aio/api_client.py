@@ -68,6 +68,20 @@ class ApiClient(BaseApiClient):
         """Close the pooled connections (a session passed in is left open)."""
         await self.rest_client.close()
 
+    async def call(
+        self,
+        operation: Operation,
+        options: RequestOptions,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+    ) -> ApiResponse[Any]:
+        """Check the arguments of ``operation``, send it, and decode the answer (an error
+        status raises the matching :class:`ApiException`); nothing is sent on bad input."""
+        response = await self.execute(operation, options, path_params=path_params, query_params=query_params, body=body)
+        return self.decode_response(response, await response.read(), operation.responses, operation)
+
     async def execute(
         self,
         operation: Operation,
@@ -80,29 +94,30 @@ class ApiClient(BaseApiClient):
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
         # The credential this call uses, when due for renewal (an OAuth token), is renewed in a
-        # worker thread, so the event loop never waits on the token exchange; prepare() then
+        # worker thread, so the event loop never waits on the token exchange; build() then
         # finds it fresh. Providers the call does not use are left alone, as the sync client does.
         # One deadline covers the whole call: that exchange, every attempt, the resend after a 401.
         deadline = self.call_deadline(options)
-        due = self.provider_due(operation, options)
-        if due is not None:
+        provider = self.credential_for(operation, options)
+        if provider is not None and provider.needs_refresh():
+            due = provider
             await self._renewal((id(due), ""), lambda: authorization_by(due, deadline), deadline)
-        request = self.prepare(operation, options, path_params=path_params, query_params=query_params, body=body)
-        timeout, retries = options.get("_request_timeout"), options.get("_retries")
+        request = self.build(operation, options, path_params, query_params, body, provider)
+        timeout, retries = (options.get("_request_timeout"), options.get("_retries")) if options else (None, None)
         response = await self._send(*request, timeout, retries, preload_content, deadline)
-        provider = self.renewing_provider(operation, options, request, response.status)
-        if provider is not None:
-            rejected = request[2]["Authorization"]
+        if self.renews_after(provider, request, response.status):
+            assert provider is not None
+            renewing, rejected = provider, request[2]["Authorization"]
             try:
                 renewed = await self._renewal(
-                    (id(provider), rejected), lambda: renewed_by(provider, rejected, deadline), deadline
+                    (id(renewing), rejected), lambda: renewed_by(renewing, rejected, deadline), deadline
                 )
             except BaseException:
                 response.release_conn()
                 raise
             if renewed:
                 response.release_conn()
-                request = self.with_authorization(request, authorization_by(provider, deadline))
+                request = self.with_authorization(request, authorization_by(renewing, deadline))
                 response = await self._send(*request, timeout, retries, preload_content, deadline)
         return response
 

@@ -26,9 +26,9 @@ from openapi_client.retry import RetrySetting
 __all__ = ["RESTClientObject", "RESTResponse"]
 
 
-# aiohttp adds these on its own unless told not to; the request builder sets what is sent,
-# so the wire is the same as the sync client's (and no coding is offered that the shared
-# body decoder cannot undo).
+# aiohttp adds these on its own when a request lacks them; the request builder sets what is
+# sent, so the wire is the same as the sync client's (and no coding is offered that the
+# shared body decoder cannot undo).
 _SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 
 
@@ -165,9 +165,10 @@ class RESTClientObject:
             # (urllib3 does the same); aiohttp itself sends them only on a CONNECT.
             headers = {**(headers or {}), **proxy_headers}
         server_hostname = _server_hostname(config) if self._own_session else None
-        # Our own session skips aiohttp's automatic headers already; a session brought in
-        # would add its own (an Accept-Encoding the shared body decoder may not undo).
-        skip_auto_headers = None if self._own_session else _SKIP_AUTO_HEADERS
+        # aiohttp adds no automatic header a request already has; telling it which to skip
+        # costs a copy of the headers per request, so it is done only when one is missing
+        # (the builder sets them all) or the session is someone else's (with its own defaults).
+        skip_auto_headers = None if self._own_session and _has_auto_headers(headers, body) else _SKIP_AUTO_HEADERS
         started = time.perf_counter()
         while True:
             hold = plan.hold()
@@ -239,6 +240,17 @@ def _failure_of(exc: BaseException) -> Failure:
     return Failure.BROKEN
 
 
+def _has_auto_headers(headers: Optional[Mapping[str, str]], body: Optional[bytes]) -> bool:
+    """Whether ``headers`` already has every header aiohttp would otherwise add itself."""
+    return (
+        headers is not None
+        and "Accept" in headers
+        and "Accept-Encoding" in headers
+        and "User-Agent" in headers
+        and (body is None or "Content-Type" in headers)
+    )
+
+
 def _server_hostname(config: Configuration) -> Optional[str]:
     if config.tls_server_name:
         return config.tls_server_name
@@ -266,7 +278,6 @@ def _new_session(config: Configuration) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(
         connector=connector,
         auto_decompress=False,
-        skip_auto_headers=_SKIP_AUTO_HEADERS,
         cookie_jar=aiohttp.DummyCookieJar(),
         timeout=aiohttp.ClientTimeout(total=None),
     )

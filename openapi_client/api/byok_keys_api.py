@@ -51,17 +51,21 @@ class ByokKeysApi(BaseApi):
 
         `display_name` and `key` match partially, the other filters exactly.
         """
-        return self.list_byok_v1_keys_with_http_info(
-            provider,
-            state,
-            display_name,
-            validation_phase,
-            validation_region,
-            key,
-            page_size,
-            page_token,
-            **options,
-        ).data
+        response: ApiResponse[ByokV1KeyList] = self.api_client.call(
+            operations.LIST_BYOK_V1_KEYS,
+            options,
+            query_params={
+                "provider": provider,
+                "state": state,
+                "display_name": display_name,
+                "validation_phase": validation_phase,
+                "validation_region": validation_region,
+                "key": key,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
+        )
+        return response.data
 
     def list_byok_v1_keys_with_http_info(
         self,
@@ -76,19 +80,20 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyList]:
         """:meth:`list_byok_v1_keys` with the response's status and headers."""
-        response = self.list_byok_v1_keys_without_preload_content(
-            provider,
-            state,
-            display_name,
-            validation_phase,
-            validation_region,
-            key,
-            page_size,
-            page_token,
-            **options,
+        return self.api_client.call(
+            operations.LIST_BYOK_V1_KEYS,
+            options,
+            query_params={
+                "provider": provider,
+                "state": state,
+                "display_name": display_name,
+                "validation_phase": validation_phase,
+                "validation_region": validation_region,
+                "key": key,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
         )
-        operation = operations.LIST_BYOK_V1_KEYS
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def list_byok_v1_keys_without_preload_content(
         self,
@@ -186,7 +191,12 @@ class ByokKeysApi(BaseApi):
 
         `wait_for_byok_v1_key` waits for the validation to end.
         """
-        return self.create_byok_v1_key_with_http_info(byok_v1_key, **options).data
+        response: ApiResponse[ByokV1KeyCreated] = self.api_client.call(
+            operations.CREATE_BYOK_V1_KEY,
+            options,
+            body=byok_v1_key,
+        )
+        return response.data
 
     def create_byok_v1_key_with_http_info(
         self,
@@ -194,9 +204,11 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyCreated]:
         """:meth:`create_byok_v1_key` with the response's status and headers."""
-        response = self.create_byok_v1_key_without_preload_content(byok_v1_key, **options)
-        operation = operations.CREATE_BYOK_V1_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.CREATE_BYOK_V1_KEY,
+            options,
+            body=byok_v1_key,
+        )
 
     def create_byok_v1_key_without_preload_content(
         self,
@@ -215,13 +227,20 @@ class ByokKeysApi(BaseApi):
 
     def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1KeyRead:
         """Read a key, with its state and validation."""
-        return self.get_byok_v1_key_with_http_info(id, **options).data
+        response: ApiResponse[ByokV1KeyRead] = self.api_client.call(
+            operations.GET_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
+        return response.data
 
     def get_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`get_byok_v1_key` with the response's status and headers."""
-        response = self.get_byok_v1_key_without_preload_content(id, **options)
-        operation = operations.GET_BYOK_V1_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.GET_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_byok_v1_key` returning the raw response, body unread."""
@@ -259,7 +278,13 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ByokV1KeyRead:
         """Change a key's display name."""
-        return self.update_byok_v1_key_with_http_info(id, byok_v1_key_update, **options).data
+        response: ApiResponse[ByokV1KeyRead] = self.api_client.call(
+            operations.UPDATE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+            body=byok_v1_key_update,
+        )
+        return response.data
 
     def update_byok_v1_key_with_http_info(
         self,
@@ -268,9 +293,12 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`update_byok_v1_key` with the response's status and headers."""
-        response = self.update_byok_v1_key_without_preload_content(id, byok_v1_key_update, **options)
-        operation = operations.UPDATE_BYOK_V1_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.UPDATE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+            body=byok_v1_key_update,
+        )
 
     def update_byok_v1_key_without_preload_content(
         self,
@@ -294,13 +322,19 @@ class ByokKeysApi(BaseApi):
 
         A key `IN_USE` is refused.
         """
-        self.delete_byok_v1_key_with_http_info(id, **options)
+        self.api_client.call(
+            operations.DELETE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_byok_v1_key` with the response's status and headers."""
-        response = self.delete_byok_v1_key_without_preload_content(id, **options)
-        operation = operations.DELETE_BYOK_V1_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.DELETE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     def delete_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_byok_v1_key` returning the raw response, body unread."""

@@ -47,13 +47,17 @@ class IamApiKeysApi(BaseApi):
 
         Secrets are never listed. `iter_iam_v2_api_keys` follows the pages for you.
         """
-        return self.list_iam_v2_api_keys_with_http_info(
-            spec_owner,
-            spec_resource,
-            page_size,
-            page_token,
-            **options,
-        ).data
+        response: ApiResponse[IamV2ApiKeyList] = self.api_client.call(
+            operations.LIST_IAM_V2_API_KEYS,
+            options,
+            query_params={
+                "spec_owner": spec_owner,
+                "spec_resource": spec_resource,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
+        )
+        return response.data
 
     def list_iam_v2_api_keys_with_http_info(
         self,
@@ -64,15 +68,16 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyList]:
         """:meth:`list_iam_v2_api_keys` with the response's status and headers."""
-        response = self.list_iam_v2_api_keys_without_preload_content(
-            spec_owner,
-            spec_resource,
-            page_size,
-            page_token,
-            **options,
+        return self.api_client.call(
+            operations.LIST_IAM_V2_API_KEYS,
+            options,
+            query_params={
+                "spec_owner": spec_owner,
+                "spec_resource": spec_resource,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
         )
-        operation = operations.LIST_IAM_V2_API_KEYS
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     def list_iam_v2_api_keys_without_preload_content(
         self,
@@ -146,7 +151,12 @@ class IamApiKeysApi(BaseApi):
 
         Store the secret at once: no later read returns it.
         """
-        return self.create_iam_v2_api_key_with_http_info(iam_v2_api_key, **options).data
+        response: ApiResponse[IamV2ApiKeyCreated] = self.api_client.call(
+            operations.CREATE_IAM_V2_API_KEY,
+            options,
+            body=iam_v2_api_key,
+        )
+        return response.data
 
     def create_iam_v2_api_key_with_http_info(
         self,
@@ -154,9 +164,11 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyCreated]:
         """:meth:`create_iam_v2_api_key` with the response's status and headers."""
-        response = self.create_iam_v2_api_key_without_preload_content(iam_v2_api_key, **options)
-        operation = operations.CREATE_IAM_V2_API_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.CREATE_IAM_V2_API_KEY,
+            options,
+            body=iam_v2_api_key,
+        )
 
     def create_iam_v2_api_key_without_preload_content(
         self,
@@ -175,7 +187,12 @@ class IamApiKeysApi(BaseApi):
 
     def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKeyRead:
         """Read an API key (without its secret)."""
-        return self.get_iam_v2_api_key_with_http_info(id, **options).data
+        response: ApiResponse[IamV2ApiKeyRead] = self.api_client.call(
+            operations.GET_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
+        return response.data
 
     def get_iam_v2_api_key_with_http_info(
         self,
@@ -183,9 +200,11 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`get_iam_v2_api_key` with the response's status and headers."""
-        response = self.get_iam_v2_api_key_without_preload_content(id, **options)
-        operation = operations.GET_IAM_V2_API_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.GET_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     def get_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_iam_v2_api_key` returning the raw response, body unread."""
@@ -226,7 +245,13 @@ class IamApiKeysApi(BaseApi):
 
         Only the fields set on the update are sent; the others keep their values.
         """
-        return self.update_iam_v2_api_key_with_http_info(id, iam_v2_api_key_update, **options).data
+        response: ApiResponse[IamV2ApiKeyRead] = self.api_client.call(
+            operations.UPDATE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+            body=iam_v2_api_key_update,
+        )
+        return response.data
 
     def update_iam_v2_api_key_with_http_info(
         self,
@@ -235,9 +260,12 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`update_iam_v2_api_key` with the response's status and headers."""
-        response = self.update_iam_v2_api_key_without_preload_content(id, iam_v2_api_key_update, **options)
-        operation = operations.UPDATE_IAM_V2_API_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.UPDATE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+            body=iam_v2_api_key_update,
+        )
 
     def update_iam_v2_api_key_without_preload_content(
         self,
@@ -261,13 +289,19 @@ class IamApiKeysApi(BaseApi):
 
         Clients using it lose access.
         """
-        self.delete_iam_v2_api_key_with_http_info(id, **options)
+        self.api_client.call(
+            operations.DELETE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     def delete_iam_v2_api_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
-        response = self.delete_iam_v2_api_key_without_preload_content(id, **options)
-        operation = operations.DELETE_IAM_V2_API_KEY
-        return self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return self.api_client.call(
+            operations.DELETE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     def delete_iam_v2_api_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`delete_iam_v2_api_key` returning the raw response, body unread."""

@@ -48,11 +48,11 @@ class _ApiKey(_FixedHeader):
         if ":" in key:
             raise ApiValueError(f"{key_name} must not contain ':' (HTTP Basic cannot carry it)")
         self.key: str = key
-        self._secret = secret
         self._header = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode("ascii")
+        self._secrets = (secret, self._header, self._header.split(" ", 1)[1])
 
     def secrets(self) -> Tuple[str, ...]:
-        return (self._secret, self._header, self._header.split(" ", 1)[1])
+        return self._secrets
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self.key!r}, secret=<redacted>)"
@@ -92,11 +92,11 @@ class BearerToken(_FixedHeader):
 
     def __init__(self, token: str, *, _name: str = "BearerToken token") -> None:
         check_token(token, _name)
-        self._token = token
         self._header = f"Bearer {token}"
+        self._secrets = (token, self._header)
 
     def secrets(self) -> Tuple[str, ...]:
-        return (self._token, self._header)
+        return self._secrets
 
     def __repr__(self) -> str:
         return "BearerToken(token=<redacted>)"

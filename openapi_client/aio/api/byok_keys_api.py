@@ -54,16 +54,19 @@ class ByokKeysApi(BaseApi):
 
         `display_name` and `key` match partially, the other filters exactly.
         """
-        response = await self.list_byok_v1_keys_with_http_info(
-            provider,
-            state,
-            display_name,
-            validation_phase,
-            validation_region,
-            key,
-            page_size,
-            page_token,
-            **options,
+        response: ApiResponse[ByokV1KeyList] = await self.api_client.call(
+            operations.LIST_BYOK_V1_KEYS,
+            options,
+            query_params={
+                "provider": provider,
+                "state": state,
+                "display_name": display_name,
+                "validation_phase": validation_phase,
+                "validation_region": validation_region,
+                "key": key,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
         )
         return response.data
 
@@ -80,19 +83,20 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyList]:
         """:meth:`list_byok_v1_keys` with the response's status and headers."""
-        response = await self.list_byok_v1_keys_without_preload_content(
-            provider,
-            state,
-            display_name,
-            validation_phase,
-            validation_region,
-            key,
-            page_size,
-            page_token,
-            **options,
+        return await self.api_client.call(
+            operations.LIST_BYOK_V1_KEYS,
+            options,
+            query_params={
+                "provider": provider,
+                "state": state,
+                "display_name": display_name,
+                "validation_phase": validation_phase,
+                "validation_region": validation_region,
+                "key": key,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
         )
-        operation = operations.LIST_BYOK_V1_KEYS
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def list_byok_v1_keys_without_preload_content(
         self,
@@ -190,7 +194,11 @@ class ByokKeysApi(BaseApi):
 
         `wait_for_byok_v1_key` waits for the validation to end.
         """
-        response = await self.create_byok_v1_key_with_http_info(byok_v1_key, **options)
+        response: ApiResponse[ByokV1KeyCreated] = await self.api_client.call(
+            operations.CREATE_BYOK_V1_KEY,
+            options,
+            body=byok_v1_key,
+        )
         return response.data
 
     async def create_byok_v1_key_with_http_info(
@@ -199,9 +207,11 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyCreated]:
         """:meth:`create_byok_v1_key` with the response's status and headers."""
-        response = await self.create_byok_v1_key_without_preload_content(byok_v1_key, **options)
-        operation = operations.CREATE_BYOK_V1_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.CREATE_BYOK_V1_KEY,
+            options,
+            body=byok_v1_key,
+        )
 
     async def create_byok_v1_key_without_preload_content(
         self,
@@ -220,7 +230,11 @@ class ByokKeysApi(BaseApi):
 
     async def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1KeyRead:
         """Read a key, with its state and validation."""
-        response = await self.get_byok_v1_key_with_http_info(id, **options)
+        response: ApiResponse[ByokV1KeyRead] = await self.api_client.call(
+            operations.GET_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
         return response.data
 
     async def get_byok_v1_key_with_http_info(
@@ -229,9 +243,11 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`get_byok_v1_key` with the response's status and headers."""
-        response = await self.get_byok_v1_key_without_preload_content(id, **options)
-        operation = operations.GET_BYOK_V1_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.GET_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     async def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
         """:meth:`get_byok_v1_key` returning the raw response, body unread."""
@@ -269,7 +285,12 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ByokV1KeyRead:
         """Change a key's display name."""
-        response = await self.update_byok_v1_key_with_http_info(id, byok_v1_key_update, **options)
+        response: ApiResponse[ByokV1KeyRead] = await self.api_client.call(
+            operations.UPDATE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+            body=byok_v1_key_update,
+        )
         return response.data
 
     async def update_byok_v1_key_with_http_info(
@@ -279,9 +300,12 @@ class ByokKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyRead]:
         """:meth:`update_byok_v1_key` with the response's status and headers."""
-        response = await self.update_byok_v1_key_without_preload_content(id, byok_v1_key_update, **options)
-        operation = operations.UPDATE_BYOK_V1_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.UPDATE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+            body=byok_v1_key_update,
+        )
 
     async def update_byok_v1_key_without_preload_content(
         self,
@@ -305,13 +329,19 @@ class ByokKeysApi(BaseApi):
 
         A key `IN_USE` is refused.
         """
-        await self.delete_byok_v1_key_with_http_info(id, **options)
+        await self.api_client.call(
+            operations.DELETE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     async def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """:meth:`delete_byok_v1_key` with the response's status and headers."""
-        response = await self.delete_byok_v1_key_without_preload_content(id, **options)
-        operation = operations.DELETE_BYOK_V1_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.DELETE_BYOK_V1_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     async def delete_byok_v1_key_without_preload_content(
         self,

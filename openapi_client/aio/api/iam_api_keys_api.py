@@ -50,12 +50,15 @@ class IamApiKeysApi(BaseApi):
 
         Secrets are never listed. `iter_iam_v2_api_keys` follows the pages for you.
         """
-        response = await self.list_iam_v2_api_keys_with_http_info(
-            spec_owner,
-            spec_resource,
-            page_size,
-            page_token,
-            **options,
+        response: ApiResponse[IamV2ApiKeyList] = await self.api_client.call(
+            operations.LIST_IAM_V2_API_KEYS,
+            options,
+            query_params={
+                "spec_owner": spec_owner,
+                "spec_resource": spec_resource,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
         )
         return response.data
 
@@ -68,15 +71,16 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyList]:
         """:meth:`list_iam_v2_api_keys` with the response's status and headers."""
-        response = await self.list_iam_v2_api_keys_without_preload_content(
-            spec_owner,
-            spec_resource,
-            page_size,
-            page_token,
-            **options,
+        return await self.api_client.call(
+            operations.LIST_IAM_V2_API_KEYS,
+            options,
+            query_params={
+                "spec_owner": spec_owner,
+                "spec_resource": spec_resource,
+                "page_size": page_size,
+                "page_token": page_token,
+            },
         )
-        operation = operations.LIST_IAM_V2_API_KEYS
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
 
     async def list_iam_v2_api_keys_without_preload_content(
         self,
@@ -150,7 +154,11 @@ class IamApiKeysApi(BaseApi):
 
         Store the secret at once: no later read returns it.
         """
-        response = await self.create_iam_v2_api_key_with_http_info(iam_v2_api_key, **options)
+        response: ApiResponse[IamV2ApiKeyCreated] = await self.api_client.call(
+            operations.CREATE_IAM_V2_API_KEY,
+            options,
+            body=iam_v2_api_key,
+        )
         return response.data
 
     async def create_iam_v2_api_key_with_http_info(
@@ -159,9 +167,11 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyCreated]:
         """:meth:`create_iam_v2_api_key` with the response's status and headers."""
-        response = await self.create_iam_v2_api_key_without_preload_content(iam_v2_api_key, **options)
-        operation = operations.CREATE_IAM_V2_API_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.CREATE_IAM_V2_API_KEY,
+            options,
+            body=iam_v2_api_key,
+        )
 
     async def create_iam_v2_api_key_without_preload_content(
         self,
@@ -180,7 +190,11 @@ class IamApiKeysApi(BaseApi):
 
     async def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKeyRead:
         """Read an API key (without its secret)."""
-        response = await self.get_iam_v2_api_key_with_http_info(id, **options)
+        response: ApiResponse[IamV2ApiKeyRead] = await self.api_client.call(
+            operations.GET_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
         return response.data
 
     async def get_iam_v2_api_key_with_http_info(
@@ -189,9 +203,11 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`get_iam_v2_api_key` with the response's status and headers."""
-        response = await self.get_iam_v2_api_key_without_preload_content(id, **options)
-        operation = operations.GET_IAM_V2_API_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.GET_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     async def get_iam_v2_api_key_without_preload_content(
         self,
@@ -236,7 +252,12 @@ class IamApiKeysApi(BaseApi):
 
         Only the fields set on the update are sent; the others keep their values.
         """
-        response = await self.update_iam_v2_api_key_with_http_info(id, iam_v2_api_key_update, **options)
+        response: ApiResponse[IamV2ApiKeyRead] = await self.api_client.call(
+            operations.UPDATE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+            body=iam_v2_api_key_update,
+        )
         return response.data
 
     async def update_iam_v2_api_key_with_http_info(
@@ -246,9 +267,12 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyRead]:
         """:meth:`update_iam_v2_api_key` with the response's status and headers."""
-        response = await self.update_iam_v2_api_key_without_preload_content(id, iam_v2_api_key_update, **options)
-        operation = operations.UPDATE_IAM_V2_API_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.UPDATE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+            body=iam_v2_api_key_update,
+        )
 
     async def update_iam_v2_api_key_without_preload_content(
         self,
@@ -272,7 +296,11 @@ class IamApiKeysApi(BaseApi):
 
         Clients using it lose access.
         """
-        await self.delete_iam_v2_api_key_with_http_info(id, **options)
+        await self.api_client.call(
+            operations.DELETE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     async def delete_iam_v2_api_key_with_http_info(
         self,
@@ -280,9 +308,11 @@ class IamApiKeysApi(BaseApi):
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[None]:
         """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
-        response = await self.delete_iam_v2_api_key_without_preload_content(id, **options)
-        operation = operations.DELETE_IAM_V2_API_KEY
-        return await self.api_client.response_deserialize(response, operation.responses, operation=operation)
+        return await self.api_client.call(
+            operations.DELETE_IAM_V2_API_KEY,
+            options,
+            path_params={"id": id},
+        )
 
     async def delete_iam_v2_api_key_without_preload_content(
         self,
