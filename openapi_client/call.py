@@ -140,7 +140,7 @@ class CallFactory:
             read_timeout=read,
             gate=self.rate_limit,
             rate_limit_max_wait=config.rate_limit_max_wait,
-            redactor=redactor if redactor is not None else Redactor(),
+            redactor=redactor if redactor is not None else _NO_SECRETS,
             deadline=deadline,
         )
 
@@ -333,6 +333,10 @@ class CallPlan:
         )
 
 
+_NO_SECRETS = Redactor()
+"""The redactor of a request sent without one (it masks only credential headers)."""
+
+
 def _without_query(url: str) -> str:
     # Query strings carry filters: keep them out of messages.
     return url.split("?", 1)[0]
@@ -347,15 +351,11 @@ class RawResponse:
         self.response = response
         self.status: int = response.status
         self.reason: Optional[str] = response.reason
+        self.headers: Mapping[str, str] = response.headers
+        """The response headers (case-insensitive)."""
         self.data: Optional[bytes] = None
         self.plan = plan
         self._max_bytes = max_bytes
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        """The response headers (case-insensitive)."""
-        headers: Mapping[str, str] = self.response.headers
-        return headers
 
     @property
     def redactor(self) -> Redactor:
