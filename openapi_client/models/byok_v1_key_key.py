@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type, Union, overload
 
 from pydantic import Field, GetCoreSchemaHandler, Tag, field_validator
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema
 from typing_extensions import Annotated
 
-from openapi_client.models._base import ApiModel, ApiRootModel
+from openapi_client.models._base import ApiModel, ApiRootModel, before_python_input
 from openapi_client.models._key_variant import KeyVariantModel
 from openapi_client.models.byok_v1_aws_key import ByokV1AwsKey
 from openapi_client.models.byok_v1_azure_key import ByokV1AzureKey
@@ -46,22 +46,17 @@ def _unwrap_actual_instance(value: Any) -> Any:
 class _ActualInstanceFromPython:
     """Accepts ``{"actual_instance": variant}``, which ``ByokV1KeyKey(actual_instance=x)`` passes on.
 
-    Only Python input can hold it, so JSON decoding keeps a schema with no Python step:
-    a Python hook there would make pydantic convert every key to Python objects first.
+    Only Python input can hold it, so JSON decoding keeps a schema with no Python step.
     """
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        schema = handler(source)
-        return core_schema.json_or_python_schema(
-            json_schema=schema,
-            python_schema=core_schema.no_info_before_validator_function(_unwrap_actual_instance, schema),
-        )
+        return before_python_input(_unwrap_actual_instance, handler(source))
 
 
-# The known variants are chosen by ``kind`` alone (the errors of a bad body name that
-# variant only); anything they refuse is tried as an unknown key, which in turn refuses
-# the known kinds.
+# pydantic-core picks the known variant by ``kind`` (a bad body's errors name that
+# variant's fields, no other's); what the known variants refuse is tried as an unknown
+# key, which refuses the known kinds in turn (its error joins the variant's).
 KeyVariant = Annotated[
     Union[
         Annotated[
