@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, Type
+from typing import Any, Callable, Dict, Type
 
 import payloads
 import pytest
@@ -127,18 +127,37 @@ def test_key_union_picks_variant_by_kind(payload: Dict[str, Any], variant: type)
     assert type(key.key.actual_instance) is variant
 
 
-def test_key_union_validates_only_the_named_variant() -> None:
-    # One step by discriminator: the errors name the AzureKey variant alone, not every schema tried.
+@pytest.mark.parametrize("decode", [ByokV1KeyKey.from_json, lambda text: ByokV1KeyKey.from_dict(json.loads(text))])
+def test_key_union_validates_only_the_named_variant(decode: Callable[[str], ByokV1KeyKey]) -> None:
+    # Chosen by discriminator: the field errors name the AzureKey variant alone, not every
+    # schema tried, and a known kind with a bad body never passes as an unknown key.
     with pytest.raises(ValidationError) as info:
-        ByokV1KeyKey.from_json('{"kind": "AzureKey", "key_id": "k"}')
-    locations = {err["loc"] for err in info.value.errors()}
-    assert locations == {("AzureKey", "key_vault_id"), ("AzureKey", "tenant_id")}
+        decode('{"kind": "AzureKey", "key_id": "k"}')
+    errors = {err["loc"]: err for err in info.value.errors()}
+    missing = {("known", "AzureKey", "key_vault_id"), ("known", "AzureKey", "tenant_id")}
+    assert set(errors) == missing | {("unknown", "kind")}
+    assert "ByokV1AzureKey" in errors[("unknown", "kind")]["msg"]
+
+
+def test_unknown_key_refuses_a_known_kind() -> None:
+    assert ByokV1UnknownKey(kind="OciKey").kind == "OciKey"
+    with pytest.raises(ValidationError, match="ByokV1GcpKey"):
+        ByokV1UnknownKey(kind="GcpKey")
+
+
+def test_key_without_kind_is_an_unknown_key() -> None:
+    key = ByokV1KeyKey.from_json('{"key_ocid": "ocid1.key.oc1..x"}')
+    assert isinstance(key.actual_instance, ByokV1UnknownKey) and key.actual_instance.kind is None
+    assert key.to_json() == '{"key_ocid":"ocid1.key.oc1..x"}'
 
 
 def test_key_wrapper_accepts_generated_style_construction() -> None:
     aws = ByokV1AwsKey(key_arn="arn:aws:kms:us-west-2:1:key/x")
     wrapped = ByokV1KeyKey(actual_instance=aws)
     assert wrapped.actual_instance is aws
+    assert ByokV1KeyKey(aws).actual_instance is aws and ByokV1KeyKey(root=aws).actual_instance is aws
+    unknown = ByokV1UnknownKey(kind="OciKey")
+    assert ByokV1KeyKey(actual_instance=unknown).actual_instance is unknown
     assert wrapped.to_dict() == {"key_arn": "arn:aws:kms:us-west-2:1:key/x", "kind": "AwsKey"}
     assert ByokV1Key(key=aws).to_dict() == {"key": {"key_arn": "arn:aws:kms:us-west-2:1:key/x", "kind": "AwsKey"}}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import pprint
-from typing import Any, ClassVar, Dict, FrozenSet, Mapping, Optional, Tuple, overload
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, Mapping, Optional, Tuple, overload
 
 from pydantic import (
     BaseModel,
@@ -18,9 +18,10 @@ from pydantic import (
     SecretStr,
     SerializationInfo,
 )
+from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Annotated, Self
 
-__all__ = ["ApiModel", "ApiRootModel", "ReadOnly", "Secret", "REDACTED"]
+__all__ = ["ApiModel", "ApiRootModel", "ReadOnly", "Secret", "REDACTED", "before_python_input"]
 
 REDACTED = "**********"
 
@@ -47,6 +48,18 @@ def Nullable(**kwargs: Any) -> Any:  # noqa: N802 - reads like a type marker at 
     """A ``Field`` whose explicit ``None`` is sent as JSON ``null``; other ``None`` fields are left out."""
     kwargs.setdefault("default", None)
     return Field(json_schema_extra={"nullable": True}, **kwargs)
+
+
+def before_python_input(convert: Callable[[Any], Any], schema: CoreSchema) -> CoreSchema:
+    """``schema`` with ``convert`` applied first to Python input only; JSON is validated by ``schema`` alone.
+
+    For conversions that only Python objects can need. A ``mode="before"`` validator would
+    run on JSON too, and to call a Python function pydantic-core turns the JSON value into
+    Python objects first: a measurable share of decoding time (``benchmarks/README.md``).
+    """
+    return core_schema.json_or_python_schema(
+        json_schema=schema, python_schema=core_schema.no_info_before_validator_function(convert, schema)
+    )
 
 
 def _marked(info: Any, marker: str) -> bool:

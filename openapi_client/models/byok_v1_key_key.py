@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type, Union, overload
 
-from pydantic import Discriminator, Tag, model_validator
+from pydantic import Field, GetCoreSchemaHandler, Tag, field_validator
+from pydantic_core import CoreSchema
 from typing_extensions import Annotated
 
-from openapi_client.models._base import ApiModel, ApiRootModel
+from openapi_client.models._base import ApiModel, ApiRootModel, before_python_input
 from openapi_client.models._key_variant import KeyVariantModel
 from openapi_client.models.byok_v1_aws_key import ByokV1AwsKey
 from openapi_client.models.byok_v1_azure_key import ByokV1AzureKey
@@ -22,31 +23,56 @@ class ByokV1UnknownKey(ApiModel):
 
     kind: Optional[str] = None
 
-
-_UNKNOWN = "unknown"
-
-
-def _key_kind(value: Any) -> str:
-    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
-    return kind if isinstance(kind, str) and kind in KEY_KINDS else _UNKNOWN
+    @field_validator("kind")
+    @classmethod
+    def _refuse_known_kind(cls, kind: Optional[str]) -> Optional[str]:
+        # A key of a known kind whose body is invalid must stay an error; it must not pass
+        # as an unknown key. Decoding reaches this only after the known variants refused.
+        if kind in KEY_KINDS:
+            raise ValueError(f"kind {kind!r} is known: the key must be a valid {KEY_KINDS[kind].__name__}")
+        return kind
 
 
 AnyKeyVariant = Union[ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1UnknownKey]
 """What ``ByokV1KeyKey.actual_instance`` may be, and what ``ByokV1Key(key=...)`` takes directly."""
 
+
+def _unwrap_actual_instance(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1 and "actual_instance" in value:
+        return value["actual_instance"]
+    return value
+
+
+class _ActualInstanceFromPython:
+    """Accepts ``{"actual_instance": variant}``, which ``ByokV1KeyKey(actual_instance=x)`` passes on.
+
+    Only Python input can hold it, so JSON decoding keeps a schema with no Python step.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return before_python_input(_unwrap_actual_instance, handler(source))
+
+
+# pydantic-core picks the known variant by ``kind`` (a bad body's errors name that
+# variant's fields, no other's); what the known variants refuse is tried as an unknown
+# key, which refuses the known kinds in turn (its error joins the variant's).
 KeyVariant = Annotated[
     Union[
-        Annotated[ByokV1AwsKey, Tag(ByokV1AwsKey.KIND)],
-        Annotated[ByokV1AzureKey, Tag(ByokV1AzureKey.KIND)],
-        Annotated[ByokV1GcpKey, Tag(ByokV1GcpKey.KIND)],
-        Annotated[ByokV1UnknownKey, Tag(_UNKNOWN)],
+        Annotated[
+            Union[ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey],
+            Field(discriminator="kind"),
+            Tag("known"),
+        ],
+        Annotated[ByokV1UnknownKey, Tag("unknown")],
     ],
-    Discriminator(_key_kind),
+    Field(union_mode="left_to_right"),
+    _ActualInstanceFromPython,
 ]
 
 
 class ByokV1KeyKey(ApiRootModel):
-    """The key material reference, chosen by its ``kind`` in a single step.
+    """The key material reference, chosen by its ``kind``.
 
     The variant is in ``actual_instance`` (a :class:`ByokV1AwsKey`, :class:`ByokV1AzureKey`
     or :class:`ByokV1GcpKey`); a kind unknown to this client gives a
@@ -56,8 +82,8 @@ class ByokV1KeyKey(ApiRootModel):
     root: KeyVariant
 
     if TYPE_CHECKING:
-        # What the type checkers see; pydantic's own ``__init__`` runs, and the validator
-        # below turns ``actual_instance=`` into the root.
+        # What the type checkers see; pydantic's own ``__init__`` runs, and the schema
+        # above turns ``actual_instance=`` into the root.
         @overload
         def __init__(self, root: AnyKeyVariant, /) -> None: ...
 
@@ -68,16 +94,6 @@ class ByokV1KeyKey(ApiRootModel):
         def __init__(self, *, actual_instance: AnyKeyVariant) -> None: ...
 
         def __init__(self, root: Any = None, **data: Any) -> None: ...
-
-    @model_validator(mode="before")
-    @classmethod
-    def _unwrap_actual_instance(cls, value: Any) -> Any:
-        # ``ByokV1KeyKey(actual_instance=x)`` reaches pydantic as ``{"actual_instance": x}``.
-        # A validator rather than a custom ``__init__``: pydantic calls a custom ``__init__``
-        # for every key it decodes, which made decoding ~25% slower.
-        if isinstance(value, dict) and len(value) == 1 and "actual_instance" in value:
-            return value["actual_instance"]
-        return value
 
     @property
     def actual_instance(self) -> AnyKeyVariant:
