@@ -625,12 +625,20 @@ def _missing_fields(exc: ValueError) -> List[str]:
     errors = getattr(exc, "errors", None)  # a pydantic ValidationError's
     if not callable(errors):
         return []
+    # A BYOK key of a known kind is also tried as an unknown key, which refuses it: that
+    # error says nothing about the document, and the union's branch names are not fields.
+    from openapi_client.models.byok_v1_key_key import BRANCH_TAGS, KNOWN_KIND_ERROR
+
     found = []
     for error in errors(include_url=False, include_input=False):
+        if error["type"] == KNOWN_KIND_ERROR:
+            continue
         if error["type"] != "missing":
             return []  # other problems too: the general message tells them
         path = ""
         for part in error["loc"]:
+            if part in BRANCH_TAGS:
+                continue
             path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
         found.append(path)
     return found

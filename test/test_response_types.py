@@ -241,3 +241,19 @@ def test_answers_keep_enum_values_newer_than_the_sdk(
     server.answer_body = {"api_version": "byok/v1", "kind": "KeyList", "metadata": {}, "data": [newer]}  # type: ignore[attr-defined]
     (listed,) = openapi_client.ByokKeysApi(client).list_byok_v1_keys().data
     assert type(listed) is ByokV1KeyListItem and listed.state == "RETIRING"
+
+
+def test_a_key_of_a_known_kind_lacking_its_identifier_is_named_by_its_json_path(
+    fixed_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
+) -> None:
+    """The key union also tries a known kind as an unknown key (which refuses it); that
+    refusal and the union's branch names stay out of the message, as for any other field."""
+    server, client = fixed_server
+    broken = json.loads(json.dumps(BYOK_KEY))
+    del broken["key"]["key_arn"]
+    server.answer_status, server.answer_body = 200, broken  # type: ignore[attr-defined]
+    with pytest.raises(ApiResponseError) as refused:
+        _call(client, "get_byok_v1_key")
+    message = str(refused.value)
+    assert "lacks 'key.AwsKey.key_arn'" in message and "get_byok_v1_key" in message
+    assert "known" not in message

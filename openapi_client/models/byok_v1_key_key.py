@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type, Union, overload
 
 from pydantic import Field, GetCoreSchemaHandler, Tag, field_validator
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 from typing_extensions import Annotated
 
 from openapi_client.models._base import ApiModel, ApiRootModel, before_python_input
@@ -13,6 +13,12 @@ from openapi_client.models._key_variant import KeyVariantModel
 from openapi_client.models.byok_v1_aws_key import ByokV1AwsKey
 from openapi_client.models.byok_v1_azure_key import ByokV1AzureKey
 from openapi_client.models.byok_v1_gcp_key import ByokV1GcpKey
+
+KNOWN_KIND_ERROR = "known_kind"
+"""The error type of a key of a known kind refused as an unknown one: it only says that the
+fallback did not apply, next to the known variant's own errors."""
+BRANCH_TAGS = ("known", "unknown")
+"""How validation errors name the two branches of the key union (``key.known.AwsKey.key_arn``)."""
 
 VARIANTS: Tuple[Type[KeyVariantModel], ...] = (ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey)
 KEY_KINDS: Dict[str, Type[KeyVariantModel]] = {variant.KIND: variant for variant in VARIANTS}
@@ -29,7 +35,11 @@ class ByokV1UnknownKey(ApiModel):
         # A key of a known kind whose body is invalid must stay an error; it must not pass
         # as an unknown key. Decoding reaches this only after the known variants refused.
         if kind in KEY_KINDS:
-            raise ValueError(f"kind {kind!r} is known: the key must be a valid {KEY_KINDS[kind].__name__}")
+            raise PydanticCustomError(
+                KNOWN_KIND_ERROR,
+                "kind {kind!r} is known: the key must be a valid {model}",
+                {"kind": kind, "model": KEY_KINDS[kind].__name__},
+            )
         return kind
 
 
@@ -62,9 +72,9 @@ KeyVariant = Annotated[
         Annotated[
             Union[ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey],
             Field(discriminator="kind"),
-            Tag("known"),
+            Tag(BRANCH_TAGS[0]),
         ],
-        Annotated[ByokV1UnknownKey, Tag("unknown")],
+        Annotated[ByokV1UnknownKey, Tag(BRANCH_TAGS[1])],
     ],
     Field(union_mode="left_to_right"),
     _ActualInstanceFromPython,
