@@ -139,7 +139,7 @@ def main(argv: List[str]) -> int:
     failed = check_escape_hatches(files)
     for name, checker in (("mypy", run_mypy), ("pyright", run_pyright)):
         if name in checkers:
-            print(f"== {name} (strict): {len(files)} files; {len(must_fail)} of mistakes to refuse", flush=True)
+            print(f"== {name} (strict): {len(files)} files; {len(must_fail)} file(s) of mistakes to refuse", flush=True)
             failed |= checker(files)[0]
             failed |= check_must_fail(name, checker(must_fail, True)[1])
     return 1 if failed else 0
