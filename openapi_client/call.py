@@ -45,7 +45,7 @@ from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 if TYPE_CHECKING:
     from openapi_client.configuration import Configuration
 
-__all__ = ["CallFactory", "CallPlan", "Failure", "RawResponse", "socket_timeouts"]
+__all__ = ["CallFactory", "CallPlan", "Failure", "RawResponse", "origin_of", "socket_timeouts"]
 
 logger = logging.getLogger("openapi_client")
 
@@ -103,7 +103,7 @@ class CallFactory:
 
     def route(self, url: str) -> Optional[str]:
         """The proxy a request to ``url`` goes through, if any."""
-        return self.proxy_for(_origin(url))
+        return self.proxy_for(origin_of(url))
 
     def policy(self, retries: RetrySetting) -> ApiRetry:
         """The retry policy of a call given ``retries`` (``None``: the configuration's)."""
@@ -405,6 +405,7 @@ def _checked_seconds(value: Any) -> float:
     return float(value)
 
 
-def _origin(url: str) -> str:
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``, as written in it."""
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"

@@ -30,7 +30,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
+from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
@@ -112,6 +112,7 @@ class RESTClientObject:
             else _pool(self._pool_args, configuration.proxy, configuration.proxy_headers)
         )
         self._proxy_pools: Dict[str, urllib3.PoolManager] = {}
+        self._direct_pool: Optional[Tuple[str, HTTPConnectionPool]] = None
         self._lock = threading.Lock()
         self._timeout_cache: Optional[Tuple[Optional[float], Optional[float], urllib3.Timeout]] = None
 
@@ -151,7 +152,15 @@ class RESTClientObject:
         plan = self.calls.plan(
             method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
         )
-        manager = self._manager(self.calls.route(url))
+        proxy = self.calls.route(url)
+        manager = self._manager(proxy)
+        # Through our own manager, without a proxy, the connection pool of the URL's origin is
+        # kept and asked directly: the manager would parse the URL and look the pool up again
+        # on every attempt. Anything else (a proxy, a pool manager brought in) goes through it.
+        origin = origin_of(url) if proxy is None and self._own_pool else None
+        request_uri = url[len(origin) :] if origin is not None else url
+        if origin is not None and (not request_uri.startswith("/") or "/." in request_uri):
+            origin = None  # a path the manager would normalize: let it
         started = time.perf_counter()
         while True:
             hold = plan.hold()
@@ -160,17 +169,21 @@ class RESTClientObject:
             connect_timeout, read_timeout = plan.timeouts()
             _call_deadline.value = plan.deadline
             try:
-                resp = manager.urlopen(
-                    method,
-                    url,
-                    body=body,
-                    headers=headers,
-                    timeout=self._timeout_object(connect_timeout, read_timeout),
-                    retries=_ONE_ATTEMPT,
-                    redirect=False,
-                    preload_content=False,
-                    decode_content=False,
-                )
+                timeout = self._timeout_object(connect_timeout, read_timeout)
+                if origin is not None:
+                    resp = self._direct_urlopen(origin, method, request_uri, body, headers, timeout)
+                else:
+                    resp = manager.urlopen(
+                        method,
+                        url,
+                        body=body,
+                        headers=headers,
+                        timeout=timeout,
+                        retries=_ONE_ATTEMPT,
+                        redirect=False,
+                        preload_content=False,
+                        decode_content=False,
+                    )
             except HTTPError as exc:
                 time.sleep(plan.after_failure(_failure_of(exc), str(exc)))
                 continue
@@ -187,6 +200,37 @@ class RESTClientObject:
         plan.log_answer(resp.status, resp.headers, started)
         return response
 
+    def _direct_urlopen(
+        self,
+        origin: str,
+        method: str,
+        request_uri: str,
+        body: Optional[bytes],
+        headers: Optional[Mapping[str, str]],
+        timeout: urllib3.Timeout,
+    ) -> urllib3.BaseHTTPResponse:
+        """One attempt through the pool the manager holds for ``origin``, kept here for the
+        next call. Only the last origin's is kept (a client talks to one host), so a client
+        pointed at many hosts keeps no more pools than the manager does."""
+        kept = self._direct_pool
+        if kept is not None and kept[0] == origin:
+            pool = kept[1]
+        else:
+            pool = self.pool_manager.connection_from_url(origin)
+            self._direct_pool = (origin, pool)
+        return pool.urlopen(
+            method,
+            request_uri,
+            body=body,
+            headers=headers if headers is not None else {},
+            timeout=timeout,
+            retries=_ONE_ATTEMPT,
+            redirect=False,
+            assert_same_host=False,
+            preload_content=False,
+            decode_content=False,
+        )
+
     def _timeout_object(self, connect: Optional[float], read: Optional[float]) -> urllib3.Timeout:
         # Most attempts use the configured pair as it is (the deadline is further away): reuse it.
         cached = self._timeout_cache
@@ -198,6 +242,7 @@ class RESTClientObject:
 
     def clear(self) -> None:
         """Close every pooled connection."""
+        self._direct_pool = None
         self.pool_manager.clear()
         for manager in self._proxy_pools.values():
             manager.clear()

@@ -129,3 +129,43 @@ def test_unread_streamed_response_released_keeps_the_connection(counting_server:
             assert response.status == 200
             response.release_conn()
     assert server.accepted == 1
+
+
+def test_a_closed_client_reconnects_on_its_next_call(counting_server: Tuple[_CountingServer, str]) -> None:
+    """close() closes the connection; a later call opens a new one instead of failing."""
+    server, host = counting_server
+    client = ApiClient(Configuration(host=host, username="KEY", password="SECRET"))
+    api = IamApiKeysApi(client)
+    assert api.get_iam_v2_api_key(KEY_ID).id == KEY_ID
+    client.close()
+    assert api.get_iam_v2_api_key(KEY_ID).id == KEY_ID
+    assert api.get_iam_v2_api_key(KEY_ID).id == KEY_ID
+    client.close()
+    assert server.accepted == 2
+
+
+def test_a_client_moved_between_more_hosts_than_its_manager_keeps_pools_for_still_reaches_each() -> None:
+    """The manager keeps at most ``num_pools`` (10) pools and drops the least recently used;
+    the client keeps none beyond that (only the last origin's), so memory stays bounded
+    however many hosts a long-lived client is pointed at."""
+    servers = [_CountingServer() for _ in range(13)]
+    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}) for server in servers]
+    for thread in threads:
+        thread.start()
+    try:
+        hosts = [f"http://127.0.0.1:{server.server_address[1]}" for server in servers]
+        config = Configuration(host=hosts[0], username="KEY", password="SECRET")
+        with ApiClient(config) as client:
+            api = IamApiKeysApi(client)
+            for _ in range(2):
+                for origin in hosts:
+                    config.host = origin
+                    assert api.get_iam_v2_api_key(KEY_ID).id == KEY_ID
+        # Every pool was dropped before its second turn came: one new connection per visit.
+        assert [server.accepted for server in servers] == [2] * len(servers)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        for thread in threads:
+            thread.join()
