@@ -103,6 +103,8 @@ class CallFactory:
 
     def route(self, url: str) -> Optional[str]:
         """The proxy a request to ``url`` goes through, if any."""
+        if not self._env and not self.configuration.proxy:
+            return None  # no proxy anywhere: no need to read the URL
         return self.proxy_for(origin_of(url))
 
     def policy(self, retries: RetrySetting) -> ApiRetry:

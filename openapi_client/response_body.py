@@ -51,6 +51,11 @@ class BodyDecoder:
                 raise UnsupportedEncoding(coding)
 
     @property
+    def plain(self) -> bool:
+        """Whether the body is used as it arrives (no content coding to undo)."""
+        return not self._steps
+
+    @property
     def size(self) -> int:
         """Decoded bytes kept so far."""
         return self._received

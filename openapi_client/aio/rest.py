@@ -82,6 +82,9 @@ class RESTResponse(RawResponse):
             raise plan.unsupported_coding_error(str(exc), self.status, self.headers) from None
         content = response.content
         try:
+            if decoder.plain and content.is_eof():
+                # The usual small answer: all of it arrived with the head and is buffered already.
+                decoder.feed(content.read_nowait())
             while not content.at_eof():
                 # aiohttp buffers at most its read_bufsize per connection; readany hands over
                 # what has arrived, and the decoder counts it against the cap.
@@ -157,7 +160,9 @@ class RESTClientObject:
         plan = self.calls.plan(
             method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
         )
-        session = self.session
+        session = self._session
+        if session is None or (self._own_session and session.closed):
+            session = self.session
         proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
         if proxy_headers and url[:7].lower() == "http://":
