@@ -81,6 +81,11 @@ def render_markdown(results: List[Result], quick: bool = False) -> str:
     return "\n".join(lines)
 
 
+def render_notes(results: List[Result]) -> str:
+    """What a row's floor is, where the table has no room for it (one line per row that has a note)."""
+    return "\n".join(f"* {r.group} / {r.case}: {r.note}" for r in results if r.note)
+
+
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run for CI, rough figures")
@@ -96,6 +101,9 @@ def main(argv: List[str]) -> int:
         results.extend(SECTIONS[name](settings))
         print(f"  {name}: {time.perf_counter() - section_started:.1f} s", file=sys.stderr, flush=True)
     print(render_markdown(results, args.quick) if args.markdown else render_text(results, args.quick))
+    notes = render_notes(results)
+    if notes:
+        print(f"\n{notes}\n")
     print(f"{len(results)} figures in {time.perf_counter() - started:.0f} s{' (quick mode)' if args.quick else ''}")
     return 0
 
