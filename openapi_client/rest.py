@@ -105,13 +105,14 @@ class RESTClientObject:
         self.configuration = configuration
         self.calls = CallFactory(configuration, own_routing=pool_manager is None)
         self._pool_args = _pool_args(configuration)
-        self._own_pool = pool_manager is None
         self.pool_manager: urllib3.PoolManager = (
             _with_final_responses(pool_manager)
             if pool_manager is not None
             else _pool(self._pool_args, configuration.proxy, configuration.proxy_headers)
         )
         self._proxy_pools: Dict[str, urllib3.PoolManager] = {}
+        # The pool manager is our own and plain (not a ProxyManager): its pools can be asked directly.
+        self._direct = pool_manager is None and not configuration.proxy
         self._direct_pool: Optional[Tuple[str, HTTPConnectionPool]] = None
         self._lock = threading.Lock()
         self._timeout_cache: Optional[Tuple[Optional[float], Optional[float], urllib3.Timeout]] = None
@@ -157,7 +158,7 @@ class RESTClientObject:
         # Through our own manager, without a proxy, the connection pool of the URL's origin is
         # kept and asked directly: the manager would parse the URL and look the pool up again
         # on every attempt. Anything else (a proxy, a pool manager brought in) goes through it.
-        origin = origin_of(url) if proxy is None and self._own_pool else None
+        origin = origin_of(url) if proxy is None and self._direct else None
         request_uri = url[len(origin) :] if origin is not None else url
         if origin is not None and (not request_uri.startswith("/") or "/." in request_uri):
             origin = None  # a path the manager would normalize: let it
