@@ -237,9 +237,9 @@ class CallPlan:
 
     def after_response(self, status: int, headers: Mapping[str, str]) -> Optional[float]:
         """Seconds to wait before retrying after this answer, or ``None``: it is final."""
-        wait = self._retrying(
-            self.policy.decide(self.retries_done, self.method, status=status, headers=headers), f"status {status}"
-        )
+        wait = self.policy.decide(self.retries_done, self.method, status=status, headers=headers)
+        if wait is not None:
+            wait = self._retrying(wait, f"status {status}")
         # A retried answer closes the window no longer than this call's own retry waits: the
         # retry policy (retry_after_max) has the say over how long a 429 is sat out.
         self._gate.observe(self.group, headers, self._max_wait if wait is None else min(wait, self._max_wait))

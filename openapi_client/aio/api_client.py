@@ -80,7 +80,8 @@ class ApiClient(BaseApiClient):
         """Check the arguments of ``operation``, send it, and decode the answer (an error
         status raises the matching :class:`ApiException`); nothing is sent on bad input."""
         response = await self.execute(operation, options, path_params=path_params, query_params=query_params, body=body)
-        return self.decode_response(response, await response.read(), operation.responses, operation)
+        raw = response.data if response.data is not None else await response.read()  # execute preloads it
+        return self.decode_response(response, raw, operation.responses, operation)
 
     async def execute(
         self,

@@ -84,12 +84,15 @@ class RESTResponse(RawResponse):
         try:
             if decoder.plain and content.is_eof():
                 # The usual small answer: all of it arrived with the head and is buffered already.
-                decoder.feed(content.read_nowait())
-            while not content.at_eof():
-                # aiohttp buffers at most its read_bufsize per connection; readany hands over
-                # what has arrived, and the decoder counts it against the cap.
-                decoder.feed(await content.readany())
-            data = decoder.finish()
+                data = content.read_nowait()
+                if len(data) > self._max_bytes:
+                    raise BodyTooLarge
+            else:
+                while not content.at_eof():
+                    # aiohttp buffers at most its read_bufsize per connection; readany hands over
+                    # what has arrived, and the decoder counts it against the cap.
+                    decoder.feed(await content.readany())
+                data = decoder.finish()
         except BodyTooLarge:
             response.close()
             raise plan.too_large_error(self._max_bytes, self.status, self.headers) from None
