@@ -76,7 +76,10 @@ def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:
     provider reports it (``secrets()``)."""
     providers = configuration.credentials
     if len(providers) == 1:
-        return providers[0].secrets()  # the usual case, without building a new tuple
+        secrets = providers[0].secrets()
+        # The usual case, taken as it is; a provider of one's own may hand over a list it
+        # later extends in place, which the caller's cache would not see change: copy that.
+        return secrets if type(secrets) is tuple else tuple(secrets)
     return tuple(secret for provider in providers for secret in provider.secrets())
 
 
