@@ -118,7 +118,7 @@ class BaseApiClient:
     def set_default_header(self, header_name: str, header_value: str) -> None:
         """Send ``header_name: header_value`` with every request of this client."""
         check_headers({header_name: header_value}, "set_default_header")
-        self.default_headers[header_name] = header_value
+        self.default_headers[_header_key(header_name, self.default_headers)] = header_value
 
     # -- the shared path (no I/O) ---------------------------------------------------------------
 
@@ -220,7 +220,8 @@ class BaseApiClient:
         (``/``, ``?``, ``.`` and ``..`` included), so no value can change the path."""
         headers = self.default_headers.copy()
         if header_params:
-            headers.update(header_params)
+            for name, value in header_params.items():
+                headers[_header_key(name, headers)] = value
         if self.cookie:
             headers["Cookie"] = self.cookie
         url = build_url(host, resource_path, path_params, query_params)
@@ -389,7 +390,7 @@ class BaseApiClient:
         if location != "header":
             raise ApiValueError(f"auth location {location!r} is not supported", ["_request_auth"])
         check_headers({request_auth["key"]: request_auth["value"]}, "_request_auth")
-        headers[request_auth["key"]] = request_auth["value"]
+        headers[_header_key(request_auth["key"], headers)] = request_auth["value"]
 
     def call_deadline(self, options: RequestOptions) -> Optional[float]:
         """When the whole call ends (``time.monotonic()``): its retry policy's
@@ -579,6 +580,23 @@ def _model_bases() -> Tuple[Type[ApiModel], Type[ApiRootModel]]:
     from openapi_client.models._base import ApiModel, ApiRootModel
 
     return ApiModel, ApiRootModel
+
+
+# The spelling the client itself uses for the headers it sets during a call.
+_OWN_SPELLING = {name.lower(): name for name in ("Authorization", "Content-Type", "Cookie")}
+
+
+def _header_key(name: str, headers: Mapping[str, str]) -> str:
+    """The key ``name`` takes in ``headers``: the spelling of a header already there under
+    another case, or the client's own, so that a header given in any case replaces the
+    one of that name (HTTP names are case-insensitive) instead of going out twice."""
+    if name in headers:
+        return name
+    lowered = name.lower()
+    for key in headers:
+        if key.lower() == lowered:
+            return key
+    return _OWN_SPELLING.get(lowered, name)
 
 
 def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Optional[Type[Any]]:
