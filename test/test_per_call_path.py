@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
+from urllib.parse import quote
 
 import payloads
 import pytest
@@ -276,3 +277,20 @@ async def test_a_secret_a_provider_adds_to_its_list_in_place_is_masked_from_then
                 await c.iam("get_iam_v2_api_key", KEY_ID)
     shown = f"{refused.value}\n{refused.value!r}\n{refused.value.body}"
     assert later_secret not in shown
+
+
+@pytest.mark.parametrize("key_id", [".", "..", "%2E%2E", "a;b", "?x=1", "é/..", "..%2F"])
+async def test_an_id_stays_one_encoded_path_segment_in_both_clients(kind: str, key_id: str) -> None:
+    # yarl, which aiohttp parses a URL string with, decodes %2E and drops dot segments:
+    # an id of ".." must not climb to /iam/v2/ there either.
+    expected = {".": "%2E", "..": "%2E%2E"}.get(key_id, quote(key_id, safe=""))
+    with HostileServer(serving(answer(404, b'{"errors": []}'))) as server:
+        config = configuration(server)
+        config.host = server.url + "/gateway"
+        async with Clients(kind, config) as c:
+            with pytest.raises(openapi_client.NotFoundException):
+                await c.iam("get_iam_v2_api_key", key_id)
+            with pytest.raises(openapi_client.NotFoundException):
+                await c.byok("delete_byok_v1_key", key_id)
+        targets = [request.target for request in server.requests]
+    assert targets == [f"/gateway/iam/v2/api-keys/{expected}", f"/gateway/byok/v1/keys/{expected}"]

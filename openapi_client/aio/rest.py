@@ -10,14 +10,17 @@ drives. This module only sends bytes and awaits.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 from types import TracebackType
 from typing import AsyncIterator, Dict, Mapping, Optional, Tuple, Type
+from urllib.parse import quote
 
 import aiohttp
+from yarl import URL
 
-from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse
+from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
@@ -177,6 +180,7 @@ class RESTClientObject:
         # costs a copy of the headers per request, so it is done only when one is missing
         # (the builder sets them all) or the session is someone else's (with its own defaults).
         skip_auto_headers = None if self._own_session and _has_auto_headers(headers, body) else _SKIP_AUTO_HEADERS
+        wire_url = _wire_url(url)
         started = time.perf_counter()
         while True:
             hold = plan.hold()
@@ -185,7 +189,7 @@ class RESTClientObject:
             try:
                 response = await session.request(
                     method,
-                    url,
+                    wire_url,
                     headers=headers,
                     data=body,
                     allow_redirects=False,
@@ -246,6 +250,26 @@ def _failure_of(exc: BaseException) -> Failure:
     if isinstance(exc, asyncio.TimeoutError):
         return Failure.READ_TIMEOUT
     return Failure.BROKEN
+
+
+# What a request target carries as it is; the request builder percent-encodes every path
+# and query value, so only a host's path prefix could hold anything else.
+_UNSAFE_IN_TARGET = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/?%-]")
+_TO_ESCAPE = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/?%-]|%(?![0-9A-Fa-f]{2})")
+
+
+def _wire_url(url: str) -> URL:
+    """``url`` for aiohttp, taken as already encoded. Parsed as plain text, yarl would decode
+    ``%2E`` and drop the dot segments, so that an id of ``..`` climbed the path (the sync
+    client sends ``%2E%2E``); what the builder did not encode (a host's path prefix) is
+    percent-encoded here, as urllib3 does for the sync client."""
+    origin = origin_of(url)
+    target = url[len(origin) :]
+    if "%" in target or _UNSAFE_IN_TARGET.search(target):
+        target = _TO_ESCAPE.sub(lambda found: quote(found.group(), safe=""), target)
+    if not (origin.isascii() and origin.islower()):
+        origin = str(URL(origin))  # the scheme and host as yarl writes them (lower case, IDNA)
+    return URL(origin + target, encoded=True)
 
 
 def _has_auto_headers(headers: Optional[Mapping[str, str]], body: Optional[bytes]) -> bool:
