@@ -4,18 +4,20 @@ skip_auto_headers) keeps every promise, through both clients, over real sockets.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
 import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import payloads
 import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
+from hypothesis import HealthCheck, given, settings, strategies as st
 from threads import all_at_once
 
 import openapi_client
@@ -294,3 +296,34 @@ async def test_an_id_stays_one_encoded_path_segment_in_both_clients(kind: str, k
                 await c.byok("delete_byok_v1_key", key_id)
         targets = [request.target for request in server.requests]
     assert targets == [f"/gateway/iam/v2/api-keys/{expected}", f"/gateway/byok/v1/keys/{expected}"]
+
+
+@pytest.fixture(scope="module")
+def answering_404() -> Any:
+    with HostileServer(serving(answer(404, b'{"errors": []}'))) as server:
+        yield server
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key_id=st.text(min_size=1, max_size=30))
+def test_property_any_id_reaches_both_clients_wire_as_one_segment_that_decodes_back(
+    answering_404: HostileServer, key_id: str
+) -> None:
+    async def send(kind: str) -> Optional[str]:
+        before = len(answering_404.requests)
+        async with Clients(kind, configuration(answering_404)) as c:
+            try:
+                await c.iam("get_iam_v2_api_key", key_id)
+            except openapi_client.NotFoundException:
+                return str(answering_404.requests[-1].target)
+            except openapi_client.ApiValueError:
+                assert len(answering_404.requests) == before  # refused: nothing sent
+                return None
+        raise AssertionError("a 404 was expected")
+
+    targets = [asyncio.run(send(kind)) for kind in KINDS]
+    assert targets[0] == targets[1]
+    if targets[0] is not None:
+        prefix = "/iam/v2/api-keys/"
+        assert targets[0].startswith(prefix)
+        assert unquote(targets[0][len(prefix) :], errors="strict") == key_id
