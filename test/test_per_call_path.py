@@ -5,6 +5,8 @@ skip_auto_headers) keeps every promise, through both clients, over real sockets.
 from __future__ import annotations
 
 import asyncio
+import base64
+import gzip
 import json
 import logging
 import socket
@@ -327,3 +329,19 @@ def test_property_any_id_reaches_both_clients_wire_as_one_segment_that_decodes_b
         prefix = "/iam/v2/api-keys/"
         assert targets[0].startswith(prefix)
         assert unquote(targets[0][len(prefix) :], errors="strict") == key_id
+
+
+async def test_a_gzip_error_body_echoing_the_credentials_is_decoded_then_masked(kind: str) -> None:
+    # Accept-Encoding is offered on every call now, so error answers come compressed too.
+    def echo(conn: socket.socket, request: Request) -> None:
+        authorization = request.headers["authorization"]
+        body = json.dumps({"errors": [{"status": "401", "detail": f"rejected {authorization} ({SECRET})"}]})
+        conn.sendall(answer(401, gzip.compress(body.encode()), [("Content-Encoding", "gzip")]))
+
+    with HostileServer(echo) as server, pytest.raises(openapi_client.UnauthorizedException) as refused:
+        async with Clients(kind, configuration(server)) as c:
+            await c.iam("get_iam_v2_api_key", KEY_ID)
+    error = refused.value
+    shown = f"{error}\n{error!r}\n{error.body}"
+    assert "rejected **********" in shown
+    assert SECRET not in shown and base64.b64encode(f"PERCALLKEY000000:{SECRET}".encode()).decode() not in shown
