@@ -80,12 +80,18 @@ class BodyDecoder:
         )
         try:
             while True:
-                out = step.decompress(data, self._room() + 1)
-                data = step.unconsumed_tail
-                if out:
-                    emit(out)
-                elif not data or step.eof:
+                while True:
+                    out = step.decompress(data, self._room() + 1)
+                    data = step.unconsumed_tail
+                    if out:
+                        emit(out)
+                    elif not data or step.eof:
+                        break
+                # A gzip body may hold several members, one after the other (RFC 1952).
+                if not (isinstance(step, _GZIP_STEP) and step.eof and step.unused_data[:2] == _GZIP_MAGIC):
                     break
+                data = step.unused_data
+                step = self._steps[index] = zlib.decompressobj(16 + zlib.MAX_WBITS)
         except zlib.error as exc:
             raise ValueError(f"the compressed body is broken: {exc}") from exc
 
@@ -112,6 +118,10 @@ class BodyDecoder:
             raise BodyTooLarge
         if data:
             self._chunks.append(data)
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_STEP = type(zlib.decompressobj())
 
 
 class _DeflateEither:

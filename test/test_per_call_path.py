@@ -345,3 +345,24 @@ async def test_a_gzip_error_body_echoing_the_credentials_is_decoded_then_masked(
     shown = f"{error}\n{error!r}\n{error.body}"
     assert "rejected **********" in shown
     assert SECRET not in shown and base64.b64encode(f"PERCALLKEY000000:{SECRET}".encode()).decode() not in shown
+
+
+async def test_a_gzip_body_in_several_members_is_decoded_whole(kind: str) -> None:
+    # RFC 1952: a gzip file may hold several members, decoded one after the other (streaming
+    # compressors write one per flush); urllib3 and aiohttp decode them all. Only the first
+    # would leave a truncated document, or worse a shorter one that still parses.
+    third = len(KEY) // 3
+    members = b"".join(gzip.compress(part) for part in (KEY[:third], KEY[third : 2 * third], KEY[2 * third :]))
+    with HostileServer(serving(answer(200, members, [("Content-Encoding", "gzip")]))) as server:
+        async with Clients(kind, configuration(server)) as c:
+            response = await c.iam("get_iam_v2_api_key_with_http_info", KEY_ID)
+    assert response.raw_data == KEY and response.data.id == KEY_ID
+
+
+async def test_gzip_members_count_together_against_the_cap(kind: str) -> None:
+    member = gzip.compress(b" " * 400_000)
+    raw = answer(200, member * 5, [("Content-Encoding", "gzip")])
+    with HostileServer(serving(raw)) as server, pytest.raises(openapi_client.ApiResponseError) as refused:
+        async with Clients(kind, configuration(server, max_response_bytes=1_000_000)) as c:
+            await c.iam("get_iam_v2_api_key", KEY_ID)
+    assert "1000000-byte limit" in str(refused.value)
