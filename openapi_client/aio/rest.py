@@ -10,6 +10,7 @@ drives. This module only sends bytes and awaits.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import ssl
 import time
@@ -258,11 +259,14 @@ _UNSAFE_IN_TARGET = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/?%-]")
 _TO_ESCAPE = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/?%-]|%(?![0-9A-Fa-f]{2})")
 
 
+@functools.lru_cache(maxsize=256)
 def _wire_url(url: str) -> URL:
     """``url`` for aiohttp, taken as already encoded. Parsed as plain text, yarl would decode
     ``%2E`` and drop the dot segments, so that an id of ``..`` climbed the path (the sync
     client sends ``%2E%2E``); what the builder did not encode (a host's path prefix) is
-    percent-encoded here, as urllib3 does for the sync client."""
+    percent-encoded here, as urllib3 does for the sync client. Kept for the last 256 URLs
+    (yarl keeps the URLs it parses likewise): a client asks for the same few again and again,
+    and checking one costs ~0.9 µs against ~0.05 µs to find it again."""
     origin = origin_of(url)
     target = url[len(origin) :]
     if "%" in target or _UNSAFE_IN_TARGET.search(target):
