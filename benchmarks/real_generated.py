@@ -32,11 +32,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Union
 
+from tools.build_openapi import OFFICIAL_SPEC, official_document
+
 __all__ = ["GENERATOR_VERSION", "GeneratedClient", "configured_api", "dropped_fields", "load"]
 
 GENERATOR_VERSION = "7.10.0"
 PACKAGE = "confluent_generated"
-OFFICIAL_SPEC = "confluent-cloud-official-iam-byok.openapi.yaml"
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache" / "generated-client"
 TOOL_REQUIREMENTS = (f"openapi-generator-cli=={GENERATOR_VERSION}", "python-dateutil==2.9.0.post0")
@@ -57,15 +58,6 @@ class GeneratedClient:
     def describe(self) -> str:
         how = "cached" if self.built_in is None else f"built in {self.built_in:.1f} s"
         return f"openapi-generator {GENERATOR_VERSION} python client (urllib3) from {OFFICIAL_SPEC}, {how}"
-
-
-def official_document() -> Optional[Path]:
-    """The official document in ``shared/spec/`` beside this checkout or one level up."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        candidate = base / "shared" / "spec" / OFFICIAL_SPEC
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load() -> Union[GeneratedClient, str]:

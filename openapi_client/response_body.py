@@ -55,11 +55,6 @@ class BodyDecoder:
         """Whether the body is used as it arrives (no content coding to undo)."""
         return not self._steps
 
-    @property
-    def size(self) -> int:
-        """Decoded bytes kept so far."""
-        return self._received
-
     def feed(self, raw: bytes) -> None:
         """Decode one piece of the body as received."""
         if not self._steps:

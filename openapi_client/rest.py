@@ -270,10 +270,7 @@ def _read_body(
     try:
         timeout = socket_timeout
         while True:
-            wanted = plan.read_timeout_now()
-            if wanted != timeout:
-                _set_read_timeout(resp, wanted)
-                timeout = wanted
+            timeout = _cut_read_timeout(resp, plan, timeout)
             piece = resp.read1(READ_CHUNK)
             if not piece:
                 break
@@ -302,10 +299,7 @@ def _read_known_length(
     try:
         timeout = socket_timeout
         while True:
-            wanted = plan.read_timeout_now()
-            if wanted != timeout:
-                _set_read_timeout(resp, wanted)
-                timeout = wanted
+            timeout = _cut_read_timeout(resp, plan, timeout)
             # At least one read, even of an empty body: reaching its end is what ends the
             # response for http.client, so the connection can serve the next request.
             piece = resp.read1(min(length, _MAX_READ) or 1)
@@ -353,6 +347,15 @@ def _discard(resp: urllib3.BaseHTTPResponse) -> None:
         pass
     resp.close()
     resp.release_conn()
+
+
+def _cut_read_timeout(resp: urllib3.BaseHTTPResponse, plan: CallPlan, current: Optional[float]) -> Optional[float]:
+    """Set the socket timeout for the next read of the body to what the plan allows now (the
+    read timeout, cut to what is left of the deadline), when it differs from ``current``."""
+    wanted = plan.read_timeout_now()
+    if wanted != current:
+        _set_read_timeout(resp, wanted)
+    return wanted
 
 
 def _set_read_timeout(resp: urllib3.BaseHTTPResponse, timeout: Optional[float]) -> None:
