@@ -186,3 +186,39 @@ def test_reads_of_api_keys_carry_an_empty_secret_kept_as_sent() -> None:
         key = openapi_client.IamV2ApiKey.from_json(json.dumps(item["body"]))
         assert key is not None and key.spec is not None and not key.spec.secret
         assert key.to_dict()["spec"].get("secret") == item["body"]["spec"].get("secret")
+
+
+# List metadata as Confluent's Go services write it when there is no other page: empty links.
+# (Confluent's Terraform provider test data, internal/testdata/apikey/read_list_regions.json at
+# 1b7d49596dd08af03eae9e7e5a1228c78408f6c6: the fcpm/v2 region list a Flink key's resource names.)
+EMPTY_LINKS = {"first": "", "next": "", "total_size": 1}
+
+
+@pytest.mark.parametrize("operation", ["list_iam_v2_api_keys", "list_byok_v1_keys"])
+async def test_a_page_with_empty_links_is_the_last_and_keeps_them(kind: str, operation: str) -> None:
+    iam = operation == "list_iam_v2_api_keys"
+    item_name = "read_created_flink_api_key (current form)" if iam else "byok_key read_created_aws_key"
+    (item,) = [i for n, i in ANSWERS if n == f"terraform-provider-confluent:{item_name}"]
+    page = {
+        "api_version": "iam/v2" if iam else "byok/v1",
+        "kind": "ApiKeyList" if iam else "KeyList",
+        "metadata": EMPTY_LINKS,
+        "data": [item["body"]],
+    }
+    served = {"status": 200, "body": page}
+    handler = serving(served)
+    requests: List[Request] = []
+
+    def counting(conn: socket.socket, request: Request) -> None:
+        requests.append(request)
+        handler(conn, request)
+
+    with HostileServer(counting) as server:
+        async with Clients(kind, configuration(server)) as clients:
+            api = getattr(clients, "iam" if iam else "byok")
+            listed = await api(operation)
+            if iam:
+                items = await clients.iam_iterated("iter_iam_v2_api_keys")
+                assert [api_key_kind(key) for key in items] == [ApiKeyKind.FLINK]
+    assert listed.to_dict() == page and json.loads(listed.to_json()) == page
+    assert len(requests) == (2 if iam else 1)  # the iteration read one page: "" is no next page
