@@ -158,3 +158,23 @@ def test_the_current_flink_id_alone_is_a_flink_key(resource_id: str) -> None:
 @pytest.mark.parametrize("resource_id", ["aws", "aws.", "oci.us-east-1", "aws.us-east-1.extra", "aws.us_east"])
 def test_ids_only_resembling_a_flink_region_are_other(resource_id: str) -> None:
     assert api_key_kind(resource_id) is ApiKeyKind.OTHER
+
+
+@given(
+    st.text(min_size=1, max_size=255),
+    st.one_of(st.none(), st.sampled_from(["Region", "Cluster", "Cloud", "Global", "ksqlDB"]), st.text(min_size=1)),
+    st.one_of(st.none(), st.sampled_from(["fcpm/v2", "cmk/v2", "srcm/v3", "global/v1"]), st.text(min_size=1)),
+)
+def test_any_resource_has_a_kind_and_a_known_id_outranks_its_kind(
+    resource_id: str, kind: Optional[str], api_version: Optional[str]
+) -> None:
+    fields = {"id": resource_id, "kind": kind, "api_version": api_version}
+    reference = ObjectReference.from_dict({name: value for name, value in fields.items() if value is not None})
+    assert reference is not None
+    by_reference = api_key_kind(reference)
+    assert isinstance(by_reference, ApiKeyKind)
+    by_id = api_key_kind(resource_id)
+    if by_id is not ApiKeyKind.OTHER:
+        assert by_reference is by_id
+    elif kind is None:
+        assert by_reference is ApiKeyKind.OTHER
