@@ -2,7 +2,8 @@
 
 Issue 13 compares the SDK with "the openapi-generator client on the same call". This module
 builds that client the way a user would: openapi-generator's default ``python`` generator
-(pydantic v2, urllib3) run over ``spec/confluent-cloud-official-iam-byok.openapi.yaml``, the copy the repository carries.
+(pydantic v2, urllib3) run over ``spec/confluent-cloud-official-iam-byok.openapi.yaml`` (the
+copy the repository carries).
 Nothing is added to the project's dependencies:
 
 * the generator is the ``openapi-generator-cli`` wheel (it bundles the jar), installed with
