@@ -26,7 +26,7 @@ import time
 import venv
 import zipfile
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "build" / "dist"
@@ -49,12 +49,12 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 
-def run(command: List[str], **kwargs: object) -> None:
+def run(command: List[str], cwd: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> None:
     print("$", " ".join(command), flush=True)
-    subprocess.run(command, check=True, **kwargs)  # type: ignore[call-overload]  # kwargs are subprocess's own
+    subprocess.run(command, check=True, cwd=cwd, env=env)
 
 
-def project() -> tuple[str, str]:
+def project() -> Tuple[str, str]:
     """(distribution name as wheels spell it, version) from pyproject.toml and __init__.py."""
     name = next(
         line.split("=", 1)[1].strip().strip('"')
