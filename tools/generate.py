@@ -427,17 +427,18 @@ def _waiter_docstring(op: Operation, waiter: Waiter) -> List[str]:
         if not_yet_names
         else "."
     )
+    if waiter.until_gone:
+        returns = _returns_section("None", "Nothing: the read said the object is gone.")
+    else:
+        last_read = _sentence(f"The object as last read, {waiter.returns_doc.split('. ')[0]}")
+        returns = _returns_section(_returns(op), last_read)
     return [
         _sentence(waiter.summary),
         *_prose(f"{reads} {waiter.doc}"),
         "",
         *arg_lines,
         "",
-        *(
-            _returns_section("None", "Nothing: the read said the object is gone.")
-            if waiter.until_gone
-            else _returns_section(_returns(op), _sentence(f"The object as last read, {waiter.returns_doc.split('. ')[0]}"))
-        ),
+        *returns,
         "",
         *_raises_section(errors),
     ]
