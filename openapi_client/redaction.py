@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-import json
+import functools
 import re
-from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Optional, Pattern, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Match, Optional, Pattern, Tuple
 
 if TYPE_CHECKING:
     from openapi_client.configuration import Configuration
@@ -20,30 +20,36 @@ _MIN_SECRET_LENGTH = 4
 
 
 class Redactor:
-    """Replaces each given secret, wherever it appears, by ``**********``.
+    """Replaces each given secret, wherever and however it is spelled, by ``**********``.
 
+    A secret is found as it is and in every spelling an echo may give it, each character on
+    its own: a JSON escape (``\\u0026``, as Go writes ``&``, ``<`` and ``>``; ``\\"``; ``\\/``),
+    percent-encoding (a secret in a link's query) and an HTML character reference. Two
+    things are masked without being known: the value of any JSON ``"secret"`` member (a new
+    API key's secret, in an answer that could not be used), even when the text ends inside
+    it, and the password of any ``scheme://user:password@`` URL (a proxy's).
     Header values of ``Authorization``, ``Proxy-Authorization``, ``Cookie`` and
-    ``Set-Cookie`` are masked whole, whatever they hold.
+    ``Set-Cookie`` are masked whole, whatever they hold, and header names like values.
     """
 
-    __slots__ = ("_pattern", "secrets")
+    __slots__ = ("secrets",)
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self.secrets: Tuple[str, ...] = tuple(
             sorted({s for s in secrets if s and len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True)
         )
-        # A JSON body echoes a secret as a JSON string (a quote or backslash escaped, maybe "/"
-        # as "\/" and non-ASCII as "\u...."): those spellings are masked too, so both the body
-        # and the details decoded from it come out clean.
-        spellings = {spelling for secret in self.secrets for spelling in _json_spellings(secret)}
-        found = sorted(spellings, key=len, reverse=True)
-        self._pattern: Optional[Pattern[str]] = re.compile("|".join(map(re.escape, found))) if found else None
 
     def text(self, value: str) -> str:
         """``value`` with every secret masked."""
-        if self._pattern is None or not value:
+        if not value:
             return value
-        return self._pattern.sub(MASK, value)
+        if self.secrets:
+            value = _spellings_pattern(self.secrets).sub(MASK, value)
+        if '"' in value:
+            value = _SECRET_FIELD.sub(_masked_field, value)
+        if "@" in value:
+            value = _URL_USERINFO.sub(_masked_userinfo, value)
+        return value
 
     def optional_text(self, value: Optional[str]) -> Optional[str]:
         """:meth:`text`, passing ``None`` through."""
@@ -51,11 +57,12 @@ class Redactor:
 
     def headers(self, headers: Optional[Mapping[str, str]]) -> Dict[str, str]:
         """A copy of ``headers`` safe to show: credential headers masked whole, secrets masked
-        in every other value."""
+        in every other value and in every name (a server may echo one as a header name)."""
         if not headers:
             return {}
         return {
-            key: (MASK if key.lower() in SENSITIVE_HEADERS else self.text(value)) for key, value in headers.items()
+            self.text(key): (MASK if key.lower() in SENSITIVE_HEADERS else self.text(value))
+            for key, value in headers.items()
         }
 
     def with_more(self, secrets: Iterable[str]) -> Redactor:
@@ -63,11 +70,67 @@ class Redactor:
         return Redactor((*self.secrets, *secrets))
 
 
-def _json_spellings(secret: str) -> Tuple[str, ...]:
-    """``secret`` as it is, and as JSON encoders write it inside a string."""
-    escaped = json.dumps(secret)[1:-1]
-    unescaped_unicode = json.dumps(secret, ensure_ascii=False)[1:-1]
-    return (secret, escaped, unescaped_unicode, escaped.replace("/", "\\/"), unescaped_unicode.replace("/", "\\/"))
+# -- spellings of a secret -------------------------------------------------------------------
+
+_JSON_SHORT = {'"': '"', "\\": "\\", "/": "/", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
+_HTML_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
+
+
+def _hex(number: int, width: int) -> str:
+    """``number`` in hex as a pattern matching either case of its letters."""
+    return "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{number:0{width}x}")
+
+
+def _character(ch: str) -> str:
+    """A pattern for ``ch`` in any spelling an echo of it may have."""
+    point = ord(ch)
+    spellings = [re.escape(ch)]
+    if point < 0x10000:
+        spellings.append(r"\\u" + _hex(point, 4))
+    else:  # JSON writes it as a surrogate pair
+        offset = point - 0x10000
+        spellings.append(r"\\u" + _hex(0xD800 + (offset >> 10), 4) + r"\\u" + _hex(0xDC00 + (offset & 0x3FF), 4))
+    if ch in _JSON_SHORT:
+        spellings.append(r"\\" + re.escape(_JSON_SHORT[ch]))
+    spellings.append("".join("%" + _hex(byte, 2) for byte in ch.encode("utf-8", "surrogatepass")))
+    if ch == " ":
+        spellings.append(r"\+")
+    # HTML references (a parser also reads them without the final semicolon).
+    spellings.append(f"&#(?:0*{point}|[xX]0*{_hex(point, 1)});?")
+    if ch in _HTML_NAMED:
+        spellings.append(f"&{_HTML_NAMED[ch]};?")
+    return "(?:" + "|".join(spellings) + ")"
+
+
+@functools.lru_cache(maxsize=64)
+def _spellings_pattern(secrets: Tuple[str, ...]) -> Pattern[str]:
+    """One pattern for every spelling of ``secrets`` (longest first). Made on first use, since
+    most redactors never mask anything, and kept: compiling one costs milliseconds."""
+    first = {re.escape(secret[0]) for secret in secrets} | {r"\\", "%", "&"}
+    alternatives = "|".join("".join(map(_character, secret)) for secret in secrets)
+    # The look-ahead lets the engine skip, at C speed, every position no spelling starts at.
+    return re.compile(f"(?=[{''.join(sorted(first))}])(?:{alternatives})")
+
+
+# A JSON "secret" member (its name maybe \u-escaped), up to its closing quote or the end of
+# the text (a body cut off inside the secret).
+_SECRET_FIELD = re.compile(
+    '(?P<name>"' + "".join(f"(?:{c}|\\\\u{_hex(ord(c), 4)})" for c in "secret") + r'"\s*:\s*")(?:[^"\\]|\\.?)*'
+)
+
+
+def _masked_field(found: Match[str]) -> str:
+    return found.group("name") + MASK
+
+
+# scheme://user:password@ (or scheme://token@): everything after the user name is masked.
+_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^\s/?#@:'\"<>\[\]]*)(?P<password>:[^\s/?#'\"<>]*)?@")
+
+
+def _masked_userinfo(found: Match[str]) -> str:
+    if found.group("password") is None:
+        return f"{found.group('scheme')}{MASK}@"
+    return f"{found.group('scheme')}{found.group('user')}:{MASK}@"
 
 
 def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:
