@@ -343,12 +343,13 @@ class Configuration:
 
     @property
     def connection_pool_maxsize(self) -> int:
-        """The most connections kept per host (1 or more; by default ``min(32, 5 × CPUs)``)."""
+        """The most connections kept per host (1 or more; by default 5 per CPU, at most 32)."""
         return self._connection_pool_maxsize
 
     @connection_pool_maxsize.setter
     def connection_pool_maxsize(self, value: int) -> None:
         self._connection_pool_maxsize = _count(value, "Configuration connection_pool_maxsize", minimum=1)
+
 
 def _seconds(value: Any, name: str, *, zero: bool = False) -> float:
     """``value`` as seconds if it is a finite number above 0 (or 0 itself with ``zero``);

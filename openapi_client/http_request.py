@@ -52,7 +52,9 @@ def check_host(host: str, what: str = "host", *, allow_userinfo: bool = False) -
         parsed = parse_url(host)
     except LocationParseError:
         # urllib3's message quotes the URL, password and all: name it with the password masked.
-        raise ApiValueError(f"{what} is not a valid URL (host or port unreadable){_shown(host, allow_userinfo)}") from None
+        raise ApiValueError(
+            f"{what} is not a valid URL (host or port unreadable){_shown(host, allow_userinfo)}"
+        ) from None
     if parsed.scheme not in ("http", "https") or "://" not in host:
         scheme = parsed.scheme if "://" in host else None
         wanted = "http:// or https://" if allow_userinfo else "https:// (or http:// for this machine)"
@@ -62,7 +64,9 @@ def check_host(host: str, what: str = "host", *, allow_userinfo: bool = False) -
     userinfo = None if allow_userinfo else parsed.auth
     if parsed.auth is not None and not _latin1(unquote(parsed.auth)):
         # Sent as HTTP Basic to the proxy, which carries latin-1 only (aiohttp would fail on it).
-        raise ApiValueError(f"{what}: its user name or password has characters outside latin-1, which HTTP cannot carry")
+        raise ApiValueError(
+            f"{what}: its user name or password has characters outside latin-1, which HTTP cannot carry"
+        )
     for part, present in (("user-info", userinfo), ("query", parsed.query), ("fragment", parsed.fragment)):
         if present is not None:
             raise ApiValueError(f"{what} must not have a {part} part; give a plain scheme://host[:port] URL")
@@ -182,7 +186,9 @@ def proxy_for(url_host: str, explicit: Optional[str], environment: Optional[Mapp
 def _proxy_variable(scheme: str, value: str) -> str:
     """The environment variable ``value`` came from (``HTTPS_PROXY``, ``https_proxy``...)."""
     wanted = f"{scheme}_proxy"
-    names = sorted((name for name, found in os.environ.items() if name.lower() == wanted and found == value), reverse=True)
+    names = sorted(
+        (name for name, found in os.environ.items() if name.lower() == wanted and found == value), reverse=True
+    )
     return f"the environment variable {names[0] if names else wanted.upper()}"
 
 

@@ -124,7 +124,9 @@ def _masked_field(found: Match[str]) -> str:
 
 
 # scheme://user:password@ (or scheme://token@): everything after the user name is masked.
-_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^\s/?#@:'\"<>\[\]]*)(?P<password>:[^\s/?#'\"<>]*)?@")
+_URL_USERINFO = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^\s/?#@:'\"<>\[\]]*)(?P<password>:[^\s/?#'\"<>]*)?@"
+)
 
 
 def _masked_userinfo(found: Match[str]) -> str:

@@ -70,9 +70,9 @@ def test_values_of_the_wrong_kind_are_refused(name: str, value: Any) -> None:
     wait=st.floats(min_value=0, max_value=1e6),
     size=st.integers(min_value=0, max_value=2**40),
     pool=st.integers(min_value=1, max_value=1000),
-    timeout=st.none() | st.floats(min_value=1e-3, max_value=1e6) | st.tuples(
-        st.floats(min_value=1e-3, max_value=1e3), st.floats(min_value=1e-3, max_value=1e3)
-    ),
+    timeout=st.none()
+    | st.floats(min_value=1e-3, max_value=1e6)
+    | st.tuples(st.floats(min_value=1e-3, max_value=1e3), st.floats(min_value=1e-3, max_value=1e3)),
 )
 def test_property_usable_values_are_kept_as_given(wait: float, size: int, pool: int, timeout: Any) -> None:
     configuration = Configuration(
@@ -96,9 +96,7 @@ def test_the_pool_size_still_defaults_when_not_given() -> None:
     token=st.none() | st.from_regex(r"\At-[a-z0-9._]{12,40}\Z"),
     given_too=st.booleans(),
 )
-def test_property_repr_names_every_provider_and_no_secret(
-    key: str, secret: str, token: Any, given_too: bool
-) -> None:
+def test_property_repr_names_every_provider_and_no_secret(key: str, secret: str, token: Any, given_too: bool) -> None:
     extra = CloudApiKey("OTHERKEY", "other-secret-value-123") if given_too else None
     configuration = Configuration(username=key, password=secret, access_token=token, credentials=extra)
     shown = repr(configuration)

@@ -62,7 +62,7 @@ def assert_no_trace(error: Any, secret: str) -> None:
 
 SECRETS = [
     "aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4bC6dE8fG0hJ2kL4mN6pQ8rS0tU2vW4",
-    "p&ss<wo>rd+with/odd=chars\\and\"quotes-0001",
+    'p&ss<wo>rd+with/odd=chars\\and"quotes-0001',
 ]
 
 
@@ -110,7 +110,9 @@ async def test_a_create_answer_of_the_wrong_shape_does_not_show_the_secret(kind:
     cut=st.floats(min_value=0, max_value=1),
     before=st.text(max_size=30),
 )
-def test_property_a_secret_member_is_masked_whole_or_cut(secret: str, go_escapes: bool, cut: float, before: str) -> None:
+def test_property_a_secret_member_is_masked_whole_or_cut(
+    secret: str, go_escapes: bool, cut: float, before: str
+) -> None:
     text = json.dumps({"note": before, "secret": secret}, ensure_ascii=go_escapes)
     if go_escapes:
         text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

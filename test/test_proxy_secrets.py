@@ -98,7 +98,9 @@ async def test_a_failing_proxy_never_shows_its_password(
     assert "proxyuser" not in str(error) or MASK in str(error)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(
     password=st.text(min_size=6, max_size=24).filter(lambda p: p.strip() == p),
     behaviour=st.sampled_from(list(PROXIES)),
@@ -164,7 +166,9 @@ async def call_with_proxy_variable(kind: str, variable: str, value: str, target:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("case", _unusable_case_ids())
 @pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"])
-async def test_an_unusable_proxy_variable_is_refused_by_name_before_sending(kind: str, case: str, variable: str) -> None:
+async def test_an_unusable_proxy_variable_is_refused_by_name_before_sending(
+    kind: str, case: str, variable: str
+) -> None:
     with HostileServer(lambda conn, request: conn.sendall(answer(200, b"{}"))) as listener:
         value = unusable_values(listener.port)[case]
         error = await call_with_proxy_variable(kind, variable, value, listener, https=variable.lower() == "https_proxy")
@@ -188,7 +192,9 @@ async def test_a_bypassed_or_usable_proxy_variable_is_not_refused(kind: str, mon
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    password=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="@/\\?#\x00"), min_size=6, max_size=20),
+    password=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="@/\\?#\x00"), min_size=6, max_size=20
+    ),
     junk=st.sampled_from(["", "x", "99999", ":1:2", " "]),
     scheme=st.sampled_from(["", "socks4://", "gopher://", "http://", "HTTP:/"]),
 )

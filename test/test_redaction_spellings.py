@@ -29,7 +29,13 @@ GO_SECRETS = ["a&b<c>d-0001", "<<&&>>secret", "p4ss&word>x<y", "ALL&LT;&GT;CAPS<
 def go_json(value: object) -> str:
     """JSON as Go's encoding/json writes it: & < > (and U+2028/2029) escaped."""
     text = json.dumps(value, ensure_ascii=False)
-    for ch, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for ch, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(ch, escape)
     return text
 
@@ -38,14 +44,18 @@ def password_of(request: Request) -> str:
     return base64.b64decode(request.headers["authorization"].split()[1]).decode().partition(":")[2]
 
 
-def echo(spell: Callable[[str], str], content_type: str = "application/json") -> Callable[[socket.socket, Request], None]:
+def echo(
+    spell: Callable[[str], str], content_type: str = "application/json"
+) -> Callable[[socket.socket, Request], None]:
     def handle(conn: socket.socket, request: Request) -> None:
         conn.sendall(answer(400, spell(password_of(request)).encode(), [("Content-Type", content_type)]))
 
     return handle
 
 
-async def refused_with(kind: str, secret: str, handler: Callable[[socket.socket, Request], None]) -> openapi_client.ApiException:
+async def refused_with(
+    kind: str, secret: str, handler: Callable[[socket.socket, Request], None]
+) -> openapi_client.ApiException:
     with HostileServer(handler) as server:
         configuration = Configuration(host=server.url, username="KEY", password=secret, retries=False)
         async with Clients(kind, configuration) as c:
@@ -118,7 +128,10 @@ async def test_a_secret_echoed_as_a_header_name_is_masked(kind: str, secret: str
 SPELLERS: List[Tuple[str, Callable[[str], str]]] = [
     ("go-json", lambda s: go_json(s)[1:-1]),
     ("ascii-json", lambda s: json.dumps(s)[1:-1]),
-    ("every-char-escaped", lambda s: "".join(f"\\u{ord(c):04X}" if ord(c) < 0x10000 else json.dumps(c)[1:-1] for c in s)),
+    (
+        "every-char-escaped",
+        lambda s: "".join(f"\\u{ord(c):04X}" if ord(c) < 0x10000 else json.dumps(c)[1:-1] for c in s),
+    ),
     ("percent", lambda s: quote(s, safe="")),
     ("form", lambda s: quote(s, safe="").replace("%20", "+")),
     ("html", lambda s: html.escape(s)),
