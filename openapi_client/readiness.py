@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Tuple, Typ
 
 from openapi_client.exceptions import KeyValidationFailedError, NotFoundException
 from openapi_client.models.enums import INVALID, VALID
+from openapi_client.redaction import Redactor, secrets_in_use
 
 if TYPE_CHECKING:
+    from openapi_client.configuration import Configuration
     from openapi_client.models.responses import ByokV1KeyRead
 
 __all__ = ["API_KEY_READABLE", "BYOK_KEY_VALIDATED", "Readiness"]
@@ -28,26 +30,30 @@ class Readiness:
 
     what: str
     """What is waited for, with ``{id}`` for the object's id (for messages and logs)."""
-    is_ready: Callable[[Any], bool]
-    """True when the object read is what the caller waits for; raises when it never will be."""
+    is_ready: Callable[[Any, Redactor], bool]
+    """True when the object read is what the caller waits for; raises when it never will be
+    (the redactor masks the client's secrets in what the error quotes of the object)."""
     not_yet: Tuple[Type[Exception], ...] = ()
 
     def describe(self, id: str) -> str:
         return self.what.format(id=id)
 
-    def poller(self, read: Callable[[], T]) -> Callable[[], Optional[T]]:
-        """A poll function for ``wait_until``: the object once ready, else ``None``."""
+    def poller(self, read: Callable[[], T], configuration: Optional[Configuration] = None) -> Callable[[], Optional[T]]:
+        """A poll function for ``wait_until``: the object once ready, else ``None``.
+        ``configuration``: the client's, whose secrets an error quoting the object masks."""
 
         def poll() -> Optional[T]:
             try:
                 value = read()
             except self.not_yet:
                 return None
-            return value if self.is_ready(value) else None
+            return value if self.is_ready(value, _redactor(configuration)) else None
 
         return poll
 
-    def async_poller(self, read: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[Optional[T]]]:
+    def async_poller(
+        self, read: Callable[[], Awaitable[T]], configuration: Optional[Configuration] = None
+    ) -> Callable[[], Awaitable[Optional[T]]]:
         """:meth:`poller` for a coroutine ``read``: the same judgement, awaited."""
 
         async def poll() -> Optional[T]:
@@ -55,19 +61,23 @@ class Readiness:
                 value = await read()
             except self.not_yet:
                 return None
-            return value if self.is_ready(value) else None
+            return value if self.is_ready(value, _redactor(configuration)) else None
 
         return poll
 
 
-def _always(_: Any) -> bool:
+def _redactor(configuration: Optional[Configuration]) -> Redactor:
+    return Redactor(secrets_in_use(configuration)) if configuration is not None else Redactor()
+
+
+def _always(_: Any, __: Redactor) -> bool:
     return True
 
 
-def _validated(key: ByokV1KeyRead) -> bool:
+def _validated(key: ByokV1KeyRead, redactor: Redactor) -> bool:
     phase = key.validation.phase
     if phase == INVALID:
-        raise KeyValidationFailedError(key)
+        raise KeyValidationFailedError(key, redactor=redactor)
     return phase == VALID
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Match, Optional, Patt
 if TYPE_CHECKING:
     from openapi_client.configuration import Configuration
 
-__all__ = ["MASK", "Redactor", "secrets_in_use", "SENSITIVE_HEADERS"]
+__all__ = ["MASK", "Redactor", "secrets_in_use", "SENSITIVE_HEADERS", "link_for_message"]
 
 MASK = "**********"
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
@@ -133,6 +133,17 @@ def _masked_userinfo(found: Match[str]) -> str:
     if found.group("password") is None:
         return f"{found.group('scheme')}{MASK}@"
     return f"{found.group('scheme')}{found.group('user')}:{MASK}@"
+
+
+def link_for_message(url: str, redactor: Optional[Redactor] = None) -> str:
+    """A link from an answer (a ``next`` link, say) as a message may quote it: every query
+    value masked (the names kept), since a query is where an echoed credential would be,
+    the fragment left out, and the rest as :meth:`Redactor.text` leaves it."""
+    base, _, query = url.partition("#")[0].partition("?")
+    if query:
+        names = (pair.partition("=")[0] for pair in query.split("&"))
+        base += "?" + "&".join(f"{name}={MASK}" for name in names)
+    return (redactor or Redactor()).text(base)
 
 
 def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:

@@ -293,7 +293,10 @@ def _waiter_method(flavor: Flavor, op: Operation, waiter: Waiter) -> List[str]:
     read = f"lambda: self.{op.name}({', '.join([*names, '**options'])})"
     lines += [
         f"{body}return {flavor.wait}{flavor.wait_until}(",
-        f"{body}{INDENT}{condition}.{flavor.poller}({read}),",
+        f"{body}{INDENT}{condition}.{flavor.poller}(",
+        f"{body}{INDENT * 2}{read},",
+        f"{body}{INDENT * 2}self.api_client.configuration,",
+        f"{body}{INDENT}),",
         f"{body}{INDENT}timeout=timeout,",
         f"{body}{INDENT}poll_interval=poll_interval,",
         f"{body}{INDENT}what={condition}.describe({names[0]}),",

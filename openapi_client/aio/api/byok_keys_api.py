@@ -270,7 +270,10 @@ class ByokKeysApi(BaseApi):
         An INVALID key raises `KeyValidationFailedError` with the service's message.
         """
         return await wait_until(
-            readiness.BYOK_KEY_VALIDATED.async_poller(lambda: self.get_byok_v1_key(id, **options)),
+            readiness.BYOK_KEY_VALIDATED.async_poller(
+                lambda: self.get_byok_v1_key(id, **options),
+                self.api_client.configuration,
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.BYOK_KEY_VALIDATED.describe(id),

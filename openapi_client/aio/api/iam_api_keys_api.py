@@ -234,7 +234,10 @@ class IamApiKeysApi(BaseApi):
         A 404 means not yet; any other error is raised at once.
         """
         return await wait_until(
-            readiness.API_KEY_READABLE.async_poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            readiness.API_KEY_READABLE.async_poller(
+                lambda: self.get_iam_v2_api_key(id, **options),
+                self.api_client.configuration,
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.API_KEY_READABLE.describe(id),
