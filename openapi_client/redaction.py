@@ -6,6 +6,7 @@ import base64
 import functools
 import re
 from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Match, Optional, Pattern, Tuple
+from urllib.parse import unquote
 
 if TYPE_CHECKING:
     from openapi_client.configuration import Configuration
@@ -149,14 +150,41 @@ def link_for_message(url: str, redactor: Optional[Redactor] = None) -> str:
 def secrets_in_use(configuration: Configuration) -> Tuple[str, ...]:
     """Every sensitive string the configuration's credentials put on the wire or may see
     echoed (secrets, tokens, the header values built from them), as each credential
-    provider reports it (``secrets()``)."""
+    provider reports it (``secrets()``), and those of its proxy (the password of
+    ``proxy`` and the ``Proxy-Authorization`` it makes, the values of ``proxy_headers``)."""
     providers = configuration.credentials
     if len(providers) == 1:
         secrets = providers[0].secrets()
         # The usual case, taken as it is; a provider of one's own may hand over a list it
         # later extends in place, which the caller's cache would not see change: copy that.
-        return secrets if type(secrets) is tuple else tuple(secrets)
-    return tuple(secret for provider in providers for secret in provider.secrets())
+        secrets = secrets if type(secrets) is tuple else tuple(secrets)
+    else:
+        secrets = tuple(secret for provider in providers for secret in provider.secrets())
+    if configuration.proxy is None and not configuration.proxy_headers:
+        return secrets
+    if configuration.proxy is not None:
+        secrets += proxy_secrets(configuration.proxy)
+    for value in (configuration.proxy_headers or {}).values():
+        if isinstance(value, str):
+            secrets += basic_secrets(value)
+    return secrets
+
+
+@functools.lru_cache(maxsize=16)
+def proxy_secrets(proxy: str) -> Tuple[str, ...]:
+    """The secrets of a proxy URL's ``user:password@`` part: the password as written and
+    decoded, and the ``Proxy-Authorization`` values urllib3 (from the written form) and
+    aiohttp (from the decoded one) send for it."""
+    userinfo = proxy.partition("://")[2].split("/", 1)[0].rpartition("@")[0]
+    if not userinfo:
+        return ()
+    found = [userinfo, unquote(userinfo), userinfo.partition(":")[2], unquote(userinfo.partition(":")[2])]
+    for pair in {userinfo, unquote(userinfo)}:
+        try:
+            found.extend(basic_secrets("Basic " + base64.b64encode(pair.encode("latin-1")).decode("ascii")))
+        except UnicodeEncodeError:
+            continue  # refused by Configuration.proxy anyway
+    return tuple(found)
 
 
 def basic_secrets(value: str) -> Tuple[str, ...]:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 from typing import Any, Callable, Dict, Iterator, Optional
@@ -208,3 +209,48 @@ def test_property_an_unusable_proxy_variable_never_shows_its_password(password: 
                 assert "HTTP_PROXY" in str(error) and listener.accepted == accepted
             for text in (str(error), repr(error)):
                 assert password not in text
+
+
+# -- a proxy echoing its own credentials -------------------------------------------------------
+
+
+def echo_proxy_credentials(conn: socket.socket, request: Request) -> None:
+    """A proxy's error page quoting the Proxy-Authorization it got, raw and decoded."""
+    import base64
+
+    sent = request.headers.get("proxy-authorization", "")
+    decoded = base64.b64decode(sent.partition(" ")[2] or b"").decode("latin-1")
+    body = json.dumps({"errors": [{"detail": f"proxy refused {sent!r} ({decoded})"}]}).encode()
+    conn.sendall(answer(407, body, [("X-Seen", sent)]))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("given_as", ["url", "url-percent-encoded", "proxy_headers"])
+async def test_a_proxy_echoing_its_credentials_shows_none_of_them(kind: str, given_as: str) -> None:
+    import urllib3
+
+    password = "Pr0xy:P@ss/w0rd"
+    with HostileServer(echo_proxy_credentials) as proxy_server:
+        address = f"127.0.0.1:{proxy_server.port}"
+        settings: Dict[str, Any] = {"proxy": f"http://{address}"}
+        if given_as == "proxy_headers":
+            settings["proxy_headers"] = urllib3.make_headers(proxy_basic_auth=f"proxyuser:{password}")
+        else:
+            settings["proxy"] = f"http://proxyuser:{quote(password, safe='')}@{address}"
+        # A plain-http target: the request itself goes to the proxy, which answers it.
+        configuration = Configuration(
+            host="http://127.0.0.1:9", username="KEY", password="api-secret-0001", retries=False, **settings
+        )
+        async with Clients(kind, configuration) as c:
+            with pytest.raises(ApiException) as refused:
+                await c.iam("get_iam_v2_api_key", "KEY1")
+        sent = proxy_server.requests[0].headers.get("proxy-authorization", "")
+    error = refused.value
+    assert error.status == 407
+    # (urllib3 sends no Proxy-Authorization for a proxy URL's user-info, aiohttp does.)
+    assert sent.startswith("Basic ") or (kind == "sync" and given_as != "proxy_headers")
+    texts = [str(error), repr(error), error.body or "", *error.headers.values()]
+    for text in texts:
+        for secret in (password, quote(password, safe=""), sent, sent.partition(" ")[2]):
+            assert not secret or secret not in text, (secret, text)
+    assert "proxy refused" in str(error)
