@@ -9,19 +9,20 @@ The operation descriptions (:mod:`openapi_client.operations`) name a readiness p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Optional, Tuple, Type, TypeVar
 
 from openapi_client.exceptions import KeyValidationFailedError, NotFoundException
 from openapi_client.models.enums import INVALID, VALID
-from openapi_client.redaction import Redactor, secrets_in_use
+from openapi_client.redaction import Redactor
 
 if TYPE_CHECKING:
-    from openapi_client.configuration import Configuration
     from openapi_client.models.responses import ByokV1KeyRead
 
 __all__ = ["API_KEY_READABLE", "BYOK_KEY_VALIDATED", "Readiness"]
 
 T = TypeVar("T")
+Secrets = Callable[[], Iterable[str]]
+"""The secrets a client has in use now (they change as credentials renew)."""
 
 
 @dataclass(frozen=True)
@@ -38,21 +39,21 @@ class Readiness:
     def describe(self, id: str) -> str:
         return self.what.format(id=id)
 
-    def poller(self, read: Callable[[], T], configuration: Optional[Configuration] = None) -> Callable[[], Optional[T]]:
+    def poller(self, read: Callable[[], T], secrets: Optional[Secrets] = None) -> Callable[[], Optional[T]]:
         """A poll function for ``wait_until``: the object once ready, else ``None``.
-        ``configuration``: the client's, whose secrets an error quoting the object masks."""
+        ``secrets``: the client's secrets in use, which an error quoting the object masks."""
 
         def poll() -> Optional[T]:
             try:
                 value = read()
             except self.not_yet:
                 return None
-            return value if self.is_ready(value, _redactor(configuration)) else None
+            return value if self.is_ready(value, _redactor(secrets)) else None
 
         return poll
 
     def async_poller(
-        self, read: Callable[[], Awaitable[T]], configuration: Optional[Configuration] = None
+        self, read: Callable[[], Awaitable[T]], secrets: Optional[Secrets] = None
     ) -> Callable[[], Awaitable[Optional[T]]]:
         """:meth:`poller` for a coroutine ``read``: the same judgement, awaited."""
 
@@ -61,13 +62,13 @@ class Readiness:
                 value = await read()
             except self.not_yet:
                 return None
-            return value if self.is_ready(value, _redactor(configuration)) else None
+            return value if self.is_ready(value, _redactor(secrets)) else None
 
         return poll
 
 
-def _redactor(configuration: Optional[Configuration]) -> Redactor:
-    return Redactor(secrets_in_use(configuration)) if configuration is not None else Redactor()
+def _redactor(secrets: Optional[Secrets]) -> Redactor:
+    return Redactor(secrets()) if secrets is not None else Redactor()
 
 
 def _always(_: Any, __: Redactor) -> bool:

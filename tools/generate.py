@@ -295,7 +295,7 @@ def _waiter_method(flavor: Flavor, op: Operation, waiter: Waiter) -> List[str]:
         f"{body}return {flavor.wait}{flavor.wait_until}(",
         f"{body}{INDENT}{condition}.{flavor.poller}(",
         f"{body}{INDENT * 2}{read},",
-        f"{body}{INDENT * 2}self.api_client.configuration,",
+        f"{body}{INDENT * 2}lambda: secrets_in_use(self.api_client.configuration),",
         f"{body}{INDENT}),",
         f"{body}{INDENT}timeout=timeout,",
         f"{body}{INDENT}poll_interval=poll_interval,",
@@ -339,6 +339,7 @@ def render_api_module(api: ApiDescription, flavor: Flavor) -> str:
         imports[flavor.helpers_module] = f"{flavor.iter_items}, {flavor.iter_pages}"
     if waiting:
         imports[flavor.waiters_module] = flavor.wait_until
+        imports["openapi_client.redaction"] = "secrets_in_use"
     lines += [f"from {module} import {imports[module]}" for module in sorted(imports)]
     type_only = {
         "openapi_client.api_response": ["ApiResponse"],
