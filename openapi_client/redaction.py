@@ -24,8 +24,9 @@ class Redactor:
     """Replaces each given secret, wherever and however it is spelled, by ``**********``.
 
     A secret is found as it is and in every spelling an echo may give it, each character on
-    its own: a JSON escape (``\\u0026``, as Go writes ``&``, ``<`` and ``>``; ``\\"``; ``\\/``),
-    percent-encoding (a secret in a link's query) and an HTML character reference. Two
+    its own: a JSON escape (``\\u0026``, as Go writes ``&``, ``<`` and ``>``; ``\\"``; ``\\/``;
+    ``\\u00e9``), percent-encoding (a secret in a link's query) and an HTML character reference.
+    Letters, digits and ``_.~-``, which no encoder escapes, are matched as written. Two
     things are masked without being known: the value of any JSON ``"secret"`` member (a new
     API key's secret, in an answer that could not be used), even when the text ends inside
     it, and the password of any ``scheme://user:password@`` URL (a proxy's).
@@ -82,8 +83,15 @@ def _hex(number: int, width: int) -> str:
     return "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{number:0{width}x}")
 
 
+# No JSON or HTML encoder escapes these, and percent-encoding leaves them as they are: they
+# are matched as written, which keeps the pattern of a long token as cheap as a plain search.
+_AS_WRITTEN = re.compile(r"[A-Za-z0-9_.~-]")
+
+
 def _character(ch: str) -> str:
     """A pattern for ``ch`` in any spelling an echo of it may have."""
+    if _AS_WRITTEN.match(ch):
+        return ch
     point = ord(ch)
     spellings = [re.escape(ch)]
     if point < 0x10000:
@@ -107,9 +115,12 @@ def _character(ch: str) -> str:
 def _spellings_pattern(secrets: Tuple[str, ...]) -> Pattern[str]:
     """One pattern for every spelling of ``secrets`` (longest first). Made on first use, since
     most redactors never mask anything, and kept: compiling one costs milliseconds."""
-    first = {re.escape(secret[0]) for secret in secrets} | {r"\\", "%", "&"}
     alternatives = "|".join("".join(map(_character, secret)) for secret in secrets)
-    # The look-ahead lets the engine skip, at C speed, every position no spelling starts at.
+    if all(_AS_WRITTEN.match(secret[0]) for secret in secrets):
+        return re.compile(alternatives)  # the engine skips to the possible first letters itself
+    # A secret starting with a character of several spellings: the look-ahead lets the engine
+    # skip, at C speed, every position no spelling starts at.
+    first = {re.escape(secret[0]) for secret in secrets} | {r"\\", "%", "&"}
     return re.compile(f"(?=[{''.join(sorted(first))}])(?:{alternatives})")
 
 

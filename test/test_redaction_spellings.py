@@ -125,17 +125,26 @@ async def test_a_secret_echoed_as_a_header_name_is_masked(kind: str, secret: str
 
 # -- the matching itself, over any secret --------------------------------------------------
 
+
+def plain(ch: str) -> bool:
+    """Characters no encoder escapes (letters, digits, ``_.~-``)."""
+    return ch.isascii() and (ch.isalnum() or ch in "_.~-")
+
+
 SPELLERS: List[Tuple[str, Callable[[str], str]]] = [
     ("go-json", lambda s: go_json(s)[1:-1]),
     ("ascii-json", lambda s: json.dumps(s)[1:-1]),
     (
-        "every-char-escaped",
-        lambda s: "".join(f"\\u{ord(c):04X}" if ord(c) < 0x10000 else json.dumps(c)[1:-1] for c in s),
+        "all-but-letters-escaped",  # PHP with every JSON_HEX_* flag, upper-case hex
+        lambda s: "".join(
+            c if plain(c) else f"\\u{ord(c):04X}" if ord(c) < 0x10000 else json.dumps(c)[1:-1] for c in s
+        ),
     ),
     ("percent", lambda s: quote(s, safe="")),
     ("form", lambda s: quote(s, safe="").replace("%20", "+")),
     ("html", lambda s: html.escape(s)),
-    ("html-numeric", lambda s: "".join(f"&#{ord(c)};" for c in s)),
+    ("html-numeric", lambda s: "".join(c if plain(c) else f"&#{ord(c)};" for c in s)),
+    ("html-hex", lambda s: "".join(c if plain(c) else f"&#x{ord(c):x}" for c in s)),
 ]
 
 
