@@ -93,6 +93,11 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._windows: Dict[str, Tuple[float, int]] = {}
 
+    def reset(self) -> None:
+        """Start every group's window afresh."""
+        with self._lock:
+            self._windows.clear()
+
     @property
     def budget(self) -> int:
         """The X-RateLimit-Limit reported: the limit, or a budget no test spends."""

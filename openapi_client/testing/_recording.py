@@ -1,11 +1,25 @@
-"""The log of the most recent requests the emulator received, bounded in size."""
+"""The log of the most recent requests the emulator received, bounded in size, without credentials.
+
+Nothing that authenticates anyone is kept, in any field: credentials are found by where
+they travel (the ``Authorization`` header, headers, query parameters and JSON members whose
+names say secret, token, password or key, every value of a token request's form but the
+few that are not secret) and by their shape (the JWTs the emulator issues, the API key
+secrets it makes); each one found, and every secret the emulator knows (its own API secret
+and access token, OAuth client secrets, API key secrets), is then masked wherever it
+appears in the request, in its plain, percent-encoded, JSON-escaped and base64 spellings.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 import threading
 from collections import deque
 from dataclasses import dataclass
-from typing import Deque, Dict, List, Mapping, Optional
+from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
 __all__ = ["RecordedRequest", "RequestLog"]
 
@@ -17,8 +31,9 @@ class RecordedRequest:
     ``path`` is the path as sent (still percent-encoded), ``raw_path`` the whole request
     target (path and query string) as sent, ``query`` maps each query parameter to its
     decoded values; ``status`` is ``None`` when the connection was dropped unanswered.
-    The ``Authorization`` header keeps only its scheme (``"Basic ***"``); ``body`` is cut
-    to the log's body limit, and ``body_size`` is the size that was received.
+    The ``Authorization`` header keeps only its scheme (``"Basic ***"``) and every other
+    credential is replaced by ``***`` wherever it appears; ``body`` is cut to the log's body
+    limit (after masking), and ``body_size`` is the size that was received.
     """
 
     method: str
@@ -31,10 +46,221 @@ class RecordedRequest:
     body_size: int = 0
 
 
-class RequestLog:
-    """A thread-safe log keeping the ``capacity`` most recent requests."""
+MASK = "***"
 
-    def __init__(self, capacity: int = 1000, body_bytes: int = 8192) -> None:
+# Scheme names kept in the log so tests can tell how a client authenticated; any other
+# first word might be part of a credential.
+_SCHEMES = frozenset({"basic", "bearer", "digest", "negotiate", "token"})
+
+# Names of headers, query parameters, JSON members and form fields that carry credentials.
+_SECRET_NAME = re.compile(
+    r"secret|passw|pwd|token|credential|authoriz|api[-_]?key|private[-_]?key|cookie|assertion|session|signature",
+    re.IGNORECASE,
+)
+# ...except these, which name no credential (a page token is an opaque cursor).
+_NOT_SECRET = frozenset({"page_token", "subject_token_type", "requested_token_type", "actor_token_type", "issued_token_type"})
+# The form fields of a token request that are not secret; every other value is masked.
+_PUBLIC_FORM_FIELDS = frozenset(
+    {
+        "grant_type",
+        "client_id",
+        "identity_pool_id",
+        "subject_token_type",
+        "requested_token_type",
+        "actor_token_type",
+        "expires_in",
+        "scope",
+        "audience",
+        "resource",
+    }
+)
+FORM = "application/x-www-form-urlencoded"
+
+# Credentials recognised by shape: the JWTs the emulator (or anyone) issues, and the
+# 64-character base64 API key secrets it makes.
+_JWT = re.compile(rb"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_API_SECRET = re.compile(rb"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64}(?![A-Za-z0-9+/])")
+# Shorter values are not searched for elsewhere in a request: they would mask ordinary text.
+MIN_SEARCHED = 4
+
+
+def secret_name(name: str) -> bool:
+    """Whether a header, parameter or member of this name carries a credential."""
+    return name.lower() not in _NOT_SECRET and _SECRET_NAME.search(name) is not None
+
+
+class Redactor:
+    """Masks the credentials of one request (see the module's description).
+
+    ``known`` gives the secrets the emulator holds at the moment of recording.
+    """
+
+    def __init__(self, known: Callable[[], Iterable[str]] = tuple) -> None:
+        self._known = known
+
+    def request(
+        self,
+        path: str,
+        raw_path: str,
+        query: Mapping[str, List[str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Tuple[str, str, Dict[str, List[str]], Dict[str, str], bytes]:
+        """(path, raw_path, query, headers, body) with every credential masked."""
+        found: Set[str] = set(self._known())
+        kept_headers: Dict[str, str] = {}
+        for name, value in headers.items():
+            lowered = name.lower()
+            if lowered in ("authorization", "proxy-authorization"):
+                found.update(_authorization_secrets(value))
+                kept_headers[name] = _scheme_only(value)
+            elif secret_name(name):
+                found.add(value.strip())
+                kept_headers[name] = MASK
+            else:
+                kept_headers[name] = value
+        kept_query: Dict[str, List[str]] = {}
+        for name, values in query.items():
+            if secret_name(name):
+                found.update(values)
+                kept_query[name] = [MASK for _ in values]
+            else:
+                kept_query[name] = list(values)
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        body, from_body = _masked_body(body, content_type, path.endswith("/oauth2/token"))
+        found.update(from_body)
+        spellings = _spellings(found)
+        return (
+            _mask_text(path, spellings),
+            _mask_text(raw_path, spellings),
+            {
+                _mask_text(name, spellings): [_mask_text(v, spellings) for v in values]
+                for name, values in kept_query.items()
+            },
+            {_mask_text(name, spellings): _mask_text(v, spellings) for name, v in kept_headers.items()},
+            _mask_bytes(body, spellings),
+        )
+
+
+def _scheme_only(value: str) -> str:
+    scheme, space, _ = value.strip().partition(" ")
+    return f"{scheme} {MASK}" if space and scheme.lower() in _SCHEMES else MASK
+
+
+def _authorization_secrets(value: str) -> List[str]:
+    """Every piece of an Authorization value that is a credential, in the spellings a client sends."""
+    stripped = value.strip()
+    scheme, _, credential = stripped.partition(" ")
+    pieces = [stripped, credential.strip()]
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            decoded = ""
+        user, _, password = decoded.partition(":")
+        pieces += [decoded, password]
+    return [piece for piece in pieces if piece]
+
+
+def _masked_body(body: bytes, content_type: str, token_request: bool) -> Tuple[bytes, List[str]]:
+    """The body with credential members masked (JSON) or every secret field masked (a form, or
+    anything sent to a token endpoint), and the values masked."""
+    media = content_type.split(";")[0].strip().lower()
+    if media == FORM or (token_request and media != "application/json"):
+        return _masked_form(body)
+    if body.strip()[:1] not in (b"{", b"["):
+        return body, []
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return body, []
+    found: List[str] = []
+    masked = _mask_members(document, found)
+    if not found:
+        return body, []
+    return json.dumps(masked, separators=(",", ":")).encode("utf-8", "surrogatepass"), found
+
+
+def _masked_form(body: bytes) -> Tuple[bytes, List[str]]:
+    try:
+        fields = parse_qsl(body.decode("ascii"), keep_blank_values=True, strict_parsing=bool(body.strip()))
+    except (UnicodeError, ValueError):
+        # Not a form we can read: nothing of it is kept.
+        return (f"{MASK} (an unreadable form body of {len(body)} bytes)".encode(), [])
+    found = [value for name, value in fields if name not in _PUBLIC_FORM_FIELDS and value]
+    if not found:
+        return body, []
+    kept = [(name, value if name in _PUBLIC_FORM_FIELDS else MASK) for name, value in fields]
+    return urlencode(kept, safe="*").encode("ascii"), found
+
+
+def _mask_members(value: Any, found: List[str]) -> Any:
+    """``value`` with the values of credential-named members replaced (their text added to ``found``)."""
+    if isinstance(value, dict):
+        masked: Dict[str, Any] = {}
+        for name, member in value.items():
+            if isinstance(name, str) and secret_name(name) and member is not None:
+                found.extend(_strings(member))
+                masked[name] = MASK
+            else:
+                masked[name] = _mask_members(member, found)
+        return masked
+    if isinstance(value, list):
+        return [_mask_members(member, found) for member in value]
+    return value
+
+
+def _strings(value: Any) -> List[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for member in value.values() for text in _strings(member)]
+    if isinstance(value, list):
+        return [text for member in value for text in _strings(member)]
+    return [json.dumps(value)]
+
+
+def _spellings(secrets: Iterable[str]) -> List[bytes]:
+    """Every way each secret may be written in a request, longest first (so no part of one is left)."""
+    spelled: Set[bytes] = set()
+    for secret in secrets:
+        if len(secret) < MIN_SEARCHED:
+            continue
+        encoded = secret.encode("utf-8", "surrogatepass")
+        spelled.update(
+            {
+                encoded,
+                quote(encoded, safe="").encode("ascii"),
+                quote(encoded, safe="/").encode("ascii"),
+                quote_plus(encoded, safe="").encode("ascii"),
+                json.dumps(secret)[1:-1].encode("ascii"),
+                json.dumps(secret, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass"),
+                base64.b64encode(encoded),
+                base64.b64encode(encoded).rstrip(b"="),
+                base64.urlsafe_b64encode(encoded).rstrip(b"="),
+            }
+        )
+    return sorted((spelling for spelling in spelled if len(spelling) >= MIN_SEARCHED), key=len, reverse=True)
+
+
+def _mask_bytes(data: bytes, spellings: List[bytes]) -> bytes:
+    for spelling in spellings:
+        if spelling in data:
+            data = data.replace(spelling, MASK.encode())
+    data = _JWT.sub(MASK.encode(), data)
+    return _API_SECRET.sub(MASK.encode(), data)
+
+
+def _mask_text(text: str, spellings: List[bytes]) -> str:
+    if not text:
+        return text
+    return _mask_bytes(text.encode("utf-8", "surrogatepass"), spellings).decode("utf-8", "surrogatepass")
+
+
+class RequestLog:
+    """A thread-safe log keeping the ``capacity`` most recent requests, credentials masked."""
+
+    def __init__(self, capacity: int = 1000, body_bytes: int = 8192, redactor: Optional[Redactor] = None) -> None:
         if capacity < 1:
             raise ValueError(f"request_log_size must be at least 1, got {capacity}")
         if body_bytes < 0:
@@ -42,6 +268,7 @@ class RequestLog:
         self._lock = threading.Lock()
         self._requests: Deque[RecordedRequest] = deque(maxlen=capacity)
         self._body_bytes = body_bytes
+        self._redactor = redactor or Redactor()
 
     def record(
         self,
@@ -54,12 +281,15 @@ class RequestLog:
         raw_path: str,
     ) -> None:
         """Keep one request (what is safe and small enough of it)."""
+        path, raw_path, kept_query, kept_headers, kept_body = self._redactor.request(
+            path, raw_path, query, headers, body
+        )
         kept = RecordedRequest(
             method,
             path,
-            {name: list(values) for name, values in query.items()},
-            {name: _redacted(name, value) for name, value in headers.items()},
-            body[: self._body_bytes],
+            kept_query,
+            kept_headers,
+            kept_body[: self._body_bytes],
             status,
             raw_path,
             len(body),
@@ -76,15 +306,3 @@ class RequestLog:
         """Forget every recorded request."""
         with self._lock:
             self._requests.clear()
-
-
-# Scheme names kept in the log so tests can tell how a client authenticated; any other
-# first word might be part of a credential.
-_SCHEMES = frozenset({"basic", "bearer", "digest", "negotiate", "token"})
-
-
-def _redacted(name: str, value: str) -> str:
-    if name.lower() not in ("authorization", "proxy-authorization"):
-        return value
-    scheme, space, _ = value.strip().partition(" ")
-    return f"{scheme} ***" if space and scheme.lower() in _SCHEMES else "***"

@@ -278,12 +278,13 @@ class _Collection(Generic[RecordT]):
     def values(self) -> List[RecordT]:
         return [record for record in (self._by_seq[seq] for seq in self._seqs) if self._by_id.get(record.id) is record]
 
-    def add(self, record: RecordT) -> None:
+    def add(self, record: RecordT, *, lagging: bool = True) -> None:
+        """Hold a new record; ``lagging=False`` (seeding) makes it visible to every read at once."""
         # Sequence numbers only grow, so appending keeps _seqs sorted.
         self._by_id[record.id] = record
         self._seqs.append(record.seq)
         self._by_seq[record.seq] = record
-        if self.stale_reads > 0:
+        if lagging and self.stale_reads > 0:
             self._lag[record.seq] = _Lag(None, self.stale_reads)
 
     def before_write(self, record: RecordT) -> None:
@@ -410,11 +411,6 @@ class Store:
             self._byok_keys.clear()
             self._flaps.clear()
 
-    def secrets(self) -> List[str]:
-        """The secrets of the API keys held (for the request log to mask wherever they appear)."""
-        with self._lock:
-            return [record.secret for record in self._api_keys.values()]
-
     # -- API keys ---------------------------------------------------------------------
 
     def authenticate_api_key(self, key_id: str, secret: str) -> Optional[str]:
@@ -459,7 +455,7 @@ class Store:
         with self._lock:
             record = self._new_api_key(owner, resource, display_name, "", _now())
             record.visible_at = record.usable_at = 0.0
-            self._api_keys.add(record)
+            self._api_keys.add(record, lagging=False)
             return record.id, record.secret
 
     def seed_api_keys(
@@ -477,7 +473,7 @@ class Store:
             for index in range(count):
                 record = self._new_api_key(owner, resource, f"seeded key {index + 1}", description or "", now)
                 record.visible_at = record.usable_at = 0.0
-                self._api_keys.add(record)
+                self._api_keys.add(record, lagging=False)
                 ids.append(record.id)
         return ids
 
@@ -489,8 +485,9 @@ class Store:
         """
         with self._lock:
             records = [self._document_api_key(document) for document in documents]
+            _check_unique([record.id for record in records])
             for record in records:
-                self._api_keys.add(record)
+                self._api_keys.add(record, lagging=False)
             return [record.id for record in records]
 
     def _document_api_key(self, document: Mapping[str, Any]) -> ApiKeyRecord:
@@ -623,8 +620,10 @@ class Store:
 
     # -- BYOK keys --------------------------------------------------------------------
 
-    def create_byok_key(self, key: JsonDict, display_name: Optional[str]) -> JsonDict:
-        """Register a customer-managed key; 409 if the same key is already registered."""
+    def create_byok_key(self, key: JsonDict, display_name: Optional[str], *, seeded: bool = False) -> JsonDict:
+        """Register a customer-managed key; 409 if the same key is already registered.
+
+        ``seeded=True`` skips the organization's quota and is seen by every read at once."""
         kind = key["kind"]
         provider = KEY_PROVIDER[kind]
         identifier = key[KEY_IDENTIFIER_FIELD[kind]]
@@ -638,7 +637,8 @@ class Store:
                         f"The key '{identifier}' is already registered as {existing.id}.",
                         headers=[("Location", self.byok_url(existing.id))],
                     )
-            _check_quota(len(self._byok_keys), self.byok_key_quota, "byok.max_keys.per_org", "BYOK Keys")
+            if not seeded:
+                _check_quota(len(self._byok_keys), self.byok_key_quota, "byok.max_keys.per_org", "BYOK Keys")
             key_id = self._unused_byok_id()
             delay = self.byok_validation_delay
             awaiting_grant = self.byok_requires_grant
@@ -661,7 +661,7 @@ class Store:
                 valid_at_wall=now + timedelta(seconds=delay),
                 awaiting_grant=awaiting_grant,
             )
-            self._byok_keys.add(record)
+            self._byok_keys.add(record, lagging=not seeded)
             return self._render_byok(record)
 
     def seed_byok_key_documents(self, documents: Sequence[Mapping[str, Any]]) -> List[str]:
@@ -673,8 +673,9 @@ class Store:
         """
         with self._lock:
             records = [self._document_byok(document) for document in documents]
+            _check_unique([record.id for record in records])
             for record in records:
-                self._byok_keys.add(record)
+                self._byok_keys.add(record, lagging=False)
             return [record.id for record in records]
 
     def _document_byok(self, document: Mapping[str, Any]) -> ByokRecord:
@@ -912,6 +913,11 @@ class Store:
         expanded["related"] = f"{self.base_url}/resources/{quoted_id}"
         expanded["resource_name"] = f"{crn}/resource={quoted_id}"
         return expanded
+
+
+def _check_unique(ids: List[str]) -> None:
+    if len(set(ids)) != len(ids):
+        raise ValueError("two documents have the same id")
 
 
 def _text(value: Any) -> str:
