@@ -116,7 +116,9 @@ class AdminSurface:
                 f"{request.method} is not supported on {request.path}.",
                 headers=[("Allow", ", ".join(allowed))],
             )
-        raise EmulatorError(404, "not_found", f"The admin surface has nothing at {request.path}; GET {ADMIN_PREFIX} lists it.")
+        raise EmulatorError(
+            404, "not_found", f"The admin surface has nothing at {request.path}; GET {ADMIN_PREFIX} lists it."
+        )
 
     # -- what it is and how to reach it ----------------------------------------------------
 
@@ -222,7 +224,8 @@ class AdminSurface:
         key = body.get("key")
         if not isinstance(key, dict):
             raise ValueError("'key' must be an object, e.g. {\"kind\": \"AwsKey\", \"key_arn\": \"...\"}")
-        return _json(201, {"ids": [self._cloud.seed_byok_key(key, display_name=_optional_string(body, "display_name"))]})
+        key_id = self._cloud.seed_byok_key(key, display_name=_optional_string(body, "display_name"))
+        return _json(201, {"ids": [key_id]})
 
     def _set_byok_validation(self, request: Request, parts: Tuple[str, ...]) -> Response:
         body = _object(request)

@@ -58,7 +58,9 @@ _SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 # ...except these, which name no credential (a page token is an opaque cursor).
-_NOT_SECRET = frozenset({"page_token", "subject_token_type", "requested_token_type", "actor_token_type", "issued_token_type"})
+_NOT_SECRET = frozenset(
+    {"page_token", "subject_token_type", "requested_token_type", "actor_token_type", "issued_token_type"}
+)
 # The form fields of a token request that are not secret; every other value is masked.
 _PUBLIC_FORM_FIELDS = frozenset(
     {
@@ -157,7 +159,7 @@ def _authorization_secrets(value: str) -> List[str]:
             decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8", "replace")
         except (binascii.Error, ValueError):
             decoded = ""
-        user, _, password = decoded.partition(":")
+        password = decoded.partition(":")[2]
         pieces += [decoded, password]
     return [piece for piece in pieces if piece]
 
