@@ -175,7 +175,11 @@ def test_index_and_settings(cloud: FakeConfluentCloud) -> None:
 
 def test_oauth_routes(cloud: FakeConfluentCloud) -> None:
     client = admin(cloud, "POST", "/oauth-clients").json()
-    form = {"grant_type": "client_credentials", "client_id": client["client_id"], "client_secret": client["client_secret"]}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": client["client_id"],
+        "client_secret": client["client_secret"],
+    }
     assert urllib3.request("POST", cloud.idp_token_url, body=urlencode(form), headers=FORM).status == 200
 
     subject = admin(cloud, "POST", "/subject-tokens", {"lifetime": 60, "subject": "job-1"}).json()
@@ -238,7 +242,9 @@ def test_key_routes(cloud: FakeConfluentCloud) -> None:
 
 def test_a_grant_through_the_admin_surface_lets_validation_proceed() -> None:
     with FakeConfluentCloud(byok_requires_grant=True) as cloud:
-        (key_id,) = admin(cloud, "POST", "/byok-keys", {"key": {"kind": "GcpKey", "key_id": "projects/p/k"}}).json()["ids"]
+        (key_id,) = admin(cloud, "POST", "/byok-keys", {"key": {"kind": "GcpKey", "key_id": "projects/p/k"}}).json()[
+            "ids"
+        ]
         assert api(cloud, "GET", f"/byok/v1/keys/{key_id}").json()["validation"]["phase"] == "INITIALIZING"
         assert admin(cloud, "POST", f"/byok-keys/{key_id}/grant").status == 204
         assert api(cloud, "GET", f"/byok/v1/keys/{key_id}").json()["validation"]["phase"] == "VALID"
@@ -253,7 +259,10 @@ def test_a_grant_through_the_admin_surface_lets_validation_proceed() -> None:
     ],
 )
 def test_fault_routes(cloud: FakeConfluentCloud, fault: Dict[str, Any], expect: Any) -> None:
-    assert admin(cloud, "POST", "/faults", {**fault, "count": 2, "path": "/iam/v2/api-keys", "method": "GET"}).status == 201
+    assert (
+        admin(cloud, "POST", "/faults", {**fault, "count": 2, "path": "/iam/v2/api-keys", "method": "GET"}).status
+        == 201
+    )
 
     answers = [api(cloud, "GET", "/iam/v2/api-keys") for _ in range(3)]
 

@@ -80,7 +80,9 @@ def test_next_starts_with_page_token_then_keeps_the_filters_and_page_size() -> N
 def test_a_client_slicing_the_token_pages_through_every_byok_key() -> None:
     with FakeConfluentCloud() as cloud:
         ids = [cloud.seed_byok_key({"kind": "GcpKey", "key_id": f"projects/p/keys/k{n}"}) for n in range(12)]
-        ids += [cloud.seed_byok_key({"kind": "AwsKey", "key_arn": f"arn:aws:kms:us-east-1:1:key/{n}"}) for n in range(3)]
+        ids += [
+            cloud.seed_byok_key({"kind": "AwsKey", "key_arn": f"arn:aws:kms:us-east-1:1:key/{n}"}) for n in range(3)
+        ]
 
         link = get(cloud, f"{cloud.host}/byok/v1/keys?provider=GCP&page_size=5")["metadata"]["next"]
         assert link.startswith(f"{cloud.host}/byok/v1/keys?page_token=") and link.endswith("&provider=GCP&page_size=5")
@@ -286,7 +288,9 @@ AZURE_2023 = {
 
 
 def test_byok_documents_keep_their_spelling_and_filters_read_them(cloud: FakeConfluentCloud) -> None:
-    made = cloud.seed_byok_key({"kind": "AzureKey", "key_id": "https://other/keys/k", "key_vault_id": "v", "tenant_id": "t"})
+    made = cloud.seed_byok_key(
+        {"kind": "AzureKey", "key_id": "https://other/keys/k", "key_vault_id": "v", "tenant_id": "t"}
+    )
     cloud.seed_byok_key_documents([AZURE_2023])
 
     def ids(query: str) -> List[str]:

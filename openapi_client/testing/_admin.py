@@ -223,7 +223,7 @@ class AdminSurface:
         _only(body, {"key", "display_name"})
         key = body.get("key")
         if not isinstance(key, dict):
-            raise ValueError("'key' must be an object, e.g. {\"kind\": \"AwsKey\", \"key_arn\": \"...\"}")
+            raise ValueError('\'key\' must be an object, e.g. {"kind": "AwsKey", "key_arn": "..."}')
         key_id = self._cloud.seed_byok_key(key, display_name=_optional_string(body, "display_name"))
         return _json(201, {"ids": [key_id]})
 
