@@ -19,7 +19,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Set, Tuple
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlencode
 
 __all__ = ["RecordedRequest", "RequestLog"]
 
@@ -131,17 +131,73 @@ class Redactor:
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         body, from_body = _masked_body(body, content_type, path.endswith("/oauth2/token"))
         found.update(from_body)
-        spellings = _spellings(found)
+        searched = sorted((secret for secret in found if len(secret) >= MIN_SEARCHED), key=len, reverse=True)
+        spellings = _spellings(searched)
+        kept_query = {
+            _mask_text(name, spellings): [_mask_text(v, spellings) for v in values]
+            for name, values in kept_query.items()
+        }
+        path = _mask_text(path, spellings)
+        raw_path = _mask_text(raw_path, spellings)
+        # A secret percent-encoded some other way is still found once decoded: then the
+        # target is written again from its masked, decoded parts.
+        if _holds(unquote(path), searched):
+            path = quote(_mask_plain(unquote(path), searched), safe="/*")
+        if _holds(unquote(raw_path), searched) or _holds(unquote_plus(raw_path), searched):
+            raw_path = path + (f"?{urlencode(kept_query, doseq=True, safe='*')}" if kept_query else "")
         return (
-            _mask_text(path, spellings),
-            _mask_text(raw_path, spellings),
-            {
-                _mask_text(name, spellings): [_mask_text(v, spellings) for v in values]
-                for name, values in kept_query.items()
-            },
+            path,
+            raw_path,
+            kept_query,
             {_mask_text(name, spellings): _mask_text(v, spellings) for name, v in kept_headers.items()},
-            _mask_bytes(body, spellings),
+            _decoded_masked(_mask_bytes(body, spellings), searched, content_type, path.endswith("/oauth2/token")),
         )
+
+
+def _holds(text: str, secrets: List[str]) -> bool:
+    return any(secret in text for secret in secrets)
+
+
+def _mask_plain(text: str, secrets: List[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _decoded_masked(body: bytes, secrets: List[str], content_type: str, token_request: bool) -> bytes:
+    """The body written again from its decoded parts when a secret is still there once
+    decoded (a JSON string with ``\\u`` escapes, a form value encoded some other way)."""
+    if not secrets or not body:
+        return body
+    media = content_type.split(";")[0].strip().lower()
+    if media == FORM or (token_request and media != "application/json"):
+        try:
+            fields = parse_qsl(body.decode("ascii"), keep_blank_values=True)
+        except UnicodeError:
+            return body
+        if any(_holds(name, secrets) or _holds(value, secrets) for name, value in fields):
+            masked = [(_mask_plain(name, secrets), _mask_plain(value, secrets)) for name, value in fields]
+            return urlencode(masked, safe="*").encode("ascii")
+        return body
+    if body.strip()[:1] not in (b"{", b"[", b'"'):
+        return body
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return body
+    if not any(_holds(text, secrets) for text in _strings(document, names=True)):
+        return body
+    return json.dumps(_mask_strings(document, secrets), separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _mask_strings(value: Any, secrets: List[str]) -> Any:
+    if isinstance(value, str):
+        return _mask_plain(value, secrets)
+    if isinstance(value, dict):
+        return {_mask_plain(str(name), secrets): _mask_strings(member, secrets) for name, member in value.items()}
+    if isinstance(value, list):
+        return [_mask_strings(member, secrets) for member in value]
+    return value
 
 
 def _scheme_only(value: str) -> str:
@@ -212,22 +268,22 @@ def _mask_members(value: Any, found: List[str]) -> Any:
     return value
 
 
-def _strings(value: Any) -> List[str]:
+def _strings(value: Any, *, names: bool = False) -> List[str]:
+    """Every string inside a JSON value (numbers and the like as JSON text), with member names if asked."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [text for member in value.values() for text in _strings(member)]
+        found = [str(name) for name in value] if names else []
+        return found + [text for member in value.values() for text in _strings(member, names=names)]
     if isinstance(value, list):
-        return [text for member in value for text in _strings(member)]
+        return [text for member in value for text in _strings(member, names=names)]
     return [json.dumps(value)]
 
 
 def _spellings(secrets: Iterable[str]) -> List[bytes]:
-    """Every way each secret may be written in a request, longest first (so no part of one is left)."""
+    """The usual ways each secret may be written in a request, longest first (so no part of one is left)."""
     spelled: Set[bytes] = set()
     for secret in secrets:
-        if len(secret) < MIN_SEARCHED:
-            continue
         encoded = secret.encode("utf-8", "surrogatepass")
         spelled.update(
             {
