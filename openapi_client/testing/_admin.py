@@ -152,6 +152,7 @@ class AdminSurface:
                 "stale_reads": cloud.stale_reads,
                 "sts_exchanges": cloud.sts_exchanges,
                 "idp_grants": cloud.idp_grants,
+                "connections_accepted": cloud.connections_accepted,
             },
         )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 import threading
@@ -20,6 +21,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlencode
+
+from openapi_client.testing._auth import FORM
 
 __all__ = ["RecordedRequest", "RequestLog"]
 
@@ -76,16 +79,16 @@ _PUBLIC_FORM_FIELDS = frozenset(
         "resource",
     }
 )
-FORM = "application/x-www-form-urlencoded"
 
 # Credentials recognised by shape: the JWTs the emulator (or anyone) issues, and the
 # 64-character base64 API key secrets it makes.
-_JWT = re.compile(rb"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
-_API_SECRET = re.compile(rb"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64}(?![A-Za-z0-9+/])")
+_JWT = rb"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"
+_API_SECRET = rb"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64}(?![A-Za-z0-9+/])"
 # Shorter values are not searched for elsewhere in a request: they would mask ordinary text.
 MIN_SEARCHED = 4
 
 
+@functools.lru_cache(maxsize=1024)
 def secret_name(name: str) -> bool:
     """Whether a header, parameter or member of this name carries a credential."""
     return name.lower() not in _NOT_SECRET and _SECRET_NAME.search(name) is not None
@@ -131,8 +134,8 @@ class Redactor:
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         body, from_body = _masked_body(body, content_type, path.endswith("/oauth2/token"))
         found.update(from_body)
-        searched = sorted((secret for secret in found if len(secret) >= MIN_SEARCHED), key=len, reverse=True)
-        spellings = _spellings(searched)
+        searched = sorted((secret for secret in found if len(secret) >= MIN_SEARCHED), key=lambda s: (-len(s), s))
+        spellings = _masking_pattern(tuple(searched))
         kept_query = {
             _mask_text(name, spellings): [_mask_text(v, spellings) for v in values]
             for name, values in kept_query.items()
@@ -280,8 +283,14 @@ def _strings(value: Any, *, names: bool = False) -> List[str]:
     return [json.dumps(value)]
 
 
-def _spellings(secrets: Iterable[str]) -> List[bytes]:
-    """The usual ways each secret may be written in a request, longest first (so no part of one is left)."""
+@functools.lru_cache(maxsize=256)
+def _masking_pattern(secrets: Tuple[str, ...]) -> re.Pattern[bytes]:
+    """One pattern finding every usual spelling of these secrets and the credential shapes.
+
+    Spellings: as sent, percent-encoded (three ways), JSON-escaped (two ways), base64 (three
+    ways); the longest first, so no part of one is left. The same few secrets come back
+    request after request, so the pattern is made once for them.
+    """
     spelled: Set[bytes] = set()
     for secret in secrets:
         encoded = secret.encode("utf-8", "surrogatepass")
@@ -298,21 +307,18 @@ def _spellings(secrets: Iterable[str]) -> List[bytes]:
                 base64.urlsafe_b64encode(encoded).rstrip(b"="),
             }
         )
-    return sorted((spelling for spelling in spelled if len(spelling) >= MIN_SEARCHED), key=len, reverse=True)
+    ordered = sorted((spelling for spelling in spelled if len(spelling) >= MIN_SEARCHED), key=len, reverse=True)
+    return re.compile(b"|".join([*(re.escape(spelling) for spelling in ordered), _JWT, _API_SECRET]))
 
 
-def _mask_bytes(data: bytes, spellings: List[bytes]) -> bytes:
-    for spelling in spellings:
-        if spelling in data:
-            data = data.replace(spelling, MASK.encode())
-    data = _JWT.sub(MASK.encode(), data)
-    return _API_SECRET.sub(MASK.encode(), data)
+def _mask_bytes(data: bytes, pattern: re.Pattern[bytes]) -> bytes:
+    return pattern.sub(MASK.encode(), data) if data else data
 
 
-def _mask_text(text: str, spellings: List[bytes]) -> str:
+def _mask_text(text: str, pattern: re.Pattern[bytes]) -> str:
     if not text:
         return text
-    return _mask_bytes(text.encode("utf-8", "surrogatepass"), spellings).decode("utf-8", "surrogatepass")
+    return _mask_bytes(text.encode("utf-8", "surrogatepass"), pattern).decode("utf-8", "surrogatepass")
 
 
 class RequestLog:

@@ -326,6 +326,8 @@ class _Collection(Generic[RecordT]):
 
     def _seen(self, record: RecordT) -> Tuple[Optional[RecordT], bool]:
         """(the version a read sees, whether a ghost whose lag ran out is to be forgotten)."""
+        if not self._lag and not self._ghosts:
+            return record, False  # no read lags: the common case, kept cheap for long listings
         lag = self._lag.get(record.seq)
         if lag is None:
             return (None, False) if self._ghosts.get(record.id) is record else (record, False)

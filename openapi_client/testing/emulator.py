@@ -296,7 +296,9 @@ class FakeConfluentCloud:
         """The most recent requests received (faulted and dropped ones too), oldest first.
 
         At most ``request_log_size`` are kept, each body cut to ``request_log_body_bytes``;
-        the Authorization header is kept as its scheme only (``"Basic ***"``).
+        no credential is kept: the Authorization header keeps its scheme only
+        (``"Basic ***"``) and every other credential is ``***`` wherever it appears
+        (docs/Testing.md says how they are found).
         """
         return self._log.snapshot()
 
