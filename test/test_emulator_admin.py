@@ -348,6 +348,7 @@ def test_admin_requests_are_not_logged_faulted_or_rate_limited() -> None:
         ("POST", "/api-keys", b'{"count": 1}', {"Content-Type": "text/plain"}, 415, "application/json"),
         ("POST", "/api-keys", b'{"count": 1}', {}, 415, "application/json"),
         ("POST", "/api-keys", b'{"count": -1}', None, 400, "'count'"),
+        ("POST", "/api-keys", b'{"count": 100001}', None, 400, "100000"),
         ("POST", "/api-keys", b'{"count": 1, "colour": "red"}', None, 400, "colour"),
         ("POST", "/api-keys", b'{"created_at": "yesterday"}', None, 400, "created_at"),
         ("POST", "/api-keys", b'{"owner": "sa-\\ud800"}', None, 400, "surrogate"),

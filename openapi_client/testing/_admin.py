@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["ADMIN_PREFIX", "AdminSurface", "is_admin_path", "is_loopback"]
 
 ADMIN_PREFIX = "/_emulator"
+# Keys one seeding request may ask for: more would hold the emulator's lock for seconds.
+MAX_SEEDED = 100_000
 
 Route = Callable[[Request, Tuple[str, ...]], Response]
 
@@ -200,7 +202,7 @@ class AdminSurface:
         if resource is not None and not isinstance(resource, (str, dict)):
             raise ValueError("'resource' must be a string, an object or null")
         ids = self._cloud.seed_api_keys(
-            _integer(body, "count", 1, default=1),
+            _integer(body, "count", 1, default=1, maximum=MAX_SEEDED),
             owner=_string(body, "owner", "sa-emulator"),
             resource=resource,
             description=_optional_string(body, "description"),
