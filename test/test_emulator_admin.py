@@ -17,10 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 import urllib3
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import openapi_client
 from openapi_client.credentials import ClientCredentialsGrant, ConfluentOAuth
@@ -446,3 +447,58 @@ def test_every_route_listed_in_the_index_is_documented(cloud: FakeConfluentCloud
     assert len(routes) == 18
     for route in routes:
         assert f"`{route}`" in text
+
+
+ADMIN_TEXT = st.text(max_size=8) | st.sampled_from(["", "AwsKey", "GcpKey", "fail", "respond", "\ud800", "2024-01-01"])
+ADMIN_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 10**12) | st.floats(allow_nan=False) | ADMIN_TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["count", "owner", "resource", "documents", "key", "kind", "id", "spec", "status", "headers", "body"]
+                + ["seconds", "phase", "state", "token", "lifetime", "stale_reads", "created_at", "display_name"]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    route=st.sampled_from(
+        [
+            ("POST", "/api-keys"),
+            ("POST", "/byok-keys"),
+            ("POST", "/faults"),
+            ("PATCH", "/settings"),
+            ("POST", "/subject-tokens"),
+            ("POST", "/revoked-tokens"),
+            ("POST", "/global-api-keys"),
+            ("POST", "/byok-keys/cck-x/validation"),
+            ("POST", "/api-keys/K/auth-flaps"),
+        ]
+    ),
+    body=ADMIN_JSON,
+)
+def test_no_admin_request_answers_500_or_breaks_the_api(cloud: FakeConfluentCloud, route: Any, body: Any) -> None:
+    cloud.stale_reads = 0
+    answer = urllib3.request(
+        route[0],
+        cloud.admin_url + route[1],
+        body=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        retries=False,
+        timeout=10,
+    )
+    cloud.clear_faults()  # an injected fault is meant to fail the next API request
+
+    assert answer.status < 500, answer.data
+    for collection in ("/iam/v2/api-keys", "/byok/v1/keys"):
+        page = api(cloud, "GET", f"{collection}?page_size=100")
+        assert page.status == 200, page.data
+        for item in page.json()["data"][-2:]:
+            assert api(cloud, "GET", f"{collection}/{quote(str(item['id']), safe='')}").status == 200
