@@ -450,10 +450,27 @@ def test_every_route_listed_in_the_index_is_documented(cloud: FakeConfluentCloud
 
 
 ADMIN_TEXT = st.text(max_size=8) | st.sampled_from(["", "AwsKey", "GcpKey", "fail", "respond", "\ud800", "2024-01-01"])
-ADMIN_FIELDS = (
-    "count owner resource documents key kind id spec status headers body seconds phase state token lifetime"
-    " stale_reads created_at display_name"
-).split()
+ADMIN_FIELDS = [
+    "count",
+    "owner",
+    "resource",
+    "documents",
+    "key",
+    "kind",
+    "id",
+    "spec",
+    "status",
+    "headers",
+    "body",
+    "seconds",
+    "phase",
+    "state",
+    "token",
+    "lifetime",
+    "stale_reads",
+    "created_at",
+    "display_name",
+]
 ADMIN_JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 10**12) | st.floats(allow_nan=False) | ADMIN_TEXT,
     lambda inner: (
