@@ -279,9 +279,7 @@ class Application:
 
     # -- paging links ---------------------------------------------------------------------
 
-    def _links(
-        self, request: Request, filter_names: Sequence[str], size: int, next_after: Optional[int]
-    ) -> JsonDict:
+    def _links(self, request: Request, filter_names: Sequence[str], size: int, next_after: Optional[int]) -> JsonDict:
         """``first`` and (when more follow) ``next``: absolute links keeping the filters and page size."""
         base = f"{self.store.base_url}{request.path}"
         pairs = [(name, value) for name in filter_names if (value := _filter_value(request, name)) is not None]

@@ -358,6 +358,7 @@ class _Collection(Generic[RecordT]):
             self._forget(record)
         return found, more
 
+
 class Store:
     """API keys and BYOK keys of one emulated organization.
 
@@ -551,7 +552,6 @@ class Store:
         self, owner: Optional[str], resource: Optional[str], after: int, size: int
     ) -> Tuple[List[JsonDict], Optional[int]]:
         """A page of API keys and, when more follow, the cursor of the next page."""
-
 
         def keep(record: ApiKeyRecord) -> bool:
             if owner is not None and record.owner.get("id") != owner:
@@ -774,9 +774,7 @@ class Store:
                 )
             self._byok_keys.remove(record)
 
-    def set_byok_validation(
-        self, key_id: str, phase: str, message: Optional[str], region: Optional[str]
-    ) -> None:
+    def set_byok_validation(self, key_id: str, phase: str, message: Optional[str], region: Optional[str]) -> None:
         """Force a BYOK key's validation outcome; it no longer changes by itself."""
         with self._lock:
             record = self._byok_for_test(key_id)

@@ -80,9 +80,7 @@ class FakeConfluentCloud:
         self._initial_stale_reads = stale_reads
         self._authority = Authority(self._store, self.api_key, self.api_secret, self.access_token)
         self._faults = FaultQueue()
-        redactor = Redactor(
-            lambda: [self.api_secret, self.access_token, *self._authority.oauth_client_secrets()]
-        )
+        redactor = Redactor(lambda: [self.api_secret, self.access_token, *self._authority.oauth_client_secrets()])
         self._log = RequestLog(request_log_size, request_log_body_bytes, redactor)
         self._limits = ServerLimits(idle_timeout=idle_timeout, max_connections=max_connections)
         self._app = Application(self._store, self._authority, RateLimiter(rate_limit, rate_limit_window))
@@ -414,6 +412,7 @@ class FakeConfluentCloud:
     def flap_api_key_auth(self, key_id: str, times: int = 1) -> None:
         """Refuse the next ``times`` authentications with this API key (401) although it is valid."""
         self._store.flap_api_key_auth(key_id, times)
+
     def set_byok_validation(
         self, key_id: str, phase: str, message: Optional[str] = None, region: Optional[str] = None
     ) -> None:
