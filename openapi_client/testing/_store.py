@@ -287,6 +287,15 @@ class _Collection(Generic[RecordT]):
         if lagging and self.stale_reads > 0:
             self._lag[record.seq] = _Lag(None, self.stale_reads)
 
+    def seed(self, records: List[RecordT]) -> List[str]:
+        """Hold records seen by every read at once (all or, when two share an id, none); their ids."""
+        ids = [record.id for record in records]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two documents have the same id")
+        for record in records:
+            self.add(record, lagging=False)
+        return ids
+
     def before_write(self, record: RecordT) -> None:
         """Keep the version about to change for lagging reads (a no-op without ``stale_reads``)."""
         if self.stale_reads > 0:
@@ -487,21 +496,10 @@ class Store:
         spelling; the key's credentials are a made-up secret that is never shown.
         """
         with self._lock:
-            records = [self._document_api_key(document) for document in documents]
-            _check_unique([record.id for record in records])
-            for record in records:
-                self._api_keys.add(record, lagging=False)
-            return [record.id for record in records]
+            return self._api_keys.seed([self._document_api_key(document) for document in documents])
 
     def _document_api_key(self, document: Mapping[str, Any]) -> ApiKeyRecord:
-        if not isinstance(document, Mapping):
-            raise ValueError("an API key document must be a JSON object")
-        kept: JsonDict = copy.deepcopy(dict(document))
-        key_id = kept.get("id")
-        if key_id is None:
-            key_id = kept["id"] = self._unused_api_key_id()
-        if not isinstance(key_id, str) or not key_id or key_id in self._api_keys:
-            raise ValueError(f"an API key document needs an id that is a new, non-empty string, got {key_id!r}")
+        kept, key_id = _kept_document(document, self._api_keys, self._unused_api_key_id, "an API key")
         spec = kept.get("spec")
         spec = spec if isinstance(spec, dict) else {}
         owner, resource = spec.get("owner"), spec.get("resource")
@@ -674,21 +672,10 @@ class Store:
         stays missing (its phase never advances).
         """
         with self._lock:
-            records = [self._document_byok(document) for document in documents]
-            _check_unique([record.id for record in records])
-            for record in records:
-                self._byok_keys.add(record, lagging=False)
-            return [record.id for record in records]
+            return self._byok_keys.seed([self._document_byok(document) for document in documents])
 
     def _document_byok(self, document: Mapping[str, Any]) -> ByokRecord:
-        if not isinstance(document, Mapping):
-            raise ValueError("a BYOK key document must be a JSON object")
-        kept: JsonDict = copy.deepcopy(dict(document))
-        key_id = kept.get("id")
-        if key_id is None:
-            key_id = kept["id"] = self._unused_byok_id()
-        if not isinstance(key_id, str) or not key_id or key_id in self._byok_keys:
-            raise ValueError(f"a BYOK key document needs an id that is a new, non-empty string, got {key_id!r}")
+        kept, key_id = _kept_document(document, self._byok_keys, self._unused_byok_id, "a BYOK key")
         key = kept.get("key")
         key = key if isinstance(key, dict) else {}
         identifier_field = KEY_IDENTIFIER_FIELD.get(key.get("kind"))  # type: ignore[arg-type]
@@ -915,9 +902,19 @@ class Store:
         return expanded
 
 
-def _check_unique(ids: List[str]) -> None:
-    if len(set(ids)) != len(ids):
-        raise ValueError("two documents have the same id")
+def _kept_document(
+    document: Mapping[str, Any], held: _Collection[Any], new_id: Callable[[], str], what: str
+) -> Tuple[JsonDict, str]:
+    """A copy of a seeded document to keep as it is, and its id (made up when missing)."""
+    if not isinstance(document, Mapping):
+        raise ValueError(f"{what} document must be a JSON object")
+    kept: JsonDict = copy.deepcopy(dict(document))
+    key_id = kept.get("id")
+    if key_id is None:
+        key_id = kept["id"] = new_id()
+    if not isinstance(key_id, str) or not key_id or key_id in held:
+        raise ValueError(f"{what} document needs an id that is a new, non-empty string, got {key_id!r}")
+    return kept, key_id
 
 
 def _text(value: Any) -> str:
