@@ -244,6 +244,31 @@ def test_keys_created_with_real_resource_spellings_authenticate_and_render_by_th
 
 
 @pytest.mark.parametrize(
+    ("resource", "iam", "byok"),
+    [
+        ({"id": "cloud", "kind": "Cloud"}, 200, 200),
+        (None, 200, 200),
+        ({"id": "global", "kind": "Global", "related": "global", "api_version": "global/v1"}, 401, 200),
+        (FLINK_CURRENT, 401, 401),
+        ({"id": "tableflow", "kind": "Tableflow"}, 401, 401),
+        ({"id": "lkc-abc123"}, 401, 401),
+    ],
+)
+def test_seeded_documents_with_a_secret_authenticate_as_their_resource_allows(
+    cloud: FakeConfluentCloud, resource: Optional[Dict[str, Any]], iam: int, byok: int
+) -> None:
+    document = key_document("with-secret", resource)
+    document["spec"]["secret"] = "doc-secret-123"
+    (key_id,) = cloud.seed_api_key_documents([document])
+    basic = urllib3.make_headers(basic_auth=f"{key_id}:doc-secret-123")
+
+    assert urllib3.request("GET", f"{cloud.host}/iam/v2/api-keys", headers=basic).status == iam
+    assert urllib3.request("GET", f"{cloud.host}/byok/v1/keys", headers=basic).status == byok
+    wrong = urllib3.make_headers(basic_auth=f"{key_id}:other")
+    assert urllib3.request("GET", f"{cloud.host}/byok/v1/keys", headers=wrong).status == 401
+
+
+@pytest.mark.parametrize(
     ("reference", "kind"),
     [
         (None, ("Cloud",)),

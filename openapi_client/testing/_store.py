@@ -492,8 +492,9 @@ class Store:
     def seed_api_key_documents(self, documents: Sequence[Mapping[str, Any]]) -> List[str]:
         """Insert API keys answered exactly as given (a missing ``id`` is made up); their ids.
 
-        The owner and resource the filters look at are read from ``spec`` whatever their
-        spelling; the key's credentials are a made-up secret that is never shown.
+        The owner and resource the filters and authentication look at are read from ``spec``
+        whatever their spelling; the key's secret is ``spec.secret`` when the document gives
+        one, else made up and never shown.
         """
         with self._lock:
             return self._api_keys.seed([self._document_api_key(document) for document in documents])
@@ -513,6 +514,8 @@ class Store:
         record.id = key_id
         record.visible_at = record.usable_at = 0.0
         record.document = kept
+        if isinstance(spec.get("secret"), str) and spec["secret"]:
+            record.secret = spec["secret"]  # a document that names its secret can authenticate with it
         return record
 
     def _unused_api_key_id(self) -> str:

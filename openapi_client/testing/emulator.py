@@ -374,6 +374,8 @@ class FakeConfluentCloud:
         ``{"id": "cloud", "kind": "Cloud"}``, ``"secret": ""``, nanosecond timestamps...);
         only a missing ``id`` is made up. The filters read ``spec.owner.id`` and
         ``spec.resource`` from it; PATCH changes its ``spec.display_name``/``description``.
+        A non-empty ``spec.secret`` is the key's secret: its credentials then authenticate
+        as its resource allows (a Cloud or Global key opens the Cloud APIs).
         """
         _check_text(list(documents), "seed_api_key_documents")
         return self._store.seed_api_key_documents(documents)
