@@ -146,7 +146,7 @@ def test_authorization_credentials_are_masked_wherever_the_request_echoes_them(
     else:
         authorization = f"{scheme} {secret}"
     body = json.dumps({"spec": {"owner": {"id": "sa-1"}, "description": f"echo {secret}"}}, ensure_ascii=True)
-    escaped = "".join(f"\\u{ord(c):04x}" for c in secret)  # every character as a JSON \\u escape
+    escaped = "".join(f"\\u{ord(c):04x}" for c in secret)  # every character as a JSON \u escape
     unicode_escaped = '{"spec": {"owner": {"id": "sa-1"}, "display_name": "' + escaped + '"}}'
     headers = {"Authorization": authorization, "Content-Type": "application/json", "X-Echo": f"was {secret}"}
     send(cloud, "POST", f"/iam/v2/api-keys?q={quote(secret, safe='')}", body.encode(), headers)
