@@ -392,12 +392,14 @@ _call_deadline = threading.local()
 class _FinalResponse(http.client.HTTPResponse):
     """http.client's response, with two changes to how the status line and headers are read:
     interim 1xx answers (103 Early Hints, ...) are skipped until the final one (http.client
-    itself skips only ``100 Continue``), and reading them obeys the call's deadline, so a
-    server dripping its headers a byte at a time cannot hold a call past it."""
+    itself skips only ``100 Continue``), at most :data:`_MAX_INTERIM` of them, and reading
+    them obeys the call's deadline, so a server dripping its head (a byte at a time, a line
+    every so often, or interim answers without end) cannot hold a call past it."""
 
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
         self._sock = sock
+        self._interim = 0
 
     def begin(self) -> None:
         deadline: Optional[float] = getattr(_call_deadline, "value", None)
@@ -407,8 +409,7 @@ class _FinalResponse(http.client.HTTPResponse):
         # The common case: the first read (bounded by the socket timeout, already cut to the
         # deadline) brought the whole head of a final answer, so reading its lines cannot wait
         # on the network and needs no watching.
-        head = self.fp.peek(1)
-        if head.startswith(b"HTTP/") and head[9:10] != b"1" and b"\r\n\r\n" in head:
+        if _is_whole_final_head(self.fp.peek(1)):
             super().begin()
             return
         original, timeout = self.fp, self._sock.gettimeout()
@@ -425,12 +426,30 @@ class _FinalResponse(http.client.HTTPResponse):
             version, status, reason = super()._read_status()  # type: ignore[misc]
             if not 100 <= status < 200 or status == 101:
                 return version, status, reason
+            self._interim += 1
+            if self._interim > _MAX_INTERIM:
+                raise http.client.HTTPException(f"more than {_MAX_INTERIM} interim (1xx) answers")
             http.client.parse_headers(self.fp)  # the interim answer's headers, dropped
+
+
+_MAX_INTERIM = 32
+"""Interim answers skipped before one request's final answer; a server sending more is broken."""
+
+
+def _is_whole_final_head(head: bytes) -> bool:
+    """Whether ``head`` (what is buffered) holds a whole answer head whose status line, read
+    the way http.client reads it (fields split on runs of whitespace), is a final status."""
+    if b"\r\n\r\n" not in head or not head.startswith(b"HTTP/"):
+        return False
+    fields = head[: head.find(b"\n")].split(None, 2)
+    return len(fields) >= 2 and len(fields[1]) == 3 and fields[1].isdigit() and fields[1][:1] not in b"01"
 
 
 class _DeadlineLines:
     """The lines of a response head, read from a buffered socket file without passing a
-    deadline: before each network read the socket timeout is cut to the time left."""
+    deadline: before each line, and before each network read, the time left is checked and
+    the socket timeout cut to it (a line already buffered is no exception: a server sending
+    whole lines slowly, or interim answers without end, meets the deadline all the same)."""
 
     __slots__ = ("_deadline", "_file", "_sock", "_timeout")
 
@@ -441,11 +460,6 @@ class _DeadlineLines:
         self._timeout = timeout
 
     def readline(self, limit: int = -1) -> bytes:
-        buffered = self._file.peek(1)
-        newline = buffered.find(b"\n")
-        if newline >= 0 and (limit < 0 or newline < limit):
-            whole: bytes = self._file.readline(limit)  # the whole line is here already
-            return whole
         line = bytearray()
         while limit < 0 or len(line) < limit:
             remaining = self._deadline - time.monotonic()
