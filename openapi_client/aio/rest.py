@@ -131,7 +131,7 @@ class RESTClientObject:
         self.calls = CallFactory(configuration, own_routing=session is None)
         self._own_session = session is None
         self._session = session
-        self._first_attempt_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
+        self._fresh_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -199,7 +199,7 @@ class RESTClientObject:
                     proxy_headers=proxy_headers,
                     server_hostname=server_hostname,
                     skip_auto_headers=skip_auto_headers,
-                    timeout=self._timeout(plan, first=not hold and plan.retries_done == 0),
+                    timeout=self._timeout(plan),
                 )
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
                 await asyncio.sleep(plan.after_failure(_failure_of(exc), str(exc) or type(exc).__name__))
@@ -215,26 +215,40 @@ class RESTClientObject:
         plan.log_answer(response.status, response.headers, started)
         return result
 
-    def _timeout(self, plan: CallPlan, *, first: bool) -> aiohttp.ClientTimeout:
+    def _timeout(self, plan: CallPlan) -> aiohttp.ClientTimeout:
         """aiohttp's timeouts for the next attempt: the socket timeouts, and as ``total`` what
         is left of the call's deadline, which aiohttp also charges reading the body to.
 
-        A first attempt that was not held starts within microseconds of the call, so its
-        timeouts are the call's whole budget and can be made once per setting.
+        An attempt that starts with (almost) the whole budget left, the usual first one, gets
+        the budget itself as ``total``: such timeouts depend only on the settings, so they are
+        made once per setting and kept (a few settings, never one per call). A later attempt,
+        or the request sent after a token exchange or a 401, gets exactly what is left.
         """
-        connect, read = plan.timeouts()
-        if first:
-            key = (plan.policy.total_timeout, connect, read)
-            timeout = self._first_attempt_timeouts.get(key)
+        budget = plan.policy.total_timeout
+        remaining = plan.remaining()
+        if remaining is None or (budget is not None and remaining >= budget - _FRESH):
+            key = (budget, plan.connect_timeout, plan.read_timeout)
+            timeout = self._fresh_timeouts.get(key)
             if timeout is None:
-                timeout = self._first_attempt_timeouts[key] = aiohttp.ClientTimeout(
-                    total=plan.policy.total_timeout, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
+                connect, read = (_at_most(t, budget) for t in (plan.connect_timeout, plan.read_timeout))
+                if len(self._fresh_timeouts) >= _KEPT_TIMEOUTS:
+                    self._fresh_timeouts.clear()  # settings that change call after call: keep none for long
+                timeout = self._fresh_timeouts[key] = aiohttp.ClientTimeout(
+                    total=budget, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
                 )
             return timeout
-        return aiohttp.ClientTimeout(
-            total=plan.remaining(), sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
-        )
+        connect, read = plan.timeouts()
+        return aiohttp.ClientTimeout(total=remaining, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL)
 
+
+def _at_most(timeout: Optional[float], budget: Optional[float]) -> Optional[float]:
+    return budget if timeout is None else timeout if budget is None else min(timeout, budget)
+
+
+# An attempt with at least the budget less this left counts as starting with the whole budget.
+_FRESH = 0.005
+# At most this many distinct timeout settings are kept.
+_KEPT_TIMEOUTS = 16
 
 # aiohttp rounds timeouts above this many seconds up to whole seconds; a deadline is a deadline.
 _NO_CEIL = float("inf")
