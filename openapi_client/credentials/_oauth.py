@@ -336,14 +336,24 @@ def _as_source(source: Any) -> _Source:
 def _lifetime(expires_in: Any, token: str, received: float) -> float:
     """Seconds the token stays valid: ``expires_in`` (the service's default when it is not a
     finite number), cut short by the JWT's ``exp`` when that comes earlier by this machine's clock."""
-    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not math.isfinite(expires_in):
-        lifetime = float(_MAX_EXPIRES_IN)  # absent or not a number (json reads NaN, Infinity): the default
-    else:
-        lifetime = float(expires_in)
+    seconds = _finite(expires_in)
+    lifetime = float(_MAX_EXPIRES_IN) if seconds is None else seconds  # absent, or NaN, Infinity, 1e400: the default
     exp = _jwt_claim(token, "exp")
     if exp is not None:
         lifetime = min(lifetime, exp - received)
     return lifetime
+
+
+def _finite(value: Any) -> Optional[float]:
+    """``value`` as a finite float, or ``None`` when it is no number or none a float can hold
+    (an integer of 400 digits is as meaningless a lifetime as ``Infinity``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) else None
 
 
 def _jwt_claim(token: str, name: str) -> Optional[float]:
@@ -354,9 +364,6 @@ def _jwt_claim(token: str, name: str) -> Optional[float]:
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeEncodeError):
+    except (ValueError, binascii.Error, UnicodeEncodeError, RecursionError):
         return None
-    value = claims.get(name) if isinstance(claims, dict) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
+    return _finite(claims.get(name) if isinstance(claims, dict) else None)
