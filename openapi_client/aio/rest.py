@@ -23,6 +23,7 @@ from yarl import URL
 
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.exceptions import ClientClosedError
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
@@ -131,21 +132,44 @@ class RESTClientObject:
         self.calls = CallFactory(configuration, own_routing=session is None)
         self._own_session = session is None
         self._session = session
+        self._loop: Optional[asyncio.AbstractEventLoop] = None  # where the own session was made
+        self._closed = False
         self._fresh_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
-        """The aiohttp session requests go through (made on first use)."""
-        if self._session is None or (self._own_session and self._session.closed):
-            self._session = _new_session(self.configuration)
-        return self._session
+        """The aiohttp session requests go through (made on first use, in the running event
+        loop); :class:`~openapi_client.exceptions.ClientClosedError` once the client is closed,
+        or from another event loop than the one it was made in."""
+        if self._closed:
+            raise ClientClosedError("this aio.ApiClient is closed (after 'async with' or close()); make a new one")
+        session = self._session
+        if not self._own_session:
+            assert session is not None
+            if session.closed:
+                raise ClientClosedError("the aiohttp session given to this aio.ApiClient is closed")
+            return session  # its owner answers for its event loop
+        loop = asyncio.get_running_loop()
+        if session is None:
+            session = self._session = _new_session(self.configuration)
+            self._loop = loop
+        elif loop is not self._loop or session.closed:
+            raise ClientClosedError(
+                "this aio.ApiClient belongs to the event loop it first ran in (an earlier asyncio.run?), "
+                "and its connections cannot move to another; make one client per event loop"
+                if loop is not self._loop
+                else "this aio.ApiClient's session was closed; make a new client"
+            )
+        return session
 
     def proxy_for(self, url_host: str) -> Optional[str]:
         """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
         return self.calls.proxy_for(url_host)
 
     async def close(self) -> None:
-        """Close the pooled connections (a session passed in is left open)."""
+        """Close the pooled connections (a session passed in is left open); the client then
+        refuses further requests."""
+        self._closed = True
         if self._own_session and self._session is not None and not self._session.closed:
             await self._session.close()
 
@@ -167,9 +191,7 @@ class RESTClientObject:
         plan = self.calls.plan(
             method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
         )
-        session = self._session
-        if session is None or (self._own_session and session.closed):
-            session = self.session
+        session = self.session
         proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
         if proxy_headers and url[:7].lower() == "http://":
