@@ -15,7 +15,7 @@ import socket
 import ssl
 import threading
 import time
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -32,11 +32,21 @@ from urllib3.util.retry import Retry
 
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.credentials._http import (
+    ERROR_ANSWER_BYTES,
+    MAX_TOKEN_RESPONSE_BYTES,
+    TOKEN_RETRY,
+    LocalStep,
+    TokenAnswer,
+    TokenConnection,
+    TokenFlow,
+)
+from openapi_client.exceptions import ApiConnectionError, ApiResponseError
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
 
-__all__ = ["RESTClientObject", "RESTResponse"]
+__all__ = ["RESTClientObject", "RESTResponse", "run_token_flow", "token_configuration", "token_transport"]
 
 logger = logging.getLogger("openapi_client")
 
@@ -247,6 +257,67 @@ class RESTClientObject:
         self.pool_manager.clear()
         for manager in self._proxy_pools.values():
             manager.clear()
+
+
+# -- token requests ------------------------------------------------------------------------
+
+
+def token_configuration(connection: TokenConnection) -> Configuration:
+    """The settings of a transport sending a credential provider's token requests: its
+    connection settings, the token retry policy, a token-sized body cap, and no credentials
+    of its own (nor any read from the environment)."""
+    return Configuration(
+        credentials=(),
+        verify_ssl=connection.verify_ssl,
+        ssl_ca_cert=connection.ssl_ca_cert,
+        proxy=connection.proxy,
+        proxy_headers=dict(connection.proxy_headers) if connection.proxy_headers else None,
+        connection_pool_maxsize=2,
+        timeout=connection.timeout,
+        retries=TOKEN_RETRY,
+        max_response_bytes=MAX_TOKEN_RESPONSE_BYTES,
+        allow_insecure_http=connection.allow_insecure_http,
+        trust_env=False,
+    )
+
+
+def token_transport(connection: TokenConnection) -> RESTClientObject:
+    """A blocking transport for a provider's token requests."""
+    return RESTClientObject(token_configuration(connection))
+
+
+def run_token_flow(
+    transport: RESTClientObject, connection: TokenConnection, flow: TokenFlow, deadline: Optional[float]
+) -> str:
+    """Drive a provider's renewal (a sans-I/O flow) over ``transport``: each token request
+    within ``deadline`` (the call's), its answer read by the same bounded decoder as an API
+    answer, every secret it carries masked in what fails; a local step is simply run."""
+    sent: Union[TokenAnswer, str, None] = None
+    while True:
+        try:
+            step = flow.send(sent) if sent is not None else next(flow)
+        except StopIteration as done:
+            return str(done.value)
+        if isinstance(step, LocalStep):
+            sent = step.run()
+            continue
+        step.check_route(connection)
+        try:
+            response = transport.request(
+                "POST",
+                step.url,
+                headers=step.headers,
+                body=step.body,
+                preload_content=False,
+                redactor=step.redactor,
+                deadline=step.deadline(connection, deadline),
+            )
+            if response.status != 200:
+                response._max_bytes = ERROR_ANSWER_BYTES  # only a short reason is read from it
+            body = response.read()
+        except (ApiConnectionError, ApiResponseError) as exc:
+            raise step.failure(exc, deadline) from None
+        sent = TokenAnswer(response.status, response.reason, response.headers, body)
 
 
 # -- reading bodies ------------------------------------------------------------------------

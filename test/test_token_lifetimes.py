@@ -72,7 +72,7 @@ def test_any_expires_in_or_exp_gives_a_token_or_an_sdk_error(expires_in: Any, ex
 def test_a_400_digit_expires_in_counts_as_the_default_life() -> None:
     service = TokenService()
     token = f"{part({'alg': 'RS256'})}.{part({'sub': 'pool'})}.c2ln"
-    service.body = ('{"access_token": "%s", "expires_in": 1%s}' % (token, "0" * 400)).encode()
+    service.body = ('{"access_token": "' + token + '", "expires_in": 1' + "0" * 400 + "}").encode()
     with HostileServer(service) as server:
         provider = ConfluentOAuth("pool-x", lambda: SUBJECT, sts_url=server.url + "/sts/v1/oauth2/token")
         assert provider.authorization() == f"Bearer {token}"
@@ -83,7 +83,7 @@ def test_a_400_digit_expires_in_counts_as_the_default_life() -> None:
 def test_a_400_digit_exp_claim_is_ignored() -> None:
     service = TokenService()
     token = f"{part({'alg': 'RS256'})}.{part({'sub': 'pool', 'exp': 10**400})}.c2ln"
-    service.body = ('{"access_token": "%s", "expires_in": 600}' % token).encode()
+    service.body = json.dumps({"access_token": token, "expires_in": 600}).encode()
     with HostileServer(service) as server:
         provider = ConfluentOAuth("pool-x", lambda: SUBJECT, sts_url=server.url + "/sts/v1/oauth2/token")
         assert provider.authorization() == f"Bearer {token}"

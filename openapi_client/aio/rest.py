@@ -15,7 +15,7 @@ import re
 import ssl
 import time
 from types import TracebackType
-from typing import AsyncIterator, Dict, Mapping, Optional, Tuple, Type
+from typing import AsyncIterator, Dict, Mapping, Optional, Tuple, Type, Union
 from urllib.parse import quote
 
 import aiohttp
@@ -23,12 +23,14 @@ from yarl import URL
 
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.exceptions import ClientClosedError
+from openapi_client.credentials._http import ERROR_ANSWER_BYTES, LocalStep, TokenAnswer, TokenConnection, TokenFlow
+from openapi_client.exceptions import ApiConnectionError, ApiResponseError, ApiTimeoutError, ClientClosedError
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
+from openapi_client.rest import token_configuration
 from openapi_client.retry import RetrySetting
 
-__all__ = ["RESTClientObject", "RESTResponse"]
+__all__ = ["RESTClientObject", "RESTResponse", "run_token_flow", "token_transport"]
 
 
 # aiohttp adds these on its own when a request lacks them; the request builder sets what is
@@ -271,6 +273,55 @@ def _at_most(timeout: Optional[float], budget: Optional[float]) -> Optional[floa
 _FRESH = 0.005
 # At most this many distinct timeout settings are kept.
 _KEPT_TIMEOUTS = 16
+
+def token_transport(connection: TokenConnection) -> RESTClientObject:
+    """An asyncio transport for a provider's token requests (its session made on first use)."""
+    return RESTClientObject(token_configuration(connection))
+
+
+async def run_token_flow(
+    transport: RESTClientObject, connection: TokenConnection, flow: TokenFlow, deadline: Optional[float]
+) -> str:
+    """Drive a provider's renewal (a sans-I/O flow) over ``transport``, on the event loop: the
+    asyncio twin of :func:`openapi_client.rest.run_token_flow`. A local step (a token file,
+    the user's function) may block, so it runs in a worker thread, awaited until ``deadline``."""
+    sent: Union[TokenAnswer, str, None] = None
+    while True:
+        try:
+            step = flow.send(sent) if sent is not None else next(flow)
+        except StopIteration as done:
+            return str(done.value)
+        if isinstance(step, LocalStep):
+            sent = await _local(step, deadline)
+            continue
+        step.check_route(connection)
+        try:
+            response = await transport.request(
+                "POST",
+                step.url,
+                headers=step.headers,
+                body=step.body,
+                preload_content=False,
+                redactor=step.redactor,
+                deadline=step.deadline(connection, deadline),
+            )
+            if response.status != 200:
+                response._max_bytes = ERROR_ANSWER_BYTES  # only a short reason is read from it
+            body = await response.read()
+        except (ApiConnectionError, ApiResponseError) as exc:
+            raise step.failure(exc, deadline) from None
+        sent = TokenAnswer(response.status, response.reason, response.headers, body)
+
+
+async def _local(step: LocalStep, deadline: Optional[float]) -> str:
+    running = asyncio.to_thread(step.run)
+    if deadline is None:
+        return await running
+    try:
+        return await asyncio.wait_for(running, max(0.0, deadline - time.monotonic()))
+    except asyncio.TimeoutError:
+        raise ApiTimeoutError(f"{step.step}: the call's time budget (total_timeout) ran out") from None
+
 
 # aiohttp rounds timeouts above this many seconds up to whole seconds; a deadline is a deadline.
 _NO_CEIL = float("inf")
