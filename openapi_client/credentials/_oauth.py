@@ -229,6 +229,11 @@ class ConfluentOAuth:
             return self._sts_url
         return DEFAULT_STS_URL if self._host is None else self._host.rstrip("/") + STS_PATH
 
+    @sts_url.setter
+    def sts_url(self, value: str) -> None:
+        check_url(value, "ConfluentOAuth sts_url")
+        self._sts_url = value
+
     @property
     def exchanges(self) -> int:
         """How many token exchanges this provider has made (for monitoring and tests)."""
