@@ -149,7 +149,7 @@ class ApiClient(BaseApiClient):
         from the provider's connection settings (closed with the client)."""
         self.rest_client.session  # noqa: B018 - a closed client, or another event loop, refuses here
         kept = self._token_transports.get(id(provider))
-        if kept is None or kept[0] is not provider:
+        if kept is None:  # the entry holds the provider, so its id stays its own
             kept = self._token_transports[id(provider)] = (provider, token_transport(provider.connection))
         flow = provider.exchange(self.configuration.host)
         return await run_token_flow(kept[1], provider.connection, flow, deadline)
