@@ -91,3 +91,20 @@ def test_a_client_made_per_event_loop_works_in_each(cloud: FakeConfluentCloud) -
 
     cloud.seed_api_keys(2)
     assert [asyncio.run(one_run()) for _ in range(3)] == [2, 2, 2]
+
+
+def test_a_closed_client_with_a_token_due_makes_no_exchange(cloud: FakeConfluentCloud) -> None:
+    from test_credentials_emulator import oauth_for
+
+    from openapi_client import Configuration
+
+    provider = oauth_for(cloud)
+    client = aio.ApiClient(Configuration(host=cloud.host, credentials=provider))
+
+    async def after_close() -> None:
+        await client.close()
+        with pytest.raises(ClientClosedError):
+            await aio.IamApiKeysApi(client).list_iam_v2_api_keys()
+
+    no_unclosed_session_after(after_close)
+    assert cloud.sts_exchanges == 0 and cloud.idp_grants == 0 and provider.exchanges == 0
