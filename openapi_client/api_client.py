@@ -11,17 +11,21 @@ from types import TracebackType
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     ClassVar,
     Dict,
+    Generator,
     Iterator,
     List,
     Mapping,
+    NamedTuple,
     Optional,
     Protocol,
     Sequence,
     Tuple,
     Type,
     TypeVar,
+    Union,
 )
 
 import urllib3
@@ -31,7 +35,13 @@ from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
 from openapi_client.call import CallFactory
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.credentials import CredentialProvider, authorization_by, renewed_by, select_provider
+from openapi_client.credentials import (
+    ConfluentOAuth,
+    CredentialProvider,
+    authorization_by,
+    renewed_by,
+    select_provider,
+)
 from openapi_client.exceptions import (
     ApiException,
     ApiResponseError,
@@ -60,6 +70,24 @@ _Request = Tuple[str, str, Dict[str, str], Optional[bytes]]
 """A built request: method, URL, headers, body."""
 
 _Client = TypeVar("_Client", bound="BaseApiClient")
+
+
+class Send(NamedTuple):
+    """A step of :meth:`BaseApiClient.auth_flow`: send ``request``; the response comes back."""
+
+    request: _Request
+
+
+class Renew(NamedTuple):
+    """A step of :meth:`BaseApiClient.auth_flow`: renew ``provider``'s credential, which the
+    service refused as ``rejected`` (``None``: a refresh that fell due); the new
+    ``Authorization`` value comes back, or ``None``."""
+
+    provider: CredentialProvider
+    rejected: Optional[str]
+
+
+CallFlow = Generator[Union[Send, Renew], Any, Any]
 
 
 class Transport(Protocol):
@@ -402,11 +430,34 @@ class BaseApiClient:
         return None if budget is None else time.monotonic() + budget
 
     @staticmethod
-    def renews_after(provider: Optional[CredentialProvider], request: _Request, status: int) -> bool:
-        """Whether ``provider``'s credential, which ``request`` carried, was just refused (401),
-        so that asking it ``on_unauthorized`` (I/O) may help; on True the caller resends
-        ``request`` once with a fresh ``Authorization`` (:meth:`with_authorization`), never more."""
-        return status == 401 and provider is not None and bool(request[2].get("Authorization"))
+    def auth_flow(provider: Optional[CredentialProvider], build: Callable[[], _Request]) -> CallFlow:
+        """The credential side of one call as a sans-I/O flow, driven alike by both clients'
+        ``execute`` (httpx's ``auth_flow`` is the model). It yields :class:`Renew` (a token
+        exchange or another renewal, I/O: the driver performs it within the call's deadline
+        and sends back the new ``Authorization`` value, or ``None`` when there is none) and
+        :class:`Send` (the driver sends back the response), and returns the final response:
+
+        * the provider's credential due for renewal (an OAuth token near its expiry) is
+          renewed before the request is built;
+        * a 401 to a credential the call carried asks the provider to renew once; with a
+          new value the request is sent once more, never twice.
+        """
+        if provider is not None and provider.needs_refresh():
+            yield Renew(provider, None)
+        request = build()
+        response = yield Send(request)
+        rejected = request[2].get("Authorization") if provider is not None and response.status == 401 else None
+        if rejected:
+            assert provider is not None
+            try:
+                authorization = yield Renew(provider, rejected)
+            except BaseException:
+                response.release_conn()
+                raise
+            if authorization is not None and authorization != rejected:
+                response.release_conn()
+                response = yield Send(BaseApiClient.with_authorization(request, authorization))
+        return response
 
     @staticmethod
     def with_authorization(request: _Request, authorization: str) -> _Request:
@@ -505,23 +556,35 @@ class ApiClient(BaseApiClient):
         # One deadline for the whole call: a token exchange due now, every attempt, the resend.
         deadline = self.call_deadline(options)
         provider = self.credential_for(operation, options)
-        if provider is not None and provider.needs_refresh():
-            authorization_by(provider, deadline)
-        request = self.build(operation, options, path_params, query_params, body, provider)
         timeout, retries = (options.get("_request_timeout"), options.get("_retries")) if options else (None, None)
-        response = self._send(*request, timeout, retries, preload_content, deadline)
-        if self.renews_after(provider, request, response.status):
-            assert provider is not None
+        flow = self.auth_flow(
+            provider, lambda: self.build(operation, options, path_params, query_params, body, provider)
+        )
+        step = next(flow)
+        while True:
+            if isinstance(step, Send):
+                outcome: Any = self._send(*step.request, timeout, retries, preload_content, deadline)
+            else:
+                try:
+                    outcome = self._renew(step, deadline)
+                except BaseException as exc:
+                    step = flow.throw(exc)
+                    continue
             try:
-                renewed = renewed_by(provider, request[2]["Authorization"], deadline)
-            except BaseException:
-                response.release_conn()
-                raise
-            if renewed:
-                response.release_conn()
-                request = self.with_authorization(request, authorization_by(provider, deadline))
-                response = self._send(*request, timeout, retries, preload_content, deadline)
-        return response
+                step = flow.send(outcome)
+            except StopIteration as done:
+                response: RESTResponse = done.value
+                return response
+
+    def _renew(self, step: Renew, deadline: Optional[float]) -> Optional[str]:
+        """Perform a :class:`Renew` step, blocking: an OAuth exchange goes through the
+        provider's blocking transport (single flight across threads) within ``deadline``."""
+        provider, rejected = step
+        if isinstance(provider, ConfluentOAuth):
+            return provider.renew(rejected, deadline=deadline, host=self.configuration.host)
+        if rejected is None:
+            return authorization_by(provider, deadline)
+        return authorization_by(provider, deadline) if renewed_by(provider, rejected, deadline) else None
 
     def _send(
         self,
