@@ -109,3 +109,9 @@ class ByokV1KeyKey(ApiRootModel):
     def actual_instance(self) -> AnyKeyVariant:
         """The variant this key is."""
         return self.root
+
+    @classmethod
+    def variant_for(cls, data: Dict[str, Any]) -> Type[ApiModel]:
+        """The variant class a key's JSON object names by its ``kind`` (an unknown kind's,
+        or a missing one's, is :class:`ByokV1UnknownKey`)."""
+        return KEY_KINDS.get(data.get("kind"), ByokV1UnknownKey)  # type: ignore[arg-type]
