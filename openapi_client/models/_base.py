@@ -229,23 +229,33 @@ class _JsonHelpers:
         """The model as JSON, exactly the fields it was given or read (unknown ones too), each
         value spelled as it was read, secrets included."""
         serializer = self.__pydantic_serializer__  # type: ignore[attr-defined]
-        return serializer.to_json(self, by_alias=True, exclude_unset=True, context=_REVEAL).decode()  # type: ignore[no-any-return]
+        return serializer.to_json(  # type: ignore[no-any-return]
+            self, by_alias=True, exclude_unset=True, context=_REVEAL, warnings=False
+        ).decode()  # type: ignore[no-any-return]
 
     def to_dict(self) -> Dict[str, Any]:
         """The model as plain JSON-compatible Python data, secrets included."""
         serializer = self.__pydantic_serializer__  # type: ignore[attr-defined]
         return serializer.to_python(  # type: ignore[no-any-return]
-            self, mode="json", by_alias=True, exclude_unset=True, context=_REVEAL
+            self, mode="json", by_alias=True, exclude_unset=True, context=_REVEAL, warnings=False
         )
 
     def model_dump(self, *, mode: str = "python", **kwargs: Any) -> Dict[str, Any]:
         """pydantic's ``model_dump``: secrets masked as pydantic's ``SecretStr`` are (use
         ``to_dict`` for the data to send back); in ``mode="python"`` timestamps are
         ``datetime`` objects, as the attributes give them."""
+        # A value kept as sent by a tolerant decode is written as it is, without a warning.
+        kwargs.setdefault("warnings", False)
         data: Any = super().model_dump(mode=mode, **kwargs)  # type: ignore[misc]
         if mode == "python":
             _timestamps_as_datetimes(self, data, bool(kwargs.get("by_alias")))
         return data  # type: ignore[no-any-return]
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        """pydantic's ``model_dump_json``: secrets written as ``**********`` (use ``to_json``
+        for the data to send back); timestamps as they were read."""
+        kwargs.setdefault("warnings", False)
+        return super().model_dump_json(**kwargs)  # type: ignore[misc, no-any-return]
 
     @property
     def model_deviations(self) -> Tuple[Deviation, ...]:
@@ -262,7 +272,7 @@ class _JsonHelpers:
     def to_redacted_dict(self) -> Any:
         """Like ``to_dict`` but with every secret replaced by ``**********`` (safe to log)."""
         serializer = self.__pydantic_serializer__  # type: ignore[attr-defined]
-        return serializer.to_python(self, mode="json", by_alias=True, exclude_unset=True)
+        return serializer.to_python(self, mode="json", by_alias=True, exclude_unset=True, warnings=False)
 
     def __str__(self) -> str:
         return self.to_str()
