@@ -378,26 +378,23 @@ class BaseApiClient:
     def _decode_tolerantly(
         self, response: Any, raw: bytes, response_type: Type[ApiModel], operation: Optional[Operation]
     ) -> Tuple[Any, Tuple[Deviation, ...]]:
-        """The precise model first (a page's failing items taken tolerantly in the same pass);
-        only what it refuses is built again field by field."""
-        from openapi_client.models._tolerant import build_tolerantly, mark_odd_items, tolerant_validator
+        """The precise model first (a page's odd items taken leniently in the same pass); only
+        what it refuses is decoded again, every field lenient (``models/_tolerant.py``)."""
+        from openapi_client.models._tolerant import TOLERATED, fast_validator, lenient_validator, mark_odd_items
 
-        page = tolerant_validator(response_type)
+        fast = fast_validator(response_type)
         context: Dict[str, Any] = {}
         try:
-            data = page.validate_json(raw, context) if page is not None else response_type.from_json(raw)
+            data = fast.validate_json(raw, context) if fast is not None else response_type.from_json(raw)
         except ValueError as exc:
+            context = {}
             try:
-                document = json.loads(raw)
+                data = lenient_validator(response_type).validate_json(raw, context)
             except ValueError:
-                document = None
-            if not isinstance(document, dict):
                 raise _refusal(response, raw, response_type, operation, exc) from None
-            data = build_tolerantly(response_type, document)
-        else:
-            if not context:
-                return data, ()
-            mark_odd_items(data)
+        if TOLERATED not in context:
+            return data, ()
+        mark_odd_items(data)
         deviations = data.model_deviations
         self._report(deviations, response.status, operation.describe() if operation else response_type.__name__)
         return data, deviations
