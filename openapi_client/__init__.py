@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         WaiterError as WaiterError,
         WaiterTimeoutError as WaiterTimeoutError,
     )
+    from openapi_client.models._deviation import Deviation as Deviation
     from openapi_client.models import (
         ByokV1AwsKey as ByokV1AwsKey,
         ByokV1AzureKey as ByokV1AzureKey,
@@ -65,7 +66,6 @@ if TYPE_CHECKING:
         ByokV1KeyUpdate as ByokV1KeyUpdate,
         ByokV1KeyValidation as ByokV1KeyValidation,
         ByokV1UnknownKey as ByokV1UnknownKey,
-        Deviation as Deviation,
         Error as Error,
         ErrorSource as ErrorSource,
         Failure as Failure,
@@ -111,7 +111,7 @@ _EXPORTS: Dict[str, str] = {
     "ConflictException": "openapi_client.exceptions",
     "ConfluentOAuth": "openapi_client.credentials",
     "CredentialProvider": "openapi_client.credentials",
-    "Deviation": "openapi_client.models",
+    "Deviation": "openapi_client.models._deviation",
     "Error": "openapi_client.models",
     "ErrorSource": "openapi_client.models",
     "Failure": "openapi_client.models",

@@ -10,7 +10,6 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
-    from openapi_client.models._deviation import Deviation as Deviation
     from openapi_client.models.byok_v1_aws_key import ByokV1AwsKey as ByokV1AwsKey
     from openapi_client.models.byok_v1_azure_key import ByokV1AzureKey as ByokV1AzureKey
     from openapi_client.models.byok_v1_gcp_key import ByokV1GcpKey as ByokV1GcpKey
@@ -45,7 +44,6 @@ _MODULES: Dict[str, str] = {
     "ByokV1KeyUpdate": "byok_v1_key_update",
     "ByokV1KeyValidation": "byok_v1_key_validation",
     "ByokV1UnknownKey": "byok_v1_key_key",
-    "Deviation": "_deviation",
     "Error": "error",
     "ErrorSource": "error_source",
     "Failure": "failure",
