@@ -54,7 +54,6 @@ if TYPE_CHECKING:
         WaiterError as WaiterError,
         WaiterTimeoutError as WaiterTimeoutError,
     )
-    from openapi_client.models._deviation import Deviation as Deviation
     from openapi_client.models import (
         ByokV1AwsKey as ByokV1AwsKey,
         ByokV1AzureKey as ByokV1AzureKey,
@@ -79,6 +78,7 @@ if TYPE_CHECKING:
         ListMeta as ListMeta,
         ObjectReference as ObjectReference,
     )
+    from openapi_client.models._deviation import Deviation as Deviation
     from openapi_client.retry import ApiRetry as ApiRetry
 
 # Every public name -> the module that defines it: the package's one list of exports.

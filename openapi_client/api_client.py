@@ -367,9 +367,9 @@ class BaseApiClient:
                 body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
                 redactor=redactor,
             )
-        if not self.configuration.strict_answers and isinstance(response_type, type):
-            if issubclass(response_type, _model_bases()[0]):
-                return self._decode_tolerantly(response, raw, response_type, operation)
+        tolerant = not self.configuration.strict_answers
+        if tolerant and isinstance(response_type, type) and issubclass(response_type, _model_bases()[0]):
+            return self._decode_tolerantly(response, raw, response_type, operation)
         try:
             return self.deserialize(raw, response_type), ()
         except ValueError as exc:  # pydantic's ValidationError is one

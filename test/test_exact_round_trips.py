@@ -16,8 +16,7 @@ from typing import Any, Callable, Dict, Optional
 import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from pydantic import SecretStr
 
 from openapi_client import Configuration, IamV2ApiKey, IamV2ApiKeyMetadata
@@ -163,7 +162,9 @@ async def test_answers_round_trip_exactly_through_both_clients(kind: str) -> Non
     body = created_body("2023-01-20T10:17:45.169836528Z")
     body["metadata"]["updated_at"] = "2023-01-20T10:17:45.000Z"
     with HostileServer(serving(body, 202)) as server:
-        config = Configuration(host=server.url, username="ROUNDTRIPKEY0000", password="round-trip-secret", retries=False)
+        config = Configuration(
+            host=server.url, username="ROUNDTRIPKEY0000", password="round-trip-secret", retries=False
+        )
         async with Clients(kind, config) as c:
             key = await c.iam("create_iam_v2_api_key", {"spec": {"owner": {"id": "sa-12mgdv"}}})
     assert type(key) is IamV2ApiKeyCreated

@@ -174,7 +174,10 @@ def test_an_answer_lacking_a_required_field_names_it_and_the_operation(
     ],
 )
 def test_a_list_item_lacking_a_required_field_is_named_with_its_index(
-    strict_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient], operation: str, page: Dict[str, Any], field: str
+    strict_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
+    operation: str,
+    page: Dict[str, Any],
+    field: str,
 ) -> None:
     server, client = strict_server
     server.answer_status, server.answer_body = 200, page  # type: ignore[attr-defined]

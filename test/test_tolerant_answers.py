@@ -20,7 +20,6 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 
-import openapi_client
 from openapi_client import ApiResponseError, Configuration
 from openapi_client.models._deviation import Deviation
 from openapi_client.models.responses import ByokV1KeyListItem, ByokV1KeyRead, IamV2ApiKeyCreated
@@ -65,7 +64,12 @@ AWS_KEY: Dict[str, Any] = {
     },
     "provider": "AWS",
     "state": "IN_USE",
-    "validation": {"message": "Access to key denied.", "phase": "VALID", "region": "us-west-2", "since": "2024-03-20T15:30:00Z"},
+    "validation": {
+        "message": "Access to key denied.",
+        "phase": "VALID",
+        "region": "us-west-2",
+        "since": "2024-03-20T15:30:00Z",
+    },
 }
 SECRET = "gtH2gI504c0rqSppdMPqFu7BypmleQVImiJGNxlCNlhR2kNhGY86XGi49Rp3bmaY"
 
@@ -93,7 +97,9 @@ def serving(body: Any, status: int = 200) -> Callable[[socket.socket, Request], 
 
 
 def configuration(server: HostileServer, **settings: Any) -> Configuration:
-    return Configuration(host=server.url, username="TOLERANTKEY00000", password="tolerant-secret", retries=False, **settings)
+    return Configuration(
+        host=server.url, username="TOLERANTKEY00000", password="tolerant-secret", retries=False, **settings
+    )
 
 
 async def byok_pages(c: Clients) -> List[Any]:

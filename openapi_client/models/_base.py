@@ -231,7 +231,7 @@ class _JsonHelpers:
         serializer = self.__pydantic_serializer__  # type: ignore[attr-defined]
         return serializer.to_json(  # type: ignore[no-any-return]
             self, by_alias=True, exclude_unset=True, context=_REVEAL, warnings=False
-        ).decode()  # type: ignore[no-any-return]
+        ).decode()
 
     def to_dict(self) -> Dict[str, Any]:
         """The model as plain JSON-compatible Python data, secrets included."""

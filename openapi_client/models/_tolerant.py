@@ -19,7 +19,7 @@ to tell why it failed) and for each model built leniently.
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, List, Optional, Tuple, Type, Union, get_args, get_origin
+from typing import Any, Dict, List, Optional, Set, Tuple, Type, Union, get_args, get_origin
 
 from pydantic import ValidationError
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
@@ -69,7 +69,7 @@ class Decoder:
         return self._validator.validate_json(data, context=context, by_alias=True, by_name=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fast_validator(cls: Type[ApiModel]) -> Optional[Decoder]:
     """The first decode of ``cls`` when it has lists of models (a page): its own schema, but
     each item a union of the precise item and its lenient form. ``None`` for any other class
@@ -80,7 +80,7 @@ def fast_validator(cls: Type[ApiModel]) -> Optional[Decoder]:
     return Decoder(builder.wrap(builder.model(cls, lenient_fields=False)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lenient_validator(cls: Type[ApiModel]) -> Decoder:
     """The decode of ``cls`` after its precise form refused an answer: every field lenient."""
     builder = _Builder(cls)
@@ -134,7 +134,7 @@ class _Builder:
         for name in list(fields):
             field = fields[name] = dict(fields[name])
             field["schema"] = self._field(cls, name, field["schema"], holders.get(name), lenient_fields)
-        schema = core_schema.with_info_after_validator_function(_maker(cls), fields_schema)  # type: ignore[arg-type]
+        schema = core_schema.with_info_after_validator_function(_maker(cls), fields_schema)
         if lenient_fields:
             self._lenient[cls] = schema
         return schema
@@ -149,7 +149,7 @@ class _Builder:
         if lenient:
             choices: List[Any] = [inner]
             if holder is not None and holder[0] == "model":
-                choices.append(self.model(holder[1], lenient_fields=True))  # type: ignore[arg-type]
+                choices.append(self.model(holder[1], lenient_fields=True))
             elif holder is not None and holder[0] == "root":
                 choices.append(self._root(holder[1]))
             choices.append(core_schema.with_info_plain_validator_function(_noter(cls, name)))
@@ -167,7 +167,7 @@ class _Builder:
         items = core_schema.union_schema(
             [
                 schema["items_schema"],
-                self.model(item_cls, lenient_fields=True),  # type: ignore[arg-type]
+                self.model(item_cls, lenient_fields=True),
                 core_schema.with_info_plain_validator_function(_kept_item),
             ],
             mode="left_to_right",
@@ -196,7 +196,7 @@ def _maker(cls: Type[ApiModel]) -> Any:
     required = [(name, cls._wire_fields[name][0]) for name, info in cls.model_fields.items() if info.is_required()]
     post_init = cls.__pydantic_post_init__ is not None
 
-    def make(parts: Tuple[Dict[str, Any], Optional[Dict[str, Any]], set], info: core_schema.ValidationInfo) -> Any:
+    def make(parts: Tuple[Dict[str, Any], Optional[Dict[str, Any]], Set[str]], info: core_schema.ValidationInfo) -> Any:
         fields, extra, fields_set = parts
         model = cls.__new__(cls)
         object.__setattr__(model, "__dict__", fields)
@@ -261,16 +261,15 @@ def mark_odd_items(page: ApiModel) -> None:
         if kind == "list" and isinstance(items, list):
             key = type(page)._wire_fields[name][0]
             message = f"Input should be a valid dictionary or instance of {item_cls.__name__}"
-            found.extend(
-                Deviation(f"{key}[{i}]", "model_type", message) for i, item in enumerate(items) if not isinstance(item, item_cls)
-            )
+            odd = [i for i, item in enumerate(items) if not isinstance(item, item_cls)]
+            found.extend(Deviation(f"{key}[{i}]", "model_type", message) for i in odd)
     if found:
         private = page.__pydantic_private__
         earlier = list(private.get("openapi_client.deviations", ())) if private else []
         mark_deviations(page, earlier + found)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_models(cls: Type[ApiModel]) -> Dict[str, Tuple[str, type]]:
     """How each field holds models: ("model", cls), ("list", item cls) or ("root", root model cls)."""
     found: Dict[str, Tuple[str, type]] = {}
