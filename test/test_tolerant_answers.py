@@ -19,8 +19,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from openapi_client import ApiResponseError, Configuration
 from openapi_client.models._deviation import Deviation
@@ -342,3 +341,17 @@ def test_any_broken_page_decodes_as_sent(document: Dict[str, Any]) -> None:
         assert decoded.model_deviations
     else:
         assert decoded.model_deviations == ()
+
+
+@pytest.mark.parametrize("metadata", [None, {"next": 5}, "first-page"], ids=["null", "number-link", "string"])
+async def test_a_page_whose_metadata_breaks_the_document_ends_the_walk(kind: str, metadata: Any) -> None:
+    body = {**page(AWS_KEY, AZURE_2023), "metadata": metadata}
+    with HostileServer(serving(body)) as server:
+        async with Clients(kind, configuration(server)) as c:
+            info = await c.byok("list_byok_v1_keys_with_http_info")
+            iterated = await byok_pages(c)
+        assert len(server.requests) == 2  # one page each, no link followed
+    assert [item.id for item in iterated] == ["dlz-f3a90de", "cck-abcde"]
+    assert {d.path for d in info.deviations} >= {"data[1].validation"}
+    assert any(d.path.startswith("metadata") for d in info.deviations)
+    assert json.loads(info.data.to_json()) == body
