@@ -355,3 +355,15 @@ async def test_a_page_whose_metadata_breaks_the_document_ends_the_walk(kind: str
     assert {d.path for d in info.deviations} >= {"data[1].validation"}
     assert any(d.path.startswith("metadata") for d in info.deviations)
     assert json.loads(info.data.to_json()) == body
+
+
+async def test_no_deviation_quotes_a_value(kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    """pydantic quotes a union tag it does not know; deviations and logs do not."""
+    odd = {**AWS_KEY, "key": {"kind": 987654321, "key_arn": "arn:aws:kms:us-west-2:1:key/a"}}
+    caplog.set_level(logging.WARNING, logger="openapi_client")
+    with HostileServer(serving(odd)) as server:
+        async with Clients(kind, configuration(server)) as c:
+            key = await c.byok("get_byok_v1_key", "dlz-f3a90de")
+    assert key.key == odd["key"] and key.model_deviations
+    assert all(d.path.startswith("key") for d in key.model_deviations)
+    assert "987654321" not in repr(key.model_deviations) and "987654321" not in caplog.text

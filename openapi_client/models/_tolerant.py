@@ -35,6 +35,10 @@ _PENDING = "openapi_client.pending"
 """The odd fields noted since the last lenient model was built: (model class, field, value)."""
 
 
+# pydantic messages that quote the input; a deviation never shows a value.
+_QUOTING_INPUT = {"union_tag_invalid": "Input tag does not match any of the expected tags"}
+
+
 def json_path(loc: Tuple[Union[str, int], ...], skip: Tuple[str, ...] = ()) -> str:
     """``data[2].spec.owner`` for the pydantic location ``("data", 2, "spec", "owner")``."""
     path = ""
@@ -55,7 +59,8 @@ def deviations_of(exc: ValidationError, field: Optional[str] = None) -> List[Dev
         if error["type"] == KNOWN_KIND_ERROR:
             continue
         loc = error["loc"] if field is None else (field, *error["loc"][1:])
-        found.append(Deviation(json_path(loc, BRANCH_TAGS), error["type"], error["msg"]))
+        message = _QUOTING_INPUT.get(error["type"], error["msg"])
+        found.append(Deviation(json_path(loc, BRANCH_TAGS), error["type"], message))
     return found
 
 
