@@ -182,3 +182,9 @@ async def test_answers_round_trip_exactly_through_both_clients(kind: str) -> Non
     # ... while to_dict/to_json carry it, for the round trip.
     assert key.to_dict()["spec"]["secret"] == SECRET
     assert json.loads(key.to_json())["spec"]["secret"] == SECRET
+
+
+def test_the_json_schema_still_says_date_time() -> None:
+    schema = IamV2ApiKeyMetadata.model_json_schema()["properties"]["created_at"]
+    assert {"type": "string", "format": "date-time"} in schema["anyOf"]
+    assert ByokV1KeyValidation.model_json_schema()["properties"]["since"]["format"] == "date-time"

@@ -32,11 +32,13 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     RootModel,
     SecretStr,
     SerializationInfo,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Annotated, Self
 
@@ -130,6 +132,9 @@ class ExactSpelling:
             custom_error_message="Input should be an RFC 3339 date-time",
         )
         return before_python_input(_spelling, text)
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "format": "date-time"}
 
 
 Timestamp = Annotated[datetime, ExactSpelling()]
