@@ -79,6 +79,7 @@ if TYPE_CHECKING:
         ListMeta as ListMeta,
         ObjectReference as ObjectReference,
     )
+    from openapi_client.models._deviation import Deviation as Deviation
     from openapi_client.retry import ApiRetry as ApiRetry, RetrySetting as RetrySetting
 
 # Every public name -> the module that defines it: the package's one list of exports.
@@ -112,6 +113,7 @@ _EXPORTS: Dict[str, str] = {
     "ConflictException": "openapi_client.exceptions",
     "ConfluentOAuth": "openapi_client.credentials",
     "CredentialProvider": "openapi_client.credentials",
+    "Deviation": "openapi_client.models._deviation",
     "Error": "openapi_client.models",
     "ErrorSource": "openapi_client.models",
     "Failure": "openapi_client.models",
