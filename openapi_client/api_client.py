@@ -8,7 +8,6 @@ import json
 import logging
 import re
 import threading
-import time
 from types import TracebackType
 from typing import (
     TYPE_CHECKING,
@@ -35,8 +34,9 @@ import urllib3
 from pydantic import BaseModel
 
 from openapi_client import __version__
+from openapi_client._request import Request
 from openapi_client.api_response import ApiResponse
-from openapi_client.call import CallFactory
+from openapi_client.call import CallFactory, CallPlan
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials import (
     ConfluentOAuth,
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
 __all__ = ["ApiClient", "BaseApiClient"]
 
 _Request = Tuple[str, str, Dict[str, str], Optional[bytes]]
-"""A built request: method, URL, headers, body."""
+"""A request of the generated-client surface: method, URL, headers, body."""
 
 _Client = TypeVar("_Client", bound="BaseApiClient")
 
@@ -85,7 +85,7 @@ ones are not logged (memory stays bounded whatever a server sends)."""
 class Send(NamedTuple):
     """A step of :meth:`BaseApiClient.auth_flow`: send ``request``; the response comes back."""
 
-    request: _Request
+    request: Request
 
 
 class Renew(NamedTuple):
@@ -174,18 +174,30 @@ class BaseApiClient:
     ) -> _Request:
         """Check the arguments of ``operation`` and build its request; bad input raises here,
         before anything is sent."""
-        return self.build(operation, options, path_params, query_params, body, self.credential_for(operation, options))
+        plan = self.plan_for(operation, options)
+        request = self.build(
+            operation, options, path_params, query_params, body, self.credential_for(operation, options), plan
+        )
+        return request.method, request.url, dict(request.headers), request.body
+
+    def plan_for(self, operation: Operation, options: RequestOptions) -> CallPlan:
+        """The plan of one call, made when it starts (its deadline holds from now for a token
+        exchange that falls due, every attempt and the resend after a 401 alike)."""
+        if options:
+            request_timeout, retries = options.get("_request_timeout"), options.get("_retries")
+        else:
+            request_timeout = retries = None
+        return self.rest_client.calls.plan(
+            operation.method, operation.path, retries=retries, request_timeout=request_timeout
+        )
 
     def credential_for(self, operation: Operation, options: RequestOptions) -> Optional[CredentialProvider]:
         """The configured provider whose credential this call sends; ``None`` when the call
-        brings its own (``_request_auth``), needs none, or no provider fits (then
-        :meth:`build` raises, after checking the arguments)."""
+        brings its own (``_request_auth``) or needs none. An :class:`ApiValueError` names the
+        schemes when no configured credential fits; nothing is sent then."""
         if not operation.auth or (options and options.get("_request_auth") is not None):
             return None
-        try:
-            return select_provider(self.configuration, operation.auth)
-        except ApiValueError:
-            return None
+        return select_provider(self.configuration, operation.auth)
 
     def build(
         self,
@@ -195,9 +207,10 @@ class BaseApiClient:
         query_params: Optional[Mapping[str, Any]],
         body: Any,
         provider: Optional[CredentialProvider],
-    ) -> _Request:
+        plan: CallPlan,
+    ) -> Request:
         """Check the arguments of ``operation``, then build its request with ``provider``'s
-        credential (as :meth:`credential_for` chose it)."""
+        credential (as :meth:`credential_for` chose it), for the call ``plan`` drives."""
         headers: Optional[Mapping[str, str]] = None
         request_auth: Optional[Mapping[str, Any]] = None
         if options:
@@ -211,7 +224,7 @@ class BaseApiClient:
             if content_type is not None:
                 headers = {**(headers or {}), "Content-Type": content_type}
             request_auth = options.get("_request_auth")
-        return self._build_request(
+        method, url, headers_out, body_bytes = self._build_request(
             operation.method,
             operation.path,
             operation.check_path(path_params or {}) if operation.path_params else None,
@@ -223,6 +236,8 @@ class BaseApiClient:
             request_auth,
             provider,
         )
+        plan.aim(url, self._redactor_for(headers_out))
+        return Request(method, url, headers_out, body_bytes, provider, plan)
 
     def decode_response(
         self,
@@ -472,15 +487,8 @@ class BaseApiClient:
         check_headers({request_auth["key"]: request_auth["value"]}, "_request_auth")
         headers[_header_key(request_auth["key"], headers)] = request_auth["value"]
 
-    def call_deadline(self, options: RequestOptions) -> Optional[float]:
-        """When the whole call ends (``time.monotonic()``): its retry policy's
-        ``total_timeout`` from now, for a token exchange that falls due, every attempt and the
-        resend after a 401 alike; ``None`` without a budget."""
-        budget = self.rest_client.calls.policy(options.get("_retries") if options else None).total_timeout
-        return None if budget is None else time.monotonic() + budget
-
     @staticmethod
-    def auth_flow(provider: Optional[CredentialProvider], build: Callable[[], _Request]) -> CallFlow:
+    def auth_flow(provider: Optional[CredentialProvider], build: Callable[[], Request]) -> CallFlow:
         """The credential side of one call as a sans-I/O flow, driven alike by both clients'
         ``execute`` (httpx's ``auth_flow`` is the model). It yields :class:`Renew` (a token
         exchange or another renewal, I/O: the driver performs it within the call's deadline
@@ -496,7 +504,7 @@ class BaseApiClient:
             yield Renew(provider, None)
         request = build()
         response = yield Send(request)
-        rejected = request[2].get("Authorization") if provider is not None and response.status == 401 else None
+        rejected = request.headers.get("Authorization") if provider is not None and response.status == 401 else None
         if rejected:
             assert provider is not None
             try:
@@ -506,14 +514,8 @@ class BaseApiClient:
                 raise
             if authorization is not None and authorization != rejected:
                 response.release_conn()
-                response = yield Send(BaseApiClient.with_authorization(request, authorization))
+                response = yield Send(request.with_authorization(authorization))
         return response
-
-    @staticmethod
-    def with_authorization(request: _Request, authorization: str) -> _Request:
-        """``request`` with another ``Authorization`` value."""
-        method, url, headers, body = request
-        return method, url, {**headers, "Authorization": authorization}, body
 
     def _redactor_for(self, headers: Optional[Mapping[str, str]]) -> Redactor:
         """The secrets to scrub from what a call shows: the configured credentials' (an
@@ -603,20 +605,18 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
-        # One deadline for the whole call: a token exchange due now, every attempt, the resend.
-        deadline = self.call_deadline(options)
+        plan = self.plan_for(operation, options)  # the call's one deadline starts now
         provider = self.credential_for(operation, options)
-        timeout, retries = (options.get("_request_timeout"), options.get("_retries")) if options else (None, None)
         flow = self.auth_flow(
-            provider, lambda: self.build(operation, options, path_params, query_params, body, provider)
+            provider, lambda: self.build(operation, options, path_params, query_params, body, provider, plan)
         )
         step = next(flow)
         while True:
             if isinstance(step, Send):
-                outcome: Any = self._send(*step.request, timeout, retries, preload_content, deadline)
+                outcome: Any = self.rest_client.send(step.request, preload_content)
             else:
                 try:
-                    outcome = self._renew(step, deadline)
+                    outcome = self._renew(step, plan.deadline)
                 except BaseException as exc:
                     step = flow.throw(exc)
                     continue
@@ -636,29 +636,6 @@ class ApiClient(BaseApiClient):
             return authorization_by(provider, deadline)
         return authorization_by(provider, deadline) if renewed_by(provider, rejected, deadline) else None
 
-    def _send(
-        self,
-        method: str,
-        url: str,
-        headers: Optional[Mapping[str, str]],
-        body: Optional[bytes],
-        timeout: TimeoutValue,
-        retries: RetrySetting,
-        preload_content: bool,
-        deadline: Optional[float] = None,
-    ) -> RESTResponse:
-        return self.rest_client.request(
-            method,
-            url,
-            headers=headers,
-            body=body,
-            _request_timeout=timeout,
-            retries=retries,
-            preload_content=preload_content,
-            redactor=self._redactor_for(headers),
-            deadline=deadline,
-        )
-
     # -- generated-client compatibility: the I/O half (see BaseApiClient) --------------------
 
     def call_api(
@@ -674,7 +651,16 @@ class ApiClient(BaseApiClient):
     ) -> RESTResponse:
         """Send a request built by :meth:`param_serialize` and return the raw response
         (an error status is not raised yet)."""
-        return self._send(method, url, header_params, body, _request_timeout, retries, preload_content)
+        return self.rest_client.request(
+            method,
+            url,
+            headers=header_params,
+            body=body,
+            _request_timeout=_request_timeout,
+            retries=retries,
+            preload_content=preload_content,
+            redactor=self._redactor_for(header_params),
+        )
 
     def response_deserialize(
         self,

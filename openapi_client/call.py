@@ -2,7 +2,7 @@
 
 A transport drives a call like this (the sync one in :mod:`openapi_client.rest`)::
 
-    plan = CallPlan(method, url, policy=..., gate=..., ...)
+    plan = request.plan                          # made once per call: CallFactory.plan
     while True:
         sleep(plan.hold())                       # rate-limit hold (raises past the deadline)
         connect, read = plan.timeouts()          # socket timeouts within the deadline
@@ -15,7 +15,7 @@ A transport drives a call like this (the sync one in :mod:`openapi_client.rest`)
         if wait is None:
             break                                # the final answer
         discard(response); sleep(wait)
-    read the body in pieces of READ_CHUNK, each with plan.read_timeout(), into a BodyDecoder
+    read the body in pieces of READ_CHUNK, each with plan.read_timeout_now(), into a BodyDecoder
 
 so the rules (what is retried, how long to wait, the total deadline, the pacing) exist once.
 """
@@ -45,12 +45,12 @@ from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 if TYPE_CHECKING:
     from openapi_client.configuration import Configuration
 
-__all__ = ["CallFactory", "CallPlan", "Failure", "RawResponse", "origin_of", "socket_timeouts"]
+__all__ = ["CallFactory", "CallPlan", "RawResponse", "SendFailure", "origin_of", "socket_timeouts"]
 
 logger = logging.getLogger("openapi_client")
 
 
-class Failure(enum.Enum):
+class SendFailure(enum.Enum):
     """Why an attempt got no answer, as far as retrying and reporting care."""
 
     NOT_CONNECTED = "connection failed"
@@ -66,11 +66,11 @@ class Failure(enum.Enum):
 
     @property
     def sent(self) -> bool:
-        return self in (Failure.READ_TIMEOUT, Failure.BROKEN)
+        return self in (SendFailure.READ_TIMEOUT, SendFailure.BROKEN)
 
     @property
     def is_timeout(self) -> bool:
-        return self in (Failure.CONNECT_TIMEOUT, Failure.READ_TIMEOUT)
+        return self in (SendFailure.CONNECT_TIMEOUT, SendFailure.READ_TIMEOUT)
 
 
 class CallFactory:
@@ -118,13 +118,15 @@ class CallFactory:
         *,
         retries: RetrySetting,
         request_timeout: Any,
-        redactor: Optional[Redactor],
+        redactor: Optional[Redactor] = None,
         deadline: Optional[float] = None,
     ) -> CallPlan:
-        """The plan of one call: the per-call ``retries`` and ``request_timeout`` (``None``:
-        the configuration's), or the configuration's current settings. ``deadline``
-        (``time.monotonic()``): one already running, when this request is part of a larger
-        call (the resend after a 401); else the policy's ``total_timeout`` from now."""
+        """The plan of one call, made once when the call starts: the per-call ``retries`` and
+        ``request_timeout`` (the ``_request_timeout`` option; ``None``: the configuration's
+        settings). ``deadline`` (``time.monotonic()``): one already running, when this request
+        is part of a larger call (a provider's token request within an API call); else the
+        policy's ``total_timeout`` from now. ``url`` may be the operation's path until the
+        request is built (:meth:`CallPlan.aim`)."""
         config = self.configuration
         policy = self.policy(retries)
         if request_timeout is not None:
@@ -136,7 +138,7 @@ class CallFactory:
         return CallPlan(
             method,
             url,
-            group=api_group(url.split("://", 1)[-1].partition("/")[2]),
+            group=group_of(url),
             policy=policy,
             connect_timeout=connect,
             read_timeout=read,
@@ -198,6 +200,13 @@ class CallPlan:
             deadline = time.monotonic() + budget
         self.deadline: Optional[float] = deadline
 
+    def aim(self, url: str, redactor: Redactor) -> None:
+        """Point the plan at the request built for it: the URL its messages name and its
+        rate-limit group are read from, the secrets its errors mask."""
+        self.url = url
+        self.group = group_of(url)
+        self.redactor = redactor
+
     # -- before an attempt ---------------------------------------------------------------
 
     def remaining(self) -> Optional[float]:
@@ -245,11 +254,11 @@ class CallPlan:
         self._gate.observe(self.group, headers, self._max_wait if wait is None else min(wait, self._max_wait))
         return wait
 
-    def after_failure(self, failure: Failure, detail: str) -> float:
+    def after_failure(self, failure: SendFailure, detail: str) -> float:
         """Seconds to wait before retrying after an attempt that got no answer; raises the
         :class:`ApiConnectionError`/:class:`ApiTimeoutError` for it when giving up."""
         wait: Optional[float] = None
-        if failure is not Failure.TLS:
+        if failure is not SendFailure.TLS:
             wait = self.policy.decide(self.retries_done, self.method, may_have_been_sent=failure.sent)
         wait = self._retrying(wait, failure.value)
         if wait is None:
@@ -296,7 +305,7 @@ class CallPlan:
 
     # -- errors --------------------------------------------------------------------------
 
-    def failure_error(self, failure: Failure, detail: str) -> ApiConnectionError:
+    def failure_error(self, failure: SendFailure, detail: str) -> ApiConnectionError:
         """The error to raise for an attempt that got no answer, secrets scrubbed."""
         error_class = ApiTimeoutError if failure.is_timeout else ApiConnectionError
         return error_class(
@@ -409,6 +418,11 @@ def _checked_seconds(value: Any) -> float:
     if not value > 0 or value == float("inf"):
         raise ApiValueError(f"_request_timeout must be a finite number of seconds above 0, got {value!r}")
     return float(value)
+
+
+def group_of(url: str) -> str:
+    """The rate-limit group of a URL (or of a path starting with ``/``)."""
+    return api_group(url.split("://", 1)[-1].partition("/")[2])
 
 
 def origin_of(url: str) -> str:

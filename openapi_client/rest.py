@@ -30,7 +30,8 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
+from openapi_client._request import Request
+from openapi_client.call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials._http import (
     ERROR_ANSWER_BYTES,
@@ -124,6 +125,7 @@ class RESTClientObject:
         # The pool manager is our own and plain (not a ProxyManager): its pools can be asked directly.
         self._direct = pool_manager is None and not configuration.proxy
         self._direct_pool: Optional[Tuple[str, HTTPConnectionPool]] = None
+        self._own_pools = self.pool_manager.pool_classes_by_scheme == _OWN_POOLS
         self._lock = threading.Lock()
         self._timeout_cache: Optional[Tuple[Optional[float], Optional[float], urllib3.Timeout]] = None
 
@@ -159,47 +161,58 @@ class RESTClientObject:
         redactor: Optional[Redactor] = None,
         deadline: Optional[float] = None,
     ) -> RESTResponse:
-        """Send one request (retrying as configured) and return its final response."""
+        """Send one request (retrying as configured) and return its final response: the
+        generated-client entry point, and the token requests'. The client's own calls come
+        with their :class:`~openapi_client.call.Request` already built (:meth:`send`)."""
         plan = self.calls.plan(
             method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
         )
+        return self.send(
+            Request(method, url, headers if headers is not None else {}, body, None, plan), preload_content
+        )
+
+    def send(self, request: Request, preload_content: bool = True) -> RESTResponse:
+        """Send ``request`` as its plan says (hold, one urllib3 attempt, retry or stop) and
+        return the final response, its body read unless ``preload_content`` is false."""
+        method, url, headers, body, _, plan = request
         proxy = self.calls.route(url)
         manager = self._manager(proxy)
         # Through our own manager, without a proxy, the connection pool of the URL's origin is
         # kept and asked directly: the manager would parse the URL and look the pool up again
         # on every attempt. Anything else (a proxy, a pool manager brought in) goes through it.
         origin = origin_of(url) if proxy is None and self._direct else None
-        request_uri = url[len(origin) :] if origin is not None else url
-        if origin is not None and (not request_uri.startswith("/") or "/." in request_uri):
-            origin = None  # a path the manager would normalize: let it
+        target = url[len(origin) :] if origin is not None else url
+        if origin is not None and (not target.startswith("/") or "/." in target):
+            origin, target = None, url  # a path the manager would normalize: let it
+        urlopen = self._origin_pool(origin).urlopen if origin is not None else manager.urlopen
+        # The head of the answer is read within the deadline by this module's pools, which
+        # take it with each attempt (a pool class of the caller's own would refuse it).
+        head_deadline: Dict[str, Any] = (
+            {"deadline": plan.deadline} if plan.deadline is not None and self._own_pools else {}
+        )
         started = time.perf_counter()
         while True:
             hold = plan.hold()
             if hold:
                 time.sleep(hold)
             connect_timeout, read_timeout = plan.timeouts()
-            _call_deadline.value = plan.deadline
             try:
-                timeout = self._timeout_object(connect_timeout, read_timeout)
-                if origin is not None:
-                    resp = self._direct_urlopen(origin, method, request_uri, body, headers, timeout)
-                else:
-                    resp = manager.urlopen(
-                        method,
-                        url,
-                        body=body,
-                        headers=headers,
-                        timeout=timeout,
-                        retries=_ONE_ATTEMPT,
-                        redirect=False,
-                        preload_content=False,
-                        decode_content=False,
-                    )
+                resp = urlopen(
+                    method,
+                    target,
+                    body=body,
+                    headers=headers,
+                    timeout=self._timeout_object(connect_timeout, read_timeout),
+                    retries=_ONE_ATTEMPT,
+                    redirect=False,
+                    assert_same_host=False,
+                    preload_content=False,
+                    decode_content=False,
+                    **head_deadline,
+                )
             except HTTPError as exc:
                 time.sleep(plan.after_failure(_failure_of(exc), str(exc)))
                 continue
-            finally:
-                _call_deadline.value = None
             wait = plan.after_response(resp.status, resp.headers)
             if wait is None:
                 break
@@ -211,36 +224,16 @@ class RESTClientObject:
         plan.log_answer(resp.status, resp.headers, started)
         return response
 
-    def _direct_urlopen(
-        self,
-        origin: str,
-        method: str,
-        request_uri: str,
-        body: Optional[bytes],
-        headers: Optional[Mapping[str, str]],
-        timeout: urllib3.Timeout,
-    ) -> urllib3.BaseHTTPResponse:
-        """One attempt through the pool the manager holds for ``origin``, kept here for the
-        next call. Only the last origin's is kept (a client talks to one host), so a client
-        pointed at many hosts keeps no more pools than the manager does."""
+    def _origin_pool(self, origin: str) -> HTTPConnectionPool:
+        """The pool the manager holds for ``origin``, kept here for the next call. Only the
+        last origin's is kept (a client talks to one host), so a client pointed at many hosts
+        keeps no more pools than the manager does."""
         kept = self._direct_pool
         if kept is not None and kept[0] == origin:
-            pool = kept[1]
-        else:
-            pool = self.pool_manager.connection_from_url(origin)
-            self._direct_pool = (origin, pool)
-        return pool.urlopen(
-            method,
-            request_uri,
-            body=body,
-            headers=headers if headers is not None else {},
-            timeout=timeout,
-            retries=_ONE_ATTEMPT,
-            redirect=False,
-            assert_same_host=False,
-            preload_content=False,
-            decode_content=False,
-        )
+            return kept[1]
+        pool = self.pool_manager.connection_from_url(origin)
+        self._direct_pool = (origin, pool)
+        return pool
 
     def _timeout_object(self, connect: Optional[float], read: Optional[float]) -> urllib3.Timeout:
         # Most attempts use the configured pair as it is (the deadline is further away): reuse it.
@@ -393,7 +386,7 @@ def _read_failed(resp: urllib3.BaseHTTPResponse, plan: CallPlan, exc: BaseExcept
     (the caller re-raises anything else)."""
     resp.close()
     if isinstance(exc, ReadTimeoutError):
-        raise plan.failure_error(Failure.READ_TIMEOUT, f"reading the response: {exc}") from None
+        raise plan.failure_error(SendFailure.READ_TIMEOUT, f"reading the response: {exc}") from None
     if isinstance(exc, (HTTPError, ValueError, OSError, http.client.HTTPException)):
         raise plan.cut_short_error(exc, resp.status, resp.headers) from None
 
@@ -439,25 +432,21 @@ def _set_read_timeout(resp: urllib3.BaseHTTPResponse, timeout: Optional[float]) 
 # -- classification and settings -------------------------------------------------------------
 
 
-def _failure_of(exc: BaseException) -> Failure:
+def _failure_of(exc: BaseException) -> SendFailure:
     """What kind of failure a urllib3 error is, by its cause (urllib3 makes a refused
     connection a subclass of its connect-timeout error)."""
     if isinstance(exc, ProxyError) and exc.original_error is not None:
         cause = exc.original_error
-        return _failure_of(cause) if isinstance(cause, HTTPError) else Failure.NOT_CONNECTED
+        return _failure_of(cause) if isinstance(cause, HTTPError) else SendFailure.NOT_CONNECTED
     if isinstance(exc, NewConnectionError):
-        return Failure.NOT_CONNECTED
+        return SendFailure.NOT_CONNECTED
     if isinstance(exc, ConnectTimeoutError):
-        return Failure.CONNECT_TIMEOUT
+        return SendFailure.CONNECT_TIMEOUT
     if isinstance(exc, ReadTimeoutError):
-        return Failure.READ_TIMEOUT
+        return SendFailure.READ_TIMEOUT
     if isinstance(exc, SSLError):
-        return Failure.TLS
-    return Failure.BROKEN
-
-
-_call_deadline = threading.local()
-"""The deadline (``time.monotonic()``) of the call the current thread is sending, if any."""
+        return SendFailure.TLS
+    return SendFailure.BROKEN
 
 
 class _FinalResponse(http.client.HTTPResponse):
@@ -467,13 +456,14 @@ class _FinalResponse(http.client.HTTPResponse):
     them obeys the call's deadline, so a server dripping its head (a byte at a time, a line
     every so often, or interim answers without end) cannot hold a call past it."""
 
-    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, sock: socket.socket, *args: Any, deadline: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
         self._sock = sock
+        self._deadline = deadline
         self._interim = 0
 
     def begin(self) -> None:
-        deadline: Optional[float] = getattr(_call_deadline, "value", None)
+        deadline = self._deadline
         if deadline is None or self.fp is None:
             super().begin()
             return
@@ -553,19 +543,39 @@ class _DeadlineLines:
         self._file.close()
 
 
-class _HTTPConnection(HTTPConnection):
-    response_class = _FinalResponse
+class _DeadlineConnection:
+    """What this module's connections add: the deadline of the call they carry now (set
+    by their pool before each attempt), handed to the answer they read."""
+
+    deadline: Optional[float] = None
+
+    # http.client makes the answer by calling ``self.response_class(sock, method=...)``.
+    def response_class(self, sock: socket.socket, *args: Any, **kwargs: Any) -> _FinalResponse:
+        return _FinalResponse(sock, *args, deadline=self.deadline, **kwargs)
 
 
-class _HTTPSConnection(HTTPSConnection):
-    response_class = _FinalResponse
+class _HTTPConnection(_DeadlineConnection, HTTPConnection):  # type: ignore[misc]  # response_class: a method, not a class
+    pass
 
 
-class _HTTPPool(HTTPConnectionPool):
+class _HTTPSConnection(_DeadlineConnection, HTTPSConnection):  # type: ignore[misc]  # response_class: a method, not a class
+    pass
+
+
+class _DeadlinePool:
+    """What this module's pools add: ``urlopen(..., deadline=...)`` (urllib3 hands extra
+    keywords to ``_make_request``) sets the call's deadline on the connection it sends on."""
+
+    def _make_request(self, conn: Any, *args: Any, deadline: Optional[float] = None, **kwargs: Any) -> Any:
+        conn.deadline = deadline
+        return super()._make_request(conn, *args, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPPool(_DeadlinePool, HTTPConnectionPool):
     ConnectionCls = _HTTPConnection
 
 
-class _HTTPSPool(HTTPSConnectionPool):
+class _HTTPSPool(_DeadlinePool, HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
@@ -599,8 +609,9 @@ def _with_final_responses(manager: urllib3.PoolManager) -> urllib3.PoolManager:
     answer's head within the call's deadline (:class:`_FinalResponse`). Only urllib3's stock
     pool classes are replaced; a manager with pool classes of its own keeps them."""
     if manager.pool_classes_by_scheme == _STOCK_POOLS:
-        manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        manager.pool_classes_by_scheme = dict(_OWN_POOLS)
     return manager
 
 
 _STOCK_POOLS = {"http": HTTPConnectionPool, "https": HTTPSConnectionPool}
+_OWN_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
