@@ -75,7 +75,8 @@ DESCRIPTIONS = ("openapi_client.operation", "openapi_client.operations", "openap
                 "openapi_client.pagination", "openapi_client.waiters", "openapi_client.aio.pagination",
                 "openapi_client.aio.waiters")
 SENDING = ("openapi_client.rest", "openapi_client.api_client", "openapi_client.aio.rest",
-           "openapi_client.aio.api_client", "openapi_client._request")
+           "openapi_client.aio.api_client", "openapi_client._request", "openapi_client._sync_body",
+           "openapi_client._sync_pools")
 TRANSPORT = ("openapi_client.configuration", *SENDING)
 GENERATED = ("openapi_client.api", "openapi_client.aio.api")
 CREDENTIALS = ("openapi_client.credentials",)
