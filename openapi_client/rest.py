@@ -151,7 +151,7 @@ class RESTClientObject:
     ) -> RESTResponse:
         """Send one request (retrying as configured) and return its final response: the
         generated-client entry point, and the token requests'. The client's own calls come
-        with their :class:`~openapi_client.call.Request` already built (:meth:`send`)."""
+        with their :class:`~openapi_client._request.Request` already built (:meth:`send`)."""
         plan = self.calls.plan(
             method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
         )
