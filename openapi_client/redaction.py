@@ -136,8 +136,10 @@ def _masked_field(found: Match[str]) -> str:
 
 
 # scheme://user:password@ (or scheme://token@): everything after the user name is masked.
+# The scheme is matched by its last 32 characters at most: unbounded, it was tried from every
+# letter of a long token or base64 run and scanned to the run's end each time (quadratic).
 _URL_USERINFO = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^\s/?#@:'\"<>\[\]]*)(?P<password>:[^\s/?#'\"<>]*)?@"
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}://)(?P<user>[^\s/?#@:'\"<>\[\]]*)(?P<password>:[^\s/?#'\"<>]*)?@"
 )
 
 
