@@ -529,8 +529,8 @@ class IamApiKeysApi(BaseApi):
     ) -> IamV2ApiKeyRead:
         """Wait until a new API key can be read, and return it.
 
-        Reads with :meth:`get_iam_v2_api_key` every ``poll_interval`` seconds; NotFoundException means not yet. A 404
-        means not yet; any other error is raised at once.
+        Reads with :meth:`get_iam_v2_api_key` every ``poll_interval`` seconds; NotFoundException means not yet. Any
+        other error is raised at once.
 
         Args:
             id (str): The API key to read. 1 to 255 characters; percent-encoded into the path.
