@@ -45,12 +45,14 @@ class Redactor:
         """``value`` with every secret masked."""
         if not value:
             return value
-        if self.secrets:
-            value = _spellings_pattern(self.secrets).sub(MASK, value)
+        # The rules that find secrets unknown to us go first: a known secret that is part of
+        # what they look for ("secret", "cret", "http") would otherwise be masked away first.
         if '"' in value:
             value = _SECRET_FIELD.sub(_masked_field, value)
         if "@" in value:
             value = _URL_USERINFO.sub(_masked_userinfo, value)
+        if self.secrets:
+            value = _spellings_pattern(self.secrets).sub(MASK, value)
         return value
 
     def optional_text(self, value: Optional[str]) -> Optional[str]:
