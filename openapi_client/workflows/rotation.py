@@ -927,6 +927,7 @@ def rotation_flow(request: RotationRequest, *, dry_run: bool = False, clock: Clo
         yield from _recheck(claim, RotationStep.DISCARD_STALE)
         for stale in plan.stale:
             logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_STALE.value, stale)
+            _hold(claim, RotationStep.DISCARD_STALE)
             try:
                 yield DeleteKey(stale)
             except Exception as exc:
@@ -942,10 +943,7 @@ def rotation_flow(request: RotationRequest, *, dry_run: bool = False, clock: Clo
         )
 
     logger.info("rotation of %s: %s", old_id, RotationStep.CREATE.value)
-    if not claim.enough_left():
-        yield from _release(claim, old_id)
-        lost = ClaimLost(f"before '{RotationStep.CREATE.value}': less than step_margin of the claim is left")
-        raise RotationError(RotationStep.RECHECK, old_id, lost)
+    _hold(claim, RotationStep.CREATE)
     try:
         created: IamV2ApiKey = yield CreateKey(plan.create_request())
         if created.id is None or created.spec is None or created.spec.secret is None:
@@ -981,6 +979,7 @@ def rotation_flow(request: RotationRequest, *, dry_run: bool = False, clock: Clo
     )
     logger.info("rotation of %s: %s %s", old_id, RotationStep.HANDOVER.value, new_id)
     try:
+        _hold(claim, RotationStep.HANDOVER, raise_lost=True)
         yield HandOver(details)
     except Exception as exc:
         # The caller's handover said "not stored": nobody holds the secret.
@@ -1110,6 +1109,20 @@ def _plan(
         raise RotationError(RotationStep.LOOKUP, request.old_key_id, exc) from exc
 
 
+def _hold(claim: _Claim, before: RotationStep, *, raise_lost: bool = False) -> None:
+    """Right before an effect that needs the claim: ``step_margin`` of it must be left by
+    this machine's clocks (no request). Raises like :func:`_recheck`."""
+    if claim.enough_left():
+        return
+    old_id = claim.request.old_key_id
+    problem = f"less than step_margin ({claim.request.lease.step_margin:g}s) of the claim is left"
+    logger.warning("rotation of %s: before '%s': %s", old_id, before.value, problem)
+    lost = ClaimLost(f"before '{before.value}': {problem}")
+    if raise_lost:
+        raise lost
+    raise RotationError(RotationStep.RECHECK, old_id, lost)
+
+
 def _recheck(claim: _Claim, before: RotationStep, *, raise_lost: bool = False) -> Generator[Effect, Any, None]:
     """Before a step that deletes or hands over: the claim must still be this run's, with
     ``step_margin`` left. Raises :class:`ClaimLost` (``raise_lost``) or a
@@ -1166,9 +1179,11 @@ def _finish(
         yield from _recheck(claim, RotationStep.DELETE_OLD, raise_lost=True)
         for older in plan.in_use:
             logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_OLDER.value, older)
+            _hold(claim, RotationStep.DISCARD_OLDER, raise_lost=True)
             yield DeleteKey(older)
             steps.append(RotationStep.DISCARD_OLDER)
         logger.info("rotation of %s: %s", old_id, RotationStep.DELETE_OLD.value)
+        _hold(claim, RotationStep.DELETE_OLD, raise_lost=True)
         yield DeleteKey(old_id)
     except Exception as exc:
         if not isinstance(exc, ClaimLost):
