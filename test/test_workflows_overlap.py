@@ -23,8 +23,9 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Dict, List, Optional, Set
+from typing import Callable, Dict, List, Optional, Set
 
+import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from workflow_helpers import LONG_AGO
@@ -35,6 +36,7 @@ from openapi_client.configuration import API_KEY_ENV, API_SECRET_ENV
 from openapi_client.testing import FakeConfluentCloud
 from openapi_client.workflows import KeyHandover, LeaseOptions, Outcome, RotationError, UsabilityOptions
 from openapi_client.workflows.rotation import (
+    CreateKey,
     DeleteKey,
     Effect,
     MarkerState,
@@ -57,6 +59,7 @@ LEASE = LeaseOptions(duration=60.0, clock_skew=1.0, read_lag=0.0, write_window=2
 # The process runs alone (the stepped runs wait), in real time: a short settle is enough.
 SUBPROCESS_LEASE = "LeaseOptions(duration=60.0, clock_skew=1.0, read_lag=0.0, write_window=0.2, step_margin=5.0)"
 NO_PROBE = UsabilityOptions(enabled=False)
+STOPS = (None, "ReadKey", "Describe", "Pause", "FindReplacements", "CreateKey", "WaitUsable", "HandOver", "DeleteKey")
 
 SUBPROCESS = f"""
 import logging, sys, time
@@ -114,6 +117,7 @@ class Run:
         self.answer: object = None
         self.error: Optional[Exception] = None
         self.ready_at = 0.0
+        self.created: Optional[str] = None
         self.result: Optional[RotationResult] = None
         self.failure: Optional[RotationError] = None
 
@@ -186,8 +190,12 @@ class OverlappingRotations(RuleBasedStateMachine):
     # -- rules ---------------------------------------------------------------------------
 
     @precondition(lambda self: len(self.active) < 3)
-    @rule(family=st.sampled_from(FAMILIES), restart=st.booleans())
-    def start_run(self, family: str, restart: bool) -> None:
+    @rule(family=st.sampled_from(FAMILIES), restart=st.booleans(), later=st.booleans())
+    def start_run(self, family: str, restart: bool = False, later: bool = False) -> None:
+        """A run of ``family`` starts (``restart``: as a restarted job, with the id of a run
+        that died; ``later``: once every claim made so far has run out)."""
+        if later:
+            self.time_passes(LEASE.duration + LEASE.clock_skew + 1)
         old_key_id = self.target(family)
         if old_key_id is None:
             return
@@ -198,9 +206,18 @@ class OverlappingRotations(RuleBasedStateMachine):
         self.active.append(Run(run_id, family, old_key_id, flow))
 
     @precondition(lambda self: bool(self.active))
-    @rule(which=st.integers(0, 2))
-    def step(self, which: int) -> None:
+    @rule(which=st.integers(0, 2), until=st.sampled_from(STOPS))
+    def advance(self, which: int, until: Optional[str]) -> None:
+        """Run ``which`` goes on until it has performed an effect of kind ``until`` (one
+        effect for ``None``), or ends: a crash can then come right after any kind of step."""
         run = self.active[which % len(self.active)]
+        while run in self.active:
+            performed = self.step(run)
+            if until is None or performed == until:
+                return
+
+    def step(self, run: Run) -> Optional[str]:
+        """One effect of ``run`` (its kind), or ``None`` when the run ended instead."""
         now = self.clock.monotonic()
         if run.ready_at > now:
             self.clock.offset += run.ready_at - now  # time passes for everyone
@@ -216,29 +233,39 @@ class OverlappingRotations(RuleBasedStateMachine):
         except StopIteration as finished:
             run.result = finished.value
             self.active.remove(run)
-            return
+            return None
         except RotationError as failure:
             run.failure = failure
             self.active.remove(run)
-            return
+            return None
         self.perform(run, effect)
+        return type(effect).__name__
 
     def perform(self, run: Run, effect: Effect) -> None:
         run.answer, run.error = None, None
         if isinstance(effect, Pause):
             run.ready_at = self.clock.monotonic() + effect.seconds
             return
+        if isinstance(effect, CreateKey):
+            # Invariant 2: only the run holding the live claim creates; so two runs never
+            # both make a replacement of one key.
+            assert self.lease_holder(run.old_key_id) == run.run_id, f"{run.run_id} creates without the claim"
         if isinstance(effect, DeleteKey):
             self.check_delete(run, effect.key_id)
         try:
             run.answer = self.performer.perform(effect)
         except Exception as exc:
             run.error = exc
+        if isinstance(effect, CreateKey) and run.error is None:
+            run.created = getattr(run.answer, "id", None)
         if isinstance(run.error, AssertionError):  # an invariant checked inside the handover
             raise run.error
 
     def check_delete(self, run: Run, key_id: str) -> None:
-        """Invariant 3: never delete a key another live run may still hand over."""
+        """Invariant 3: never delete a key another live run may still hand over. A run
+        deletes only under its live claim, or its own replacement that it never handed over."""
+        if key_id != run.created:
+            assert self.lease_holder(run.old_key_id) == run.run_id, f"{run.run_id} deletes {key_id} without the claim"
         keys = self.live()
         key = keys.get(key_id)
         if key is None:
@@ -310,27 +337,29 @@ class OverlappingRotations(RuleBasedStateMachine):
             assert key_id in keys, f"{family}: {key_id}, the key last handed over, is gone"
 
     @invariant()
-    def at_most_one_replacement_in_flight(self) -> None:
-        """2: per old key, at most one never-handed-over replacement made by a run that
-        holds the claim, and at most one left pending by a run that no longer does."""
+    def what_is_left_behind_is_bounded(self) -> None:
+        """2, what remains between runs: per old key, at most two replacements marked
+        pending (never handed over), and of those at most one by a run without the claim
+        (dead: nobody holds its secret; the next run deletes it before creating)."""
         keys = self.live()
         for old_key_id in keys:
-            holder = (
-                self.lease_holder(old_key_id)
-                if any((read_marker(k.spec.description) or ("",))[0] == old_key_id for k in keys.values())
-                else None
-            )
-            by_holder, pending_by_others = 0, 0
-            for key in keys.values():
-                read = read_marker(key.spec.description)
-                if read is None or read[0] != old_key_id or key.id in self.handed:
-                    continue
-                maker = marker_run(key.spec.description)
-                if maker is not None and maker == holder:
-                    by_holder += 1
-                elif read[1] is MarkerState.PENDING:
-                    pending_by_others += 1
-            assert by_holder <= 1 and pending_by_others <= 1, (old_key_id, by_holder, pending_by_others)
+            pending = [
+                key for key in keys.values() if read_marker(key.spec.description) == (old_key_id, MarkerState.PENDING)
+            ]
+            if not pending:
+                continue
+            holder = self.lease_holder(old_key_id)
+            orphans = [key.id for key in pending if marker_run(key.spec.description) != holder]
+            assert len(pending) <= 2 and len(orphans) <= 1, (old_key_id, [k.id for k in pending], orphans)
+
+    def check(self) -> None:
+        self.the_key_last_handed_over_works()
+        self.what_is_left_behind_is_bounded()
+
+    def finish(self, run: Run) -> None:
+        while run in self.active:
+            self.step(run)
+            self.check()
 
     def teardown(self) -> None:
         try:
@@ -343,16 +372,17 @@ class OverlappingRotations(RuleBasedStateMachine):
         """4: once the last run completes, no key survives whose secret nobody was handed."""
         for run in list(self.active):
             while run in self.active:
-                self.step(self.active.index(run))
+                self.step(run)
         self.clock.offset += LEASE.duration + LEASE.clock_skew + 1  # every dead run's claim runs out
         for family in FAMILIES:
             old_key_id = self.target(family)
             assert old_key_id is not None
-            flow = rotation_flow(RotationRequest(old_key_id, new_run_id(), LEASE), clock=self.clock)
-            last = Run("final", family, old_key_id, flow)
+            run_id = new_run_id()
+            flow = rotation_flow(RotationRequest(old_key_id, run_id, LEASE), clock=self.clock)
+            last = Run(run_id, family, old_key_id, flow)
             self.active.append(last)
             while last in self.active:
-                self.step(self.active.index(last))
+                self.step(last)
             assert last.result is not None and last.result.outcome in (Outcome.ROTATED, Outcome.RESUMED), (
                 last.result,
                 last.failure,
@@ -382,3 +412,60 @@ def test_a_batch_process_left_to_finish_rotates_every_family() -> None:
     finally:
         machine.client.close()
         machine.cloud.stop()
+
+
+def _machine_test(body: Callable[[OverlappingRotations], None]) -> None:
+    machine = OverlappingRotations()
+    try:
+        body(machine)
+        machine.check()
+    finally:
+        machine.teardown()  # finishes every run, then checks invariant 4
+
+
+@pytest.mark.parametrize("restart", [False, True], ids=["fresh-run", "restarted-job"])
+@pytest.mark.parametrize("crash_after", range(1, 15))
+def test_a_run_crashed_after_any_step_is_finished_by_a_later_run(crash_after: int, restart: bool) -> None:
+    def body(machine: OverlappingRotations) -> None:
+        machine.start_run("alpha")
+        first = machine.active[0]
+        for _ in range(crash_after):
+            if first not in machine.active:
+                return  # it finished before that step: nothing to crash
+            machine.step(first)
+            machine.check()
+        if first not in machine.active:
+            return
+        machine.crash(0)
+        machine.start_run("alpha", restart=restart)  # at once: the dead run's claim is still live
+        again = machine.active[0]
+        machine.finish(again)
+        if not restart:
+            assert again.result is not None and again.result.outcome in (Outcome.SKIPPED, Outcome.ROTATED, Outcome.GONE)
+        machine.start_run("alpha", later=True)
+        machine.finish(machine.active[0])
+
+    _machine_test(body)
+
+
+@pytest.mark.parametrize("second_starts_after", range(0, 14))
+def test_two_runs_interleaved_at_any_step_leave_one_rotation(second_starts_after: int) -> None:
+    def body(machine: OverlappingRotations) -> None:
+        machine.start_run("alpha")
+        first = machine.active[0]
+        for _ in range(second_starts_after):
+            if first in machine.active:
+                machine.step(first)
+                machine.check()
+        machine.start_run("alpha")
+        runs = list(machine.active)
+        while machine.active:  # alternate one step each
+            for run in runs:
+                if run in machine.active:
+                    machine.step(run)
+                    machine.check()
+        rotated = [r for r in runs if r.result is not None and r.result.outcome is Outcome.ROTATED]
+        assert len({r.old_key_id for r in rotated}) == len(rotated)  # one rotation per old key
+        assert len(machine.handed) == len(FAMILIES) + len(rotated)  # each replacement handed over once
+
+    _machine_test(body)
