@@ -2,9 +2,15 @@
 
 The API has no field for the kind of a key; the resource it is tied to says it. The id of that
 resource is a Kafka cluster (``lkc-``), a Schema Registry cluster (``lsrc-``), a ksqlDB cluster
-(``lksqlc-``), a Flink environment and region (``env-abc123.aws.us-east-2``), or one of the
-reserved ids ``CLOUD``, ``TABLEFLOW`` and ``GLOBAL``, in any letter case. Anything else is
-:attr:`ApiKeyKind.OTHER`, so a kind the service adds later never breaks a program.
+(``lksqlc-``), a Flink region, or one of the reserved ids ``CLOUD``, ``TABLEFLOW`` and
+``GLOBAL``, in any letter case. A Flink key's resource comes in two forms: the document's
+``env-abc123.aws.us-east-2`` (environment, cloud, region), and the one the service writes today,
+``{"id": "aws.us-east-1", "environment": "env-3732nw", "kind": "Region", "api_version":
+"fcpm/v2"}``. When the id alone does not tell, the resource's ``kind`` (with its ``api_version``)
+does, as the service writes them: ``Cluster`` (``cmk/v2``, ``srcm/v2``, ``ksqldbcm/v2``),
+``SchemaRegistry``, ``ksqlDB``, ``Region`` (``fcpm/v2``), ``Cloud``, ``Tableflow``, ``Global``.
+Anything else is :attr:`ApiKeyKind.OTHER`, so a kind the service adds later never breaks a
+program.
 
 A key whose resource is ``null`` or absent is :attr:`ApiKeyKind.CLOUD`. The document says such a
 key is "not associated with a resource"; of the kinds it describes, the Cloud API key is the one
@@ -56,8 +62,22 @@ _CLUSTER_PREFIXES = (
     ("lsrc-", ApiKeyKind.SCHEMA_REGISTRY),
     ("lkc-", ApiKeyKind.KAFKA),
 )
-# env-<id>.<cloud>.<region>: an environment, a cloud provider and a region, dot-separated.
-_FLINK_REGION = re.compile(r"env-[a-z0-9]+\.[a-z0-9]+\.[a-z0-9-]+", re.IGNORECASE)
+# The document's Flink form, env-<id>.<cloud>.<region>, and the service's, <cloud>.<region>.
+_FLINK_REGION = re.compile(r"env-[a-z0-9]+\.[a-z0-9]+\.[a-z0-9-]+|(?:aws|azure|gcp)\.[a-z0-9-]+")
+# A resource's kind, when its id does not tell; a cluster's API group says which cluster it is.
+_KINDS = {
+    "cloud": ApiKeyKind.CLOUD,
+    "tableflow": ApiKeyKind.TABLEFLOW,
+    "global": ApiKeyKind.GLOBAL,
+    "schemaregistry": ApiKeyKind.SCHEMA_REGISTRY,
+    "ksqldb": ApiKeyKind.KSQLDB,
+}
+_CLUSTER_API_GROUPS = {
+    "cmk": ApiKeyKind.KAFKA,
+    "srcm": ApiKeyKind.SCHEMA_REGISTRY,
+    "ksqldbcm": ApiKeyKind.KSQLDB,
+}
+_FLINK_API_GROUP = "fcpm"
 
 KeyOrResource = Union[IamV2ApiKey, IamV2ApiKeySpec, GlobalObjectReference, str, None]
 
@@ -65,13 +85,24 @@ KeyOrResource = Union[IamV2ApiKey, IamV2ApiKeySpec, GlobalObjectReference, str, 
 def api_key_kind(key: KeyOrResource) -> ApiKeyKind:
     """The kind of an API key, from the key, its spec, its ``spec.resource`` or that resource's id.
 
-    ``None`` (no resource) is :attr:`ApiKeyKind.CLOUD`; an id of no known form is
-    :attr:`ApiKeyKind.OTHER`. A key or spec without a ``spec`` at all is refused with
-    ``ValueError``: there is nothing to tell its kind from.
+    ``None`` (no resource) is :attr:`ApiKeyKind.CLOUD`; a resource of no known form is
+    :attr:`ApiKeyKind.OTHER`. The id decides when it has a known form; otherwise, for a
+    resource object, its ``kind`` and ``api_version`` do (an id string has neither). A key or
+    spec without a ``spec`` at all is refused with ``ValueError``: there is nothing to tell its
+    kind from.
     """
-    resource_id = _resource_id(key)
-    if resource_id is None:
+    resource = _resource(key)
+    if resource is None:
         return ApiKeyKind.CLOUD
+    if isinstance(resource, str):
+        return _kind_of_id(resource)
+    by_id = _kind_of_id(resource.id)
+    if by_id is not ApiKeyKind.OTHER:
+        return by_id
+    return _kind_of_reference(resource.kind, resource.api_version)
+
+
+def _kind_of_id(resource_id: str) -> ApiKeyKind:
     folded = resource_id.strip().casefold()
     reserved = _RESERVED.get(folded)
     if reserved is not None:
@@ -84,16 +115,24 @@ def api_key_kind(key: KeyOrResource) -> ApiKeyKind:
     return ApiKeyKind.OTHER
 
 
-def _resource_id(key: KeyOrResource) -> Optional[str]:
+def _kind_of_reference(kind: Optional[str], api_version: Optional[str]) -> ApiKeyKind:
+    folded = (kind or "").strip().casefold()
+    group = (api_version or "").strip().casefold().split("/", 1)[0]
+    if folded == "region":
+        return ApiKeyKind.FLINK if group == _FLINK_API_GROUP else ApiKeyKind.OTHER
+    if folded == "cluster":
+        return _CLUSTER_API_GROUPS.get(group, ApiKeyKind.OTHER)
+    return _KINDS.get(folded, ApiKeyKind.OTHER)
+
+
+def _resource(key: KeyOrResource) -> Union[GlobalObjectReference, str, None]:
     if isinstance(key, IamV2ApiKey):
         if key.spec is None:
             raise ValueError("the API key has no spec, so its kind is unknown; read the key first")
         key = key.spec
     if isinstance(key, IamV2ApiKeySpec):
         key = key.resource
-    if isinstance(key, GlobalObjectReference):
-        return key.id
-    if key is None or isinstance(key, str):
+    if key is None or isinstance(key, (GlobalObjectReference, str)):
         return key
     raise TypeError(
         f"api_key_kind takes an IamV2ApiKey, IamV2ApiKeySpec, ObjectReference, resource id or None, "

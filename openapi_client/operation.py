@@ -190,7 +190,10 @@ class Waiter:
     """A ``wait_for_*`` helper polling a read operation until a condition holds.
 
     ``readiness`` names a :class:`~openapi_client.readiness.Readiness` in
-    :mod:`openapi_client.readiness`, which holds the condition's logic.
+    :mod:`openapi_client.readiness`, which holds the condition's logic; for a waiter
+    ``until_gone`` it names an :class:`~openapi_client.readiness.Absence`, ``polls`` names the
+    read operation it polls (a deletion waiter belongs to the DELETE and polls the GET) and
+    the waiter returns ``None``.
     """
 
     method: str
@@ -200,6 +203,9 @@ class Waiter:
     summary: str
     doc: str
     returns_doc: str = ""
+    polls: str = ""
+    """The method polled, when it is not the operation's own (a deletion waiter's GET)."""
+    until_gone: bool = False
 
 
 @dataclass(frozen=True)

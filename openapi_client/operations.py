@@ -233,6 +233,18 @@ DELETE_IAM_V2_API_KEY = Operation(
         _THROTTLED,
         _FAILED,
     ),
+    waiter=Waiter(
+        method="wait_for_iam_v2_api_key_deleted",
+        readiness="API_KEY_DELETED",
+        timeout=60.0,
+        poll_interval=1.0,
+        summary="Wait until a deleted API key is gone",
+        doc="A 404, or a 403 not refusing the caller's own key, means gone (`readiness.is_gone`).",
+        returns_doc="once gone. Raises `WaiterTimeoutError` (a `TimeoutError`) when `timeout` passes first, "
+        "and any other error of `get_iam_v2_api_key` (401, a 403 naming an invalid API key, ...) at once.",
+        polls="get_iam_v2_api_key",
+        until_gone=True,
+    ),
 )
 
 IAM_API_KEYS = ApiDescription(
@@ -392,6 +404,18 @@ DELETE_BYOK_V1_KEY = Operation(
         Response("404", "No such key, or not visible to these credentials."),
         _THROTTLED,
         _FAILED,
+    ),
+    waiter=Waiter(
+        method="wait_for_byok_v1_key_deleted",
+        readiness="BYOK_KEY_DELETED",
+        timeout=60.0,
+        poll_interval=1.0,
+        summary="Wait until a deleted key is gone",
+        doc="A 404, or a 403 not refusing the caller's own key, means gone (`readiness.is_gone`).",
+        returns_doc="once gone. Raises `WaiterTimeoutError` (a `TimeoutError`) when `timeout` passes first, "
+        "and any other error of `get_byok_v1_key` at once.",
+        polls="get_byok_v1_key",
+        until_gone=True,
     ),
 )
 

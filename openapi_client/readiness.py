@@ -1,9 +1,11 @@
-"""What "ready" means for each ``wait_for_*`` helper, written once for sync and async.
+"""What "ready" and "gone" mean for each ``wait_for_*`` helper, written once for sync and async.
 
 A :class:`Readiness` judges one read of an object: ready (return it), not yet (poll
-again), or failed (raise). It does no I/O and no sleeping: the sync helpers poll through
-:func:`openapi_client.waiters.wait_until`, and the async twin will await the same judgement.
-The operation descriptions (:mod:`openapi_client.operations`) name a readiness per waiter.
+again), or failed (raise). An :class:`Absence` judges the reads of an object being deleted:
+still there (poll again), gone (done, by :func:`is_gone`), or failed (raise). Neither does
+I/O or sleeps: the sync helpers poll through :func:`openapi_client.waiters.wait_until`, the
+async ones through its twin in :mod:`openapi_client.aio.waiters`. The operation descriptions
+(:mod:`openapi_client.operations`) name one per waiter.
 """
 
 from __future__ import annotations
@@ -11,13 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Tuple, Type, TypeVar
 
-from openapi_client.exceptions import KeyValidationFailedError, NotFoundException
+from openapi_client.exceptions import ApiException, KeyValidationFailedError, NotFoundException
 from openapi_client.models.enums import INVALID, VALID
 
 if TYPE_CHECKING:
     from openapi_client.models.responses import ByokV1KeyRead
 
-__all__ = ["API_KEY_READABLE", "BYOK_KEY_VALIDATED", "Readiness"]
+__all__ = [
+    "API_KEY_DELETED",
+    "API_KEY_READABLE",
+    "Absence",
+    "BYOK_KEY_DELETED",
+    "BYOK_KEY_VALIDATED",
+    "Readiness",
+    "is_gone",
+]
 
 T = TypeVar("T")
 
@@ -76,3 +86,79 @@ API_KEY_READABLE = Readiness("API key {id}", _always, not_yet=(NotFoundException
 
 BYOK_KEY_VALIDATED = Readiness("BYOK key {id} to validate", _validated)
 """A BYOK key's validation ended VALID; INVALID raises :class:`KeyValidationFailedError`."""
+
+
+# The words of a 403 that refuses the caller's own credentials rather than hiding an object.
+_INVALID_CREDENTIALS_MARK = "invalid api key"
+
+
+def is_gone(error: BaseException) -> bool:
+    """Whether ``error``, raised by a read or delete of an object known to exist, says it is gone.
+
+    True for a 404, and for a 403 unless its body says the caller's API key is invalid:
+    Confluent Cloud answers reads of a deleted API key ``403`` with code
+    ``forbidden_access``, so as not to tell strangers which ids exist. This is the rule of
+    Confluent's own Terraform provider (``isNonKafkaRestApiResourceNotFound``). False for
+    every other error, and for anything that is not an :class:`ApiException`.
+
+    A 403 is ambiguous on its own: it also answers a caller who may not see the object. Ask
+    only about an object these credentials could use a moment ago (after deleting it, or
+    when deleting it again); right after a create, 404 and 403 mean "not visible yet".
+    """
+    if not isinstance(error, ApiException):
+        return False
+    if error.status == 404:
+        return True
+    if error.status == 403:
+        return _INVALID_CREDENTIALS_MARK not in (error.body or "").casefold()
+    return False
+
+
+@dataclass(frozen=True)
+class Absence:
+    """The condition of a deletion waiter: poll a read until :func:`is_gone` says its error means gone.
+
+    A successful read means "still there"; any other error is raised at once. The poll
+    functions return ``True`` once the object is gone, ``None`` while it is not.
+    """
+
+    what: str
+    """What is waited for, with ``{id}`` for the object's id (for messages and logs)."""
+
+    def describe(self, id: str) -> str:
+        return self.what.format(id=id)
+
+    def poller(self, read: Callable[[], object]) -> Callable[[], Optional[bool]]:
+        """A poll function for ``wait_until``: ``True`` once gone, else ``None``."""
+
+        def poll() -> Optional[bool]:
+            try:
+                read()
+            except ApiException as error:
+                if is_gone(error):
+                    return True
+                raise
+            return None
+
+        return poll
+
+    def async_poller(self, read: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[Optional[bool]]]:
+        """:meth:`poller` for a coroutine ``read``: the same judgement, awaited."""
+
+        async def poll() -> Optional[bool]:
+            try:
+                await read()
+            except ApiException as error:
+                if is_gone(error):
+                    return True
+                raise
+            return None
+
+        return poll
+
+
+API_KEY_DELETED = Absence("API key {id} to be deleted")
+"""A deleted API key is gone: its reads answer 404, or 403 ``forbidden_access``."""
+
+BYOK_KEY_DELETED = Absence("BYOK key {id} to be deleted")
+"""A deleted BYOK key is gone: its reads answer 404, or 403 (see :func:`is_gone`)."""

@@ -113,3 +113,68 @@ def test_each_kind_is_created_listed_and_read_back_over_the_wire(cloud: FakeConf
             assert api_key_kind(api.get_iam_v2_api_key(key_id)) is kind
         cloud_keys = list(api.iter_iam_v2_api_keys(spec_resource="CLOUD"))
         assert [api_key_kind(key) for key in cloud_keys] == [ApiKeyKind.CLOUD]
+
+
+# Resources as Confluent Cloud writes them in answers (test/corpus holds the whole bodies):
+# the id decides when it has a known form, else the kind and the API group of api_version.
+ANSWERED_RESOURCES = [
+    ({"id": "cloud", "kind": "Cloud", "related": "cloud", "resource_name": "cloud", "api_version": "iam/v2"}, "cloud"),
+    ({"id": "global", "kind": "Global", "related": "global", "api_version": "global/v1"}, "global"),
+    ({"id": "tableflow", "kind": "Tableflow", "api_version": "tableflow/v1"}, "tableflow"),
+    ({"id": "lkc-zmmq63", "kind": "Cluster", "api_version": "cmk/v2"}, "kafka"),
+    (
+        {"id": "aws.us-east-1", "environment": "env-3732nw", "kind": "Region", "api_version": "fcpm/v2"},
+        "flink",
+    ),
+    ({"id": "gcp.europe-west3", "environment": "env-3732nw", "kind": "Region", "api_version": "fcpm/v2"}, "flink"),
+    ({"id": "lsrc-1234", "kind": "SchemaRegistry"}, "schema_registry"),
+    # An id of no known form: the kind decides.
+    ({"id": "flink-eu", "kind": "Region", "api_version": "fcpm/v2"}, "flink"),
+    ({"id": "pool-7", "kind": "Cluster", "api_version": "cmk/v2"}, "kafka"),
+    ({"id": "sr-7", "kind": "Cluster", "api_version": "srcm/v3"}, "schema_registry"),
+    ({"id": "ks-7", "kind": "Cluster", "api_version": "ksqldbcm/v2"}, "ksqldb"),
+    ({"id": "ks-7", "kind": "ksqlDB"}, "ksqldb"),
+    ({"id": "x-7", "kind": "CLOUD"}, "cloud"),
+    # A Region of another API group, a Cluster of an unknown one, or no kind at all: OTHER.
+    ({"id": "eu-7", "kind": "Region", "api_version": "networking/v1"}, "other"),
+    ({"id": "pool-7", "kind": "Cluster", "api_version": "newthing/v1"}, "other"),
+    ({"id": "pool-7"}, "other"),
+]
+
+
+@pytest.mark.parametrize(("resource", "kind"), ANSWERED_RESOURCES)
+def test_resources_as_the_service_answers_them_have_their_kind(resource: dict, kind: str) -> None:
+    reference = ObjectReference.from_dict(resource)
+    assert reference is not None
+    spec = IamV2ApiKeySpec(resource=reference)
+    assert api_key_kind(reference) is api_key_kind(spec) is api_key_kind(IamV2ApiKey(spec=spec)) is ApiKeyKind(kind)
+
+
+@pytest.mark.parametrize("resource_id", ["aws.us-east-1", "AZURE.westeurope", "gcp.europe-west3"])
+def test_the_current_flink_id_alone_is_a_flink_key(resource_id: str) -> None:
+    assert api_key_kind(resource_id) is ApiKeyKind.FLINK
+
+
+@pytest.mark.parametrize("resource_id", ["aws", "aws.", "oci.us-east-1", "aws.us-east-1.extra", "aws.us_east"])
+def test_ids_only_resembling_a_flink_region_are_other(resource_id: str) -> None:
+    assert api_key_kind(resource_id) is ApiKeyKind.OTHER
+
+
+@given(
+    st.text(min_size=1, max_size=255),
+    st.one_of(st.none(), st.sampled_from(["Region", "Cluster", "Cloud", "Global", "ksqlDB"]), st.text(min_size=1)),
+    st.one_of(st.none(), st.sampled_from(["fcpm/v2", "cmk/v2", "srcm/v3", "global/v1"]), st.text(min_size=1)),
+)
+def test_any_resource_has_a_kind_and_a_known_id_outranks_its_kind(
+    resource_id: str, kind: Optional[str], api_version: Optional[str]
+) -> None:
+    fields = {"id": resource_id, "kind": kind, "api_version": api_version}
+    reference = ObjectReference.from_dict({name: value for name, value in fields.items() if value is not None})
+    assert reference is not None
+    by_reference = api_key_kind(reference)
+    assert isinstance(by_reference, ApiKeyKind)
+    by_id = api_key_kind(resource_id)
+    if by_id is not ApiKeyKind.OTHER:
+        assert by_reference is by_id
+    elif kind is None:
+        assert by_reference is ApiKeyKind.OTHER

@@ -244,3 +244,42 @@ def test_probes_with_an_oauth_client_use_the_new_key_not_a_refreshed_token(cloud
         cloud.fail_next(2, status=401, path=f"/iam/v2/api-keys/{key.id}", method="GET")
         assert wait_until_usable(client, key, options=FAST).probes == 4  # each 401 was the key's own "not yet"
         assert cloud.sts_exchanges == exchanges
+
+
+@pytest.mark.parametrize(
+    ("resource", "kind", "strategy"),
+    [
+        # As Confluent Cloud answers a create (Terraform provider's test data, test/corpus).
+        (
+            {"id": "aws.us-east-1", "environment": "env-3732nw", "kind": "Region", "api_version": "fcpm/v2"},
+            "flink",
+            Strategy.SETTLE_DELAY,
+        ),
+        (
+            {"id": "cloud", "kind": "Cloud", "related": "cloud", "api_version": "iam/v2"},
+            "cloud",
+            Strategy.CLOUD_API_PROBE,
+        ),
+        (
+            {"id": "global", "kind": "Global", "related": "global", "api_version": "global/v1"},
+            "global",
+            Strategy.BYOK_API_PROBE,
+        ),
+        ({"id": "tableflow", "kind": "Tableflow", "api_version": "tableflow/v1"}, "tableflow", Strategy.SETTLE_DELAY),
+        # Only the kind tells: the strategy must see the resource, not its id alone.
+        ({"id": "flink-eu", "kind": "Region", "api_version": "fcpm/v2"}, "flink", Strategy.SETTLE_DELAY),
+        ({"id": "org-wide", "kind": "Global", "api_version": "global/v1"}, "global", Strategy.BYOK_API_PROBE),
+    ],
+)
+def test_the_strategy_reads_the_whole_resource_as_the_service_writes_it(
+    resource: dict, kind: str, strategy: Strategy
+) -> None:
+    from openapi_client.workflows.usability import plan_usability
+
+    created = IamV2ApiKey.from_dict(
+        {"id": "AK4NBR7MUYHVJMHW", "spec": {"secret": "s3cr3t", "owner": {"id": "sa-12mgdv"}, "resource": resource}}
+    )
+    assert created is not None
+    check = plan_usability(created, has_probe=False, options=None, overrides={})
+    assert (check.kind, check.strategy) == (ApiKeyKind(kind), strategy)
+    assert check.options.settle_delay(check.kind) == (30.0 if kind in ("flink", "tableflow") else 60.0)

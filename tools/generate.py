@@ -290,9 +290,11 @@ def _waiter_method(flavor: Flavor, op: Operation, waiter: Waiter) -> List[str]:
     lines = [""]
     lines += _signature(flavor, waiter.method, declared, _returns(op))
     lines += _docstring([_sentence(waiter.summary), waiter.doc])
-    read = f"lambda: self.{op.name}({', '.join([*names, '**options'])})"
+    read = f"lambda: self.{waiter.polls or op.name}({', '.join([*names, '**options'])})"
+    # A deletion waiter's poll says only "gone": the method returns None, as the DELETE does.
+    head = "" if waiter.until_gone else "return "
     lines += [
-        f"{body}return {flavor.wait}{flavor.wait_until}(",
+        f"{body}{head}{flavor.wait}{flavor.wait_until}(",
         f"{body}{INDENT}{condition}.{flavor.poller}({read}),",
         f"{body}{INDENT}timeout=timeout,",
         f"{body}{INDENT}poll_interval=poll_interval,",
@@ -579,7 +581,9 @@ def _helper_rows(op: Operation) -> List[Tuple[str, str, str]]:
         rows.append((p.items_method, f"**{op.method}** {op.path}, page after page", f"Every {p.noun}, fetched lazily"))
         rows.append((p.pages_method, f"**{op.method}** {op.path}, page after page", "Every page, fetched lazily"))
     if op.waiter is not None:
-        rows.append((op.waiter.method, f"**{op.method}** {op.path}, polled", op.waiter.summary))
+        gone = op.waiter.until_gone
+        polled = f"**GET** {op.path}, polled until gone" if gone else f"**{op.method}** {op.path}, polled"
+        rows.append((op.waiter.method, polled, op.waiter.summary))
     return rows
 
 

@@ -8,8 +8,8 @@ everywhere. What to do depends on the kind of key:
   a 2xx or another 4xx (403, 404) means the credentials were accepted. The key counts as
   usable after ``consecutive_successes`` acceptances in a row, since propagation is not
   monotonic (one node may accept while the next still refuses).
-- Keys for a cluster (Kafka, Schema Registry, ksqlDB), Flink or Tableflow answer only on
-  their own endpoint. The caller may pass a probe for it; otherwise the key is waited on
+- Keys for a cluster (Kafka, Schema Registry, ksqlDB), Flink (either form of its resource)
+  or Tableflow answer only on their own endpoint. The caller may pass a probe for it; otherwise the key is waited on
   until readable, then a settle delay per kind is slept.
 
 The sync driver is ``openapi_client.workflows.sync.wait_until_usable``; an async driver
@@ -139,7 +139,7 @@ def plan_usability(
     if key.id is None or key.spec is None or key.spec.secret is None:
         raise ApiValueError("parameter 'key' must be the answer of the create call (with id and secret)")
     settings = resolve_options(options, overrides)
-    kind = api_key_kind(key.spec.resource.id if key.spec.resource is not None else None)
+    kind = api_key_kind(key)  # the whole resource: a Flink key's current form is told by its kind
     return UsabilityCheck(
         key.id, key.spec.secret.get_secret_value(), kind, choose_strategy(kind, settings, has_probe), settings
     )

@@ -326,3 +326,21 @@ class IamApiKeysApi(BaseApi):
             path_params={"id": id},
             preload_content=False,
         )
+
+    async def wait_for_iam_v2_api_key_deleted(
+        self,
+        id: str,
+        timeout: float = 60.0,
+        poll_interval: float = 1.0,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """Wait until a deleted API key is gone.
+
+        A 404, or a 403 not refusing the caller's own key, means gone (`readiness.is_gone`).
+        """
+        await wait_until(
+            readiness.API_KEY_DELETED.async_poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            timeout=timeout,
+            poll_interval=poll_interval,
+            what=readiness.API_KEY_DELETED.describe(id),
+        )
