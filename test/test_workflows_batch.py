@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from typing import Any, Dict, List, Set, Tuple
@@ -247,3 +248,26 @@ def test_a_replacement_left_pending_is_not_itself_selected(cloud: FakeConfluentC
     assert summary.ok and summary.results[0].steps[:2] == (RotationStep.CLAIM, RotationStep.DISCARD_STALE)
     assert ids(iam) == {summary.results[0].new_key_id}
     assert pending not in ids(iam)
+
+
+FORBIDDEN_ACCESS = json.dumps(
+    {
+        "errors": [
+            {"status": "403", "code": "forbidden_access", "title": "Forbidden Access", "detail": "Forbidden Access"}
+        ]
+    }
+)
+
+
+def test_a_key_answered_403_forbidden_access_is_gone_not_failed(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    # Confluent Cloud answers reads and deletes of a deleted API key 403 forbidden_access.
+    first, second = cloud.seed_api_keys(2, owner="sa-a", resource=None, created_at=LONG_AGO)
+    cloud.respond_next(status=403, body=FORBIDDEN_ACCESS, method="GET", path=f"/iam/v2/api-keys/{first}")
+    cloud.respond_next(status=403, body=FORBIDDEN_ACCESS, method="DELETE", path=f"/iam/v2/api-keys/{second}")
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, lease=FAST_LEASE
+    )
+    outcomes = {r.old_key_id: r.outcome for r in summary.results}
+    assert outcomes == {first: Outcome.GONE, second: Outcome.ROTATED} and summary.ok
+    gone = next(r for r in summary.results if r.old_key_id == first)
+    assert gone.reason is not None and first in gone.reason

@@ -63,7 +63,6 @@ from openapi_client.exceptions import (
     ApiConnectionError,
     ApiValueError,
     ConflictException,
-    NotFoundException,
     OpenApiException,
 )
 from openapi_client.models.global_object_reference import GlobalObjectReference
@@ -71,6 +70,7 @@ from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
 from openapi_client.models.object_reference import ObjectReference
 from openapi_client.models.responses import IamV2ApiKeyListItem
+from openapi_client.readiness import is_gone
 from openapi_client.workflows.ages import key_age
 from openapi_client.workflows.usability import Usability
 
@@ -354,8 +354,10 @@ SYSTEM_CLOCK = SystemClock()
 
 
 def key_is_gone(error: BaseException) -> bool:
-    """Whether ``error`` says the key does not exist (any more)."""
-    return isinstance(error, NotFoundException)
+    """Whether ``error``, from a read or delete of a key known to exist, says it does not any
+    more (:func:`openapi_client.readiness.is_gone`: a 404, or Confluent's 403
+    ``forbidden_access`` for a deleted key)."""
+    return is_gone(error)
 
 
 # -- plans -------------------------------------------------------------------------------
