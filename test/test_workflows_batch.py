@@ -271,3 +271,37 @@ def test_a_key_answered_403_forbidden_access_is_gone_not_failed(cloud: FakeConfl
     assert outcomes == {first: Outcome.GONE, second: Outcome.ROTATED} and summary.ok
     gone = next(r for r in summary.results if r.old_key_id == first)
     assert gone.reason is not None and first in gone.reason
+
+
+def test_two_batch_runs_at_once_from_two_clients_rotate_each_key_once(cloud: FakeConfluentCloud) -> None:
+    old = set(cloud.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO))
+    handovers = Handovers()
+    summaries: List[Any] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        with cloud.api_client() as client:  # two machines, two clients
+            start.wait()
+            summaries.append(
+                rotate_api_keys(
+                    client,
+                    KeySelection(owner="sa-a"),
+                    handover=handovers,
+                    max_workers=4,
+                    usability=FAST,
+                    lease=FAST_LEASE,
+                )
+            )
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with cloud.api_client() as client:
+        live = ids(IamApiKeysApi(client))
+    handed = [key_id for key_id, _ in handovers.calls]
+    assert len(handed) == len(set(handed)) == 10 and live == set(handed)  # 10 keys, each handed over once
+    assert not live & old and all(summary.ok for summary in summaries)
+    rotated = [r.old_key_id for summary in summaries for r in summary.results if r.outcome is Outcome.ROTATED]
+    assert sorted(rotated) == sorted(old)

@@ -286,7 +286,9 @@ async def rotate_api_keys(
     slots = asyncio.Semaphore(max_workers)
     done: List[RotationResult] = []
 
-    async def one(old: IamV2ApiKeyListItem, found: Sequence[IamV2ApiKeyListItem]) -> RotationResult:
+    async def one(
+        old: IamV2ApiKeyListItem, found: Sequence[IamV2ApiKeyListItem], retry: bool = False
+    ) -> RotationResult:
         request = RotationRequest(
             old.id,
             run_id,
@@ -301,6 +303,8 @@ async def rotate_api_keys(
                 result = await performer.run(request, dry_run)
             except Exception as exc:
                 result = failed(old.id, exc)
+        if result.contended and not retry:
+            return result  # reported once tried again
         done.append(result)
         if progress is not None:
             try:
@@ -311,6 +315,11 @@ async def rotate_api_keys(
 
     others, own = own_keys_last(shuffled(chosen), signing_key_ids(api_client.configuration.credentials))
     results = list(await asyncio.gather(*(one(old, found) for old, found in others)))
+    # Two runs claimed these at the same time; the winner may have given up since.
+    again = [pair for pair, result in zip(others, results) if result.contended]
+    retried = await asyncio.gather(*(one(old, found, retry=True) for old, found in again))
+    by_key = {result.old_key_id: result for result in retried}
+    results = [by_key.get(result.old_key_id, result) for result in results]
     results += [await one(old, found) for old, found in own]
     summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)

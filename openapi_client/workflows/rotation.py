@@ -588,7 +588,9 @@ class RotationResult:
     """What happened to one key: ``outcome``, the replacement's id, the steps done.
 
     ``reason`` says why a key was skipped (whose claim, until when) or is gone;
-    ``run_id`` is the run that produced the result.
+    ``run_id`` is the run that produced the result. ``contended``: skipped because two runs
+    claimed the key at the same time (the winner may still give its claim up): a batch
+    tries such a key once more after all the others.
     """
 
     old_key_id: str
@@ -601,6 +603,7 @@ class RotationResult:
     warnings: Tuple[str, ...] = ()
     reason: Optional[str] = None
     run_id: Optional[str] = None
+    contended: bool = False
 
     @property
     def ok(self) -> bool:
@@ -1028,11 +1031,13 @@ def _gone(request: RotationRequest) -> RotationResult:
     return RotationResult(request.old_key_id, Outcome.GONE, reason=reason, run_id=request.run_id)
 
 
-def _skipped(request: RotationRequest, lease: Lease, what: str) -> RotationResult:
+def _skipped(request: RotationRequest, lease: Lease, what: str, *, contended: bool = False) -> RotationResult:
     until = "" if lease.until is None else f" until {_utc(lease.until)}"
     reason = f"run {lease.run_id} {what}{until}"
-    logger.warning("rotation of %s: skipped, %s", request.old_key_id, reason)
-    return RotationResult(request.old_key_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id)
+    logger.info("rotation of %s: skipped, %s", request.old_key_id, reason)
+    return RotationResult(
+        request.old_key_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id, contended=contended
+    )
 
 
 def _claim(
@@ -1052,7 +1057,7 @@ def _claim(
         yield Describe(old_id, with_lease(_description(old), claim.lease))
     except Exception as exc:
         if isinstance(exc, ConflictException):
-            return _skipped(request, Lease("(unknown)", None), "wrote the key at the same time (409)")
+            return _skipped(request, Lease("(unknown)", None), "wrote the key at the same time (409)", contended=True)
         if request.gone_is_ok and key_is_gone(exc):
             return _gone(request)
         raise RotationError(RotationStep.CLAIM, old_id, exc) from exc
@@ -1063,8 +1068,8 @@ def _claim(
             f"claiming took {took:.1f}s, more than write_window ({options.write_window:g}s): another run may have"
             " claimed the key meanwhile, so this run gave its claim up"
         )
-        logger.warning("rotation of %s: skipped, %s", old_id, reason)
-        return RotationResult(old_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id)
+        logger.info("rotation of %s: skipped, %s", old_id, reason)
+        return RotationResult(old_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id, contended=True)
     yield Pause(options.settle)
     lagging = False
     for _ in range(options.confirm_reads):
@@ -1083,7 +1088,7 @@ def _claim(
             lagging = False
             yield Pause(options.settle)
         elif lease is not None and lease.run_id != request.run_id:
-            return _skipped(request, lease, "claimed it at the same time and won")
+            return _skipped(request, lease, "claimed it at the same time and won", contended=True)
         else:
             lagging = True
             yield Pause(max(options.read_lag, 0.05))

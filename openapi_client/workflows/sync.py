@@ -341,7 +341,8 @@ def rotate_api_keys(
     rotation is :func:`rotate_api_key`'s (one ``run_id`` for the whole batch), its error
     kept in its result. Keys are taken in a random order, so that overlapping runs mostly
     work on different keys; a key another run holds is :attr:`Outcome.SKIPPED`, one that
-    is gone by the time it is claimed :attr:`Outcome.GONE`. ``handover`` is called from
+    is gone by the time it is claimed :attr:`Outcome.GONE`; a key lost in a race for its
+    claim (``result.contended``) is tried once more after all the others. ``handover`` is called from
     worker threads and must be thread-safe. The client's pacing on ``X-RateLimit-*`` and
     its 429 retries are shared by all workers. A selected key the client itself signs with
     is rotated last, after all the others.
@@ -358,7 +359,7 @@ def rotate_api_keys(
     lock = threading.Lock()
     done: List[RotationResult] = []
 
-    def one(old: IamV2ApiKeyListItem, found: Sequence[IamV2ApiKeyListItem]) -> RotationResult:
+    def one(old: IamV2ApiKeyListItem, found: Sequence[IamV2ApiKeyListItem], retry: bool = False) -> RotationResult:
         request = RotationRequest(
             old.id,
             settings.run_id,
@@ -372,6 +373,8 @@ def rotate_api_keys(
             result = _run(api_client, request, settings)
         except Exception as exc:
             result = failed(old.id, exc)
+        if result.contended and not retry:
+            return result  # reported once tried again
         with lock:
             done.append(result)
             if progress is not None:
@@ -385,6 +388,10 @@ def rotate_api_keys(
     others, own = own_keys_last(shuffled(chosen), signing_key_ids(api_client.configuration.credentials))
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rotate") as pool:
         results = list(pool.map(lambda pair: one(*pair), others))
+        # Two runs claimed these at the same time; the winner may have given up since.
+        again = [pair for pair, result in zip(others, results) if result.contended]
+        retried = dict(zip((old.id for old, _ in again), pool.map(lambda pair: one(pair[0], pair[1], True), again)))
+    results = [retried.get(result.old_key_id, result) for result in results]
     results += [one(*pair) for pair in own]
     summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)
