@@ -8,6 +8,9 @@ import os
 import sys
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
+from urllib3 import Timeout
+
+from openapi_client.call import socket_timeouts
 from openapi_client.credentials import (
     STS_PATH,
     BearerToken,
@@ -25,6 +28,8 @@ from openapi_client.retry import ApiRetry, RetrySetting
 
 __all__ = [
     "Configuration",
+    "TimeoutValue",
+    "RetrySetting",
     "DEFAULT_HOST",
     "API_KEY_ENV",
     "API_SECRET_ENV",
@@ -57,10 +62,22 @@ OAUTH_STS_URL_ENV = "CONFLUENT_OAUTH_STS_URL"
 CredentialsSetting = Union[CredentialProvider, Sequence[CredentialProvider], None]
 
 
-TimeoutValue = Union[None, float, Tuple[float, float]]
+# A timeout as Configuration(timeout=...) and _request_timeout take it: seconds for both the
+# connect and each read, a (connect, read) pair, a urllib3.Timeout, or None for no limit.
+TimeoutValue = Union[None, float, Tuple[float, float], Timeout]
 
 _DEFAULT_CONNECT_TIMEOUT = 10.0
 _DEFAULT_READ_TIMEOUT = 60.0
+
+
+def _exchange_timeout(timeout: TimeoutValue) -> Union[float, Tuple[float, float]]:
+    """The calls' timeout as the token exchange's own pool takes it: seconds or a pair."""
+    if timeout is None:
+        return _DEFAULT_CONNECT_TIMEOUT
+    if isinstance(timeout, Timeout):
+        connect, read = socket_timeouts(timeout)
+        return (connect or _DEFAULT_CONNECT_TIMEOUT, read or _DEFAULT_READ_TIMEOUT)
+    return timeout
 
 
 class Configuration:
@@ -211,7 +228,7 @@ class Configuration:
             ssl_ca_cert=self.ssl_ca_cert,
             proxy=self.proxy,
             proxy_headers=self.proxy_headers,
-            timeout=_DEFAULT_CONNECT_TIMEOUT if self.timeout is None else self.timeout,
+            timeout=_exchange_timeout(self.timeout),
             allow_insecure_http=self.allow_insecure_http,
         )
 

@@ -41,6 +41,8 @@ class Readiness:
     is_ready: Callable[[Any], bool]
     """True when the object read is what the caller waits for; raises when it never will be."""
     not_yet: Tuple[Type[Exception], ...] = ()
+    failures: Tuple[Tuple[Type[Exception], str], ...] = ()
+    """What ``is_ready`` raises when the object never will be ready, and when (for docstrings)."""
 
     def describe(self, id: str) -> str:
         return self.what.format(id=id)
@@ -84,7 +86,11 @@ def _validated(key: ByokV1KeyRead) -> bool:
 API_KEY_READABLE = Readiness("API key {id}", _always, not_yet=(NotFoundException,))
 """A new API key can be read: right after a create the service may answer 404 for a while."""
 
-BYOK_KEY_VALIDATED = Readiness("BYOK key {id} to validate", _validated)
+BYOK_KEY_VALIDATED = Readiness(
+    "BYOK key {id} to validate",
+    _validated,
+    failures=((KeyValidationFailedError, "The validation ended INVALID; the error carries the key and its message"),),
+)
 """A BYOK key's validation ended VALID; INVALID raises :class:`KeyValidationFailedError`."""
 
 
