@@ -987,8 +987,10 @@ def rotation_flow(request: RotationRequest, *, dry_run: bool = False, clock: Clo
         _hold(claim, RotationStep.HANDOVER, raise_lost=True)
         yield HandOver(details)
     except Exception as exc:
-        # The caller's handover said "not stored": nobody holds the secret.
-        yield from _delete_unused(claim, RotationStep.HANDOVER, old_id, new_id, secret, exc)
+        # Either the claim ran short before the call, or the caller's handover said "not
+        # stored": nobody holds the secret.
+        failed_step = RotationStep.RECHECK if isinstance(exc, ClaimLost) else RotationStep.HANDOVER
+        yield from _delete_unused(claim, failed_step, old_id, new_id, secret, exc)
     steps.append(RotationStep.HANDOVER)
     if claim.remaining() < 0:
         # The claim ran out inside the handover: another run may be rotating the key now.
