@@ -472,3 +472,16 @@ def test_two_runs_interleaved_at_any_step_leave_one_rotation(second_starts_after
         assert len(machine.handed) == len(FAMILIES) + len(rotated)  # each replacement handed over once
 
     _machine_test(body)
+
+
+# The workflow's log lines of a batch of two keys, one worker: 1 the batch, then per key
+# 2 look-up, 3 claim, 4 create, 5 created (wait), 6 handover, 7 mark, 8 delete, 9 done.
+@pytest.mark.parametrize("stop_at", [3, 4, 5, 6, 7, 8])
+def test_a_batch_process_killed_at_each_step_is_finished_by_a_later_run(stop_at: int) -> None:
+    def body(machine: OverlappingRotations) -> None:
+        machine.kill_a_batch_process(stop_at)
+        machine.check()
+        machine.start_run("alpha")  # at once: the killed process's claim is still live
+        machine.finish(machine.active[0])
+
+    _machine_test(body)
