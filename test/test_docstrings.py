@@ -81,8 +81,8 @@ def argument_entries(doc: Dict[str, Dict[str, str]]) -> Dict[str, str]:
 
 
 def test_every_generated_method_is_checked() -> None:
-    # 2 API classes x (5 operations x 3 forms + 2 iterators + 1 waiter) x 2 flavours
-    assert len(METHODS) == 2 * 2 * (5 * 3 + 2 + 1)
+    # 2 API classes x (5 operations x 3 forms + 2 iterators + 2 waiters: ready, deleted) x 2 flavours
+    assert len(METHODS) == 2 * 2 * (5 * 3 + 2 + 2)
 
 
 @pytest.mark.parametrize(("flavour", "name", "op", "method"), METHODS, ids=IDS)
@@ -135,10 +135,18 @@ def test_each_error_status_names_its_exception(flavour: str, name: str, op: Oper
         assert not any(f"({status})" in text for text in raises.values() for status in statuses)
     else:
         waiter = op.waiter if op.waiter is not None and name == op.waiter.method else None
-        not_yet = getattr(readiness, waiter.readiness).not_yet if waiter else ()
+        condition = getattr(readiness, waiter.readiness) if waiter else None
+        # A readiness waiter polls again on its "not yet"; a deletion waiter ends on a 404 (gone).
+        not_yet = (
+            condition.not_yet
+            if isinstance(condition, readiness.Readiness)
+            else (exception_for_status(404),)
+            if condition is not None
+            else ()
+        )
         for status in statuses:
             error = exception_for_status(int(status))
-            if issubclass(error, not_yet):  # the waiter's "not yet": polled again, never raised
+            if issubclass(error, not_yet):  # never raised by the waiter
                 assert error.__name__ not in raises, f"{name}: {error.__name__} is not raised by the waiter"
                 continue
             assert f"({status})" in raises.get(error.__name__, ""), f"{name}: no {error.__name__} for {status}"

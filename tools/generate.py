@@ -427,17 +427,18 @@ def _waiter_docstring(op: Operation, waiter: Waiter) -> List[str]:
         if not_yet_names
         else "."
     )
+    if waiter.until_gone:
+        returns = _returns_section("None", "Nothing: the read said the object is gone.")
+    else:
+        last_read = _sentence(f"The object as last read, {waiter.returns_doc.split('. ')[0]}")
+        returns = _returns_section(_returns(op), last_read)
     return [
         _sentence(waiter.summary),
         *_prose(f"{reads} {waiter.doc}"),
         "",
         *arg_lines,
         "",
-        *(
-            _returns_section("None", "Nothing: the read said the object is gone.")
-            if waiter.until_gone
-            else _returns_section(_returns(op), _sentence(f"The object as last read, {waiter.returns_doc.split('. ')[0]}"))
-        ),
+        *returns,
         "",
         *_raises_section(errors),
     ]
@@ -551,7 +552,10 @@ def _waiter_method(flavor: Flavor, op: Operation, waiter: Waiter) -> List[str]:
     head = "" if waiter.until_gone else "return "
     lines += [
         f"{body}{head}{flavor.wait}{flavor.wait_until}(",
-        f"{body}{INDENT}{condition}.{flavor.poller}({read}),",
+        f"{body}{INDENT}{condition}.{flavor.poller}(",
+        f"{body}{INDENT * 2}{read},",
+        *([] if waiter.until_gone else [f"{body}{INDENT * 2}lambda: secrets_in_use(self.api_client.configuration),"]),
+        f"{body}{INDENT}),",
         f"{body}{INDENT}timeout=timeout,",
         f"{body}{INDENT}poll_interval=poll_interval,",
         f"{body}{INDENT}what={condition}.describe({names[0]}),",
@@ -594,6 +598,7 @@ def render_api_module(api: ApiDescription, flavor: Flavor) -> str:
         imports[flavor.helpers_module] = f"{flavor.iter_items}, {flavor.iter_pages}"
     if waiting:
         imports[flavor.waiters_module] = flavor.wait_until
+        imports["openapi_client.redaction"] = "secrets_in_use"
     lines += [f"from {module} import {imports[module]}" for module in sorted(imports)]
     type_only = {
         "openapi_client.api_response": ["ApiResponse"],

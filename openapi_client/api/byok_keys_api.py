@@ -12,6 +12,7 @@ from openapi_client import operations, readiness
 from openapi_client.api._base import BaseApi
 from openapi_client.operation import RequestOptions
 from openapi_client.pagination import iter_items, iter_pages
+from openapi_client.redaction import secrets_in_use
 from openapi_client.waiters import wait_until
 
 if TYPE_CHECKING:
@@ -609,7 +610,10 @@ class ByokKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         return wait_until(
-            readiness.BYOK_KEY_VALIDATED.poller(lambda: self.get_byok_v1_key(id, **options)),
+            readiness.BYOK_KEY_VALIDATED.poller(
+                lambda: self.get_byok_v1_key(id, **options),
+                lambda: secrets_in_use(self.api_client.configuration),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.BYOK_KEY_VALIDATED.describe(id),
@@ -880,7 +884,9 @@ class ByokKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         wait_until(
-            readiness.BYOK_KEY_DELETED.poller(lambda: self.get_byok_v1_key(id, **options)),
+            readiness.BYOK_KEY_DELETED.poller(
+                lambda: self.get_byok_v1_key(id, **options),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.BYOK_KEY_DELETED.describe(id),

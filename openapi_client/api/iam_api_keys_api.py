@@ -12,6 +12,7 @@ from openapi_client import operations, readiness
 from openapi_client.api._base import BaseApi
 from openapi_client.operation import RequestOptions
 from openapi_client.pagination import iter_items, iter_pages
+from openapi_client.redaction import secrets_in_use
 from openapi_client.waiters import wait_until
 
 if TYPE_CHECKING:
@@ -552,7 +553,10 @@ class IamApiKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         return wait_until(
-            readiness.API_KEY_READABLE.poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            readiness.API_KEY_READABLE.poller(
+                lambda: self.get_iam_v2_api_key(id, **options),
+                lambda: secrets_in_use(self.api_client.configuration),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.API_KEY_READABLE.describe(id),
@@ -830,7 +834,9 @@ class IamApiKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         wait_until(
-            readiness.API_KEY_DELETED.poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            readiness.API_KEY_DELETED.poller(
+                lambda: self.get_iam_v2_api_key(id, **options),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.API_KEY_DELETED.describe(id),

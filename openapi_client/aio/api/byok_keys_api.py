@@ -13,6 +13,7 @@ from openapi_client.aio.api._base import BaseApi
 from openapi_client.aio.pagination import aiter_items, aiter_pages
 from openapi_client.aio.waiters import wait_until
 from openapi_client.operation import RequestOptions
+from openapi_client.redaction import secrets_in_use
 
 if TYPE_CHECKING:
     from openapi_client.aio.rest import RESTResponse
@@ -616,7 +617,10 @@ class ByokKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         return await wait_until(
-            readiness.BYOK_KEY_VALIDATED.async_poller(lambda: self.get_byok_v1_key(id, **options)),
+            readiness.BYOK_KEY_VALIDATED.async_poller(
+                lambda: self.get_byok_v1_key(id, **options),
+                lambda: secrets_in_use(self.api_client.configuration),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.BYOK_KEY_VALIDATED.describe(id),
@@ -891,7 +895,9 @@ class ByokKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         await wait_until(
-            readiness.BYOK_KEY_DELETED.async_poller(lambda: self.get_byok_v1_key(id, **options)),
+            readiness.BYOK_KEY_DELETED.async_poller(
+                lambda: self.get_byok_v1_key(id, **options),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.BYOK_KEY_DELETED.describe(id),

@@ -13,6 +13,7 @@ from openapi_client.aio.api._base import BaseApi
 from openapi_client.aio.pagination import aiter_items, aiter_pages
 from openapi_client.aio.waiters import wait_until
 from openapi_client.operation import RequestOptions
+from openapi_client.redaction import secrets_in_use
 
 if TYPE_CHECKING:
     from openapi_client.aio.rest import RESTResponse
@@ -559,7 +560,10 @@ class IamApiKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         return await wait_until(
-            readiness.API_KEY_READABLE.async_poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            readiness.API_KEY_READABLE.async_poller(
+                lambda: self.get_iam_v2_api_key(id, **options),
+                lambda: secrets_in_use(self.api_client.configuration),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.API_KEY_READABLE.describe(id),
@@ -845,7 +849,9 @@ class IamApiKeysApi(BaseApi):
             ApiConnectionError: The service could not be reached, or the connection broke.
         """
         await wait_until(
-            readiness.API_KEY_DELETED.async_poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            readiness.API_KEY_DELETED.async_poller(
+                lambda: self.get_iam_v2_api_key(id, **options),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.API_KEY_DELETED.describe(id),
