@@ -18,10 +18,10 @@ environment runs many more and longer examples than the default.
 from __future__ import annotations
 
 import os
-import select as select_module
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Callable, Dict, List, Optional, Set
 
@@ -55,9 +55,15 @@ from openapi_client.workflows.sync import EffectPerformer
 LARGE = os.environ.get("ROTATION_STATEFUL") == "large"
 FAMILIES = ("alpha", "beta")
 OWNER = "sa-overlap"
-LEASE = LeaseOptions(duration=60.0, clock_skew=1.0, read_lag=0.0, write_window=2.0, step_margin=5.0)
+MAX_STALE_READS = 2  # the emulator's reads lag writes by up to this many reads (a rule sets 0 to 2)
+LEASE = LeaseOptions(
+    duration=60.0, clock_skew=1.0, read_lag=0.0, write_window=2.0, step_margin=5.0, fresh_reads=MAX_STALE_READS + 1
+)
 # The process runs alone (the stepped runs wait), in real time: a short settle is enough.
-SUBPROCESS_LEASE = "LeaseOptions(duration=60.0, clock_skew=1.0, read_lag=0.0, write_window=0.2, step_margin=5.0)"
+SUBPROCESS_LEASE = (
+    "LeaseOptions(duration=60.0, clock_skew=1.0, read_lag=0.0, write_window=0.2, step_margin=5.0,"
+    f" fresh_reads={MAX_STALE_READS + 1})"
+)
 NO_PROBE = UsabilityOptions(enabled=False)
 STOPS = (None, "ReadKey", "Describe", "Pause", "FindReplacements", "CreateKey", "WaitUsable", "HandOver", "DeleteKey")
 
@@ -145,7 +151,9 @@ class OverlappingRotations(RuleBasedStateMachine):
     # -- what the service holds ------------------------------------------------------------
 
     def live(self) -> Dict[str, openapi_client.IamV2ApiKeyListItem]:
-        keys = {key.id: key for key in self.admin.iter_iam_v2_api_keys(page_size=100)}
+        """What the service holds: the last of enough listings that no read lags any more."""
+        for _ in range(MAX_STALE_READS + 1):
+            keys = {key.id: key for key in self.admin.iter_iam_v2_api_keys(page_size=100)}
         for key in sorted(keys.values(), key=lambda k: k.metadata.created_at or LONG_AGO):
             read = read_marker(key.spec.description)
             if key.id not in self.family_of and read is not None and read[0] in self.family_of:
@@ -164,11 +172,12 @@ class OverlappingRotations(RuleBasedStateMachine):
         heads.sort(key=lambda k: k.metadata.created_at or LONG_AGO)
         return heads[0].id if heads else None
 
-    def lease_holder(self, old_key_id: str) -> Optional[str]:
+    def lease_holder(
+        self, old_key_id: str, keys: Optional[Dict[str, openapi_client.IamV2ApiKeyListItem]] = None
+    ) -> Optional[str]:
         """The run whose claim on ``old_key_id`` is live now (by the model's clock)."""
-        try:
-            key = self.admin.get_iam_v2_api_key(old_key_id)
-        except openapi_client.NotFoundException:
+        key = (keys if keys is not None else self.live()).get(old_key_id)
+        if key is None:
             return None
         lease = read_lease(key.spec.description)
         if lease is None or lease.until is None or self.clock.wall() > lease.until:
@@ -266,9 +275,10 @@ class OverlappingRotations(RuleBasedStateMachine):
     def check_delete(self, run: Run, key_id: str) -> None:
         """Invariant 3: never delete a key another live run may still hand over. A run
         deletes only under its live claim, or its own replacement that it never handed over."""
-        if key_id != run.created:
-            assert self.lease_holder(run.old_key_id) == run.run_id, f"{run.run_id} deletes {key_id} without the claim"
         keys = self.live()
+        if key_id != run.created:
+            holder = self.lease_holder(run.old_key_id, keys)
+            assert holder == run.run_id, f"{run.run_id} deletes {key_id} without the claim"
         key = keys.get(key_id)
         if key is None:
             return
@@ -276,7 +286,7 @@ class OverlappingRotations(RuleBasedStateMachine):
         read = read_marker(key.spec.description)
         if maker is None or maker == run.run_id or read is None or maker not in self.alive():
             return
-        assert self.lease_holder(read[0]) != maker, (
+        assert self.lease_holder(read[0], keys) != maker, (
             f"{run.run_id} deletes {key_id}, which live run {maker} may hand over"
         )
 
@@ -287,6 +297,11 @@ class OverlappingRotations(RuleBasedStateMachine):
         run = self.active.pop(which % len(self.active))
         run.flow.close()  # GeneratorExit is no Exception: the flow cleans nothing up
         self.crashed.append(run.run_id)
+
+    @rule(reads=st.integers(0, MAX_STALE_READS))
+    def reads_lag(self, reads: int) -> None:
+        """From now on, each write to a key is missed by the next ``reads`` reads of it."""
+        self.cloud.stale_reads = reads
 
     @rule(seconds=st.sampled_from([0.5, 3.0, 30.0, 65.0]))
     def time_passes(self, seconds: float) -> None:
@@ -308,18 +323,16 @@ class OverlappingRotations(RuleBasedStateMachine):
             text=True,
         )
         assert process.stdout is not None
-        lines: List[str] = []
-        deadline = time.monotonic() + 60
+        lines: List[List[str]] = []
+        watchdog = threading.Timer(60, process.kill)  # a hung process fails the test, it does not hang it
+        watchdog.start()
         try:
-            while time.monotonic() < deadline:
-                ready, _, _ = select_module.select([process.stdout], [], [], deadline - time.monotonic())
-                if not ready:
-                    break
-                line = process.stdout.readline()
-                if not line or line.strip() in ("STOPPED", "DONE"):
+            for line in process.stdout:
+                if line.strip() in ("STOPPED", "DONE"):
                     break
                 lines.append(line.split())
         finally:
+            watchdog.cancel()
             process.send_signal(signal.SIGKILL)
             process.wait()
         self.crashed.append(run_id)
@@ -351,7 +364,7 @@ class OverlappingRotations(RuleBasedStateMachine):
             ]
             if not pending:
                 continue
-            holder = self.lease_holder(old_key_id)
+            holder = self.lease_holder(old_key_id, keys)
             orphans = [key.id for key in pending if marker_run(key.spec.description) != holder]
             assert len(pending) <= 2 and len(orphans) <= 1, (old_key_id, [k.id for k in pending], orphans)
 
@@ -451,9 +464,11 @@ def test_a_run_crashed_after_any_step_is_finished_by_a_later_run(crash_after: in
     _machine_test(body)
 
 
+@pytest.mark.parametrize("stale_reads", [0, MAX_STALE_READS], ids=["fresh-reads", "lagging-reads"])
 @pytest.mark.parametrize("second_starts_after", range(0, 14))
-def test_two_runs_interleaved_at_any_step_leave_one_rotation(second_starts_after: int) -> None:
+def test_two_runs_interleaved_at_any_step_leave_one_rotation(second_starts_after: int, stale_reads: int) -> None:
     def body(machine: OverlappingRotations) -> None:
+        machine.reads_lag(stale_reads)
         machine.start_run("alpha")
         first = machine.active[0]
         for _ in range(second_starts_after):

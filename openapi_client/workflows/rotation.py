@@ -241,6 +241,10 @@ class LeaseOptions:
     ``write_window``: the longest a run lets pass between the read that found the key free
     and the answer to its claim (PATCH); a run whose claim took longer gives it up, since
     another run may have claimed the key meanwhile.
+    ``fresh_reads``: how many reads in a row must agree before the run trusts them (its
+    claim read back, each re-check; listings are repeated as often and the last one used):
+    1 where reads lag by time (``read_lag``); ``K + 1`` where a read may still show the
+    version before any of the last ``K`` reads' writes (the emulator's ``stale_reads=K``).
     After claiming, a run waits ``settle`` = ``write_window + 2 * read_lag`` seconds before
     reading its claim back (see docs/Workflows.md for why).
     """
@@ -251,6 +255,7 @@ class LeaseOptions:
     write_window: float = 10.0
     step_margin: float = 60.0
     confirm_reads: int = 10
+    fresh_reads: int = 1
 
     def __post_init__(self) -> None:
         check_lease_options(self)
@@ -267,12 +272,10 @@ def check_lease_options(options: object) -> None:
         value = getattr(options, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
             raise ApiValueError(f"LeaseOptions '{name}' must be a finite number >= 0, got {value!r}")
-    if (
-        isinstance(options.confirm_reads, bool)
-        or not isinstance(options.confirm_reads, int)
-        or options.confirm_reads < 1
-    ):
-        raise ApiValueError(f"LeaseOptions 'confirm_reads' must be an int >= 1, got {options.confirm_reads!r}")
+    for name in ("confirm_reads", "fresh_reads"):
+        value = getattr(options, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ApiValueError(f"LeaseOptions '{name}' must be an int >= 1, got {value!r}")
     if options.duration <= options.settle + 2 * options.step_margin:
         raise ApiValueError(
             "LeaseOptions 'duration' must exceed settle (write_window + 2 * read_lag) plus twice 'step_margin'"
@@ -955,7 +958,7 @@ def rotation_flow(request: RotationRequest, *, dry_run: bool = False, clock: Clo
             raise ApiValueError("the create answer carries no id or secret")
         new_id, secret = created.id, created.spec.secret.get_secret_value()
     except Exception as exc:
-        error = yield from _after_failed_create(plan, exc)
+        error = yield from _after_failed_create(plan, exc, options.fresh_reads)
         yield from _release(claim, old_id)
         raise error from exc
     steps.append(RotationStep.CREATE)
@@ -1074,7 +1077,8 @@ def _claim(
         return RotationResult(old_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id, contended=True)
     yield Pause(options.settle)
     lagging = False
-    for _ in range(options.confirm_reads):
+    in_a_row = 0
+    for _ in range(options.confirm_reads + options.fresh_reads):
         try:
             seen: IamV2ApiKey = yield ReadKey(old_id)
         except Exception as exc:
@@ -1083,16 +1087,19 @@ def _claim(
             raise RotationError(RotationStep.CLAIM, old_id, exc) from exc
         lease = read_lease(_description(seen))
         if claim.is_ours(seen):
-            if not lagging:
+            if lagging:
+                # Our write showed up late: reads lag more than assumed, so wait a whole
+                # settle time again before trusting that nobody wrote after us.
+                lagging = False
+                yield Pause(options.settle)
+                continue
+            in_a_row += 1
+            if in_a_row >= options.fresh_reads:
                 return claim
-            # Our write showed up late: reads lag more than assumed, so wait a whole
-            # settle time again before trusting that nobody wrote after us.
-            lagging = False
-            yield Pause(options.settle)
-        elif lease is not None and lease.run_id != request.run_id:
+        elif lease is not None and lease.run_id != request.run_id and lease.live(clock.wall(), options.clock_skew):
             return _skipped(request, lease, "claimed it at the same time and won", contended=True)
-        else:
-            lagging = True
+        else:  # the key as it was before our write (a lagging read)
+            lagging, in_a_row = True, 0
             yield Pause(max(options.read_lag, 0.05))
     cause = ClaimLost(f"the claim was not seen in {options.confirm_reads} reads")
     raise RotationError(RotationStep.CLAIM, old_id, cause)
@@ -1106,9 +1113,11 @@ def _plan(
     that never finished)."""
     known = request.known_replacements
     try:
-        if known is None or known or found_lease is not None:
+        if known is None or known or found_lease is not None or request.lease.fresh_reads > 1:
             owner, resource = scope_of(old)
-            found = yield FindReplacements(request.old_key_id, owner or "", resource)
+            found = yield from _fresh_listing(
+                FindReplacements(request.old_key_id, owner or "", resource), request.lease.fresh_reads
+            )
         else:
             found = []
         return plan_rotation(
@@ -1116,6 +1125,14 @@ def _plan(
         )
     except Exception as exc:
         raise RotationError(RotationStep.LOOKUP, request.old_key_id, exc) from exc
+
+
+def _fresh_listing(listing: FindReplacements, fresh_reads: int) -> Generator[Effect, Any, List[IamV2ApiKey]]:
+    """The last of ``fresh_reads`` listings: the first ones may still miss a recent write."""
+    found: List[IamV2ApiKey] = []
+    for _ in range(fresh_reads):
+        found = yield listing
+    return found
 
 
 def _hold(claim: _Claim, before: RotationStep, *, raise_lost: bool = False) -> None:
@@ -1141,15 +1158,17 @@ def _recheck(claim: _Claim, before: RotationStep, *, raise_lost: bool = False) -
     if not claim.enough_left():
         problem = f"less than step_margin ({claim.request.lease.step_margin:g}s) of the claim is left"
     else:
-        try:
-            seen: IamV2ApiKey = yield ReadKey(old_id)
-        except Exception as exc:
-            if raise_lost:
-                raise
-            raise RotationError(RotationStep.RECHECK, old_id, exc) from exc
-        if not claim.is_ours(seen):
-            lease = read_lease(_description(seen))
-            problem = f"the key now carries {lease.text() if lease else 'no claim'}"
+        for _ in range(claim.request.lease.fresh_reads):
+            try:
+                seen: IamV2ApiKey = yield ReadKey(old_id)
+            except Exception as exc:
+                if raise_lost:
+                    raise
+                raise RotationError(RotationStep.RECHECK, old_id, exc) from exc
+            if not claim.is_ours(seen):
+                lease = read_lease(_description(seen))
+                problem = f"the key now carries {lease.text() if lease else 'no claim'}"
+                break
     if problem is not None:
         logger.warning("rotation of %s: before '%s': %s", old_id, before.value, problem)
         lost = ClaimLost(f"before '{before.value}': {problem}")
@@ -1222,15 +1241,16 @@ def _release(claim: _Claim, old_id: str) -> Generator[Effect, Any, None]:
         logger.info("rotation of %s: could not release the claim (%s); it expires", old_id, type(exc).__name__)
 
 
-def _after_failed_create(plan: RotationPlan, cause: Exception) -> Generator[Effect, Any, RotationError]:
+def _after_failed_create(
+    plan: RotationPlan, cause: Exception, fresh_reads: int
+) -> Generator[Effect, Any, RotationError]:
     """A create that failed may still have made the key (the answer was lost): find it by
     its marker and delete it, so no key with an unknown secret is left behind. Returns the
     error to raise."""
     made: List[IamV2ApiKey] = []
     try:
-        found: List[IamV2ApiKey] = yield FindReplacements(
-            plan.old_key_id, plan.owner_id, plan.resource.id if plan.resource else None
-        )
+        listing = FindReplacements(plan.old_key_id, plan.owner_id, plan.resource.id if plan.resource else None)
+        found = yield from _fresh_listing(listing, fresh_reads)
         made = [k for k in found if plan.run_id is None or marker_run(_description(k)) == plan.run_id]
         for key in made:
             if key.id is not None:
