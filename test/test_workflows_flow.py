@@ -393,3 +393,57 @@ def test_a_lease_round_trips_to_the_millisecond_and_replaces_any_earlier_one(
         assert lease.until is not None and abs(lease.until - until) <= 0.001
     assert text.count("[rotation lease") == 1
     assert read_lease(with_lease(text, None)) is None
+
+
+def test_a_stale_read_back_showing_an_expired_claim_is_not_a_lost_race() -> None:
+    service = Service(VirtualClock())
+    expired = with_lease("billing", Lease("run-dead", service.clock.now - 100))
+    service.descriptions["OLD1"] = expired
+    served: List[int] = []
+
+    def one_stale_read(effect: ReadKey) -> IamV2ApiKey:
+        served.append(1)
+        if len(served) == 2:  # the first read back still shows the dead run's expired lease
+            return IamV2ApiKey.from_dict(
+                {**service.key("OLD1").to_dict(), "spec": {"owner": {"id": "sa-1"}, "description": expired}}
+            )
+        return service.key(effect.key_id)
+
+    result = drive(service, [], {ReadKey: one_stale_read})
+    assert result.outcome is Outcome.ROTATED
+
+
+def test_fresh_reads_in_a_row_must_all_show_the_claim() -> None:
+    service = Service(VirtualClock())
+    clock = service.clock
+    seen: List[Effect] = []
+    options = LeaseOptions(
+        duration=100.0, clock_skew=1.0, read_lag=0.5, write_window=2.0, step_margin=5.0, fresh_reads=3
+    )
+    reads = 0
+
+    def taken_on_the_third_read(effect: ReadKey) -> IamV2ApiKey:
+        nonlocal reads
+        reads += 1
+        if reads == 4:  # the read before this one showed ours; this one shows a later writer's
+            service.descriptions["OLD1"] = with_lease("billing", Lease("run-b", clock.now + 50))
+        return service.key(effect.key_id)
+
+    flow = rotation_flow(RotationRequest("OLD1", "run-a", options), clock=clock)
+    effect = next(flow)
+    try:
+        while True:
+            seen.append(effect)
+            if isinstance(effect, ReadKey):
+                answer: Any = taken_on_the_third_read(effect)
+            elif isinstance(effect, Describe):
+                service.descriptions[effect.key_id] = effect.description
+                answer = None
+            else:
+                clock.now += effect.seconds if isinstance(effect, Pause) else 0
+                answer = None
+            effect = flow.send(answer)
+    except StopIteration as done:
+        result: RotationResult = done.value
+    assert result.outcome is Outcome.SKIPPED and "run-b" in (result.reason or "")
+    assert kinds(seen) == ["ReadKey", "Describe", "Pause", "ReadKey", "ReadKey", "ReadKey"]
