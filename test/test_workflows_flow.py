@@ -225,7 +225,7 @@ def test_losing_the_race_for_the_claim_changes_nothing_more() -> None:
     assert kinds(seen) == ["ReadKey", "Describe", "Pause", "ReadKey"]
 
 
-def test_a_claim_written_too_slowly_is_given_up_and_released() -> None:
+def test_a_claim_written_too_slowly_twice_is_given_up_and_released() -> None:
     service = Service(VirtualClock())
 
     def slow(effect: Describe) -> None:
@@ -234,10 +234,26 @@ def test_a_claim_written_too_slowly_is_given_up_and_released() -> None:
 
     seen: List[Effect] = []
     result = drive(service, seen, {Describe: slow})
-    assert result.outcome is Outcome.SKIPPED and "write_window" in (result.reason or "")
+    assert result.outcome is Outcome.SKIPPED and "write_window" in (result.reason or "") and result.contended
     assert CreateKey not in [type(e) for e in seen]
+    claims = [e for e in seen if isinstance(e, Describe) and "until" in e.description]
+    assert len(claims) == 2  # tried once more from a fresh read
     lease = read_lease(service.descriptions["OLD1"])
     assert lease == Lease("run-a", None)  # released: the next run need not wait for it
+
+
+def test_a_claim_written_too_slowly_once_is_claimed_again_from_a_fresh_read() -> None:
+    service = Service(VirtualClock())
+    slow_writes = [1]
+
+    def slow_once(effect: Describe) -> None:
+        if slow_writes and "until" in effect.description:
+            slow_writes.pop()
+            service.clock.now += LEASE.write_window + 0.1
+        service.descriptions[effect.key_id] = effect.description
+
+    result = drive(service, [], {Describe: slow_once})
+    assert result.outcome is Outcome.ROTATED and set(service.descriptions) == {"NEW1"}
 
 
 def test_a_claim_seen_late_waits_a_whole_settle_time_again() -> None:

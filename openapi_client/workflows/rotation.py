@@ -921,6 +921,21 @@ def rotation_flow(request: RotationRequest, *, dry_run: bool = False, clock: Clo
         return RotationResult(old_id, Outcome.PLANNED, new_key_id=plan.resume_with, plan=plan, run_id=run_id)
 
     claim_or_result = yield from _claim(request, old, read_at, clock)
+    if isinstance(claim_or_result, _SlowClaim):
+        # Given up and released: claiming again from a fresh read is as safe as the first time.
+        read_at = clock.monotonic()
+        try:
+            old = yield ReadKey(old_id)
+        except Exception as exc:
+            if request.gone_is_ok and key_is_gone(exc):
+                return _gone(request)
+            raise RotationError(RotationStep.LOOKUP, old_id, exc) from exc
+        again = read_lease(_description(old))
+        if again is not None and again.run_id != run_id and again.live(clock.wall(), options.clock_skew):
+            return _skipped(request, again, "holds a live claim on it")
+        claim_or_result = yield from _claim(request, old, read_at, clock)
+    if isinstance(claim_or_result, _SlowClaim):
+        return claim_or_result.result
     if isinstance(claim_or_result, RotationResult):
         return claim_or_result
     claim = claim_or_result
@@ -1045,9 +1060,16 @@ def _skipped(request: RotationRequest, lease: Lease, what: str, *, contended: bo
     )
 
 
+@dataclass(frozen=True)
+class _SlowClaim:
+    """A claim given up (and released) because it took longer than ``write_window``."""
+
+    result: RotationResult
+
+
 def _claim(
     request: RotationRequest, old: IamV2ApiKey, read_at: float, clock: Clock
-) -> Generator[Effect, Any, Union[_Claim, RotationResult]]:
+) -> Generator[Effect, Any, Union[_Claim, _SlowClaim, RotationResult]]:
     """Write the lease and read it back; the claim, or the result of a run that did not get it.
 
     The read that found the key free and the claim's answer must lie within
@@ -1073,8 +1095,8 @@ def _claim(
             f"claiming took {took:.1f}s, more than write_window ({options.write_window:g}s): another run may have"
             " claimed the key meanwhile, so this run gave its claim up"
         )
-        logger.info("rotation of %s: skipped, %s", old_id, reason)
-        return RotationResult(old_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id, contended=True)
+        logger.info("rotation of %s: %s", old_id, reason)
+        return _SlowClaim(RotationResult(old_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id, contended=True))
     yield Pause(options.settle)
     lagging = False
     in_a_row = 0
