@@ -2,7 +2,8 @@
 
 Issue 13 compares the SDK with "the openapi-generator client on the same call". This module
 builds that client the way a user would: openapi-generator's default ``python`` generator
-(pydantic v2, urllib3) run over ``shared/spec/confluent-cloud-official-iam-byok.openapi.yaml``.
+(pydantic v2, urllib3) run over ``spec/confluent-cloud-official-iam-byok.openapi.yaml`` (the
+copy the repository carries).
 Nothing is added to the project's dependencies:
 
 * the generator is the ``openapi-generator-cli`` wheel (it bundles the jar), installed with
@@ -14,7 +15,7 @@ Nothing is added to the project's dependencies:
 
 Both are built once and reused; each build goes to a temporary folder renamed into place
 when complete, so an interrupted build is never taken for a finished one. When Java, the
-document, the wheel (no network) or the build is missing, ``load`` says why instead of
+wheel (no network) or the build is missing, ``load`` says why instead of
 raising, and the benchmark falls back to the stand-in (``generated_style.py``).
 """
 
@@ -63,8 +64,6 @@ class GeneratedClient:
 def load() -> Union[GeneratedClient, str]:
     """The generated client, built if needed, or the reason it cannot be had."""
     spec = official_document()
-    if spec is None:
-        return f"{OFFICIAL_SPEC} not found in shared/spec/ beside the checkout"
     java = shutil.which("java")
     if java is None:
         return "no java on PATH"

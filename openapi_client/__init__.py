@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from openapi_client.api.iam_api_keys_api import IamApiKeysApi as IamApiKeysApi
     from openapi_client.api_client import ApiClient as ApiClient
     from openapi_client.api_response import ApiResponse as ApiResponse
-    from openapi_client.configuration import Configuration as Configuration
+    from openapi_client.configuration import Configuration as Configuration, TimeoutValue as TimeoutValue
     from openapi_client.credentials import (
         BearerToken as BearerToken,
         ClientCredentialsGrant as ClientCredentialsGrant,
@@ -78,7 +78,7 @@ if TYPE_CHECKING:
         ListMeta as ListMeta,
         ObjectReference as ObjectReference,
     )
-    from openapi_client.retry import ApiRetry as ApiRetry
+    from openapi_client.retry import ApiRetry as ApiRetry, RetrySetting as RetrySetting
 
 # Every public name -> the module that defines it: the package's one list of exports.
 _EXPORTS: Dict[str, str] = {
@@ -130,8 +130,10 @@ _EXPORTS: Dict[str, str] = {
     "ObjectReference": "openapi_client.models",
     "OpenApiException": "openapi_client.exceptions",
     "PaymentRequiredException": "openapi_client.exceptions",
+    "RetrySetting": "openapi_client.retry",
     "ServiceException": "openapi_client.exceptions",
     "SubjectTokenFile": "openapi_client.credentials",
+    "TimeoutValue": "openapi_client.configuration",
     "TokenExchangeError": "openapi_client.credentials",
     "TooManyRequestsException": "openapi_client.exceptions",
     "UnauthorizedException": "openapi_client.exceptions",

@@ -160,11 +160,13 @@ class BaseApiClient:
         headers: Optional[Mapping[str, str]] = None
         request_auth: Optional[Mapping[str, Any]] = None
         if options:
+            content_type = options.get("_content_type")
+            if content_type is not None:  # sendable first: the media type check reads it
+                check_header_value("Content-Type", content_type, "_content_type")
             check_options(options)
             headers = options.get("_headers")
             if headers:
                 check_headers(headers, "_headers")
-            content_type = options.get("_content_type")
             if content_type is not None:
                 headers = {**(headers or {}), "Content-Type": content_type}
             request_auth = options.get("_request_auth")

@@ -376,7 +376,11 @@ def socket_timeouts(value: Any) -> Tuple[Optional[float], Optional[float]]:
         return None, None
     if isinstance(value, urllib3.Timeout):
         total = value.total
-        connect, read = value.connect_timeout, value.read_timeout
+        # A Timeout with a total computes its read limit from when its connect started, and
+        # raises before then: read it from a copy started now (the caller's stays untouched).
+        started = value.clone()
+        started.start_connect()
+        connect, read = value.connect_timeout, started.read_timeout
         return (
             _seconds(connect if isinstance(connect, (int, float)) else total),
             _seconds(read if isinstance(read, (int, float)) else total),

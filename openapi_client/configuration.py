@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import os
 import sys
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
+from urllib3 import Timeout
+
+from openapi_client.call import socket_timeouts
 from openapi_client.credentials import (
     STS_PATH,
     BearerToken,
@@ -19,12 +23,14 @@ from openapi_client.credentials import (
     SubjectTokenSource,
     as_providers,
 )
-from openapi_client.exceptions import ApiValueError
+from openapi_client.exceptions import ApiTypeError, ApiValueError
 from openapi_client.http_request import check_host
 from openapi_client.retry import ApiRetry, RetrySetting
 
 __all__ = [
     "Configuration",
+    "TimeoutValue",
+    "RetrySetting",
     "DEFAULT_HOST",
     "API_KEY_ENV",
     "API_SECRET_ENV",
@@ -57,10 +63,22 @@ OAUTH_STS_URL_ENV = "CONFLUENT_OAUTH_STS_URL"
 CredentialsSetting = Union[CredentialProvider, Sequence[CredentialProvider], None]
 
 
-TimeoutValue = Union[None, float, Tuple[float, float]]
+# A timeout as Configuration(timeout=...) and _request_timeout take it: seconds for both the
+# connect and each read, a (connect, read) pair, a urllib3.Timeout, or None for no limit.
+TimeoutValue = Union[None, float, Tuple[float, float], Timeout]
 
 _DEFAULT_CONNECT_TIMEOUT = 10.0
 _DEFAULT_READ_TIMEOUT = 60.0
+
+
+def _exchange_timeout(timeout: TimeoutValue) -> Union[float, Tuple[float, float]]:
+    """The calls' timeout as the token exchange's own pool takes it: seconds or a pair."""
+    if timeout is None:
+        return _DEFAULT_CONNECT_TIMEOUT
+    if isinstance(timeout, Timeout):
+        connect, read = socket_timeouts(timeout)
+        return (connect or _DEFAULT_CONNECT_TIMEOUT, read or _DEFAULT_READ_TIMEOUT)
+    return timeout
 
 
 class Configuration:
@@ -143,7 +161,9 @@ class Configuration:
         self.tls_server_name: Optional[str] = None
         self.proxy = check_host(proxy, "proxy", allow_userinfo=True) if proxy else None
         self.proxy_headers = proxy_headers
-        self.connection_pool_maxsize = connection_pool_maxsize or min(32, (os.cpu_count() or 1) * 5)
+        self.connection_pool_maxsize = (
+            min(32, (os.cpu_count() or 1) * 5) if connection_pool_maxsize is None else connection_pool_maxsize
+        )
         self.timeout = timeout
         self.retries = retries  # the setter normalizes
         self.max_response_bytes = max_response_bytes
@@ -211,7 +231,7 @@ class Configuration:
             ssl_ca_cert=self.ssl_ca_cert,
             proxy=self.proxy,
             proxy_headers=self.proxy_headers,
-            timeout=_DEFAULT_CONNECT_TIMEOUT if self.timeout is None else self.timeout,
+            timeout=_exchange_timeout(self.timeout),
             allow_insecure_http=self.allow_insecure_http,
         )
 
@@ -287,11 +307,83 @@ class Configuration:
     def __repr__(self) -> str:
         secret = "<redacted>" if self.password else None
         token = "<redacted>" if self.access_token else None
+        try:
+            # Every provider a call may choose from, each showing no secret in its own repr.
+            providers = repr(list(self.credentials))
+        except ApiValueError:
+            providers = f"{list(self._credentials)!r} (username/password incomplete)"
         return (
             f"Configuration(host={self.host!r}, username={self.username!r}, password={secret!r}, "
-            f"access_token={token!r}, credentials={list(self._credentials)!r}, verify_ssl={self.verify_ssl!r}, "
+            f"access_token={token!r}, credentials={providers}, verify_ssl={self.verify_ssl!r}, "
             f"timeout={self.timeout!r})"
         )
+
+    # -- the numeric settings, checked when set (nothing is sent with a setting that cannot work) --
+
+    @property
+    def timeout(self) -> TimeoutValue:
+        """Socket timeouts in seconds: ``(connect, read)``, one number for both, a
+        ``urllib3.Timeout``, or ``None`` for none. Each number must be finite and above 0."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: TimeoutValue) -> None:
+        if isinstance(value, tuple):
+            if len(value) != 2:
+                raise ApiValueError(f"Configuration timeout must be a (connect, read) pair, got {len(value)} values")
+            for part, name in zip(value, ("connect", "read")):
+                _seconds(part, f"Configuration timeout ({name})")
+        elif value is not None and not isinstance(value, Timeout):
+            _seconds(value, "Configuration timeout")
+        self._timeout = value
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The most bytes one response body may hold once decoded (an int, 0 or more)."""
+        return self._max_response_bytes
+
+    @max_response_bytes.setter
+    def max_response_bytes(self, value: int) -> None:
+        self._max_response_bytes = _count(value, "Configuration max_response_bytes", minimum=0)
+
+    @property
+    def rate_limit_max_wait(self) -> float:
+        """The longest, in seconds, a request is held back for a spent rate-limit window
+        (finite, 0 or more; 0 turns the pacing off)."""
+        return self._rate_limit_max_wait
+
+    @rate_limit_max_wait.setter
+    def rate_limit_max_wait(self, value: float) -> None:
+        self._rate_limit_max_wait = _seconds(value, "Configuration rate_limit_max_wait", zero=True)
+
+    @property
+    def connection_pool_maxsize(self) -> int:
+        """The most connections kept per host (1 or more; by default 5 per CPU, at most 32)."""
+        return self._connection_pool_maxsize
+
+    @connection_pool_maxsize.setter
+    def connection_pool_maxsize(self, value: int) -> None:
+        self._connection_pool_maxsize = _count(value, "Configuration connection_pool_maxsize", minimum=1)
+
+
+def _seconds(value: Any, name: str, *, zero: bool = False) -> float:
+    """``value`` as seconds if it is a finite number above 0 (or 0 itself with ``zero``);
+    else an error naming the setting."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ApiTypeError(f"{name} must be a number of seconds, not a {type(value).__name__}")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        least = "0 or more" if zero else "above 0"
+        raise ApiValueError(f"{name} must be a finite number of seconds, {least}; got {value!r}")
+    return value
+
+
+def _count(value: Any, name: str, *, minimum: int) -> int:
+    """``value`` if it is an int of at least ``minimum``; else an error naming the setting."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiTypeError(f"{name} must be an int, not a {type(value).__name__}")
+    if value < minimum:
+        raise ApiValueError(f"{name} must be {minimum} or more, got {value!r}")
+    return value
 
 
 def _env(name: str) -> Optional[str]:

@@ -274,15 +274,18 @@ class WaiterTimeoutError(WaiterError, TimeoutError):
 class KeyValidationFailedError(WaiterError):
     """Confluent Cloud validated a BYOK key and found it INVALID; ``key`` is that key."""
 
-    def __init__(self, key: ByokV1KeyRead) -> None:
+    def __init__(self, key: ByokV1KeyRead, *, redactor: Optional[Redactor] = None) -> None:
+        from openapi_client.error_bodies import MESSAGE_LIMIT, one_line
         from openapi_client.models._key_variant import KeyVariantModel
 
         self.key = key
-        message = key.validation.message
+        message = one_line(key.validation.message or "", MESSAGE_LIMIT)
         variant = key.key.actual_instance
         # The variant knows its cloud and which field names the key there.
         named = f" ({variant.PROVIDER} key {variant.identifier})" if isinstance(variant, KeyVariantModel) else ""
-        super().__init__(f"BYOK key {key.id}{named} is INVALID: {message or 'no reason given'}")
+        # The service's words may echo a credential of the call (redactor: the client's secrets).
+        text = f"BYOK key {key.id}{named} is INVALID: {message or 'no reason given'}"
+        super().__init__((redactor or _NO_SECRETS).text(text))
 
 
 _BY_STATUS: Dict[int, Type[ApiException]] = {

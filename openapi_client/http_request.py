@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 import urllib.request
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
@@ -49,13 +50,23 @@ def check_host(host: str, what: str = "host", *, allow_userinfo: bool = False) -
         raise ApiTypeError(f"{what} must be a URL string, got {type(host).__name__}")
     try:
         parsed = parse_url(host)
-    except LocationParseError as exc:
-        raise ApiValueError(f"{what} is not a valid URL: {exc}") from exc
-    if parsed.scheme not in ("http", "https"):
-        raise ApiValueError(f"{what} must start with https:// (or http:// for this machine), got {parsed.scheme!r}")
+    except LocationParseError:
+        # urllib3's message quotes the URL, password and all: name it with the password masked.
+        raise ApiValueError(
+            f"{what} is not a valid URL (host or port unreadable){_shown(host, allow_userinfo)}"
+        ) from None
+    if parsed.scheme not in ("http", "https") or "://" not in host:
+        scheme = parsed.scheme if "://" in host else None
+        wanted = "http:// or https://" if allow_userinfo else "https:// (or http:// for this machine)"
+        raise ApiValueError(f"{what} must start with {wanted}, got {scheme!r}{_shown(host, allow_userinfo)}")
     if not parsed.host:
         raise ApiValueError(f"{what} has no host name")
     userinfo = None if allow_userinfo else parsed.auth
+    if parsed.auth is not None and not _latin1(unquote(parsed.auth)):
+        # Sent as HTTP Basic to the proxy, which carries latin-1 only (aiohttp would fail on it).
+        raise ApiValueError(
+            f"{what}: its user name or password has characters outside latin-1, which HTTP cannot carry"
+        )
     for part, present in (("user-info", userinfo), ("query", parsed.query), ("fragment", parsed.fragment)):
         if present is not None:
             raise ApiValueError(f"{what} must not have a {part} part; give a plain scheme://host[:port] URL")
@@ -160,12 +171,25 @@ def proxy_for(url_host: str, explicit: Optional[str], environment: Optional[Mapp
     if not environment:
         return None
     parsed = parse_url(url_host)
-    proxy = environment.get(parsed.scheme or "https")
+    scheme = parsed.scheme or "https"
+    proxy = environment.get(scheme)
     if not proxy:
         return None
     if _bypassed(parsed.host or "", parsed.port, environment.get("no", "")):
         return None
-    return proxy
+    # Checked as Configuration.proxy is, so that a value urllib3 or aiohttp cannot use is
+    # refused here, naming its variable, rather than failing inside them (with the password
+    # in their message) or going out somewhere unintended.
+    return check_host(proxy, _proxy_variable(scheme, proxy), allow_userinfo=True)
+
+
+def _proxy_variable(scheme: str, value: str) -> str:
+    """The environment variable ``value`` came from (``HTTPS_PROXY``, ``https_proxy``...)."""
+    wanted = f"{scheme}_proxy"
+    names = sorted(
+        (name for name, found in os.environ.items() if name.lower() == wanted and found == value), reverse=True
+    )
+    return f"the environment variable {names[0] if names else wanted.upper()}"
 
 
 def _bypassed(host: str, port: Optional[int], no_proxy: str) -> bool:
@@ -214,12 +238,28 @@ def refuse_clear_text(url_host: str, proxy: Optional[str]) -> InsecureTransportE
     )
 
 
+def _shown(url: str, credentials: bool) -> str:
+    """``url`` as a message may quote it (``": 'url'"``): not at all when it may hold credentials
+    (a proxy's), whose password a malformed value would not let us find and mask."""
+    if credentials:
+        return ""
+    return f": {url!r}" if len(url) <= 200 else f": {url[:200]!r}..."
+
+
 def _without_userinfo(url: str) -> str:
     try:
         parsed = parse_url(url)
     except LocationParseError:
         return "(unparsable URL)"
     return f"{parsed.scheme or 'http'}://{parsed.netloc}"
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_loopback(host: Optional[str]) -> bool:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Proto
 from urllib.parse import parse_qs, urlsplit
 
 from openapi_client.exceptions import ApiResponseError, ApiValueError
+from openapi_client.redaction import link_for_message
 
 if TYPE_CHECKING:
     from openapi_client.models.list_meta import ListMeta
@@ -36,7 +37,7 @@ def next_page_token(next_link: Optional[str]) -> Optional[str]:
         return None
     tokens = parse_qs(urlsplit(next_link).query, keep_blank_values=True).get("page_token")
     if not tokens or not tokens[0]:
-        raise ApiResponseError(f"the next link {next_link!r} carries no page_token")
+        raise ApiResponseError(f"the next link {link_for_message(next_link)!r} carries no page_token")
     return tokens[0]
 
 

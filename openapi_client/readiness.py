@@ -11,10 +11,11 @@ async ones through its twin in :mod:`openapi_client.aio.waiters`. The operation 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Optional, Tuple, Type, TypeVar
 
 from openapi_client.exceptions import ApiException, KeyValidationFailedError, NotFoundException
 from openapi_client.models.enums import INVALID, VALID
+from openapi_client.redaction import Redactor
 
 if TYPE_CHECKING:
     from openapi_client.models.responses import ByokV1KeyRead
@@ -30,6 +31,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+Secrets = Callable[[], Iterable[str]]
+"""The secrets a client has in use now (they change as credentials renew)."""
 
 
 @dataclass(frozen=True)
@@ -38,26 +41,32 @@ class Readiness:
 
     what: str
     """What is waited for, with ``{id}`` for the object's id (for messages and logs)."""
-    is_ready: Callable[[Any], bool]
-    """True when the object read is what the caller waits for; raises when it never will be."""
+    is_ready: Callable[[Any, Redactor], bool]
+    """True when the object read is what the caller waits for; raises when it never will be
+    (the redactor masks the client's secrets in what the error quotes of the object)."""
     not_yet: Tuple[Type[Exception], ...] = ()
+    failures: Tuple[Tuple[Type[Exception], str], ...] = ()
+    """What ``is_ready`` raises when the object never will be ready, and when (for docstrings)."""
 
     def describe(self, id: str) -> str:
         return self.what.format(id=id)
 
-    def poller(self, read: Callable[[], T]) -> Callable[[], Optional[T]]:
-        """A poll function for ``wait_until``: the object once ready, else ``None``."""
+    def poller(self, read: Callable[[], T], secrets: Optional[Secrets] = None) -> Callable[[], Optional[T]]:
+        """A poll function for ``wait_until``: the object once ready, else ``None``.
+        ``secrets``: the client's secrets in use, which an error quoting the object masks."""
 
         def poll() -> Optional[T]:
             try:
                 value = read()
             except self.not_yet:
                 return None
-            return value if self.is_ready(value) else None
+            return value if self.is_ready(value, _redactor(secrets)) else None
 
         return poll
 
-    def async_poller(self, read: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[Optional[T]]]:
+    def async_poller(
+        self, read: Callable[[], Awaitable[T]], secrets: Optional[Secrets] = None
+    ) -> Callable[[], Awaitable[Optional[T]]]:
         """:meth:`poller` for a coroutine ``read``: the same judgement, awaited."""
 
         async def poll() -> Optional[T]:
@@ -65,26 +74,34 @@ class Readiness:
                 value = await read()
             except self.not_yet:
                 return None
-            return value if self.is_ready(value) else None
+            return value if self.is_ready(value, _redactor(secrets)) else None
 
         return poll
 
 
-def _always(_: Any) -> bool:
+def _redactor(secrets: Optional[Secrets]) -> Redactor:
+    return Redactor(secrets()) if secrets is not None else Redactor()
+
+
+def _always(_: Any, __: Redactor) -> bool:
     return True
 
 
-def _validated(key: ByokV1KeyRead) -> bool:
+def _validated(key: ByokV1KeyRead, redactor: Redactor) -> bool:
     phase = key.validation.phase
     if phase == INVALID:
-        raise KeyValidationFailedError(key)
+        raise KeyValidationFailedError(key, redactor=redactor)
     return phase == VALID
 
 
 API_KEY_READABLE = Readiness("API key {id}", _always, not_yet=(NotFoundException,))
 """A new API key can be read: right after a create the service may answer 404 for a while."""
 
-BYOK_KEY_VALIDATED = Readiness("BYOK key {id} to validate", _validated)
+BYOK_KEY_VALIDATED = Readiness(
+    "BYOK key {id} to validate",
+    _validated,
+    failures=((KeyValidationFailedError, "The validation ended INVALID; the error carries the key and its message"),),
+)
 """A BYOK key's validation ended VALID; INVALID raises :class:`KeyValidationFailedError`."""
 
 

@@ -68,7 +68,7 @@ def test_importing_aio_without_aiohttp_names_the_extra() -> None:
     first, second = run.stdout.strip().splitlines()
     kind, message, cause = (part.strip() for part in first.split("|"))
     assert kind == "ImportError"
-    assert "aiohttp" in message and 'pip install "openapi_client[asyncio]"' in message
+    assert "aiohttp" in message and 'pip install "confluent-cloud-keys-sdk[asyncio]"' in message
     assert cause == "ModuleNotFoundError"
     assert second == "sync ok"
 

@@ -1,9 +1,8 @@
 """Contract tests: the SDK's models and operations agree with the API document, both ways.
 
 Every check runs twice: against the project's own document (``openapi_client/openapi.json``)
-and against Confluent's official document (``shared/spec/confluent-cloud-official-iam-byok.
-openapi.yaml`` beside the checkout; those cases are skipped, saying why, when the file is not
-there). Everything checked is read from the document, so a schema, property, parameter or
+and against Confluent's official document (``spec/confluent-cloud-official-iam-byok.openapi.yaml``,
+the copy the repository carries). Everything checked is read from the document, so a schema, property, parameter or
 response added, removed or changed on either side fails with a message that names it.
 
 Where the SDK departs from the official document on purpose, the departure is named here
@@ -206,31 +205,22 @@ BUILDER = _load_builder()
 PACKAGED = Contract("packaged", json.loads(PACKAGED_PATH.read_text(encoding="utf-8")))
 # The packaged document's schemas, for other tests that generate payloads from them.
 SCHEMAS = PACKAGED.schemas
-OFFICIAL_PATH: Optional[Path] = BUILDER.official_document()
-OFFICIAL = Contract("official", read_official(OFFICIAL_PATH)) if OFFICIAL_PATH is not None else None
-SKIP_OFFICIAL = pytest.mark.skip(
-    reason=f"{BUILDER.OFFICIAL_SPEC} not found in shared/spec/ beside the checkout; only openapi.json is checked"
-)
+OFFICIAL_PATH: Path = BUILDER.official_document()
+OFFICIAL = Contract("official", read_official(OFFICIAL_PATH))
 
 
 def contracts() -> List[Any]:
-    """Both documents as test parameters; the official one skipped when it is absent."""
-    official = (
-        pytest.param(OFFICIAL, id="official")
-        if OFFICIAL is not None
-        else pytest.param(None, id="official", marks=SKIP_OFFICIAL)
-    )
-    return [pytest.param(PACKAGED, id="packaged"), official]
+    """Both documents as test parameters."""
+    return [pytest.param(PACKAGED, id="packaged"), pytest.param(OFFICIAL, id="official")]
 
 
 def per_contract(cases: typing.Callable[[Contract], List[Any]]) -> List[Any]:
     """``cases(contract)`` for both documents, each id prefixed with its document."""
-    found = [pytest.param(PACKAGED, *p.values, id=f"packaged-{p.id}") for p in cases(PACKAGED)]
-    if OFFICIAL is not None:
-        found += [pytest.param(OFFICIAL, *p.values, id=f"official-{p.id}") for p in cases(OFFICIAL)]
-    else:
-        found.append(pytest.param(None, *cases(PACKAGED)[0].values, id="official", marks=SKIP_OFFICIAL))
-    return found
+    return [
+        pytest.param(contract, *p.values, id=f"{contract.name}-{p.id}")
+        for contract in (PACKAGED, OFFICIAL)
+        for p in cases(contract)
+    ]
 
 
 def referenced_schema(schema: Dict[str, Any]) -> Optional[str]:
@@ -344,9 +334,7 @@ def test_document_is_openapi_3_0_with_resolvable_references(contract: Contract) 
         assert templated == in_path, f"{method.upper()} {path}: path parameters {in_path}, template {templated}"
 
 
-@pytest.mark.skipif(OFFICIAL_PATH is None, reason=SKIP_OFFICIAL.kwargs["reason"])
 def test_packaged_document_is_fresh_from_the_official_one() -> None:
-    assert OFFICIAL_PATH is not None
     built = BUILDER.build(yaml.safe_load(OFFICIAL_PATH.read_text(encoding="utf-8")))
     assert built == PACKAGED.doc, "openapi.json is stale: run python tools/build_openapi.py"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator, List
 
 import pytest
+import urllib3
 from hypothesis import HealthCheck, given, settings, strategies as st
 from oauth_servers import CLIENT_ID, CLIENT_SECRET, GLOBAL_KEY, GLOBAL_SECRET, POOL_ID, OAuthServers
 from threads import all_at_once
@@ -385,6 +386,20 @@ def test_oauth_from_a_token_file_in_the_environment(
     monkeypatch.setenv("CONFLUENT_OAUTH_EXTERNAL_TOKEN_FILE", str(path))
     monkeypatch.setenv("CONFLUENT_OAUTH_STS_URL", servers.sts_url)
     (provider,) = Configuration().credentials
+    assert provider.authorization().startswith("Bearer ")
+
+
+def test_oauth_from_the_environment_takes_a_urllib3_timeout(
+    servers: OAuthServers, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The token exchange gets the calls' timeouts: a urllib3.Timeout, which TimeoutValue
+    # allows, becomes its (connect, read) pair.
+    path = tmp_path / "token"
+    path.write_text(servers.issue_subject_token())
+    monkeypatch.setenv("CONFLUENT_OAUTH_IDENTITY_POOL_ID", POOL_ID)
+    monkeypatch.setenv("CONFLUENT_OAUTH_EXTERNAL_TOKEN_FILE", str(path))
+    monkeypatch.setenv("CONFLUENT_OAUTH_STS_URL", servers.sts_url)
+    (provider,) = Configuration(timeout=urllib3.Timeout(connect=2.0, read=5.0)).credentials
     assert provider.authorization().startswith("Bearer ")
 
 

@@ -17,8 +17,9 @@ Run from the repository root:
 
     python tools/build_openapi.py [path/to/confluent-cloud-official-iam-byok.openapi.yaml]
 
-Without an argument the official document is looked for in ``shared/spec/`` beside the
-checkout or one level up. The committed JSON is the artifact; this script documents how it
+Without an argument it reads the copy the repository carries,
+``spec/confluent-cloud-official-iam-byok.openapi.yaml`` (``spec/README.md`` says where it comes
+from). The committed JSON is the artifact; this script documents how it
 was made and remakes it when the official document changes.
 """
 
@@ -28,12 +29,13 @@ import copy
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICIAL_SPEC = "confluent-cloud-official-iam-byok.openapi.yaml"
+OFFICIAL_PATH = ROOT / "spec" / OFFICIAL_SPEC
 OUTPUT = ROOT / "openapi_client" / "openapi.json"
 # The official document carries no version of its own (info.version is empty); this names
 # the archived copy the facts were read from.
@@ -294,20 +296,13 @@ TAG_TEXT = {
 PARAMETER_STYLE = {"query": ("form", True), "path": ("simple", False)}
 
 
-def official_document() -> Optional[Path]:
-    """The official document in ``shared/spec/`` beside this checkout or one level up."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        candidate = base / "shared" / "spec" / OFFICIAL_SPEC
-        if candidate.is_file():
-            return candidate
-    return None
+def official_document() -> Path:
+    """The official document the repository carries, in ``spec/``."""
+    return OFFICIAL_PATH
 
 
 def main(argv: List[str]) -> int:
     spec_path = Path(argv[1]) if len(argv) > 1 else official_document()
-    if spec_path is None:
-        print(f"{OFFICIAL_SPEC} not found; pass its path", file=sys.stderr)
-        return 2
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     document = build(spec)
     OUTPUT.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

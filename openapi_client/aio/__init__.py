@@ -10,7 +10,7 @@ sync client's own objects; request building, retry decisions, deadlines, rate-li
 the response size cap, redaction and error classification come from the same core. Only
 the I/O differs.
 
-aiohttp is an optional dependency: ``pip install "openapi_client[asyncio]"``.
+aiohttp is an optional dependency: ``pip install "confluent-cloud-keys-sdk[asyncio]"``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ try:
 except ImportError as missing:
     raise ImportError(
         "openapi_client.aio needs aiohttp, which the 'asyncio' extra installs: "
-        'pip install "openapi_client[asyncio]"',
+        'pip install "confluent-cloud-keys-sdk[asyncio]"',
         name=__name__,
     ) from missing
 

@@ -41,6 +41,12 @@ def _parse(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument(
         "--rate-limit-window", type=float, default=60.0, help="seconds of a rate-limit window (default: 60)"
     )
+    parser.add_argument(
+        "--stale-reads",
+        type=int,
+        default=0,
+        help="reads of a key after each write that still see it as it was before (default: 0)",
+    )
     return parser.parse_args(argv)
 
 
@@ -65,6 +71,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             api_key_propagation_delay=args.api_key_propagation_delay,
             rate_limit=args.rate_limit,
             rate_limit_window=args.rate_limit_window,
+            stale_reads=args.stale_reads,
         )
     except ValueError as exc:
         print(f"invalid option: {exc}", file=sys.stderr)
@@ -79,6 +86,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"  API secret:   {cloud.api_secret}")
     print(f"  Access token: {cloud.access_token}")
     print(f"  Identity pool (STS): {cloud.identity_pool_id}")
+    print(f"  Admin surface (loopback only): {cloud.admin_url}")
     print("Point the SDK (and examples/quickstart.py) at it from a shell:")
     print(f"  export {HOST_ENV}={cloud.host}")
     print(f"  export {API_KEY_ENV}={cloud.api_key}")

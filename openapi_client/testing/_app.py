@@ -32,6 +32,7 @@ from openapi_client.testing._wire import (
     MAX_PAGE_TOKEN_LENGTH,
     OPERATIONS,
     Schema,
+    parse_json,
     read_body,
 )
 
@@ -53,13 +54,14 @@ _TOKEN_PATTERN = re.compile(r"after:(\d{1,18})")
 
 @dataclass(frozen=True)
 class Request:
-    """A request as the HTTP layer parsed it (path without query, query decoded)."""
+    """A request as the HTTP layer parsed it (path without query, query decoded), and the peer's address."""
 
     method: str
     path: str
     query: Mapping[str, List[str]]
     headers: Mapping[str, str]
     body: bytes
+    peer: str = ""
 
 
 @dataclass
@@ -90,6 +92,11 @@ class RateLimiter:
         self.window = window
         self._lock = threading.Lock()
         self._windows: Dict[str, Tuple[float, int]] = {}
+
+    def reset(self) -> None:
+        """Start every group's window afresh."""
+        with self._lock:
+            self._windows.clear()
 
     @property
     def budget(self) -> int:
@@ -272,16 +279,17 @@ class Application:
 
     # -- paging links ---------------------------------------------------------------------
 
-    def _links(
-        self, request: Request, filter_names: Sequence[str], size: int, next_after: Optional[int]
-    ) -> JsonDict:
-        """``first`` and (when more follow) ``next``: absolute links keeping the filters."""
+    def _links(self, request: Request, filter_names: Sequence[str], size: int, next_after: Optional[int]) -> JsonDict:
+        """``first`` and (when more follow) ``next``: absolute links keeping the filters and page size."""
         base = f"{self.store.base_url}{request.path}"
         pairs = [(name, value) for name in filter_names if (value := _filter_value(request, name)) is not None]
         pairs.append(("page_size", str(size)))
-        links: JsonDict = {"first": f"{base}?{urlencode(pairs)}"}
+        query = urlencode(pairs)
+        links: JsonDict = {"first": f"{base}?{query}"}
         if next_after is not None:
-            links["next"] = f"{base}?{urlencode([*pairs, ('page_token', encode_page_token(next_after))])}"
+            # As the service writes it: page_token first, then the filters (some clients cut
+            # the token out of the link after "?page_token=").
+            links["next"] = f"{base}?page_token={encode_page_token(next_after)}&{query}"
         return links
 
 
@@ -390,18 +398,7 @@ def _body(request: Request, *, allow_empty: bool = False) -> JsonDict:
     assert schema is not None
     if not request.body.strip() and allow_empty:
         return {}
-    try:
-        document = json.loads(request.body, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as exc:
-        raise EmulatorError(
-            400, "malformed_request", f"The request body is not valid JSON: {exc}", title="Malformed Request"
-        ) from exc
-    return read_body(document, schema)
-
-
-def _refuse_constant(name: str) -> Any:
-    # Python's json reads NaN, Infinity and -Infinity, which JSON does not have.
-    raise ValueError(f"{name} is not a JSON value")
+    return read_body(parse_json(request.body), schema)
 
 
 def _template(path: str) -> str:

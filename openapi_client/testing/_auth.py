@@ -176,6 +176,20 @@ class Authority:
             return "has expired"
         return None
 
+    def reset(self) -> None:
+        """Forget registered clients, revocations and counts; token lifetimes back to their defaults."""
+        with self._lock:
+            self._oauth_clients.clear()
+            self._revoked.clear()
+            self.sts_exchanges = self.idp_grants = 0
+            self.token_lifetime = MAX_STS_LIFETIME
+            self.idp_token_lifetime = 3600
+
+    def oauth_client_secrets(self) -> List[str]:
+        """The secrets of the registered identity-provider clients (for the request log to mask)."""
+        with self._lock:
+            return list(self._oauth_clients.values())
+
     def revoke(self, token: str) -> None:
         """Refuse ``token`` from now on (any bearer token, including ``access_token``)."""
         with self._lock:

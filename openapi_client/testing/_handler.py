@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qs, urlsplit
 
+from openapi_client.testing._admin import is_admin_path
 from openapi_client.testing._app import Application, Request, Response
 from openapi_client.testing._errors import EmulatorError, failure_json
 from openapi_client.testing._faults import DELAY, DROP, FAIL, Fault, FaultQueue
@@ -65,10 +66,12 @@ class EmulatorServer(ThreadingHTTPServer):
         faults: FaultQueue,
         log: RequestLog,
         limits: Optional[ServerLimits] = None,
+        admin: Optional[Callable[[Request, str], Response]] = None,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.app = app
+        self.admin = admin
         self.faults = faults
         self.log = log
         self.limits = limits or ServerLimits()
@@ -270,7 +273,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             response = Response(exc.status, exc.to_json(request_id))
             self._finish(response, request_id, Request(self.command, path, query, headers, b""))
             return
-        request = Request(self.command, path, query, headers, body)
+        request = Request(self.command, path, query, headers, body, str(self.client_address[0]))
+        if self.server.admin is not None and is_admin_path(path):
+            # Test controls: not recorded, never faulted or rate-limited.
+            self._write(self.server.admin(request, request_id), request_id)
+            return
         fault = self.server.faults.take(self.command, path)
         if fault is not None and fault.kind == DROP:
             self.close_connection = True

@@ -5,12 +5,18 @@ plain JSON-ready dicts (snapshots), so callers never touch a record another thre
 changing. Listing is keyset-based: each record has a creation sequence number, and a page
 starts after the last sequence number of the previous page, so items created or deleted
 between pages never make the walk skip or repeat one.
+
+Reads can be told to lag writes (``stale_reads``): after each write to a key, its next
+``stale_reads`` reads see the version before that write (nothing, after a create; the key as
+it was, after an update or a delete), as a lagging replica of the real service may answer.
+Counting reads instead of seconds makes such a test reproducible.
 """
 
 from __future__ import annotations
 
 import base64
 import bisect
+import copy
 import hmac
 import os
 import re
@@ -21,13 +27,22 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Sequence, Tuple, TypeVar
 from urllib.parse import quote
 
 from openapi_client.testing._errors import EmulatorError
 from openapi_client.testing._wire import KEY_IDENTIFIER_FIELD, KEY_PROVIDER
 
-__all__ = ["Store", "ApiKeyRecord", "ByokRecord", "ByokFilter", "CLOUD_SCHEME", "GLOBAL_SCHEME", "resource_kind"]
+__all__ = [
+    "Store",
+    "ApiKeyRecord",
+    "ByokRecord",
+    "ByokFilter",
+    "CLOUD_SCHEME",
+    "GLOBAL_SCHEME",
+    "resource_class",
+    "resource_matches",
+]
 
 JsonDict = Dict[str, Any]
 
@@ -42,7 +57,7 @@ GLOBAL_SCHEME = "global-api-key"
 
 _BYOK_ID_ALPHABET = string.ascii_lowercase + string.digits
 
-# Resource ids that name no object, only what the key is for (case-insensitive): the
+# Resource ids (and kinds) that name no object, only what the key is for, in any case: the
 # kind the service gives them and the scheme the key's credentials then satisfy.
 _SPECIAL_RESOURCES: Dict[str, Tuple[str, Optional[str]]] = {
     "CLOUD": ("Cloud", CLOUD_SCHEME),
@@ -63,16 +78,73 @@ _REFERENCE_KINDS: Tuple[Tuple[str, str, str, str, str, bool], ...] = (
     ("lfcp-", "/fcpm/v2/compute-pools/", "fcpm/v2", "ComputePool", "flink-compute-pool", True),
 )
 
-# A Flink key's resource: an environment and a cloud region, ``env-abc123.aws.us-east-2``.
+# A Flink key's resource in its older form: an environment and a cloud region in one id,
+# ``env-abc123.aws.us-east-2``.
 _FLINK_RESOURCE = re.compile(r"(env-[A-Za-z0-9]+)\.([A-Za-z0-9]+)\.([A-Za-z0-9-]+)")
+# ...and in its current form: the region as the id (``aws.us-east-1``), with the environment
+# beside it, kind ``Region`` and api_version ``fcpm/v2``.
+_FLINK_REGION = re.compile(r"(aws|azure|gcp)\.([A-Za-z0-9-]+)", re.IGNORECASE)
+
+# What a resource reference names, compared the same way whatever its spelling: a special
+# kind (``("Cloud",)``), a Flink region (``("Flink", environment or None, "aws.us-east-1")``)
+# or an object by id (``("Id", id)``).
+ResourceClass = Tuple[Optional[str], ...]
 
 
-def resource_kind(resource_id: Optional[str]) -> Optional[str]:
-    """``CLOUD``/``TABLEFLOW``/``GLOBAL`` (upper-cased) for a special resource id, else ``None``."""
-    if resource_id is None:
-        return "CLOUD"
-    upper = resource_id.upper()
-    return upper if upper in _SPECIAL_RESOURCES else None
+def resource_class(reference: Optional[Mapping[str, Any]]) -> ResourceClass:
+    """What an API key's resource names, from any of the spellings the service uses.
+
+    No resource, ``CLOUD``/``cloud`` or kind ``Cloud`` is a Cloud key; likewise Global and
+    Tableflow; a Flink region in either form; anything else is the object of that id.
+    """
+    if reference is None:
+        return ("Cloud",)
+    ref_id = reference.get("id")
+    text = ref_id if isinstance(ref_id, str) else ""
+    kind = reference.get("kind")
+    for name in (text, kind if isinstance(kind, str) else ""):
+        special = _SPECIAL_RESOURCES.get(name.upper())
+        if special is not None:
+            return (special[0],)
+    older = _FLINK_RESOURCE.fullmatch(text)
+    if older is not None:
+        env, cloud, region = older.groups()
+        return ("Flink", env, f"{cloud}.{region}".lower())
+    environment = reference.get("environment")
+    api_version = reference.get("api_version")
+    is_region = kind == "Region" or (isinstance(api_version, str) and api_version.startswith("fcpm/"))
+    if _FLINK_REGION.fullmatch(text) and (is_region or isinstance(environment, str)):
+        return ("Flink", environment if isinstance(environment, str) else None, text.lower())
+    return ("Id", text)
+
+
+def resource_matches(wanted: str, reference: Optional[Mapping[str, Any]]) -> bool:
+    """Whether a key with this resource is listed by the ``spec.resource=wanted`` filter.
+
+    Special ids match in any case and whatever spelling the key has (``CLOUD`` also lists
+    keys without a resource); a Flink region (``aws.us-east-1``) matches the keys for that
+    region in every environment, and ``env-….aws.us-east-1`` those of that environment, in
+    either form; any other id matches exactly.
+    """
+    held = resource_class(reference)
+    if reference is not None and reference.get("id") == wanted:
+        return True
+    asked = resource_class({"id": wanted})
+    if asked[0] == "Id" and _FLINK_REGION.fullmatch(wanted):
+        asked = ("Flink", None, wanted.lower())
+    if asked[0] == "Flink":
+        return held[0] == "Flink" and held[2] == asked[2] and (asked[1] is None or held[1] == asked[1])
+    return asked[0] != "Id" and held == asked
+
+
+def scheme_of(reference: Optional[Mapping[str, Any]]) -> str:
+    """The security scheme a key with this resource satisfies (``"resource"``: none of the Cloud APIs')."""
+    kind = resource_class(reference)[0]
+    for special_kind, scheme in _SPECIAL_RESOURCES.values():
+        if kind == special_kind:
+            return scheme or "resource"
+    return "resource"
+
 
 _DEFAULT_REGIONS = {"AWS": "us-east-1", "Azure": "eastus", "GCP": "us-central1"}
 
@@ -115,6 +187,8 @@ class ApiKeyRecord(_Record):
     description: str
     visible_at: float
     usable_at: float
+    # A key seeded as a whole document is answered exactly as given (its spelling kept).
+    document: Optional[JsonDict] = None
 
 
 @dataclass
@@ -126,7 +200,7 @@ class ByokRecord(_Record):
     provider: str
     identifier: str
     state: str
-    phase: str
+    phase: Optional[str]
     message: Optional[str]
     since: datetime
     region: Optional[str]
@@ -134,6 +208,7 @@ class ByokRecord(_Record):
     valid_at: Optional[float]
     valid_at_wall: datetime
     awaiting_grant: bool = False
+    document: Optional[JsonDict] = None
 
 
 @dataclass(frozen=True)
@@ -148,8 +223,9 @@ class ByokFilter:
     key: Optional[str] = None
 
     def matches(self, record: ByokRecord) -> bool:
-        """Exact match on provider/state/phase/region, case-insensitive substring on the rest."""
-        if self.provider is not None and record.provider != self.provider:
+        """Exact match on state/phase/region, provider in any case (``AZURE`` is ``Azure``),
+        case-insensitive substring on the rest."""
+        if self.provider is not None and record.provider.lower() != self.provider.lower():
             return False
         if self.state is not None and record.state != self.state:
             return False
@@ -165,13 +241,29 @@ class ByokFilter:
 RecordT = TypeVar("RecordT", bound=_Record)
 
 
+@dataclass
+class _Lag:
+    """What the next ``left`` reads of a key see: ``previous`` (``None``: no key)."""
+
+    previous: Optional[Any]
+    left: int
+
+
 class _Collection(Generic[RecordT]):
-    """Records by id, plus their sequence numbers in order for keyset paging."""
+    """Records by id, plus their sequence numbers in order for keyset paging.
+
+    With ``stale_reads`` above 0, the versions before each key's latest write are kept for
+    that many of its reads (a deleted key stays in the order as a ghost until then); writes
+    always see the latest version.
+    """
 
     def __init__(self) -> None:
         self._by_id: Dict[str, RecordT] = {}
+        self._ghosts: Dict[str, RecordT] = {}
         self._seqs: List[int] = []
         self._by_seq: Dict[int, RecordT] = {}
+        self._lag: Dict[int, _Lag] = {}
+        self.stale_reads = 0
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -180,33 +272,100 @@ class _Collection(Generic[RecordT]):
         return record_id in self._by_id
 
     def get(self, record_id: str) -> Optional[RecordT]:
+        """The latest version (what writes see)."""
         return self._by_id.get(record_id)
 
     def values(self) -> List[RecordT]:
-        return [self._by_seq[seq] for seq in self._seqs]
+        return [record for record in (self._by_seq[seq] for seq in self._seqs) if self._by_id.get(record.id) is record]
 
-    def add(self, record: RecordT) -> None:
+    def add(self, record: RecordT, *, lagging: bool = True) -> None:
+        """Hold a new record; ``lagging=False`` (seeding) makes it visible to every read at once."""
         # Sequence numbers only grow, so appending keeps _seqs sorted.
         self._by_id[record.id] = record
         self._seqs.append(record.seq)
         self._by_seq[record.seq] = record
+        if lagging and self.stale_reads > 0:
+            self._lag[record.seq] = _Lag(None, self.stale_reads)
+
+    def seed(self, records: List[RecordT]) -> List[str]:
+        """Hold records seen by every read at once (all or, when two share an id, none); their ids."""
+        ids = [record.id for record in records]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two documents have the same id")
+        for record in records:
+            self.add(record, lagging=False)
+        return ids
+
+    def before_write(self, record: RecordT) -> None:
+        """Keep the version about to change for lagging reads (a no-op without ``stale_reads``)."""
+        if self.stale_reads > 0:
+            self._lag[record.seq] = _Lag(copy.deepcopy(record), self.stale_reads)
 
     def remove(self, record: RecordT) -> None:
         del self._by_id[record.id]
+        if self.stale_reads > 0:
+            self._lag[record.seq] = _Lag(copy.deepcopy(record), self.stale_reads)
+            stale = self._ghosts.pop(record.id, None)
+            if stale is not None:
+                self._forget(stale)
+            self._ghosts[record.id] = record
+        else:
+            self._forget(record)
+
+    def clear(self) -> None:
+        for container in (self._by_id, self._ghosts, self._by_seq, self._lag):
+            container.clear()
+        self._seqs.clear()
+
+    def _forget(self, record: RecordT) -> None:
         del self._by_seq[record.seq]
         del self._seqs[bisect.bisect_left(self._seqs, record.seq)]
+        self._lag.pop(record.seq, None)
+
+    def read(self, record_id: str) -> Optional[RecordT]:
+        """The version a read of this key sees (counting one read), ``None`` when there is none."""
+        record = self._by_id.get(record_id) or self._ghosts.get(record_id)
+        if record is None:
+            return None
+        seen, ghost_done = self._seen(record)
+        if ghost_done:
+            del self._ghosts[record.id]
+            self._forget(record)
+        return seen
+
+    def _seen(self, record: RecordT) -> Tuple[Optional[RecordT], bool]:
+        """(the version a read sees, whether a ghost whose lag ran out is to be forgotten)."""
+        if not self._lag and not self._ghosts:
+            return record, False  # no read lags: the common case, kept cheap for long listings
+        lag = self._lag.get(record.seq)
+        if lag is None:
+            return (None, False) if self._ghosts.get(record.id) is record else (record, False)
+        lag.left -= 1
+        expired = lag.left <= 0
+        if expired:
+            del self._lag[record.seq]
+        return lag.previous, expired and self._ghosts.get(record.id) is record
 
     def page(self, after: int, size: int, keep: Callable[[RecordT], bool]) -> Tuple[List[RecordT], bool]:
         """Up to ``size`` kept records created after sequence ``after``, and whether more follow."""
         found: List[RecordT] = []
+        finished: List[RecordT] = []
         seqs = self._seqs
+        more = False
         for index in range(bisect.bisect_right(seqs, after), len(seqs)):
             record = self._by_seq[seqs[index]]
-            if keep(record):
+            seen, ghost_done = self._seen(record)
+            if ghost_done:
+                finished.append(record)
+            if seen is not None and keep(seen):
                 if len(found) == size:
-                    return found, True
-                found.append(record)
-        return found, False
+                    more = True
+                    break
+                found.append(seen)
+        for record in finished:
+            del self._ghosts[record.id]
+            self._forget(record)
+        return found, more
 
 
 class Store:
@@ -245,6 +404,25 @@ class Store:
         self._seq += 1
         return self._seq
 
+    @property
+    def stale_reads(self) -> int:
+        """How many reads of a key after each write still see its version before the write."""
+        return self._api_keys.stale_reads
+
+    @stale_reads.setter
+    def stale_reads(self, reads: int) -> None:
+        if isinstance(reads, bool) or not isinstance(reads, int) or reads < 0:
+            raise ValueError(f"stale_reads must be a whole number of reads, 0 or more, got {reads!r}")
+        with self._lock:
+            self._api_keys.stale_reads = self._byok_keys.stale_reads = reads
+
+    def reset(self) -> None:
+        """Forget every key (and any lagging version of one); settings stay."""
+        with self._lock:
+            self._api_keys.clear()
+            self._byok_keys.clear()
+            self._flaps.clear()
+
     # -- API keys ---------------------------------------------------------------------
 
     def authenticate_api_key(self, key_id: str, secret: str) -> Optional[str]:
@@ -263,9 +441,7 @@ class Store:
             if self._flaps.get(key_id, 0) > 0:
                 self._flaps[key_id] -= 1
                 return None
-            kind = resource_kind(record.resource["id"] if record.resource else None)
-            scheme = _SPECIAL_RESOURCES[kind][1] if kind is not None else None
-            return scheme or "resource"
+            return scheme_of(record.resource)
 
     def flap_api_key_auth(self, key_id: str, times: int) -> None:
         """Refuse the next ``times`` authentications with this key although it is valid."""
@@ -291,7 +467,7 @@ class Store:
         with self._lock:
             record = self._new_api_key(owner, resource, display_name, "", _now())
             record.visible_at = record.usable_at = 0.0
-            self._api_keys.add(record)
+            self._api_keys.add(record, lagging=False)
             return record.id, record.secret
 
     def seed_api_keys(
@@ -309,19 +485,51 @@ class Store:
             for index in range(count):
                 record = self._new_api_key(owner, resource, f"seeded key {index + 1}", description or "", now)
                 record.visible_at = record.usable_at = 0.0
-                self._api_keys.add(record)
+                self._api_keys.add(record, lagging=False)
                 ids.append(record.id)
         return ids
+
+    def seed_api_key_documents(self, documents: Sequence[Mapping[str, Any]]) -> List[str]:
+        """Insert API keys answered exactly as given (a missing ``id`` is made up); their ids.
+
+        The owner and resource the filters and authentication look at are read from ``spec``
+        whatever their spelling; the key's secret is ``spec.secret`` when the document gives
+        one, else made up and never shown.
+        """
+        with self._lock:
+            return self._api_keys.seed([self._document_api_key(document) for document in documents])
+
+    def _document_api_key(self, document: Mapping[str, Any]) -> ApiKeyRecord:
+        kept, key_id = _kept_document(document, self._api_keys, self._unused_api_key_id, "an API key")
+        spec = kept.get("spec")
+        spec = spec if isinstance(spec, dict) else {}
+        owner, resource = spec.get("owner"), spec.get("resource")
+        record = self._new_api_key(
+            owner if isinstance(owner, dict) else {},
+            resource if isinstance(resource, dict) else None,
+            _text(spec.get("display_name")),
+            _text(spec.get("description")),
+            _now(),
+        )
+        record.id = key_id
+        record.visible_at = record.usable_at = 0.0
+        record.document = kept
+        if isinstance(spec.get("secret"), str) and spec["secret"]:
+            record.secret = spec["secret"]  # a document that names its secret can authenticate with it
+        return record
+
+    def _unused_api_key_id(self) -> str:
+        key_id = new_api_key_id()
+        while key_id in self._api_keys:
+            key_id = new_api_key_id()
+        return key_id
 
     def _new_api_key(
         self, owner: JsonDict, resource: Optional[JsonDict], display_name: str, description: str, now: datetime
     ) -> ApiKeyRecord:
-        key_id = new_api_key_id()
-        while key_id in self._api_keys:
-            key_id = new_api_key_id()
         return ApiKeyRecord(
             seq=self._next_seq(),
-            id=key_id,
+            id=self._unused_api_key_id(),
             created_at=now,
             updated_at=now,
             secret=new_api_secret(),
@@ -336,7 +544,7 @@ class Store:
     def get_api_key(self, key_id: str) -> JsonDict:
         """One API key, without its secret; 404 while it is not yet visible."""
         with self._lock:
-            record = self._api_keys.get(key_id)
+            record = self._api_keys.read(key_id)
             if record is None or time.monotonic() < record.visible_at:
                 raise _not_found("API key", key_id)
             return self._render_api_key(record)
@@ -346,18 +554,10 @@ class Store:
     ) -> Tuple[List[JsonDict], Optional[int]]:
         """A page of API keys and, when more follow, the cursor of the next page."""
 
-        wanted_kind = resource_kind(resource) if resource is not None else None
-
         def keep(record: ApiKeyRecord) -> bool:
-            if owner is not None and record.owner["id"] != owner:
+            if owner is not None and record.owner.get("id") != owner:
                 return False
-            if resource is None:
-                return True
-            held = record.resource["id"] if record.resource else None
-            if wanted_kind is not None:
-                # Special ids match whatever the case; a key without resource is a Cloud API key.
-                return resource_kind(held) == wanted_kind
-            return held == resource
+            return resource is None or resource_matches(resource, record.resource)
 
         with self._lock:
             records, more = self._api_keys.page(after, size, keep)
@@ -376,7 +576,7 @@ class Store:
             wanted = changes.get("display_name")
             if wanted and wanted != record.display_name:
                 for other in self._api_keys.values():
-                    if other.display_name == wanted and other.owner["id"] == record.owner["id"]:
+                    if other.display_name == wanted and other.owner.get("id") == record.owner.get("id"):
                         raise EmulatorError(
                             409,
                             "resource_already_exists",
@@ -384,10 +584,12 @@ class Store:
                             title="Resource Already Exists",
                             headers=[("Location", f"{self.base_url}/iam/v2/api-keys/{quote(other.id, safe='')}")],
                         )
-            if "display_name" in changes:
-                record.display_name = changes["display_name"]
-            if "description" in changes:
-                record.description = changes["description"]
+            self._api_keys.before_write(record)
+            for name in ("display_name", "description"):
+                if name in changes:
+                    setattr(record, name, changes[name])
+                    if record.document is not None:
+                        _spec_of(record.document)[name] = changes[name]
             record.updated_at = _now()
             return self._render_api_key(record)
 
@@ -401,6 +603,8 @@ class Store:
             self._flaps.pop(key_id, None)
 
     def _render_api_key(self, record: ApiKeyRecord, *, with_secret: bool = False) -> JsonDict:
+        if record.document is not None:
+            return copy.deepcopy(record.document)
         spec: JsonDict = {}
         if with_secret:
             spec["secret"] = record.secret
@@ -419,8 +623,10 @@ class Store:
 
     # -- BYOK keys --------------------------------------------------------------------
 
-    def create_byok_key(self, key: JsonDict, display_name: Optional[str]) -> JsonDict:
-        """Register a customer-managed key; 409 if the same key is already registered."""
+    def create_byok_key(self, key: JsonDict, display_name: Optional[str], *, seeded: bool = False) -> JsonDict:
+        """Register a customer-managed key; 409 if the same key is already registered.
+
+        ``seeded=True`` skips the organization's quota and is seen by every read at once."""
         kind = key["kind"]
         provider = KEY_PROVIDER[kind]
         identifier = key[KEY_IDENTIFIER_FIELD[kind]]
@@ -434,10 +640,9 @@ class Store:
                         f"The key '{identifier}' is already registered as {existing.id}.",
                         headers=[("Location", self.byok_url(existing.id))],
                     )
-            _check_quota(len(self._byok_keys), self.byok_key_quota, "byok.max_keys.per_org", "BYOK Keys")
-            key_id = new_byok_id()
-            while key_id in self._byok_keys:
-                key_id = new_byok_id()
+            if not seeded:
+                _check_quota(len(self._byok_keys), self.byok_key_quota, "byok.max_keys.per_org", "BYOK Keys")
+            key_id = self._unused_byok_id()
             delay = self.byok_validation_delay
             awaiting_grant = self.byok_requires_grant
             record = ByokRecord(
@@ -459,8 +664,53 @@ class Store:
                 valid_at_wall=now + timedelta(seconds=delay),
                 awaiting_grant=awaiting_grant,
             )
-            self._byok_keys.add(record)
+            self._byok_keys.add(record, lagging=not seeded)
             return self._render_byok(record)
+
+    def seed_byok_key_documents(self, documents: Sequence[Mapping[str, Any]]) -> List[str]:
+        """Insert BYOK keys answered exactly as given (a missing ``id`` is made up); their ids.
+
+        Filters read ``provider``, ``state``, ``display_name``, ``validation`` and the key's
+        identifier from the document, whatever their spelling; a missing ``validation``
+        stays missing (its phase never advances).
+        """
+        with self._lock:
+            return self._byok_keys.seed([self._document_byok(document) for document in documents])
+
+    def _document_byok(self, document: Mapping[str, Any]) -> ByokRecord:
+        kept, key_id = _kept_document(document, self._byok_keys, self._unused_byok_id, "a BYOK key")
+        key = kept.get("key")
+        key = key if isinstance(key, dict) else {}
+        identifier_field = KEY_IDENTIFIER_FIELD.get(key.get("kind"))  # type: ignore[arg-type]
+        validation = kept.get("validation")
+        validation = validation if isinstance(validation, dict) else {}
+        display_name = kept.get("display_name")
+        now = _now()
+        return ByokRecord(
+            seq=self._next_seq(),
+            id=key_id,
+            created_at=now,
+            updated_at=now,
+            display_name=display_name if isinstance(display_name, str) else None,
+            key=key,
+            provider=_text(kept.get("provider")),
+            identifier=_text(key.get(identifier_field)) if identifier_field else "",
+            state=_text(kept.get("state")),
+            phase=validation.get("phase") if isinstance(validation.get("phase"), str) else None,
+            message=None,
+            since=now,
+            region=validation.get("region") if isinstance(validation.get("region"), str) else None,
+            home_region="",
+            valid_at=None,
+            valid_at_wall=now,
+            document=kept,
+        )
+
+    def _unused_byok_id(self) -> str:
+        key_id = new_byok_id()
+        while key_id in self._byok_keys:
+            key_id = new_byok_id()
+        return key_id
 
     def byok_url(self, key_id: str) -> str:
         """The absolute URL of a BYOK key."""
@@ -469,7 +719,9 @@ class Store:
     def get_byok_key(self, key_id: str) -> JsonDict:
         """One BYOK key with its current validation."""
         with self._lock:
-            record = self._byok(key_id)
+            record = self._byok_keys.read(key_id)
+            if record is None:
+                raise _not_found("key", key_id)
             self._advance_validation(record, time.monotonic())
             return self._render_byok(record)
 
@@ -489,8 +741,12 @@ class Store:
         """Rename a BYOK key (``None`` leaves the name as it is)."""
         with self._lock:
             record = self._byok(key_id)
+            self._advance_validation(record, time.monotonic())
+            self._byok_keys.before_write(record)
             if display_name is not None:
                 record.display_name = display_name
+                if record.document is not None:
+                    record.document["display_name"] = display_name
             record.updated_at = _now()
             self._advance_validation(record, time.monotonic())
             return self._render_byok(record)
@@ -508,9 +764,7 @@ class Store:
                 )
             self._byok_keys.remove(record)
 
-    def set_byok_validation(
-        self, key_id: str, phase: str, message: Optional[str], region: Optional[str]
-    ) -> None:
+    def set_byok_validation(self, key_id: str, phase: str, message: Optional[str], region: Optional[str]) -> None:
         """Force a BYOK key's validation outcome; it no longer changes by itself."""
         with self._lock:
             record = self._byok_for_test(key_id)
@@ -520,6 +774,8 @@ class Store:
             record.region = region if region is not None else (record.home_region if phase == VALID else None)
             record.valid_at = None
             record.awaiting_grant = False
+            if record.document is not None:
+                record.document["validation"] = self._validation(record)
 
     def grant_byok_access(self, key_id: str) -> None:
         """The customer applied the grant: validation turns VALID after ``byok_validation_delay``."""
@@ -537,6 +793,8 @@ class Store:
             record = self._byok_for_test(key_id)
             record.state = state
             record.updated_at = _now()
+            if record.document is not None:
+                record.document["state"] = state
 
     def _byok(self, key_id: str) -> ByokRecord:
         record = self._byok_keys.get(key_id)
@@ -572,12 +830,18 @@ class Store:
             filled["security_group"] = f"cc-byok-{key_id}@confluent-byok.example.com"
         return filled
 
-    def _render_byok(self, record: ByokRecord) -> JsonDict:
+    def _validation(self, record: ByokRecord) -> JsonDict:
         validation: JsonDict = {"phase": record.phase, "since": _timestamp(record.since)}
         if record.message is not None:
             validation["message"] = record.message
         if record.region is not None:
             validation["region"] = record.region
+        return validation
+
+    def _render_byok(self, record: ByokRecord) -> JsonDict:
+        if record.document is not None:
+            return copy.deepcopy(record.document)
+        validation = self._validation(record)
         rendered: JsonDict = {
             "api_version": "byok/v1",
             "kind": "Key",
@@ -612,17 +876,18 @@ class Store:
             expanded["environment"] = environment
         # Ids are percent-encoded inside the links so that any id still gives a valid URI.
         quoted_id = quote(ref_id, safe="")
-        special = resource_kind(ref_id)
-        if special is not None:
+        named = resource_class(ref)
+        if named[0] in ("Cloud", "Global", "Tableflow"):
             expanded["related"] = f"{self.base_url}/"
             expanded["resource_name"] = crn
-            expanded["kind"] = _SPECIAL_RESOURCES[special][0]
+            expanded["kind"] = named[0]
             return expanded
-        flink = _FLINK_RESOURCE.fullmatch(ref_id)
-        if flink is not None:
-            env, cloud, region = flink.groups()
+        if named[0] == "Flink":
+            env, cloud_region = named[1], str(named[2])
+            cloud = cloud_region.split(".", 1)[0]
+            scope = f"/environment={quote(env, safe='')}" if env else ""
             expanded["related"] = f"{self.base_url}/fcpm/v2/regions?cloud={quote(cloud, safe='')}"
-            expanded["resource_name"] = f"{crn}/environment={env}/flink-region={quote(f'{cloud}.{region}', safe='')}"
+            expanded["resource_name"] = f"{crn}{scope}/flink-region={quote(cloud_region, safe='')}"
             expanded["api_version"] = "fcpm/v2"
             expanded["kind"] = "Region"
             return expanded
@@ -638,6 +903,32 @@ class Store:
         expanded["related"] = f"{self.base_url}/resources/{quoted_id}"
         expanded["resource_name"] = f"{crn}/resource={quoted_id}"
         return expanded
+
+
+def _kept_document(
+    document: Mapping[str, Any], held: _Collection[Any], new_id: Callable[[], str], what: str
+) -> Tuple[JsonDict, str]:
+    """A copy of a seeded document to keep as it is, and its id (made up when missing)."""
+    if not isinstance(document, Mapping):
+        raise ValueError(f"{what} document must be a JSON object")
+    kept: JsonDict = copy.deepcopy(dict(document))
+    key_id = kept.get("id")
+    if key_id is None:
+        key_id = kept["id"] = new_id()
+    if not isinstance(key_id, str) or not key_id or key_id in held:
+        raise ValueError(f"{what} document needs an id that is a new, non-empty string, got {key_id!r}")
+    return kept, key_id
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _spec_of(document: JsonDict) -> JsonDict:
+    spec = document.get("spec")
+    if not isinstance(spec, dict):
+        spec = document["spec"] = {}
+    return spec
 
 
 def _timestamp(moment: datetime) -> str:

@@ -15,6 +15,8 @@ are ignored, and read-only fields (which other generators' clients echo back) ar
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from openapi_client.testing._errors import EmulatorError, pointer_segment
@@ -37,6 +39,8 @@ __all__ = [
     "BYOK_FILTERS",
     "KEY_IDENTIFIER_FIELD",
     "KEY_PROVIDER",
+    "parse_json",
+    "lone_surrogate_at",
 ]
 
 Schema = Dict[str, Any]
@@ -309,6 +313,57 @@ OPERATIONS: Mapping[Tuple[str, str], Operation] = {
     ("PATCH", "/byok/v1/keys/{id}"): Operation("updateByokV1Key", _BYOK_SECURITY, BYOK_KEY),
     ("DELETE", "/byok/v1/keys/{id}"): Operation("deleteByokV1Key", _BYOK_SECURITY),
 }
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_json(body: bytes) -> Any:
+    """A JSON request body, or a 400: not JSON, ``NaN``/``Infinity``, or text holding a lone surrogate.
+
+    JSON's ``\\ud800`` escape decodes to a string no UTF-8 text can hold; kept, it would break
+    every later answer that carries it, so it is refused before anything is stored.
+    """
+    try:
+        document = json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise EmulatorError(
+            400, "malformed_request", f"The request body is not valid JSON: {exc}", title="Malformed Request"
+        ) from exc
+    pointer = lone_surrogate_at(document)
+    if pointer is not None:
+        raise EmulatorError(
+            400,
+            "malformed_request",
+            f"The property '{pointer or '/'}' holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape "
+            "outside a pair), which is not text.",
+            title="Malformed Request",
+            pointer=pointer,
+        )
+    return document
+
+
+def lone_surrogate_at(value: Any) -> Optional[str]:
+    """The JSON pointer of the first string (or member name) holding a lone surrogate, else ``None``."""
+    pending: List[Tuple[str, Any]] = [("", value)]
+    while pending:
+        pointer, item = pending.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return pointer
+        elif isinstance(item, dict):
+            for name, member in item.items():
+                if isinstance(name, str) and _LONE_SURROGATE.search(name):
+                    return pointer
+                pending.append((f"{pointer}/{pointer_segment(str(name))}", member))
+        elif isinstance(item, (list, tuple)):
+            pending.extend((f"{pointer}/{index}", member) for index, member in enumerate(item))
+    return None
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity, which JSON does not have.
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def read_body(document: Any, schema: Schema) -> Dict[str, Any]:

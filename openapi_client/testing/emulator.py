@@ -6,14 +6,17 @@ import secrets
 import threading
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
-from openapi_client.testing._app import Application, RateLimiter
+from openapi_client.testing._admin import ADMIN_PREFIX, AdminSurface
+from openapi_client.testing._app import BYOK_KEYS_PATH, Application, RateLimiter
 from openapi_client.testing._auth import Authority
+from openapi_client.testing._errors import EmulatorError
 from openapi_client.testing._faults import DELAY, DROP, FAIL, RESPOND, Fault, FaultQueue
 from openapi_client.testing._handler import EmulatorServer, ServerLimits
-from openapi_client.testing._recording import RecordedRequest, RequestLog
+from openapi_client.testing._recording import RecordedRequest, Redactor, RequestLog
 from openapi_client.testing._store import Store, new_api_key_id, new_api_secret
+from openapi_client.testing._wire import OPERATIONS, lone_surrogate_at, read_body
 
 if TYPE_CHECKING:
     from openapi_client.api_client import ApiClient
@@ -58,6 +61,7 @@ class FakeConfluentCloud:
         request_log_body_bytes: int = 8192,
         idle_timeout: float = 5.0,
         max_connections: int = 512,
+        stale_reads: int = 0,
     ) -> None:
         self._bind_host = host
         self._bind_port = port
@@ -72,9 +76,12 @@ class FakeConfluentCloud:
             api_key_propagation_delay=api_key_propagation_delay,
             byok_requires_grant=byok_requires_grant,
         )
+        self._store.stale_reads = stale_reads
+        self._initial_stale_reads = stale_reads
         self._authority = Authority(self._store, self.api_key, self.api_secret, self.access_token)
         self._faults = FaultQueue()
-        self._log = RequestLog(request_log_size, request_log_body_bytes)
+        redactor = Redactor(lambda: [self.api_secret, self.access_token, *self._authority.oauth_client_secrets()])
+        self._log = RequestLog(request_log_size, request_log_body_bytes, redactor)
         self._limits = ServerLimits(idle_timeout=idle_timeout, max_connections=max_connections)
         self._app = Application(self._store, self._authority, RateLimiter(rate_limit, rate_limit_window))
         self._server: Optional[EmulatorServer] = None
@@ -88,7 +95,12 @@ class FakeConfluentCloud:
         if self._server is not None:
             return self
         server = EmulatorServer(
-            (self._bind_host, self._bind_port), self._app, self._faults, self._log, self._limits
+            (self._bind_host, self._bind_port),
+            self._app,
+            self._faults,
+            self._log,
+            self._limits,
+            AdminSurface(self).handle,
         )
         port = server.server_address[1]
         shown_host = f"[{self._bind_host}]" if ":" in self._bind_host else self._bind_host
@@ -133,6 +145,11 @@ class FakeConfluentCloud:
         if self._host_url is None:
             raise RuntimeError("the emulator has not been started; call start() or use it in a with block")
         return self._host_url
+
+    @property
+    def admin_url(self) -> str:
+        """The admin surface's base URL (``{host}/_emulator``): the test controls over HTTP, loopback only."""
+        return f"{self.host}{ADMIN_PREFIX}"
 
     @property
     def port(self) -> int:
@@ -277,13 +294,47 @@ class FakeConfluentCloud:
         """The most recent requests received (faulted and dropped ones too), oldest first.
 
         At most ``request_log_size`` are kept, each body cut to ``request_log_body_bytes``;
-        the Authorization header is kept as its scheme only (``"Basic ***"``).
+        no credential is kept: the Authorization header keeps its scheme only
+        (``"Basic ***"``) and every other credential is ``***`` wherever it appears
+        (docs/Testing.md says how they are found).
         """
         return self._log.snapshot()
 
     def clear_requests(self) -> None:
         """Forget the requests recorded so far."""
         self._log.clear()
+
+    def reset(self) -> None:
+        """Back to a freshly started emulator on the same port with the same credentials.
+
+        Forgets every key, armed fault, recorded request, rate-limit window, registered
+        OAuth client, revoked token and count; token lifetimes and ``stale_reads`` go back
+        to their starting values.
+        """
+        self._store.reset()
+        self._store.stale_reads = self._initial_stale_reads
+        self._faults.clear()
+        self._log.clear()
+        self._app.limiter.reset()
+        self._authority.reset()
+
+    # -- reads that lag writes ----------------------------------------------------------
+
+    @property
+    def stale_reads(self) -> int:
+        """How many reads of a key after each write still see the version before that write.
+
+        0 (the default): every read sees the latest write. With ``K`` above 0, after a key
+        is created, updated or deleted, its next ``K`` reads (a GET of it, or a list page
+        reaching it) answer as if that write had not happened yet: no key after a create,
+        the previous fields after an update, the key still there after a delete. Writes
+        always see the latest version. Changing it applies to later writes.
+        """
+        return self._store.stale_reads
+
+    @stale_reads.setter
+    def stale_reads(self, reads: int) -> None:
+        self._store.stale_reads = reads
 
     # -- state control ------------------------------------------------------------------
 
@@ -292,17 +343,66 @@ class FakeConfluentCloud:
         count: int,
         *,
         owner: str = "sa-emulator",
-        resource: Optional[str] = "lkc-emulator",
+        resource: Union[str, Mapping[str, Any], None] = "lkc-emulator",
         description: Optional[str] = None,
         created_at: Optional[datetime] = None,
     ) -> List[str]:
         """Insert ``count`` API keys directly (no HTTP, no quota) and return their ids.
 
-        ``resource=None`` makes Cloud API keys (no resource); ``created_at`` backdates them
-        (e.g. to exercise a rotation of old keys), else they are created now.
+        ``resource=None`` makes Cloud API keys (no resource); a mapping gives the reference
+        as the service may spell it (``{"id": "aws.us-east-1", "environment": "env-1"}``: its
+        ``id`` and ``environment`` are kept). ``created_at`` backdates them (e.g. to exercise
+        a rotation of old keys), else they are created now.
         """
-        reference = {"id": resource} if resource is not None else None
+        if isinstance(resource, Mapping):
+            if not isinstance(resource.get("id"), str):
+                raise ValueError("seed_api_keys: a resource mapping needs a string 'id'")
+            reference: Optional[Dict[str, Any]] = {
+                name: resource[name] for name in ("id", "environment") if isinstance(resource.get(name), str)
+            }
+        else:
+            reference = {"id": resource} if resource is not None else None
+        _check_text({"owner": owner, "resource": reference, "description": description}, "seed_api_keys")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"seed_api_keys: count must be a whole number, 0 or more, got {count!r}")
         return self._store.seed_api_keys(count, {"id": owner}, reference, description, created_at)
+
+    def seed_api_key_documents(self, documents: Sequence[Mapping[str, Any]]) -> List[str]:
+        """Insert API keys answered exactly as given, e.g. bodies the real service sent; their ids.
+
+        Each document is kept as it is (every field, every spelling: a resource
+        ``{"id": "cloud", "kind": "Cloud"}``, ``"secret": ""``, nanosecond timestamps...);
+        only a missing ``id`` is made up. The filters read ``spec.owner.id`` and
+        ``spec.resource`` from it; PATCH changes its ``spec.display_name``/``description``.
+        A non-empty ``spec.secret`` is the key's secret: its credentials then authenticate
+        as its resource allows (a Cloud or Global key opens the Cloud APIs).
+        """
+        _check_text(list(documents), "seed_api_key_documents")
+        return self._store.seed_api_key_documents(documents)
+
+    def seed_byok_key(self, key: Mapping[str, Any], *, display_name: Optional[str] = None) -> str:
+        """Register a BYOK key directly (no HTTP, no quota), as a create would; returns its id.
+
+        ``key`` is the create body's ``key``, e.g. ``{"kind": "AwsKey", "key_arn": "arn:..."}``.
+        """
+        document: Dict[str, Any] = {"key": dict(key)}
+        if display_name is not None:
+            document["display_name"] = display_name
+        _check_text(document, "seed_byok_key")
+        try:
+            read = read_body(document, _BYOK_CREATE_SCHEMA)
+            return str(self._store.create_byok_key(read["key"], read.get("display_name"), seeded=True)["id"])
+        except EmulatorError as exc:
+            raise ValueError(f"seed_byok_key: {exc.detail}") from None
+
+    def seed_byok_key_documents(self, documents: Sequence[Mapping[str, Any]]) -> List[str]:
+        """Insert BYOK keys answered exactly as given, e.g. bodies the real service sent; their ids.
+
+        Kept as they are (``"provider": "AZURE"``, ``"application_id": ""``, no ``validation``...);
+        only a missing ``id`` is made up. The filters read the document's fields.
+        """
+        _check_text(list(documents), "seed_byok_key_documents")
+        return self._store.seed_byok_key_documents(documents)
 
     def add_global_api_key(self, owner: str = "u-emulator") -> Tuple[str, str]:
         """Create a Global API key (resource ``GLOBAL``), usable at once; returns (key, secret).
@@ -314,6 +414,7 @@ class FakeConfluentCloud:
     def flap_api_key_auth(self, key_id: str, times: int = 1) -> None:
         """Refuse the next ``times`` authentications with this API key (401) although it is valid."""
         self._store.flap_api_key_auth(key_id, times)
+
     def set_byok_validation(
         self, key_id: str, phase: str, message: Optional[str] = None, region: Optional[str] = None
     ) -> None:
@@ -395,3 +496,13 @@ class FakeConfluentCloud:
     def __repr__(self) -> str:
         where = self._host_url if self._server is not None else "stopped"
         return f"FakeConfluentCloud({where})"
+
+
+_BYOK_CREATE_SCHEMA = OPERATIONS[("POST", BYOK_KEYS_PATH)].body or {}
+
+
+def _check_text(value: Any, where: str) -> None:
+    """Refuse text no answer could carry (a lone surrogate) before anything is stored."""
+    pointer = lone_surrogate_at(value)
+    if pointer is not None:
+        raise ValueError(f"{where}: the value at '{pointer or '/'}' holds a lone surrogate, which is not text")

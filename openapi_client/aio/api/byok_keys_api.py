@@ -13,6 +13,7 @@ from openapi_client.aio.api._base import BaseApi
 from openapi_client.aio.pagination import aiter_items, aiter_pages
 from openapi_client.aio.waiters import wait_until
 from openapi_client.operation import RequestOptions
+from openapi_client.redaction import secrets_in_use
 
 if TYPE_CHECKING:
     from openapi_client.aio.rest import RESTResponse
@@ -53,6 +54,39 @@ class ByokKeysApi(BaseApi):
         """One page of keys, optionally filtered.
 
         `display_name` and `key` match partially, the other filters exactly.
+
+        Args:
+            provider (str, optional): Only keys of this cloud: `AWS`, `Azure` or `GCP`. Exact match.
+            state (str, optional): Only keys in this state: `AVAILABLE` or `IN_USE`. Exact match.
+            display_name (str, optional): Only keys whose display name contains this text. Partial match.
+            validation_phase (str, optional): Only keys in this validation phase: `INITIALIZING`, `VALID` or `INVALID`.
+                Exact match.
+            validation_region (str, optional): Only keys in this cloud region, e.g. `us-west-2`. Exact match.
+            key (str, optional): Only keys whose identifier contains this text: `key_arn` for AWS; `key_id` for Azure,
+                GCP. Partial match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            page_token (str, optional): The opaque token of the page to fetch, taken from the `next` link of the
+                previous page. At most 255 characters.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ByokV1KeyList: A page of keys.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         response: ApiResponse[ByokV1KeyList] = await self.api_client.call(
             operations.LIST_BYOK_V1_KEYS,
@@ -82,7 +116,41 @@ class ByokKeysApi(BaseApi):
         page_token: Optional[str] = None,
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyList]:
-        """:meth:`list_byok_v1_keys` with the response's status and headers."""
+        """:meth:`list_byok_v1_keys` with the response's status and headers.
+
+        Args:
+            provider (str, optional): Only keys of this cloud: `AWS`, `Azure` or `GCP`. Exact match.
+            state (str, optional): Only keys in this state: `AVAILABLE` or `IN_USE`. Exact match.
+            display_name (str, optional): Only keys whose display name contains this text. Partial match.
+            validation_phase (str, optional): Only keys in this validation phase: `INITIALIZING`, `VALID` or `INVALID`.
+                Exact match.
+            validation_region (str, optional): Only keys in this cloud region, e.g. `us-west-2`. Exact match.
+            key (str, optional): Only keys whose identifier contains this text: `key_arn` for AWS; `key_id` for Azure,
+                GCP. Partial match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            page_token (str, optional): The opaque token of the page to fetch, taken from the `next` link of the
+                previous page. At most 255 characters.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[ByokV1KeyList]: ``status_code``, ``headers``, ``raw_data`` and ``data``: A page of keys.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.LIST_BYOK_V1_KEYS,
             options,
@@ -110,7 +178,35 @@ class ByokKeysApi(BaseApi):
         page_token: Optional[str] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`list_byok_v1_keys` returning the raw response, body unread."""
+        """:meth:`list_byok_v1_keys` returning the raw response, body unread.
+
+        Args:
+            provider (str, optional): Only keys of this cloud: `AWS`, `Azure` or `GCP`. Exact match.
+            state (str, optional): Only keys in this state: `AVAILABLE` or `IN_USE`. Exact match.
+            display_name (str, optional): Only keys whose display name contains this text. Partial match.
+            validation_phase (str, optional): Only keys in this validation phase: `INITIALIZING`, `VALID` or `INVALID`.
+                Exact match.
+            validation_region (str, optional): Only keys in this cloud region, e.g. `us-west-2`. Exact match.
+            key (str, optional): Only keys whose identifier contains this text: `key_arn` for AWS; `key_id` for Azure,
+                GCP. Partial match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            page_token (str, optional): The opaque token of the page to fetch, taken from the `next` link of the
+                previous page. At most 255 characters.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.LIST_BYOK_V1_KEYS,
             options,
@@ -139,7 +235,45 @@ class ByokKeysApi(BaseApi):
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[ByokV1KeyList]:
-        """Every page of the listing, fetched lazily by following ``metadata.next``."""
+        """Every page of the listing, fetched lazily by following ``metadata.next``.
+
+        Nothing is sent until the first item is asked for; each page is one call of :meth:`list_byok_v1_keys`, and an
+        error is raised by the step that fetches the failing page.
+
+        Args:
+            provider (str, optional): Only keys of this cloud: `AWS`, `Azure` or `GCP`. Exact match.
+            state (str, optional): Only keys in this state: `AVAILABLE` or `IN_USE`. Exact match.
+            display_name (str, optional): Only keys whose display name contains this text. Partial match.
+            validation_phase (str, optional): Only keys in this validation phase: `INITIALIZING`, `VALID` or `INVALID`.
+                Exact match.
+            validation_region (str, optional): Only keys in this cloud region, e.g. `us-west-2`. Exact match.
+            key (str, optional): Only keys whose identifier contains this text: `key_arn` for AWS; `key_id` for Azure,
+                GCP. Partial match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            max_pages (int, optional): The most pages to fetch; a listing with more raises ApiResponseError instead of
+                fetching the next (``None``: no cap).
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            AsyncIterator[ByokV1KeyList]: The pages, each a ByokV1KeyList, one held in memory at a time.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: An answer that cannot be used, a ``next`` link that would loop, or more pages than
+                ``max_pages``.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return aiter_pages(
             lambda token: self.list_byok_v1_keys(
                 provider=provider,
@@ -168,7 +302,45 @@ class ByokKeysApi(BaseApi):
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[ByokV1KeyListItem]:
-        """Every BYOK key of the listing, one page held in memory at a time."""
+        """Every BYOK key of the listing, one page held in memory at a time.
+
+        Nothing is sent until the first item is asked for; each page is one call of :meth:`list_byok_v1_keys`, and an
+        error is raised by the step that fetches the failing page.
+
+        Args:
+            provider (str, optional): Only keys of this cloud: `AWS`, `Azure` or `GCP`. Exact match.
+            state (str, optional): Only keys in this state: `AVAILABLE` or `IN_USE`. Exact match.
+            display_name (str, optional): Only keys whose display name contains this text. Partial match.
+            validation_phase (str, optional): Only keys in this validation phase: `INITIALIZING`, `VALID` or `INVALID`.
+                Exact match.
+            validation_region (str, optional): Only keys in this cloud region, e.g. `us-west-2`. Exact match.
+            key (str, optional): Only keys whose identifier contains this text: `key_arn` for AWS; `key_id` for Azure,
+                GCP. Partial match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            max_pages (int, optional): The most pages to fetch; a listing with more raises ApiResponseError instead of
+                fetching the next (``None``: no cap).
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            AsyncIterator[ByokV1KeyListItem]: Each BYOK key of every page, in the service's order.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: An answer that cannot be used, a ``next`` link that would loop, or more pages than
+                ``max_pages``.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return aiter_items(
             self.iter_byok_v1_keys_pages(
                 provider=provider,
@@ -193,6 +365,34 @@ class ByokKeysApi(BaseApi):
         """Register a key; Confluent Cloud then validates it.
 
         `wait_for_byok_v1_key` waits for the validation to end.
+
+        Args:
+            byok_v1_key (ByokV1Key or ByokV1KeyDict): The key to register. `key` (with its `kind`) must be set;
+                read-only fields, if set, are not sent. A `ByokV1KeyDict` of the same shape is accepted too.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ByokV1KeyCreated: The key was registered; its validation has started.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The organization's BYOK key quota would be exceeded.
+            ForbiddenException: (403) The credentials may not register keys.
+            ConflictException: (409) This key is already registered.
+            UnprocessableEntityException: (422) The body is well formed but invalid, e.g. a key without its required
+                fields.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried (the key may be registered).
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         response: ApiResponse[ByokV1KeyCreated] = await self.api_client.call(
             operations.CREATE_BYOK_V1_KEY,
@@ -206,7 +406,37 @@ class ByokKeysApi(BaseApi):
         byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyCreated]:
-        """:meth:`create_byok_v1_key` with the response's status and headers."""
+        """:meth:`create_byok_v1_key` with the response's status and headers.
+
+        Args:
+            byok_v1_key (ByokV1Key or ByokV1KeyDict): The key to register. `key` (with its `kind`) must be set;
+                read-only fields, if set, are not sent. A `ByokV1KeyDict` of the same shape is accepted too.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[ByokV1KeyCreated]: ``status_code``, ``headers``, ``raw_data`` and ``data``: The key was
+                registered; its validation has started.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The organization's BYOK key quota would be exceeded.
+            ForbiddenException: (403) The credentials may not register keys.
+            ConflictException: (409) This key is already registered.
+            UnprocessableEntityException: (422) The body is well formed but invalid, e.g. a key without its required
+                fields.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried (the key may be registered).
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.CREATE_BYOK_V1_KEY,
             options,
@@ -218,7 +448,26 @@ class ByokKeysApi(BaseApi):
         byok_v1_key: Union[ByokV1Key, ByokV1KeyDict],
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`create_byok_v1_key` returning the raw response, body unread."""
+        """:meth:`create_byok_v1_key` returning the raw response, body unread.
+
+        Args:
+            byok_v1_key (ByokV1Key or ByokV1KeyDict): The key to register. `key` (with its `kind`) must be set;
+                read-only fields, if set, are not sent. A `ByokV1KeyDict` of the same shape is accepted too.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.CREATE_BYOK_V1_KEY,
             options,
@@ -229,7 +478,32 @@ class ByokKeysApi(BaseApi):
     # -- get_byok_v1_key --------------------------------------------------------
 
     async def get_byok_v1_key(self, id: str, **options: Unpack[RequestOptions]) -> ByokV1KeyRead:
-        """Read a key, with its state and validation."""
+        """Read a key, with its state and validation.
+
+        Args:
+            id (str): The key to read, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ByokV1KeyRead: The key.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not read this key.
+            NotFoundException: (404) No such key, or not visible to these credentials.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         response: ApiResponse[ByokV1KeyRead] = await self.api_client.call(
             operations.GET_BYOK_V1_KEY,
             options,
@@ -242,7 +516,32 @@ class ByokKeysApi(BaseApi):
         id: str,
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyRead]:
-        """:meth:`get_byok_v1_key` with the response's status and headers."""
+        """:meth:`get_byok_v1_key` with the response's status and headers.
+
+        Args:
+            id (str): The key to read, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[ByokV1KeyRead]: ``status_code``, ``headers``, ``raw_data`` and ``data``: The key.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not read this key.
+            NotFoundException: (404) No such key, or not visible to these credentials.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.GET_BYOK_V1_KEY,
             options,
@@ -250,7 +549,25 @@ class ByokKeysApi(BaseApi):
         )
 
     async def get_byok_v1_key_without_preload_content(self, id: str, **options: Unpack[RequestOptions]) -> RESTResponse:
-        """:meth:`get_byok_v1_key` returning the raw response, body unread."""
+        """:meth:`get_byok_v1_key` returning the raw response, body unread.
+
+        Args:
+            id (str): The key to read, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.GET_BYOK_V1_KEY,
             options,
@@ -267,10 +584,43 @@ class ByokKeysApi(BaseApi):
     ) -> ByokV1KeyRead:
         """Wait until a key's validation ends; return it if VALID.
 
-        An INVALID key raises `KeyValidationFailedError` with the service's message.
+        Reads with :meth:`get_byok_v1_key` every ``poll_interval`` seconds. An INVALID key raises
+        `KeyValidationFailedError` with the service's message.
+
+        Args:
+            id (str): The key to read, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            timeout (float): Seconds to wait at most; 300.0 by default, 0 or more.
+            poll_interval (float): Seconds between two reads; 5.0 by default, above 0.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`. Each read is
+                sent with them.
+
+        Returns:
+            ByokV1KeyRead: The object as last read, validated.
+
+        Raises:
+            WaiterTimeoutError: ``timeout`` passed first (a ``TimeoutError`` too).
+            KeyValidationFailedError: The validation ended INVALID; the error carries the key and its message.
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not read this key.
+            NotFoundException: (404) No such key, or not visible to these credentials.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         return await wait_until(
-            readiness.BYOK_KEY_VALIDATED.async_poller(lambda: self.get_byok_v1_key(id, **options)),
+            readiness.BYOK_KEY_VALIDATED.async_poller(
+                lambda: self.get_byok_v1_key(id, **options),
+                lambda: secrets_in_use(self.api_client.configuration),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.BYOK_KEY_VALIDATED.describe(id),
@@ -284,7 +634,37 @@ class ByokKeysApi(BaseApi):
         byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> ByokV1KeyRead:
-        """Change a key's display name."""
+        """Change a key's display name.
+
+        Args:
+            id (str): The key to change, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            byok_v1_key_update (ByokV1KeyUpdate or ByokV1KeyUpdateDict, optional): The changes. Only fields that were
+                set are sent; read-only fields never are. A `dict` is accepted too. Left out, an empty object is sent.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ByokV1KeyRead: The key after the change.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The change would exceed a quota.
+            ForbiddenException: (403) The credentials may not change this key.
+            NotFoundException: (404) No such key, or not visible to these credentials.
+            ConflictException: (409) The change conflicts with the current state.
+            UnprocessableEntityException: (422) The body is well formed but invalid.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         response: ApiResponse[ByokV1KeyRead] = await self.api_client.call(
             operations.UPDATE_BYOK_V1_KEY,
             options,
@@ -299,7 +679,38 @@ class ByokKeysApi(BaseApi):
         byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[ByokV1KeyRead]:
-        """:meth:`update_byok_v1_key` with the response's status and headers."""
+        """:meth:`update_byok_v1_key` with the response's status and headers.
+
+        Args:
+            id (str): The key to change, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            byok_v1_key_update (ByokV1KeyUpdate or ByokV1KeyUpdateDict, optional): The changes. Only fields that were
+                set are sent; read-only fields never are. A `dict` is accepted too. Left out, an empty object is sent.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[ByokV1KeyRead]: ``status_code``, ``headers``, ``raw_data`` and ``data``: The key after the
+                change.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The change would exceed a quota.
+            ForbiddenException: (403) The credentials may not change this key.
+            NotFoundException: (404) No such key, or not visible to these credentials.
+            ConflictException: (409) The change conflicts with the current state.
+            UnprocessableEntityException: (422) The body is well formed but invalid.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.UPDATE_BYOK_V1_KEY,
             options,
@@ -313,7 +724,27 @@ class ByokKeysApi(BaseApi):
         byok_v1_key_update: Optional[Union[ByokV1KeyUpdate, ByokV1KeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`update_byok_v1_key` returning the raw response, body unread."""
+        """:meth:`update_byok_v1_key` returning the raw response, body unread.
+
+        Args:
+            id (str): The key to change, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            byok_v1_key_update (ByokV1KeyUpdate or ByokV1KeyUpdateDict, optional): The changes. Only fields that were
+                set are sent; read-only fields never are. A `dict` is accepted too. Left out, an empty object is sent.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.UPDATE_BYOK_V1_KEY,
             options,
@@ -328,6 +759,30 @@ class ByokKeysApi(BaseApi):
         """Delete a key that no cluster uses.
 
         A key `IN_USE` is refused.
+
+        Args:
+            id (str): The key to delete, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            None: The key is being deleted; no body.
+
+        Raises:
+            BadRequestException: (400) The key cannot be deleted, e.g. because a cluster uses it.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not delete this key.
+            NotFoundException: (404) No such key, or not visible to these credentials.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         await self.api_client.call(
             operations.DELETE_BYOK_V1_KEY,
@@ -336,7 +791,33 @@ class ByokKeysApi(BaseApi):
         )
 
     async def delete_byok_v1_key_with_http_info(self, id: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
-        """:meth:`delete_byok_v1_key` with the response's status and headers."""
+        """:meth:`delete_byok_v1_key` with the response's status and headers.
+
+        Args:
+            id (str): The key to delete, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[None]: ``status_code``, ``headers``, ``raw_data`` and ``data``: The key is being deleted; no
+                body.
+
+        Raises:
+            BadRequestException: (400) The key cannot be deleted, e.g. because a cluster uses it.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not delete this key.
+            NotFoundException: (404) No such key, or not visible to these credentials.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.DELETE_BYOK_V1_KEY,
             options,
@@ -348,7 +829,25 @@ class ByokKeysApi(BaseApi):
         id: str,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`delete_byok_v1_key` returning the raw response, body unread."""
+        """:meth:`delete_byok_v1_key` returning the raw response, body unread.
+
+        Args:
+            id (str): The key to delete, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.DELETE_BYOK_V1_KEY,
             options,
@@ -365,10 +864,40 @@ class ByokKeysApi(BaseApi):
     ) -> None:
         """Wait until a deleted key is gone.
 
-        A 404, or a 403 not refusing the caller's own key, means gone (`readiness.is_gone`).
+        Reads with :meth:`get_byok_v1_key` every ``poll_interval`` seconds. A 404, or a 403 not refusing the caller's
+        own key, means gone (`readiness.is_gone`).
+
+        Args:
+            id (str): The key to delete, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            timeout (float): Seconds to wait at most; 60.0 by default, 0 or more.
+            poll_interval (float): Seconds between two reads; 1.0 by default, above 0.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`. Each read is
+                sent with them.
+
+        Returns:
+            None: Nothing: the read said the object is gone.
+
+        Raises:
+            WaiterTimeoutError: ``timeout`` passed first (a ``TimeoutError`` too).
+            BadRequestException: (400) The key cannot be deleted, e.g. because a cluster uses it.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not delete this key.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         await wait_until(
-            readiness.BYOK_KEY_DELETED.async_poller(lambda: self.get_byok_v1_key(id, **options)),
+            readiness.BYOK_KEY_DELETED.async_poller(
+                lambda: self.get_byok_v1_key(id, **options),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.BYOK_KEY_DELETED.describe(id),

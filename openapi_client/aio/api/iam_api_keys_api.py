@@ -13,6 +13,7 @@ from openapi_client.aio.api._base import BaseApi
 from openapi_client.aio.pagination import aiter_items, aiter_pages
 from openapi_client.aio.waiters import wait_until
 from openapi_client.operation import RequestOptions
+from openapi_client.redaction import secrets_in_use
 
 if TYPE_CHECKING:
     from openapi_client.aio.rest import RESTResponse
@@ -49,6 +50,35 @@ class IamApiKeysApi(BaseApi):
         """One page of API keys, optionally of one owner and/or one resource.
 
         Secrets are never listed. `iter_iam_v2_api_keys` follows the pages for you.
+
+        Args:
+            spec_owner (str, optional): Only keys whose `spec.owner` is exactly this id (a user `u-...` or service
+                account `sa-...`). Sent as ``spec.owner``; exact match.
+            spec_resource (str, optional): Only keys whose `spec.resource` is exactly this id (e.g. a cluster
+                `lkc-...`). Sent as ``spec.resource``; exact match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            page_token (str, optional): The opaque token of the page to fetch, taken from the `next` link of the
+                previous page. At most 255 characters.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            IamV2ApiKeyList: A page of API keys.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         response: ApiResponse[IamV2ApiKeyList] = await self.api_client.call(
             operations.LIST_IAM_V2_API_KEYS,
@@ -70,7 +100,37 @@ class IamApiKeysApi(BaseApi):
         page_token: Optional[str] = None,
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyList]:
-        """:meth:`list_iam_v2_api_keys` with the response's status and headers."""
+        """:meth:`list_iam_v2_api_keys` with the response's status and headers.
+
+        Args:
+            spec_owner (str, optional): Only keys whose `spec.owner` is exactly this id (a user `u-...` or service
+                account `sa-...`). Sent as ``spec.owner``; exact match.
+            spec_resource (str, optional): Only keys whose `spec.resource` is exactly this id (e.g. a cluster
+                `lkc-...`). Sent as ``spec.resource``; exact match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            page_token (str, optional): The opaque token of the page to fetch, taken from the `next` link of the
+                previous page. At most 255 characters.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[IamV2ApiKeyList]: ``status_code``, ``headers``, ``raw_data`` and ``data``: A page of API keys.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.LIST_IAM_V2_API_KEYS,
             options,
@@ -90,7 +150,31 @@ class IamApiKeysApi(BaseApi):
         page_token: Optional[str] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`list_iam_v2_api_keys` returning the raw response, body unread."""
+        """:meth:`list_iam_v2_api_keys` returning the raw response, body unread.
+
+        Args:
+            spec_owner (str, optional): Only keys whose `spec.owner` is exactly this id (a user `u-...` or service
+                account `sa-...`). Sent as ``spec.owner``; exact match.
+            spec_resource (str, optional): Only keys whose `spec.resource` is exactly this id (e.g. a cluster
+                `lkc-...`). Sent as ``spec.resource``; exact match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            page_token (str, optional): The opaque token of the page to fetch, taken from the `next` link of the
+                previous page. At most 255 characters.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.LIST_IAM_V2_API_KEYS,
             options,
@@ -111,7 +195,41 @@ class IamApiKeysApi(BaseApi):
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[IamV2ApiKeyList]:
-        """Every page of the listing, fetched lazily by following ``metadata.next``."""
+        """Every page of the listing, fetched lazily by following ``metadata.next``.
+
+        Nothing is sent until the first item is asked for; each page is one call of :meth:`list_iam_v2_api_keys`, and an
+        error is raised by the step that fetches the failing page.
+
+        Args:
+            spec_owner (str, optional): Only keys whose `spec.owner` is exactly this id (a user `u-...` or service
+                account `sa-...`). Sent as ``spec.owner``; exact match.
+            spec_resource (str, optional): Only keys whose `spec.resource` is exactly this id (e.g. a cluster
+                `lkc-...`). Sent as ``spec.resource``; exact match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            max_pages (int, optional): The most pages to fetch; a listing with more raises ApiResponseError instead of
+                fetching the next (``None``: no cap).
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            AsyncIterator[IamV2ApiKeyList]: The pages, each a IamV2ApiKeyList, one held in memory at a time.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: An answer that cannot be used, a ``next`` link that would loop, or more pages than
+                ``max_pages``.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return aiter_pages(
             lambda token: self.list_iam_v2_api_keys(
                 spec_owner=spec_owner,
@@ -132,7 +250,41 @@ class IamApiKeysApi(BaseApi):
         max_pages: Optional[int] = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[IamV2ApiKeyListItem]:
-        """Every API key of the listing, one page held in memory at a time."""
+        """Every API key of the listing, one page held in memory at a time.
+
+        Nothing is sent until the first item is asked for; each page is one call of :meth:`list_iam_v2_api_keys`, and an
+        error is raised by the step that fetches the failing page.
+
+        Args:
+            spec_owner (str, optional): Only keys whose `spec.owner` is exactly this id (a user `u-...` or service
+                account `sa-...`). Sent as ``spec.owner``; exact match.
+            spec_resource (str, optional): Only keys whose `spec.resource` is exactly this id (e.g. a cluster
+                `lkc-...`). Sent as ``spec.resource``; exact match.
+            page_size (int, optional): How many items per page. 1 to 100; the service uses 10 when left out.
+            max_pages (int, optional): The most pages to fetch; a listing with more raises ApiResponseError instead of
+                fetching the next (``None``: no cap).
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            AsyncIterator[IamV2ApiKeyListItem]: Each API key of every page, in the service's order.
+
+        Raises:
+            BadRequestException: (400) A filter or paging parameter the service refuses.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not list keys.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: An answer that cannot be used, a ``next`` link that would loop, or more pages than
+                ``max_pages``.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return aiter_items(
             self.iter_iam_v2_api_keys_pages(
                 spec_owner=spec_owner,
@@ -153,6 +305,34 @@ class IamApiKeysApi(BaseApi):
         """Create an API key; the answer carries its secret, this one time.
 
         Store the secret at once: no later read returns it.
+
+        Args:
+            iam_v2_api_key (IamV2ApiKey or IamV2ApiKeyDict): The key to create. `spec` and `spec.owner` must be set;
+                read-only fields, if set, are not sent. An `IamV2ApiKeyDict` of the same shape is accepted too.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            IamV2ApiKeyCreated: Accepted: the new API key, with its secret (returned this once). The answer is with
+                `spec.secret` set.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The organization's API key quota would be exceeded.
+            ForbiddenException: (403) The credentials may not create keys for this owner or resource.
+            ConflictException: (409) The request conflicts with the current state.
+            UnprocessableEntityException: (422) The body is well formed but invalid, e.g. an unknown owner.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried (the key may exist).
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         response: ApiResponse[IamV2ApiKeyCreated] = await self.api_client.call(
             operations.CREATE_IAM_V2_API_KEY,
@@ -166,7 +346,36 @@ class IamApiKeysApi(BaseApi):
         iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyCreated]:
-        """:meth:`create_iam_v2_api_key` with the response's status and headers."""
+        """:meth:`create_iam_v2_api_key` with the response's status and headers.
+
+        Args:
+            iam_v2_api_key (IamV2ApiKey or IamV2ApiKeyDict): The key to create. `spec` and `spec.owner` must be set;
+                read-only fields, if set, are not sent. An `IamV2ApiKeyDict` of the same shape is accepted too.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[IamV2ApiKeyCreated]: ``status_code``, ``headers``, ``raw_data`` and ``data``: Accepted: the new
+                API key, with its secret (returned this once). The answer is with `spec.secret` set.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The organization's API key quota would be exceeded.
+            ForbiddenException: (403) The credentials may not create keys for this owner or resource.
+            ConflictException: (409) The request conflicts with the current state.
+            UnprocessableEntityException: (422) The body is well formed but invalid, e.g. an unknown owner.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried (the key may exist).
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.CREATE_IAM_V2_API_KEY,
             options,
@@ -178,7 +387,26 @@ class IamApiKeysApi(BaseApi):
         iam_v2_api_key: Union[IamV2ApiKey, IamV2ApiKeyDict],
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`create_iam_v2_api_key` returning the raw response, body unread."""
+        """:meth:`create_iam_v2_api_key` returning the raw response, body unread.
+
+        Args:
+            iam_v2_api_key (IamV2ApiKey or IamV2ApiKeyDict): The key to create. `spec` and `spec.owner` must be set;
+                read-only fields, if set, are not sent. An `IamV2ApiKeyDict` of the same shape is accepted too.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.CREATE_IAM_V2_API_KEY,
             options,
@@ -189,7 +417,33 @@ class IamApiKeysApi(BaseApi):
     # -- get_iam_v2_api_key -----------------------------------------------------
 
     async def get_iam_v2_api_key(self, id: str, **options: Unpack[RequestOptions]) -> IamV2ApiKeyRead:
-        """Read an API key (without its secret)."""
+        """Read an API key (without its secret).
+
+        Args:
+            id (str): The API key to read. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            IamV2ApiKeyRead: The API key.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not read this key.
+            NotFoundException: (404) No such API key, not visible to these credentials, or (just after creation) not
+                visible yet.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         response: ApiResponse[IamV2ApiKeyRead] = await self.api_client.call(
             operations.GET_IAM_V2_API_KEY,
             options,
@@ -202,7 +456,33 @@ class IamApiKeysApi(BaseApi):
         id: str,
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyRead]:
-        """:meth:`get_iam_v2_api_key` with the response's status and headers."""
+        """:meth:`get_iam_v2_api_key` with the response's status and headers.
+
+        Args:
+            id (str): The API key to read. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[IamV2ApiKeyRead]: ``status_code``, ``headers``, ``raw_data`` and ``data``: The API key.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not read this key.
+            NotFoundException: (404) No such API key, not visible to these credentials, or (just after creation) not
+                visible yet.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.GET_IAM_V2_API_KEY,
             options,
@@ -214,7 +494,25 @@ class IamApiKeysApi(BaseApi):
         id: str,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`get_iam_v2_api_key` returning the raw response, body unread."""
+        """:meth:`get_iam_v2_api_key` returning the raw response, body unread.
+
+        Args:
+            id (str): The API key to read. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.GET_IAM_V2_API_KEY,
             options,
@@ -231,10 +529,41 @@ class IamApiKeysApi(BaseApi):
     ) -> IamV2ApiKeyRead:
         """Wait until a new API key can be read, and return it.
 
-        A 404 means not yet; any other error is raised at once.
+        Reads with :meth:`get_iam_v2_api_key` every ``poll_interval`` seconds; NotFoundException means not yet. A 404
+        means not yet; any other error is raised at once.
+
+        Args:
+            id (str): The API key to read. 1 to 255 characters; percent-encoded into the path.
+            timeout (float): Seconds to wait at most; 60.0 by default, 0 or more.
+            poll_interval (float): Seconds between two reads; 1.0 by default, above 0.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`. Each read is
+                sent with them.
+
+        Returns:
+            IamV2ApiKeyRead: The object as last read, once readable.
+
+        Raises:
+            WaiterTimeoutError: ``timeout`` passed first (a ``TimeoutError`` too).
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not read this key.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         return await wait_until(
-            readiness.API_KEY_READABLE.async_poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            readiness.API_KEY_READABLE.async_poller(
+                lambda: self.get_iam_v2_api_key(id, **options),
+                lambda: secrets_in_use(self.api_client.configuration),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.API_KEY_READABLE.describe(id),
@@ -251,6 +580,37 @@ class IamApiKeysApi(BaseApi):
         """Change an API key's display name and/or description.
 
         Only the fields set on the update are sent; the others keep their values.
+
+        Args:
+            id (str): The API key to change. 1 to 255 characters; percent-encoded into the path.
+            iam_v2_api_key_update (IamV2ApiKeyUpdate or IamV2ApiKeyUpdateDict, optional): The changes. Only fields that
+                were set are sent; read-only fields never are. A `dict` is accepted too. Left out, an empty object is
+                sent.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            IamV2ApiKeyRead: The API key after the change.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The change would exceed a quota.
+            ForbiddenException: (403) The credentials may not change this key.
+            NotFoundException: (404) No such API key, or not visible to these credentials.
+            ConflictException: (409) The change conflicts with the key's current state.
+            UnprocessableEntityException: (422) The body is well formed but invalid, e.g. it tries to change a fixed
+                field.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         response: ApiResponse[IamV2ApiKeyRead] = await self.api_client.call(
             operations.UPDATE_IAM_V2_API_KEY,
@@ -266,7 +626,40 @@ class IamApiKeysApi(BaseApi):
         iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[IamV2ApiKeyRead]:
-        """:meth:`update_iam_v2_api_key` with the response's status and headers."""
+        """:meth:`update_iam_v2_api_key` with the response's status and headers.
+
+        Args:
+            id (str): The API key to change. 1 to 255 characters; percent-encoded into the path.
+            iam_v2_api_key_update (IamV2ApiKeyUpdate or IamV2ApiKeyUpdateDict, optional): The changes. Only fields that
+                were set are sent; read-only fields never are. A `dict` is accepted too. Left out, an empty object is
+                sent.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[IamV2ApiKeyRead]: ``status_code``, ``headers``, ``raw_data`` and ``data``: The API key after the
+                change.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            PaymentRequiredException: (402) The change would exceed a quota.
+            ForbiddenException: (403) The credentials may not change this key.
+            NotFoundException: (404) No such API key, or not visible to these credentials.
+            ConflictException: (409) The change conflicts with the key's current state.
+            UnprocessableEntityException: (422) The body is well formed but invalid, e.g. it tries to change a fixed
+                field.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed; not retried.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.UPDATE_IAM_V2_API_KEY,
             options,
@@ -280,7 +673,28 @@ class IamApiKeysApi(BaseApi):
         iam_v2_api_key_update: Optional[Union[IamV2ApiKeyUpdate, IamV2ApiKeyUpdateDict]] = None,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`update_iam_v2_api_key` returning the raw response, body unread."""
+        """:meth:`update_iam_v2_api_key` returning the raw response, body unread.
+
+        Args:
+            id (str): The API key to change. 1 to 255 characters; percent-encoded into the path.
+            iam_v2_api_key_update (IamV2ApiKeyUpdate or IamV2ApiKeyUpdateDict, optional): The changes. Only fields that
+                were set are sent; read-only fields never are. A `dict` is accepted too. Left out, an empty object is
+                sent.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.UPDATE_IAM_V2_API_KEY,
             options,
@@ -295,6 +709,30 @@ class IamApiKeysApi(BaseApi):
         """Delete an API key.
 
         Clients using it lose access.
+
+        Args:
+            id (str): The API key to delete. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            None: The API key is being deleted; no body.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not delete this key.
+            NotFoundException: (404) No such API key, or not visible to these credentials.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         await self.api_client.call(
             operations.DELETE_IAM_V2_API_KEY,
@@ -307,7 +745,33 @@ class IamApiKeysApi(BaseApi):
         id: str,
         **options: Unpack[RequestOptions],
     ) -> ApiResponse[None]:
-        """:meth:`delete_iam_v2_api_key` with the response's status and headers."""
+        """:meth:`delete_iam_v2_api_key` with the response's status and headers.
+
+        Args:
+            id (str): The API key to delete. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            ApiResponse[None]: ``status_code``, ``headers``, ``raw_data`` and ``data``: The API key is being deleted; no
+                body.
+
+        Raises:
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not delete this key.
+            NotFoundException: (404) No such API key, or not visible to these credentials.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.call(
             operations.DELETE_IAM_V2_API_KEY,
             options,
@@ -319,7 +783,25 @@ class IamApiKeysApi(BaseApi):
         id: str,
         **options: Unpack[RequestOptions],
     ) -> RESTResponse:
-        """:meth:`delete_iam_v2_api_key` returning the raw response, body unread."""
+        """:meth:`delete_iam_v2_api_key` returning the raw response, body unread.
+
+        Args:
+            id (str): The API key to delete. 1 to 255 characters; percent-encoded into the path.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`.
+
+        Returns:
+            RESTResponse: The answer as it came, whatever its status (error statuses are not raised here): ``status``,
+                ``headers``, ``read()``. Release it when done.
+
+        Raises:
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
+        """
         return await self.api_client.execute(
             operations.DELETE_IAM_V2_API_KEY,
             options,
@@ -336,10 +818,40 @@ class IamApiKeysApi(BaseApi):
     ) -> None:
         """Wait until a deleted API key is gone.
 
-        A 404, or a 403 not refusing the caller's own key, means gone (`readiness.is_gone`).
+        Reads with :meth:`get_iam_v2_api_key` every ``poll_interval`` seconds. A 404, or a 403 not refusing the caller's
+        own key, means gone (`readiness.is_gone`).
+
+        Args:
+            id (str): The API key to delete. 1 to 255 characters; percent-encoded into the path.
+            timeout (float): Seconds to wait at most; 60.0 by default, 0 or more.
+            poll_interval (float): Seconds between two reads; 1.0 by default, above 0.
+            **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
+                ``_retries``, ``_content_type``), see :class:`~openapi_client.operation.RequestOptions`. Each read is
+                sent with them.
+
+        Returns:
+            None: Nothing: the read said the object is gone.
+
+        Raises:
+            WaiterTimeoutError: ``timeout`` passed first (a ``TimeoutError`` too).
+            BadRequestException: (400) The request is malformed.
+            UnauthorizedException: (401) Missing or wrong credentials.
+            ForbiddenException: (403) The credentials may not delete this key.
+            TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
+            ServiceException: (500) The service failed.
+            ApiException: Any other error status, as the subclass for that status.
+            ApiResponseError: The answer cannot be used: not JSON, truncated, too large or malformed.
+            ApiTypeError: An argument or option of the wrong type, named in the message; nothing is sent.
+            ApiValueError: An argument outside its limits, or a required body field unset; nothing is sent.
+            InsecureTransportError: The credentials would travel in clear text to another machine; nothing is sent.
+            TokenExchangeError: OAuth credentials: no Confluent access token could be had.
+            ApiTimeoutError: No answer within the timeouts or the call's deadline (``total_timeout``).
+            ApiConnectionError: The service could not be reached, or the connection broke.
         """
         await wait_until(
-            readiness.API_KEY_DELETED.async_poller(lambda: self.get_iam_v2_api_key(id, **options)),
+            readiness.API_KEY_DELETED.async_poller(
+                lambda: self.get_iam_v2_api_key(id, **options),
+            ),
             timeout=timeout,
             poll_interval=poll_interval,
             what=readiness.API_KEY_DELETED.describe(id),

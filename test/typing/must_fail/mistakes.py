@@ -24,4 +24,6 @@ def mistakes(iam: openapi_client.IamApiKeysApi, byok: openapi_client.ByokKeysApi
     read.spec.secret.get_secret_value()  # expect-error
     state: ByokKeyState = byok.get_byok_v1_key("cck-1").state
     state.no_such_method()  # expect-error
+    openapi_client.Configuration(timeout="5")  # expect-error
+    openapi_client.Configuration(retries="3")  # expect-error
     print(created)
