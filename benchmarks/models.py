@@ -3,6 +3,11 @@
 Floor: ``model_validate_json`` for ``from_json``, ``model_dump_json`` for ``to_json`` and
 ``model_dump(mode="json")`` for ``to_dict`` (the SDK's ``to_dict`` returns JSON-ready data,
 datetimes as strings, so the floor is asked for the same output).
+
+Two more rows time a page as the client decodes it (tolerantly: each item a union of the
+precise item model and its lenient form): a conforming page against the plain floor, and a
+page whose one item lacks ``validation`` against a conforming page plus one more decode of
+that item (issue 18 §7: an odd item costs at most one more decode of it).
 """
 
 from __future__ import annotations
@@ -52,4 +57,57 @@ def run(settings: Settings) -> List[Result]:
         for op, subject, floor_fn in pairs:
             sdk_time, floor_time = compare(subject, floor_fn, number=number, rounds=rounds)
             results.append(Result("models", f"{name} {op}", sdk_time * 1e6, floor_time * 1e6, "µs", TARGET))
+    results.extend(_client_decode(settings, rounds))
+    return results
+
+
+def _client_decode(settings: Settings, rounds: int) -> List[Result]:
+    from openapi_client.models._tolerant import TOLERATED, fast_validator
+    from openapi_client.models.responses import ByokV1KeyListItem
+
+    decoder = fast_validator(ByokV1KeyList)
+    assert decoder is not None
+    page = payloads.byok_key_list()
+    body = payloads.dumps(page)
+    odd_page = json.loads(body)
+    odd_item = odd_page["data"][len(odd_page["data"]) // 2]
+    del odd_item["validation"]
+    odd_body = payloads.dumps(odd_page)
+    item_body = payloads.dumps(page["data"][len(page["data"]) // 2])
+    context: dict = {}
+    decoded = decoder.validate_json(odd_body, context)
+    if TOLERATED not in context or json.loads(decoded.to_json()) != odd_page:
+        raise AssertionError("the page with an odd item is not decoded tolerantly as sent")
+    if json.loads(decoder.validate_json(body, {}).to_json()) != page:
+        raise AssertionError("the client's page decode does not reproduce the payload")
+
+    def conforming_plus_one_item() -> None:
+        decoder.validate_json(body, {})
+        ByokV1KeyListItem.from_json(item_body)
+
+    number = settings.scale(8)
+    results = []
+    sdk_time, floor_time = compare(
+        lambda: decoder.validate_json(body, {}),
+        partial(floor_models.KeyList.model_validate_json, body),
+        number=number,
+        rounds=rounds,
+    )
+    results.append(
+        Result("models", "ByokV1KeyList (100) as the client decodes it", sdk_time * 1e6, floor_time * 1e6, "µs", TARGET)
+    )
+    sdk_time, floor_time = compare(
+        lambda: decoder.validate_json(odd_body, {}), conforming_plus_one_item, number=number, rounds=rounds
+    )
+    results.append(
+        Result(
+            "models",
+            "ByokV1KeyList (100), one item without validation, vs conforming + one item decode",
+            sdk_time * 1e6,
+            floor_time * 1e6,
+            "µs",
+            1.05,
+            "target 1x (at most one more decode of the odd item); 1.05 leaves room for noise",
+        )
+    )
     return results

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         ApiTypeError as ApiTypeError,
         ApiValueError as ApiValueError,
         BadRequestException as BadRequestException,
+        ClientClosedError as ClientClosedError,
         ConflictException as ConflictException,
         ForbiddenException as ForbiddenException,
         InsecureTransportError as InsecureTransportError,
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
         ListMeta as ListMeta,
         ObjectReference as ObjectReference,
     )
+    from openapi_client.models._deviation import Deviation as Deviation
     from openapi_client.retry import ApiRetry as ApiRetry, RetrySetting as RetrySetting
 
 # Every public name -> the module that defines it: the package's one list of exports.
@@ -104,12 +106,14 @@ _EXPORTS: Dict[str, str] = {
     "ByokV1KeyUpdate": "openapi_client.models",
     "ByokV1KeyValidation": "openapi_client.models",
     "ByokV1UnknownKey": "openapi_client.models",
+    "ClientClosedError": "openapi_client.exceptions",
     "ClientCredentialsGrant": "openapi_client.credentials",
     "CloudApiKey": "openapi_client.credentials",
     "Configuration": "openapi_client.configuration",
     "ConflictException": "openapi_client.exceptions",
     "ConfluentOAuth": "openapi_client.credentials",
     "CredentialProvider": "openapi_client.credentials",
+    "Deviation": "openapi_client.models._deviation",
     "Error": "openapi_client.models",
     "ErrorSource": "openapi_client.models",
     "Failure": "openapi_client.models",

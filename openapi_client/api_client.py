@@ -5,23 +5,30 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import logging
 import re
+import threading
 import time
 from types import TracebackType
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     ClassVar,
     Dict,
+    Generator,
     Iterator,
     List,
     Mapping,
+    NamedTuple,
     Optional,
     Protocol,
     Sequence,
+    Set,
     Tuple,
     Type,
     TypeVar,
+    Union,
 )
 
 import urllib3
@@ -31,7 +38,13 @@ from openapi_client import __version__
 from openapi_client.api_response import ApiResponse
 from openapi_client.call import CallFactory
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.credentials import CredentialProvider, authorization_by, renewed_by, select_provider
+from openapi_client.credentials import (
+    ConfluentOAuth,
+    CredentialProvider,
+    authorization_by,
+    renewed_by,
+    select_provider,
+)
 from openapi_client.exceptions import (
     ApiException,
     ApiResponseError,
@@ -53,6 +66,7 @@ from openapi_client.retry import RetrySetting
 
 if TYPE_CHECKING:
     from openapi_client.models._base import ApiModel, ApiRootModel
+    from openapi_client.models._deviation import Deviation
 
 __all__ = ["ApiClient", "BaseApiClient"]
 
@@ -60,6 +74,30 @@ _Request = Tuple[str, str, Dict[str, str], Optional[bytes]]
 """A built request: method, URL, headers, body."""
 
 _Client = TypeVar("_Client", bound="BaseApiClient")
+
+logger = logging.getLogger("openapi_client")
+
+_REPORTED_LIMIT = 256
+"""How many (operation, field) deviations a client remembers having logged; past it, new
+ones are not logged (memory stays bounded whatever a server sends)."""
+
+
+class Send(NamedTuple):
+    """A step of :meth:`BaseApiClient.auth_flow`: send ``request``; the response comes back."""
+
+    request: _Request
+
+
+class Renew(NamedTuple):
+    """A step of :meth:`BaseApiClient.auth_flow`: renew ``provider``'s credential, which the
+    service refused as ``rejected`` (``None``: a refresh that fell due); the new
+    ``Authorization`` value comes back, or ``None``."""
+
+    provider: CredentialProvider
+    rejected: Optional[str]
+
+
+CallFlow = Generator[Union[Send, Renew], Any, Any]
 
 
 class Transport(Protocol):
@@ -105,6 +143,9 @@ class BaseApiClient:
         self._redactor = Redactor()
         self._redactor_key: Tuple[str, ...] = ()
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
+        # (operation, field) of the deviations logged by this client: each is logged once.
+        self._reported: Set[Tuple[str, str]] = set()
+        self._reported_lock = threading.Lock()
 
     @property
     def user_agent(self) -> str:
@@ -191,9 +232,14 @@ class BaseApiClient:
         operation: Optional[Operation] = None,
     ) -> ApiResponse[Any]:
         """Decode a response whose body ``raw`` has been read; an error status raises the
-        matching :class:`ApiException`. ``operation`` only serves messages: a body lacking a
-        field its schema requires is an :class:`ApiResponseError` naming the field and the
-        operation."""
+        matching :class:`ApiException`.
+
+        A JSON object that breaks its model (a required field missing, a value of another
+        type) is decoded tolerantly: kept as sent, its deviations on the result's
+        ``deviations`` and the model's ``model_deviations``, each logged once per operation
+        and field by this client. With ``Configuration.strict_answers`` it is an
+        :class:`ApiResponseError` naming the fields and the operation instead. ``operation``
+        serves messages only."""
         status = response_data.status
         if not 200 <= status <= 299:
             raise ApiException.from_response(
@@ -201,9 +247,12 @@ class BaseApiClient:
             )
         response_type = _response_type(response_types_map or {}, status)
         data = None
+        deviations: Tuple[Deviation, ...] = ()
         if response_type is not None:
-            data = self._decode(response_data, raw, response_type, operation)
-        return ApiResponse(status_code=status, headers=response_data.headers, data=data, raw_data=raw)
+            data, deviations = self._decode(response_data, raw, response_type, operation)
+        return ApiResponse(
+            status_code=status, headers=response_data.headers, data=data, raw_data=raw, deviations=deviations
+        )
 
     def _build_request(
         self,
@@ -329,7 +378,8 @@ class BaseApiClient:
 
     def _decode(
         self, response: Any, raw: bytes, response_type: Type[Any], operation: Optional[Operation] = None
-    ) -> Any:
+    ) -> Tuple[Any, Tuple[Deviation, ...]]:
+        """The decoded body and where it breaks the document (see :meth:`decode_response`)."""
         content_type = response.headers.get("Content-Type", "")
         if not raw:
             raise ApiResponseError(
@@ -347,27 +397,55 @@ class BaseApiClient:
                 body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
                 redactor=redactor,
             )
+        tolerant = not self.configuration.strict_answers
+        if tolerant and isinstance(response_type, type) and issubclass(response_type, _model_bases()[0]):
+            return self._decode_tolerantly(response, raw, response_type, operation)
         try:
-            return self.deserialize(raw, response_type)
+            return self.deserialize(raw, response_type), ()
         except ValueError as exc:  # pydantic's ValidationError is one
-            missing = _missing_fields(exc)
-            if missing:
-                what = operation.describe() if operation is not None else response_type.__name__
-                raise ApiResponseError(
-                    f"the {response.status} answer to {what} lacks {', '.join(repr(m) for m in missing)}, "
-                    "which the API document requires",
-                    status=response.status,
-                    headers=response.headers,
-                    redactor=_redactor_of(response),
-                ) from None
-            redactor = _redactor_of(response).with_more(_secret_fields(raw))
-            raise ApiResponseError(
-                f"the response is not a valid {response_type.__name__}: {_first_line(exc)}",
-                status=response.status,
-                headers=response.headers,
-                body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
-                redactor=redactor,
-            ) from None
+            raise _refusal(response, raw, response_type, operation, exc) from None
+
+    def _decode_tolerantly(
+        self, response: Any, raw: bytes, response_type: Type[ApiModel], operation: Optional[Operation]
+    ) -> Tuple[Any, Tuple[Deviation, ...]]:
+        """The precise model first (a page's odd items taken leniently in the same pass); only
+        what it refuses is decoded again, every field lenient (``models/_tolerant.py``)."""
+        from openapi_client.models._tolerant import TOLERATED, fast_validator, lenient_validator, mark_odd_items
+
+        fast = fast_validator(response_type)
+        context: Dict[str, Any] = {}
+        try:
+            data = fast.validate_json(raw, context) if fast is not None else response_type.from_json(raw)
+        except ValueError as exc:
+            context = {}
+            try:
+                data = lenient_validator(response_type).validate_json(raw, context)
+            except ValueError:
+                raise _refusal(response, raw, response_type, operation, exc) from None
+        if TOLERATED not in context:
+            return data, ()
+        mark_odd_items(data)
+        deviations = data.model_deviations
+        self._report(deviations, response.status, operation.describe() if operation else response_type.__name__)
+        return data, deviations
+
+    def _report(self, deviations: Tuple[Deviation, ...], status: int, what: str) -> None:
+        """Log each deviation at WARNING, once per operation and field for this client (the
+        items of a list count as one field), never with a value."""
+        for deviation in deviations:
+            field = _ANY_INDEX.sub("[*]", deviation.path)
+            with self._reported_lock:
+                if (what, field) in self._reported or len(self._reported) >= _REPORTED_LIMIT:
+                    continue
+                self._reported.add((what, field))
+            logger.warning(
+                "the %s answer to %s breaks the API document at %s (%s); decoded tolerantly "
+                "(Configuration.strict_answers=True refuses such answers)",
+                status,
+                what,
+                field,
+                deviation.problem,
+            )
 
     def _apply_auth(
         self,
@@ -402,11 +480,34 @@ class BaseApiClient:
         return None if budget is None else time.monotonic() + budget
 
     @staticmethod
-    def renews_after(provider: Optional[CredentialProvider], request: _Request, status: int) -> bool:
-        """Whether ``provider``'s credential, which ``request`` carried, was just refused (401),
-        so that asking it ``on_unauthorized`` (I/O) may help; on True the caller resends
-        ``request`` once with a fresh ``Authorization`` (:meth:`with_authorization`), never more."""
-        return status == 401 and provider is not None and bool(request[2].get("Authorization"))
+    def auth_flow(provider: Optional[CredentialProvider], build: Callable[[], _Request]) -> CallFlow:
+        """The credential side of one call as a sans-I/O flow, driven alike by both clients'
+        ``execute`` (httpx's ``auth_flow`` is the model). It yields :class:`Renew` (a token
+        exchange or another renewal, I/O: the driver performs it within the call's deadline
+        and sends back the new ``Authorization`` value, or ``None`` when there is none) and
+        :class:`Send` (the driver sends back the response), and returns the final response:
+
+        * the provider's credential due for renewal (an OAuth token near its expiry) is
+          renewed before the request is built;
+        * a 401 to a credential the call carried asks the provider to renew once; with a
+          new value the request is sent once more, never twice.
+        """
+        if provider is not None and provider.needs_refresh():
+            yield Renew(provider, None)
+        request = build()
+        response = yield Send(request)
+        rejected = request[2].get("Authorization") if provider is not None and response.status == 401 else None
+        if rejected:
+            assert provider is not None
+            try:
+                authorization = yield Renew(provider, rejected)
+            except BaseException:
+                response.release_conn()
+                raise
+            if authorization is not None and authorization != rejected:
+                response.release_conn()
+                response = yield Send(BaseApiClient.with_authorization(request, authorization))
+        return response
 
     @staticmethod
     def with_authorization(request: _Request, authorization: str) -> _Request:
@@ -505,23 +606,35 @@ class ApiClient(BaseApiClient):
         # One deadline for the whole call: a token exchange due now, every attempt, the resend.
         deadline = self.call_deadline(options)
         provider = self.credential_for(operation, options)
-        if provider is not None and provider.needs_refresh():
-            authorization_by(provider, deadline)
-        request = self.build(operation, options, path_params, query_params, body, provider)
         timeout, retries = (options.get("_request_timeout"), options.get("_retries")) if options else (None, None)
-        response = self._send(*request, timeout, retries, preload_content, deadline)
-        if self.renews_after(provider, request, response.status):
-            assert provider is not None
+        flow = self.auth_flow(
+            provider, lambda: self.build(operation, options, path_params, query_params, body, provider)
+        )
+        step = next(flow)
+        while True:
+            if isinstance(step, Send):
+                outcome: Any = self._send(*step.request, timeout, retries, preload_content, deadline)
+            else:
+                try:
+                    outcome = self._renew(step, deadline)
+                except BaseException as exc:
+                    step = flow.throw(exc)
+                    continue
             try:
-                renewed = renewed_by(provider, request[2]["Authorization"], deadline)
-            except BaseException:
-                response.release_conn()
-                raise
-            if renewed:
-                response.release_conn()
-                request = self.with_authorization(request, authorization_by(provider, deadline))
-                response = self._send(*request, timeout, retries, preload_content, deadline)
-        return response
+                step = flow.send(outcome)
+            except StopIteration as done:
+                response: RESTResponse = done.value
+                return response
+
+    def _renew(self, step: Renew, deadline: Optional[float]) -> Optional[str]:
+        """Perform a :class:`Renew` step, blocking: an OAuth exchange goes through the
+        provider's blocking transport (single flight across threads) within ``deadline``."""
+        provider, rejected = step
+        if isinstance(provider, ConfluentOAuth):
+            return provider.renew(rejected, deadline=deadline, host=self.configuration.host)
+        if rejected is None:
+            return authorization_by(provider, deadline)
+        return authorization_by(provider, deadline) if renewed_by(provider, rejected, deadline) else None
 
     def _send(
         self,
@@ -637,6 +750,47 @@ def _secret_fields(raw: bytes) -> Iterator[str]:
                     stack.append(value)
         elif isinstance(node, list):
             stack.extend(node)
+
+
+_ANY_INDEX = re.compile(r"\[\d+\]")
+
+
+def _refusal(
+    response: Any, raw: bytes, response_type: Type[Any], operation: Optional[Operation], exc: ValueError
+) -> ApiResponseError:
+    """The error for an answer that breaks its model: naming the missing fields and the
+    operation when that is all that is wrong, else quoting the (redacted) body."""
+    missing = _missing_fields(exc)
+    if missing:
+        what = operation.describe() if operation is not None else response_type.__name__
+        return ApiResponseError(
+            f"the {response.status} answer to {what} lacks {', '.join(repr(m) for m in missing)}, "
+            "which the API document requires",
+            status=response.status,
+            headers=response.headers,
+            redactor=_redactor_of(response),
+        )
+    redactor = _redactor_of(response).with_more(_secret_fields(raw))
+    fields = _broken_fields(exc)
+    where = f" (the {response.status} answer to {operation.describe()}{fields})" if operation is not None else ""
+    return ApiResponseError(
+        f"the response is not a valid {response_type.__name__}{where}: {_first_line(exc)}",
+        status=response.status,
+        headers=response.headers,
+        body=redactor.text(raw.decode("utf-8", errors="replace"))[:200],
+        redactor=redactor,
+    )
+
+
+def _broken_fields(exc: ValueError) -> str:
+    """``" breaks data[1].metadata (model_type)"``: where a pydantic error says the document
+    is broken, without values."""
+    if not callable(getattr(exc, "errors", None)):
+        return ""
+    from openapi_client.models._tolerant import deviations_of
+
+    found = [f"{d.path} ({d.problem})" for d in deviations_of(exc) if d.path]  # type: ignore[arg-type]
+    return f" breaks {', '.join(found[:5])}" if found else ""
 
 
 def _missing_fields(exc: ValueError) -> List[str]:

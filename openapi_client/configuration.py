@@ -114,6 +114,11 @@ class Configuration:
     send them in clear text anyway. Empty or blank credentials, a key without a secret
     (or a secret without a key) and values that cannot be sent in a header are refused
     with :class:`ApiValueError` here, before any request (by the credential providers).
+
+    Answers: an answer that breaks the API document (a required field missing, a value of
+    another type) is decoded tolerantly, kept as sent, its deviations on
+    ``ApiResponse.deviations`` and ``model_deviations`` and logged once per operation and
+    field; ``strict_answers=True`` refuses it with :class:`ApiResponseError` instead.
     """
 
     def __init__(
@@ -138,6 +143,7 @@ class Configuration:
         allow_insecure_http: bool = False,
         trust_env: bool = True,
         debug: bool = False,
+        strict_answers: bool = False,
     ) -> None:
         self.host = host or os.environ.get(HOST_ENV) or DEFAULT_HOST
         # The environment fills in credentials only when none were given at all, so an
@@ -170,6 +176,7 @@ class Configuration:
         self.rate_limit_max_wait = rate_limit_max_wait
         self.allow_insecure_http = allow_insecure_http
         self.trust_env = trust_env
+        self.strict_answers = strict_answers
         self.logger = logging.getLogger("openapi_client")
         self._debug = False
         if debug:

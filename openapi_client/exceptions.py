@@ -25,6 +25,7 @@ __all__ = [
     "ApiValueError",
     "ApiConnectionError",
     "ApiTimeoutError",
+    "ClientClosedError",
     "ApiResponseError",
     "InsecureTransportError",
     "ApiException",
@@ -100,6 +101,11 @@ class ApiConnectionError(OpenApiException):
 
 class ApiTimeoutError(ApiConnectionError):
     """The service did not answer within the configured timeout."""
+
+
+class ClientClosedError(OpenApiException, RuntimeError):
+    """The client was closed, or (``openapi_client.aio``) is used from another event loop
+    than the one it first ran in; nothing was sent. Make a new client."""
 
 
 def redact_headers(headers: Optional[Mapping[str, str]], redactor: Optional[Redactor] = None) -> Dict[str, str]:

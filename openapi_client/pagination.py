@@ -66,7 +66,10 @@ class PageWalk:
         """The ``page_token`` to fetch after ``page`` (the page just fetched), or ``None``
         when it was the last."""
         self._fetched += 1
-        following = next_page_token(page.metadata.next)
+        # A page decoded tolerantly may hold its metadata, or its link, as the service sent
+        # it (null, say): without a link to follow, it is the last page.
+        link = getattr(page.metadata, "next", None)
+        following = next_page_token(link if isinstance(link, str) else None)
         if following is None:
             return None
         if following in self._seen:

@@ -15,7 +15,7 @@ import socket
 import ssl
 import threading
 import time
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -32,11 +32,21 @@ from urllib3.util.retry import Retry
 
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.credentials._http import (
+    ERROR_ANSWER_BYTES,
+    MAX_TOKEN_RESPONSE_BYTES,
+    TOKEN_RETRY,
+    LocalStep,
+    TokenAnswer,
+    TokenConnection,
+    TokenFlow,
+)
+from openapi_client.exceptions import ApiConnectionError, ApiResponseError
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
 
-__all__ = ["RESTClientObject", "RESTResponse"]
+__all__ = ["RESTClientObject", "RESTResponse", "run_token_flow", "token_configuration", "token_transport"]
 
 logger = logging.getLogger("openapi_client")
 
@@ -249,6 +259,67 @@ class RESTClientObject:
             manager.clear()
 
 
+# -- token requests ------------------------------------------------------------------------
+
+
+def token_configuration(connection: TokenConnection) -> Configuration:
+    """The settings of a transport sending a credential provider's token requests: its
+    connection settings, the token retry policy, a token-sized body cap, and no credentials
+    of its own (nor any read from the environment)."""
+    return Configuration(
+        credentials=(),
+        verify_ssl=connection.verify_ssl,
+        ssl_ca_cert=connection.ssl_ca_cert,
+        proxy=connection.proxy,
+        proxy_headers=dict(connection.proxy_headers) if connection.proxy_headers else None,
+        connection_pool_maxsize=2,
+        timeout=connection.timeout,
+        retries=TOKEN_RETRY,
+        max_response_bytes=MAX_TOKEN_RESPONSE_BYTES,
+        allow_insecure_http=connection.allow_insecure_http,
+        trust_env=False,
+    )
+
+
+def token_transport(connection: TokenConnection) -> RESTClientObject:
+    """A blocking transport for a provider's token requests."""
+    return RESTClientObject(token_configuration(connection))
+
+
+def run_token_flow(
+    transport: RESTClientObject, connection: TokenConnection, flow: TokenFlow, deadline: Optional[float]
+) -> str:
+    """Drive a provider's renewal (a sans-I/O flow) over ``transport``: each token request
+    within ``deadline`` (the call's), its answer read by the same bounded decoder as an API
+    answer, every secret it carries masked in what fails; a local step is simply run."""
+    sent: Union[TokenAnswer, str, None] = None
+    while True:
+        try:
+            step = flow.send(sent) if sent is not None else next(flow)
+        except StopIteration as done:
+            return str(done.value)
+        if isinstance(step, LocalStep):
+            sent = step.run()
+            continue
+        step.check_route(connection)
+        try:
+            response = transport.request(
+                "POST",
+                step.url,
+                headers=step.headers,
+                body=step.body,
+                preload_content=False,
+                redactor=step.redactor,
+                deadline=step.deadline(connection, deadline),
+            )
+            if response.status != 200:
+                response._max_bytes = ERROR_ANSWER_BYTES  # only a short reason is read from it
+            body = response.read()
+        except (ApiConnectionError, ApiResponseError) as exc:
+            raise step.failure(exc, deadline) from None
+        sent = TokenAnswer(response.status, response.reason, response.headers, body)
+
+
 # -- reading bodies ------------------------------------------------------------------------
 
 
@@ -392,12 +463,14 @@ _call_deadline = threading.local()
 class _FinalResponse(http.client.HTTPResponse):
     """http.client's response, with two changes to how the status line and headers are read:
     interim 1xx answers (103 Early Hints, ...) are skipped until the final one (http.client
-    itself skips only ``100 Continue``), and reading them obeys the call's deadline, so a
-    server dripping its headers a byte at a time cannot hold a call past it."""
+    itself skips only ``100 Continue``), at most :data:`_MAX_INTERIM` of them, and reading
+    them obeys the call's deadline, so a server dripping its head (a byte at a time, a line
+    every so often, or interim answers without end) cannot hold a call past it."""
 
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
         self._sock = sock
+        self._interim = 0
 
     def begin(self) -> None:
         deadline: Optional[float] = getattr(_call_deadline, "value", None)
@@ -407,8 +480,7 @@ class _FinalResponse(http.client.HTTPResponse):
         # The common case: the first read (bounded by the socket timeout, already cut to the
         # deadline) brought the whole head of a final answer, so reading its lines cannot wait
         # on the network and needs no watching.
-        head = self.fp.peek(1)
-        if head.startswith(b"HTTP/") and head[9:10] != b"1" and b"\r\n\r\n" in head:
+        if _is_whole_final_head(self.fp.peek(1)):
             super().begin()
             return
         original, timeout = self.fp, self._sock.gettimeout()
@@ -425,12 +497,30 @@ class _FinalResponse(http.client.HTTPResponse):
             version, status, reason = super()._read_status()  # type: ignore[misc]
             if not 100 <= status < 200 or status == 101:
                 return version, status, reason
+            self._interim += 1
+            if self._interim > _MAX_INTERIM:
+                raise http.client.HTTPException(f"more than {_MAX_INTERIM} interim (1xx) answers")
             http.client.parse_headers(self.fp)  # the interim answer's headers, dropped
+
+
+_MAX_INTERIM = 32
+"""Interim answers skipped before one request's final answer; a server sending more is broken."""
+
+
+def _is_whole_final_head(head: bytes) -> bool:
+    """Whether ``head`` (what is buffered) holds a whole answer head whose status line, read
+    the way http.client reads it (fields split on runs of whitespace), is a final status."""
+    if b"\r\n\r\n" not in head or not head.startswith(b"HTTP/"):
+        return False
+    fields = head[: head.find(b"\n")].split(None, 2)
+    return len(fields) >= 2 and len(fields[1]) == 3 and fields[1].isdigit() and fields[1][:1] not in b"01"
 
 
 class _DeadlineLines:
     """The lines of a response head, read from a buffered socket file without passing a
-    deadline: before each network read the socket timeout is cut to the time left."""
+    deadline: before each line, and before each network read, the time left is checked and
+    the socket timeout cut to it (a line already buffered is no exception: a server sending
+    whole lines slowly, or interim answers without end, meets the deadline all the same)."""
 
     __slots__ = ("_deadline", "_file", "_sock", "_timeout")
 
@@ -441,11 +531,6 @@ class _DeadlineLines:
         self._timeout = timeout
 
     def readline(self, limit: int = -1) -> bytes:
-        buffered = self._file.peek(1)
-        newline = buffered.find(b"\n")
-        if newline >= 0 and (limit < 0 or newline < limit):
-            whole: bytes = self._file.readline(limit)  # the whole line is here already
-            return whole
         line = bytearray()
         while limit < 0 or len(line) < limit:
             remaining = self._deadline - time.monotonic()

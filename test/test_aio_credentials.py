@@ -55,10 +55,11 @@ async def test_thirty_two_tasks_one_exchange_and_the_loop_keeps_running(cloud: F
     assert cloud.sts_exchanges == 1 and cloud.idp_grants == 1
     # The loop ran on during the half-second exchange (a blocked loop would not tick).
     assert elapsed >= 0.5 and ticks >= 10
-    # One task asked a worker thread to renew; the other 31 awaited that one renewal. The
-    # requests themselves then read the fresh token on the loop's own thread.
+    # One task sent the exchange on the client's own asyncio transport; the other 31 awaited
+    # that one renewal. No worker thread took part; the requests then read the fresh token
+    # on the loop's own thread.
     assert exchange_threads.count(threading.main_thread().name) == 32
-    assert len([name for name in exchange_threads if name != threading.main_thread().name]) == 1
+    assert [name for name in exchange_threads if name != threading.main_thread().name] == []
 
 
 async def test_a_failed_renewal_reaches_every_waiting_task(cloud: FakeConfluentCloud) -> None:

@@ -11,8 +11,9 @@ socket server (``hostile.py``) to the sync client and to ``openapi_client.aio``,
 - be classified by ``api_key_kind`` as the key it is (API keys);
 - for a read answered with an error, say whether the key is gone by ``readiness.is_gone``.
 
-Some real bodies only pass once decoding is tolerant and timestamps keep their spelling (the
-``decode`` branch): they are here anyway, marked ``xfail(strict=True)`` so the merge flips them.
+Some real bodies break the API document (a field it requires is missing): they decode
+tolerantly, kept as sent, and name what they break on ``model_deviations``; every other body
+names nothing. Timestamps come back with the service's spelling (nanoseconds, ``.000Z``).
 """
 
 from __future__ import annotations
@@ -77,26 +78,19 @@ GONE = {
     "confluent-cli-test-server:byok key unknown": True,
 }
 
-TOLERANT = "tolerant decoding lands with the decode branch"
-EXACT_TIMES = "exact timestamp round trips land with the decode branch"
-# Answers the strict decoder refuses today (fields the document requires are missing), and
-# answers whose timestamps come back respelled.
-DECODE_BRANCH: Dict[str, str] = {
+# Answers that break the document: fields it requires are missing.
+BREAKS_DOCUMENT = {
     # A read without validation (bodies from 2023): the document requires it on reads.
-    "terraform-provider-confluent:byok aws_key_updated": TOLERANT,
-    "terraform-provider-confluent:byok azure_key_updated": TOLERANT,
+    "terraform-provider-confluent:byok aws_key_updated",
+    "terraform-provider-confluent:byok azure_key_updated",
     # The CLI's test server writes only what its Go values hold: no api_version or kind, no
     # references' related/resource_name, a Flink create answer with only id and secret.
-    "confluent-cli-test-server:iam api key MYKEY1": TOLERANT,
-    "confluent-cli-test-server:iam flink api key created": TOLERANT,
-    "confluent-cli-test-server:byok cck-001": TOLERANT,
-    "confluent-cli-test-server:byok cck-002": TOLERANT,
-    "confluent-cli-test-server:byok cck-003": TOLERANT,
-    "confluent-cli-test-server:byok cck-004": TOLERANT,
-    # Go writes nanoseconds and ".000Z"; they come back as microseconds and "Z".
-    "terraform-provider-confluent:byok aws_key": EXACT_TIMES,
-    "terraform-provider-confluent:byok azure_key": EXACT_TIMES,
-    "terraform-provider-confluent:byok gcp_key": EXACT_TIMES,
+    "confluent-cli-test-server:iam api key MYKEY1",
+    "confluent-cli-test-server:iam flink api key created",
+    "confluent-cli-test-server:byok cck-001",
+    "confluent-cli-test-server:byok cck-002",
+    "confluent-cli-test-server:byok cck-003",
+    "confluent-cli-test-server:byok cck-004",
 }
 
 
@@ -116,8 +110,7 @@ ANSWERS = load_corpus()
 
 def cases() -> Iterator[Any]:
     for name, item in ANSWERS:
-        marks = [pytest.mark.xfail(strict=True, reason=DECODE_BRANCH[name])] if name in DECODE_BRANCH else []
-        yield pytest.param(name, item, id=name, marks=marks)
+        yield pytest.param(name, item, id=name)
 
 
 def serving(item: Dict[str, Any]) -> Callable[[socket.socket, Request], None]:
@@ -146,7 +139,7 @@ def test_the_corpus_is_there_and_covers_every_source_and_operation() -> None:
     sources = {name.split(":")[0] for name, _ in ANSWERS}
     assert sources == {"terraform-provider-confluent", "confluent-cli-test-server", "official-document"}
     assert {item["operation"] for _, item in ANSWERS} == set(CALLS)
-    assert set(KINDS_OF_KEYS) | set(GONE) | set(DECODE_BRANCH) <= {name for name, _ in ANSWERS}
+    assert set(KINDS_OF_KEYS) | set(GONE) | BREAKS_DOCUMENT <= {name for name, _ in ANSWERS}
 
 
 @pytest.fixture(params=KINDS)
@@ -159,6 +152,7 @@ async def test_each_answer_decodes_and_gives_back_the_same_values(kind: str, nam
     result = await call(kind, item)
     assert result.to_dict() == item["body"]
     assert json.loads(result.to_json()) == item["body"]
+    assert bool(result.model_deviations) is (name in BREAKS_DOCUMENT), result.model_deviations
     if name in KINDS_OF_KEYS:
         keys = result.data if item["operation"].startswith("list_") else [result]
         assert keys and all(api_key_kind(key) is KINDS_OF_KEYS[name] for key in keys)

@@ -71,18 +71,31 @@ class _FixedAnswer(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def fixed_server() -> Iterator[Tuple[ThreadingHTTPServer, openapi_client.ApiClient]]:
+def _serve(strict: bool) -> Iterator[Tuple[ThreadingHTTPServer, openapi_client.ApiClient]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FixedAnswer)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    config = openapi_client.Configuration(host=f"http://127.0.0.1:{server.server_port}", username="k", password="s")
+    config = openapi_client.Configuration(
+        host=f"http://127.0.0.1:{server.server_port}", username="k", password="s", strict_answers=strict
+    )
     try:
         with openapi_client.ApiClient(config) as client:
             yield server, client
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def fixed_server() -> Iterator[Tuple[ThreadingHTTPServer, openapi_client.ApiClient]]:
+    """A server answering what the test sets, and a client decoding tolerantly (the default)."""
+    yield from _serve(strict=False)
+
+
+@pytest.fixture
+def strict_server() -> Iterator[Tuple[ThreadingHTTPServer, openapi_client.ApiClient]]:
+    """The same with ``Configuration(strict_answers=True)``: answers breaking the document are refused."""
+    yield from _serve(strict=True)
 
 
 def _without(document: Dict[str, Any], dotted: str) -> Dict[str, Any]:
@@ -128,13 +141,13 @@ def _call(client: openapi_client.ApiClient, operation: str) -> Any:
 
 @pytest.mark.parametrize(("operation", "status", "document", "field"), CASES, ids=[f"{c[0]}-{c[3]}" for c in CASES])
 def test_an_answer_lacking_a_required_field_names_it_and_the_operation(
-    fixed_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
+    strict_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
     operation: str,
     status: int,
     document: Dict[str, Any],
     field: str,
 ) -> None:
-    server, client = fixed_server
+    server, client = strict_server
     server.answer_status, server.answer_body = status, document  # type: ignore[attr-defined]
     _call(client, operation)  # the complete answer decodes
     server.answer_body = _without(document, field)  # type: ignore[attr-defined]
@@ -161,9 +174,12 @@ def test_an_answer_lacking_a_required_field_names_it_and_the_operation(
     ],
 )
 def test_a_list_item_lacking_a_required_field_is_named_with_its_index(
-    fixed_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient], operation: str, page: Dict[str, Any], field: str
+    strict_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
+    operation: str,
+    page: Dict[str, Any],
+    field: str,
 ) -> None:
-    server, client = fixed_server
+    server, client = strict_server
     server.answer_status, server.answer_body = 200, page  # type: ignore[attr-defined]
     _call(client, operation)
     broken = json.loads(json.dumps(page))
@@ -244,11 +260,11 @@ def test_answers_keep_enum_values_newer_than_the_sdk(
 
 
 def test_a_key_of_a_known_kind_lacking_its_identifier_is_named_by_its_json_path(
-    fixed_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
+    strict_server: Tuple[ThreadingHTTPServer, openapi_client.ApiClient],
 ) -> None:
     """The key union also tries a known kind as an unknown key (which refuses it); that
     refusal and the union's branch names stay out of the message, as for any other field."""
-    server, client = fixed_server
+    server, client = strict_server
     broken = json.loads(json.dumps(BYOK_KEY))
     del broken["key"]["key_arn"]
     server.answer_status, server.answer_body = 200, broken  # type: ignore[attr-defined]

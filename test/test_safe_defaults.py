@@ -251,8 +251,9 @@ def test_an_unusable_success_response_is_a_clear_error(
     cloud: FakeConfluentCloud, body: bytes, content_type: str, expected: str
 ) -> None:
     cloud.respond_next(status=200, body=body, content_type=content_type)
+    # strict_answers: a JSON object of the wrong types is refused too (by default it is kept).
     with pytest.raises(ApiResponseError) as refused:
-        _get_key(cloud)
+        _get_key(cloud, strict_answers=True)
     assert expected in str(refused.value)
     assert refused.value.status == 200
     assert refused.value.request_id is not None and refused.value.request_id in str(refused.value)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import time
 from types import TracebackType
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar, cast
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar, cast
 
 import aiohttp
 
-from openapi_client.aio.rest import RESTClientObject, RESTResponse
-from openapi_client.api_client import BaseApiClient
+from openapi_client.aio.rest import RESTClientObject, RESTResponse, run_token_flow, token_transport
+from openapi_client.api_client import BaseApiClient, Renew, Send
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.credentials import authorization_by, renewed_by
+from openapi_client.credentials import ConfluentOAuth, authorization_by, renewed_by
 from openapi_client.exceptions import ApiTimeoutError
 from openapi_client.operation import Operation, RequestOptions
 from openapi_client.retry import RetrySetting
@@ -52,6 +52,8 @@ class ApiClient(BaseApiClient):
         )
         super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
         self._renewals: Dict[Tuple[int, str], asyncio.Future[Any]] = {}
+        # The asyncio transports of the OAuth providers this client renews, by provider.
+        self._token_transports: Dict[int, Tuple[ConfluentOAuth, RESTClientObject]] = {}
 
     async def __aenter__(self) -> ApiClient:
         return self
@@ -65,8 +67,11 @@ class ApiClient(BaseApiClient):
         await self.close()
 
     async def close(self) -> None:
-        """Close the pooled connections (a session passed in is left open)."""
+        """Close the pooled connections (a session passed in is left open), the token
+        requests' included; the client then refuses further calls."""
         await self.rest_client.close()
+        for _, transport in self._token_transports.values():
+            await transport.close()
 
     async def call(
         self,
@@ -94,47 +99,75 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
-        # The credential this call uses, when due for renewal (an OAuth token), is renewed in a
-        # worker thread, so the event loop never waits on the token exchange; build() then
-        # finds it fresh. Providers the call does not use are left alone, as the sync client does.
-        # One deadline covers the whole call: that exchange, every attempt, the resend after a 401.
+        # One deadline covers the whole call: a token exchange, every attempt, the resend after a 401.
         deadline = self.call_deadline(options)
         provider = self.credential_for(operation, options)
-        if provider is not None and provider.needs_refresh():
-            due = provider
-            await self._renewal((id(due), ""), lambda: authorization_by(due, deadline), deadline)
-        request = self.build(operation, options, path_params, query_params, body, provider)
         timeout, retries = (options.get("_request_timeout"), options.get("_retries")) if options else (None, None)
-        response = await self._send(*request, timeout, retries, preload_content, deadline)
-        if self.renews_after(provider, request, response.status):
-            assert provider is not None
-            renewing, rejected = provider, request[2]["Authorization"]
+        flow = self.auth_flow(
+            provider, lambda: self.build(operation, options, path_params, query_params, body, provider)
+        )
+        step = next(flow)
+        while True:
+            if isinstance(step, Send):
+                outcome: Any = await self._send(*step.request, timeout, retries, preload_content, deadline)
+            else:
+                try:
+                    outcome = await self._renew(step, deadline)
+                except BaseException as exc:
+                    step = flow.throw(exc)
+                    continue
             try:
-                renewed = await self._renewal(
-                    (id(renewing), rejected), lambda: renewed_by(renewing, rejected, deadline), deadline
-                )
-            except BaseException:
-                response.release_conn()
-                raise
-            if renewed:
-                response.release_conn()
-                request = self.with_authorization(request, authorization_by(renewing, deadline))
-                response = await self._send(*request, timeout, retries, preload_content, deadline)
-        return response
+                step = flow.send(outcome)
+            except StopIteration as done:
+                response: RESTResponse = done.value
+                return response
 
-    async def _renewal(self, key: Tuple[int, str], renew: Callable[[], T], deadline: Optional[float]) -> T:
-        """``renew()`` (blocking I/O: a token exchange) in a worker thread, once however many
-        tasks ask at the same time: the others await the same result, or error. ``key`` is
-        the provider's ``id()`` and what is renewed (``""`` for a refresh that is due, else
-        the rejected ``Authorization`` value).
+    async def _renew(self, step: Renew, deadline: Optional[float]) -> Optional[str]:
+        """Perform a :class:`Renew` step without blocking the event loop: an OAuth exchange
+        is sent on this client's asyncio transport within ``deadline``; another provider's
+        renewal (its own blocking I/O) runs in a worker thread. Once per provider and value
+        however many tasks ask at the same time."""
+        provider, rejected = step
+        key = (id(provider), rejected or "")
+        if isinstance(provider, ConfluentOAuth):
+            fresh = provider.current(rejected)
+            if fresh is not None:
+                return fresh
+            oauth = provider
+            return await self._renewal(key, lambda: self._exchange(oauth, deadline), deadline)
+        if rejected is None:
+            return await self._renewal(key, lambda: asyncio.to_thread(authorization_by, provider, deadline), deadline)
+        refused = rejected
+
+        def renew() -> Optional[str]:
+            return authorization_by(provider, deadline) if renewed_by(provider, refused, deadline) else None
+
+        return await self._renewal(key, lambda: asyncio.to_thread(renew), deadline)
+
+    async def _exchange(self, provider: ConfluentOAuth, deadline: Optional[float]) -> str:
+        """``provider``'s token exchange, sent over an asyncio transport of this client made
+        from the provider's connection settings (closed with the client)."""
+        self.rest_client.session  # noqa: B018 - a closed client, or another event loop, refuses here
+        kept = self._token_transports.get(id(provider))
+        if kept is None:  # the entry holds the provider, so its id stays its own
+            kept = self._token_transports[id(provider)] = (provider, token_transport(provider.connection))
+        flow = provider.exchange(self.configuration.host)
+        return await run_token_flow(kept[1], provider.connection, flow, deadline)
+
+    async def _renewal(
+        self, key: Tuple[int, str], renew: Callable[[], Awaitable[T]], deadline: Optional[float]
+    ) -> T:
+        """``renew()`` once however many tasks ask at the same time: the others await the
+        same result, or error. ``key`` is the provider's ``id()`` and what is renewed (``""``
+        for a refresh that is due, else the rejected ``Authorization`` value).
 
         The renewal is shielded: a task cancelled while waiting leaves it running for the
-        rest. (The provider is single-flight across threads as well, for sync clients.) A
-        task joining one started by another waits only until its own ``deadline``.
+        rest (it ends by the deadline of the call that started it). A task joining one
+        started by another waits only until its own ``deadline``.
         """
         pending = self._renewals.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(asyncio.to_thread(renew))
+            pending = asyncio.ensure_future(renew())
             self._renewals[key] = pending
             pending.add_done_callback(lambda done: self._renewal_done(key, done))
         if deadline is None:

@@ -15,7 +15,7 @@ import re
 import ssl
 import time
 from types import TracebackType
-from typing import AsyncIterator, Dict, Mapping, Optional, Tuple, Type
+from typing import AsyncIterator, Dict, Mapping, Optional, Tuple, Type, Union
 from urllib.parse import quote
 
 import aiohttp
@@ -23,11 +23,14 @@ from yarl import URL
 
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
+from openapi_client.credentials._http import ERROR_ANSWER_BYTES, LocalStep, TokenAnswer, TokenConnection, TokenFlow
+from openapi_client.exceptions import ApiConnectionError, ApiResponseError, ApiTimeoutError, ClientClosedError
 from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
+from openapi_client.rest import token_configuration
 from openapi_client.retry import RetrySetting
 
-__all__ = ["RESTClientObject", "RESTResponse"]
+__all__ = ["RESTClientObject", "RESTResponse", "run_token_flow", "token_transport"]
 
 
 # aiohttp adds these on its own when a request lacks them; the request builder sets what is
@@ -131,21 +134,44 @@ class RESTClientObject:
         self.calls = CallFactory(configuration, own_routing=session is None)
         self._own_session = session is None
         self._session = session
-        self._first_attempt_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
+        self._loop: Optional[asyncio.AbstractEventLoop] = None  # where the own session was made
+        self._closed = False
+        self._fresh_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
-        """The aiohttp session requests go through (made on first use)."""
-        if self._session is None or (self._own_session and self._session.closed):
-            self._session = _new_session(self.configuration)
-        return self._session
+        """The aiohttp session requests go through (made on first use, in the running event
+        loop); :class:`~openapi_client.exceptions.ClientClosedError` once the client is closed,
+        or from another event loop than the one it was made in."""
+        if self._closed:
+            raise ClientClosedError("this aio.ApiClient is closed (after 'async with' or close()); make a new one")
+        session = self._session
+        if not self._own_session:
+            assert session is not None
+            if session.closed:
+                raise ClientClosedError("the aiohttp session given to this aio.ApiClient is closed")
+            return session  # its owner answers for its event loop
+        loop = asyncio.get_running_loop()
+        if session is None:
+            session = self._session = _new_session(self.configuration)
+            self._loop = loop
+        elif loop is not self._loop or session.closed:
+            raise ClientClosedError(
+                "this aio.ApiClient belongs to the event loop it first ran in (an earlier asyncio.run?), "
+                "and its connections cannot move to another; make one client per event loop"
+                if loop is not self._loop
+                else "this aio.ApiClient's session was closed; make a new client"
+            )
+        return session
 
     def proxy_for(self, url_host: str) -> Optional[str]:
         """The proxy requests to ``url_host`` (``scheme://host[:port]``) go through, if any."""
         return self.calls.proxy_for(url_host)
 
     async def close(self) -> None:
-        """Close the pooled connections (a session passed in is left open)."""
+        """Close the pooled connections (a session passed in is left open); the client then
+        refuses further requests."""
+        self._closed = True
         if self._own_session and self._session is not None and not self._session.closed:
             await self._session.close()
 
@@ -167,9 +193,7 @@ class RESTClientObject:
         plan = self.calls.plan(
             method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
         )
-        session = self._session
-        if session is None or (self._own_session and session.closed):
-            session = self.session
+        session = self.session
         proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
         if proxy_headers and url[:7].lower() == "http://":
@@ -199,7 +223,7 @@ class RESTClientObject:
                     proxy_headers=proxy_headers,
                     server_hostname=server_hostname,
                     skip_auto_headers=skip_auto_headers,
-                    timeout=self._timeout(plan, first=not hold and plan.retries_done == 0),
+                    timeout=self._timeout(plan),
                 )
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
                 await asyncio.sleep(plan.after_failure(_failure_of(exc), str(exc) or type(exc).__name__))
@@ -215,25 +239,88 @@ class RESTClientObject:
         plan.log_answer(response.status, response.headers, started)
         return result
 
-    def _timeout(self, plan: CallPlan, *, first: bool) -> aiohttp.ClientTimeout:
+    def _timeout(self, plan: CallPlan) -> aiohttp.ClientTimeout:
         """aiohttp's timeouts for the next attempt: the socket timeouts, and as ``total`` what
         is left of the call's deadline, which aiohttp also charges reading the body to.
 
-        A first attempt that was not held starts within microseconds of the call, so its
-        timeouts are the call's whole budget and can be made once per setting.
+        An attempt that starts with (almost) the whole budget left, the usual first one, gets
+        the budget itself as ``total``: such timeouts depend only on the settings, so they are
+        made once per setting and kept (a few settings, never one per call). A later attempt,
+        or the request sent after a token exchange or a 401, gets exactly what is left.
         """
-        connect, read = plan.timeouts()
-        if first:
-            key = (plan.policy.total_timeout, connect, read)
-            timeout = self._first_attempt_timeouts.get(key)
+        budget = plan.policy.total_timeout
+        remaining = plan.remaining()
+        if remaining is None or (budget is not None and remaining >= budget - _FRESH):
+            key = (budget, plan.connect_timeout, plan.read_timeout)
+            timeout = self._fresh_timeouts.get(key)
             if timeout is None:
-                timeout = self._first_attempt_timeouts[key] = aiohttp.ClientTimeout(
-                    total=plan.policy.total_timeout, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
+                connect, read = (_at_most(t, budget) for t in (plan.connect_timeout, plan.read_timeout))
+                if len(self._fresh_timeouts) >= _KEPT_TIMEOUTS:
+                    self._fresh_timeouts.clear()  # settings that change call after call: keep none for long
+                timeout = self._fresh_timeouts[key] = aiohttp.ClientTimeout(
+                    total=budget, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
                 )
             return timeout
-        return aiohttp.ClientTimeout(
-            total=plan.remaining(), sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
-        )
+        connect, read = plan.timeouts()
+        return aiohttp.ClientTimeout(total=remaining, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL)
+
+
+def _at_most(timeout: Optional[float], budget: Optional[float]) -> Optional[float]:
+    return budget if timeout is None else timeout if budget is None else min(timeout, budget)
+
+
+# An attempt with at least the budget less this left counts as starting with the whole budget.
+_FRESH = 0.005
+# At most this many distinct timeout settings are kept.
+_KEPT_TIMEOUTS = 16
+
+def token_transport(connection: TokenConnection) -> RESTClientObject:
+    """An asyncio transport for a provider's token requests (its session made on first use)."""
+    return RESTClientObject(token_configuration(connection))
+
+
+async def run_token_flow(
+    transport: RESTClientObject, connection: TokenConnection, flow: TokenFlow, deadline: Optional[float]
+) -> str:
+    """Drive a provider's renewal (a sans-I/O flow) over ``transport``, on the event loop: the
+    asyncio twin of :func:`openapi_client.rest.run_token_flow`. A local step (a token file,
+    the user's function) may block, so it runs in a worker thread, awaited until ``deadline``."""
+    sent: Union[TokenAnswer, str, None] = None
+    while True:
+        try:
+            step = flow.send(sent) if sent is not None else next(flow)
+        except StopIteration as done:
+            return str(done.value)
+        if isinstance(step, LocalStep):
+            sent = await _local(step, deadline)
+            continue
+        step.check_route(connection)
+        try:
+            response = await transport.request(
+                "POST",
+                step.url,
+                headers=step.headers,
+                body=step.body,
+                preload_content=False,
+                redactor=step.redactor,
+                deadline=step.deadline(connection, deadline),
+            )
+            if response.status != 200:
+                response._max_bytes = ERROR_ANSWER_BYTES  # only a short reason is read from it
+            body = await response.read()
+        except (ApiConnectionError, ApiResponseError) as exc:
+            raise step.failure(exc, deadline) from None
+        sent = TokenAnswer(response.status, response.reason, response.headers, body)
+
+
+async def _local(step: LocalStep, deadline: Optional[float]) -> str:
+    running = asyncio.to_thread(step.run)
+    if deadline is None:
+        return await running
+    try:
+        return await asyncio.wait_for(running, max(0.0, deadline - time.monotonic()))
+    except asyncio.TimeoutError:
+        raise ApiTimeoutError(f"{step.step}: the call's time budget (total_timeout) ran out") from None
 
 
 # aiohttp rounds timeouts above this many seconds up to whole seconds; a deadline is a deadline.

@@ -15,8 +15,10 @@ Refresh rules of :class:`ConfluentOAuth`:
   ask at once; when the exchange fails they all get its error;
 - after a 401 from the API the token is refreshed once and the request retried once;
 - an exchange made during an API call ends by that call's deadline (its ``total_timeout``):
-  the client passes ``deadline=`` (a ``time.monotonic()`` value) to ``authorization`` and
-  ``on_unauthorized`` of every provider whose methods accept that keyword;
+  its token requests are sent by the client's own transport (``rest.py``, ``aio/rest.py``)
+  under the call's plan; a provider of another kind gets ``deadline=`` (a
+  ``time.monotonic()`` value) in ``authorization`` and ``on_unauthorized`` when its methods
+  accept that keyword;
 - a token that has already expired when it arrives (its ``exp`` is past by this machine's
   clock, or ``expires_in`` is not positive) is exchanged once more, then
   :class:`TokenExchangeError` is raised, naming clock skew as the likely cause.

@@ -12,7 +12,7 @@ import threading
 import time
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Generator, Mapping, Optional, Tuple, Union
 
 from typing_extensions import Protocol
 
@@ -24,8 +24,23 @@ from openapi_client.credentials._base import (
     logger,
     without_query,
 )
-from openapi_client.credentials._http import IDP, MAX_TOKEN_RESPONSE_BYTES, STS, Http, TokenExchangeError
+from openapi_client.credentials._http import (
+    IDP,
+    MAX_TOKEN_RESPONSE_BYTES,
+    STS,
+    LocalStep,
+    TokenAnswer,
+    TokenConnection,
+    TokenExchangeError,
+    TokenFlow,
+    TokenRequest,
+)
 from openapi_client.exceptions import ApiTimeoutError, ApiValueError
+
+if TYPE_CHECKING:
+    from openapi_client.rest import RESTClientObject
+
+_Steps = Generator[Union[TokenRequest, LocalStep], Union[TokenAnswer, str], Any]
 
 STS_PATH = "/sts/v1/oauth2/token"
 DEFAULT_STS_URL = "https://api.confluent.cloud" + STS_PATH
@@ -59,11 +74,12 @@ class ClientCredentialsGrant:
         self._client_secret = client_secret
         self.scope = scope
 
-    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str:
+    def _subject(self) -> _Steps:
         form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self._client_secret}
         if self.scope is not None:
             form["scope"] = self.scope
-        answer = http.post_form(IDP, self.token_url, form, secrets=(self._client_secret,), deadline=deadline)
+        request = TokenRequest(IDP, self.token_url, form, (self._client_secret,))
+        answer = request.read(_answer((yield request)))
         token = answer.get("access_token")
         if not isinstance(token, str) or not token:
             raise TokenExchangeError(IDP, "the identity provider's answer has no access_token", status=200)
@@ -90,7 +106,10 @@ class SubjectTokenFile:
             raise ApiValueError("SubjectTokenFile path must be a non-empty path")
         self.path = Path(path)
 
-    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str:
+    def _subject(self) -> _Steps:
+        return _text((yield LocalStep(self._step, self._read)))
+
+    def _read(self) -> str:
         try:
             with open(self.path, "rb") as handle:
                 raw = handle.read(MAX_TOKEN_RESPONSE_BYTES + 1)
@@ -115,7 +134,10 @@ class _CallableSource:
     def __init__(self, function: Callable[[], str]) -> None:
         self._function = function
 
-    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str:
+    def _subject(self) -> _Steps:
+        return _text((yield LocalStep(self._step, self._call)))
+
+    def _call(self) -> str:
         token = self._function()
         if not isinstance(token, str):
             raise TokenExchangeError(self._step, f"returned a {type(token).__name__}, not a str")
@@ -131,7 +153,7 @@ class _CallableSource:
 class _Source(Protocol):
     _step: str
 
-    def _fetch(self, http: Http, deadline: Optional[float] = None) -> str: ...
+    def _subject(self) -> _Steps: ...
 
     def _secrets(self) -> Tuple[str, ...]: ...
 
@@ -145,13 +167,17 @@ class ConfluentOAuth:
     ``identity_pool_id`` is the Confluent identity pool to act as (``pool-…``);
     ``subject_token`` is where the external identity provider's JWT comes from: a
     :class:`ClientCredentialsGrant`, a :class:`SubjectTokenFile`, or any callable returning
-    the JWT. ``sts_url`` is the token endpoint (Confluent Cloud's by default);
-    ``expires_in`` asks for a token life in seconds (at most 900, the service's default).
+    the JWT. ``sts_url`` is the token endpoint; without it, the token endpoint of the host
+    the client calls (``<host>/sts/v1/oauth2/token``: Confluent Cloud's by default, the
+    emulator's when a configuration points there). ``expires_in`` asks for a token life in
+    seconds (at most 900, the service's default).
 
-    The exchange uses its own connection pool: ``verify_ssl``, ``ssl_ca_cert``, ``proxy``,
-    ``proxy_headers``, ``timeout`` (seconds, or a (connect, read) pair) and
-    ``allow_insecure_http`` mean what they mean on :class:`Configuration`; credentials only
-    travel over https or to this machine. See the module for the refresh rules.
+    The token requests go through the same transport machinery as API calls (inside a call,
+    within its deadline), over connections of their own: ``verify_ssl``, ``ssl_ca_cert``,
+    ``proxy``, ``proxy_headers``, ``timeout`` (seconds, or a (connect, read) pair; one
+    request lasts at most their sum) and ``allow_insecure_http`` mean what they mean on
+    :class:`Configuration`; credentials only travel over https or to this machine. See the
+    module for the refresh rules.
     """
 
     scheme = CONFLUENT_STS_ACCESS_TOKEN
@@ -161,7 +187,7 @@ class ConfluentOAuth:
         identity_pool_id: str,
         subject_token: SubjectTokenSource,
         *,
-        sts_url: str = DEFAULT_STS_URL,
+        sts_url: Optional[str] = None,
         expires_in: Optional[int] = None,
         verify_ssl: bool = True,
         ssl_ca_cert: Optional[str] = None,
@@ -171,23 +197,21 @@ class ConfluentOAuth:
         allow_insecure_http: bool = False,
     ) -> None:
         check_text(identity_pool_id, "ConfluentOAuth identity_pool_id")
-        check_url(sts_url, "ConfluentOAuth sts_url")
+        if sts_url is not None:
+            check_url(sts_url, "ConfluentOAuth sts_url")
         if expires_in is not None and (
             isinstance(expires_in, bool) or not isinstance(expires_in, int) or not 0 < expires_in <= _MAX_EXPIRES_IN
         ):
             raise ApiValueError(f"ConfluentOAuth expires_in must be whole seconds in 1..{_MAX_EXPIRES_IN}")
         self.identity_pool_id = identity_pool_id
-        self.sts_url = sts_url
+        self._sts_url = sts_url
+        self._host: Optional[str] = None  # the host of the last client that renewed through this provider
         self.expires_in = expires_in
         self._source = _as_source(subject_token)
-        self._http = Http(
-            verify_ssl=verify_ssl,
-            ssl_ca_cert=ssl_ca_cert,
-            proxy=proxy,
-            proxy_headers=proxy_headers,
-            timeout=timeout,
-            allow_insecure_http=allow_insecure_http,
+        self.connection = TokenConnection(
+            verify_ssl, ssl_ca_cert, proxy, dict(proxy_headers) if proxy_headers else None, timeout, allow_insecure_http
         )
+        self._transport: Optional[RESTClientObject] = None  # the sync one, made on first use
         self._lock = threading.Lock()
         # (header, time.monotonic() after which it is renewed), replaced as one value so a
         # reader never pairs a new header with an old deadline or the other way round.
@@ -196,6 +220,19 @@ class ConfluentOAuth:
         self._retired: Tuple[str, ...] = ()  # the previous header: in-flight requests still carry it
         self._subject: Tuple[str, ...] = ()  # the last subject token exchanged, masked like the rest
         self._exchanges = 0
+
+    @property
+    def sts_url(self) -> str:
+        """The token endpoint: ``sts_url`` as given, else that of the host the last client
+        using this provider calls, else Confluent Cloud's."""
+        if self._sts_url is not None:
+            return self._sts_url
+        return DEFAULT_STS_URL if self._host is None else self._host.rstrip("/") + STS_PATH
+
+    @sts_url.setter
+    def sts_url(self, value: str) -> None:
+        check_url(value, "ConfluentOAuth sts_url")
+        self._sts_url = value
 
     @property
     def exchanges(self) -> int:
@@ -213,13 +250,10 @@ class ConfluentOAuth:
         header, refresh_at = self._state
         if header is not None and time.monotonic() < refresh_at:
             return header
-        return self._refresh(stale=header, deadline=deadline)
+        return self.renew(header, deadline=deadline)
 
     def on_unauthorized(self, rejected: str, *, deadline: Optional[float] = None) -> bool:
-        current = self._state[0]
-        if current is not None and current != rejected:
-            return True  # another thread already renewed it
-        return self._refresh(stale=rejected, deadline=deadline) != rejected
+        return self.renew(rejected, deadline=deadline) != rejected
 
     def secrets(self) -> Tuple[str, ...]:
         header = self._state[0]
@@ -227,8 +261,10 @@ class ConfluentOAuth:
         return current + self._retired + self._subject + self._source._secrets()
 
     def close(self) -> None:
-        """Close the exchange's pooled connections."""
-        self._http.clear()
+        """Close the connections of the token requests sent from blocking code."""
+        transport = self._transport
+        if transport is not None:
+            transport.clear()
 
     def __repr__(self) -> str:
         return (
@@ -238,13 +274,25 @@ class ConfluentOAuth:
 
     __str__ = __repr__
 
-    # -- single flight ---------------------------------------------------------------------
+    # -- renewal: decided here, sent by a transport ------------------------------------------
 
-    def _refresh(self, *, stale: Optional[str], deadline: Optional[float]) -> str:
+    def current(self, stale: Optional[str]) -> Optional[str]:
+        """A usable ``Authorization`` value other than ``stale`` (``None`` for a refresh that
+        fell due), if another caller has renewed meanwhile; else ``None``: an exchange is needed."""
+        header, refresh_at = self._state
+        if header is not None and header != stale and time.monotonic() < refresh_at:
+            return header
+        return None
+
+    def renew(self, stale: Optional[str], *, deadline: Optional[float] = None, host: Optional[str] = None) -> str:
+        """A fresh ``Authorization`` value in place of ``stale``, exchanged over the blocking
+        transport (``rest.py``) unless another thread did it meanwhile: one thread exchanges
+        while the others wait for its result (single flight), each no longer than its own
+        ``deadline``. ``host``: the API host of the calling client (for the default ``sts_url``)."""
         with self._lock:
-            header, refresh_at = self._state
-            if header is not None and header != stale and time.monotonic() < refresh_at:
-                return header  # another thread renewed it meanwhile
+            fresh = self.current(stale)
+            if fresh is not None:
+                return fresh
             flight = self._flight
             leader = flight is None
             if flight is None:
@@ -257,7 +305,11 @@ class ConfluentOAuth:
                     "waiting for another call's token exchange: the call's time budget (total_timeout) ran out"
                 ) from None
         try:
-            header = self._exchange_until_valid(deadline)
+            from openapi_client import rest  # the blocking transport, as for API calls (not at import: a cycle)
+
+            if self._transport is None:
+                self._transport = rest.token_transport(self.connection)
+            header = rest.run_token_flow(self._transport, self.connection, self.exchange(host), deadline)
         except BaseException as exc:
             with self._lock:
                 self._flight = None
@@ -268,10 +320,15 @@ class ConfluentOAuth:
         flight.set_result(header)
         return header
 
-    def _exchange_until_valid(self, deadline: Optional[float]) -> str:
-        # A token already past its expiry on arrival gets one more exchange, not a loop.
+    def exchange(self, host: Optional[str] = None) -> TokenFlow:
+        """One renewal as a sans-I/O flow (:data:`TokenFlow`): the subject token (from the
+        identity provider, when it is one), then the exchange at the STS; a token already
+        past its expiry on arrival gets one more exchange, not a loop. The provider takes
+        the new token when the flow returns it. ``host``: the calling client's API host."""
+        if host is not None:
+            self._host = host
         for attempt in (1, 2):
-            token, lifetime = self._exchange(deadline)
+            token, lifetime = yield from self._exchange_once()
             if lifetime > 0:
                 header = f"Bearer {token}"
                 margin = min(_MAX_MARGIN, lifetime / 10.0)
@@ -289,9 +346,9 @@ class ConfluentOAuth:
             "probably ahead of Confluent's (check NTP)",
         )
 
-    def _exchange(self, deadline: Optional[float]) -> Tuple[str, float]:
+    def _exchange_once(self) -> _Steps:
         self._exchanges += 1
-        subject = self._source._fetch(self._http, deadline)
+        subject = yield from self._source._subject()
         if not subject:
             raise TokenExchangeError(self._source._step, "the subject token is empty")
         self._subject = (subject,)
@@ -305,9 +362,8 @@ class ConfluentOAuth:
         if self.expires_in is not None:
             form["expires_in"] = str(self.expires_in)
         received = time.time()
-        answer = self._http.post_form(
-            STS, self.sts_url, form, secrets=(subject, *self._source._secrets()), deadline=deadline
-        )
+        request = TokenRequest(STS, self.sts_url, form, (subject, *self._source._secrets()))
+        answer = request.read(_answer((yield request)))
         token = answer.get("access_token")
         if not isinstance(token, str) or not is_token(token):
             raise TokenExchangeError(STS, "the answer has no usable access_token", status=200)
@@ -315,6 +371,16 @@ class ConfluentOAuth:
         if isinstance(token_type, str) and token_type.lower() != "bearer":
             raise TokenExchangeError(STS, f"the token type is {token_type[:20]!r}, not Bearer", status=200)
         return token, _lifetime(answer.get("expires_in"), token, received)
+
+
+def _answer(sent: Union[TokenAnswer, str]) -> TokenAnswer:
+    assert isinstance(sent, TokenAnswer), "a driver sends a TokenAnswer for a TokenRequest"
+    return sent
+
+
+def _text(sent: Union[TokenAnswer, str]) -> str:
+    assert isinstance(sent, str), "a driver sends a str for a LocalStep"
+    return sent
 
 
 def _as_source(source: Any) -> _Source:
@@ -336,14 +402,24 @@ def _as_source(source: Any) -> _Source:
 def _lifetime(expires_in: Any, token: str, received: float) -> float:
     """Seconds the token stays valid: ``expires_in`` (the service's default when it is not a
     finite number), cut short by the JWT's ``exp`` when that comes earlier by this machine's clock."""
-    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not math.isfinite(expires_in):
-        lifetime = float(_MAX_EXPIRES_IN)  # absent or not a number (json reads NaN, Infinity): the default
-    else:
-        lifetime = float(expires_in)
+    seconds = _finite(expires_in)
+    lifetime = float(_MAX_EXPIRES_IN) if seconds is None else seconds  # absent, or NaN, Infinity, 1e400: the default
     exp = _jwt_claim(token, "exp")
     if exp is not None:
         lifetime = min(lifetime, exp - received)
     return lifetime
+
+
+def _finite(value: Any) -> Optional[float]:
+    """``value`` as a finite float, or ``None`` when it is no number or none a float can hold
+    (an integer of 400 digits is as meaningless a lifetime as ``Infinity``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) else None
 
 
 def _jwt_claim(token: str, name: str) -> Optional[float]:
@@ -354,9 +430,6 @@ def _jwt_claim(token: str, name: str) -> Optional[float]:
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeEncodeError):
+    except (ValueError, binascii.Error, UnicodeEncodeError, RecursionError):
         return None
-    value = claims.get(name) if isinstance(claims, dict) else None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
+    return _finite(claims.get(name) if isinstance(claims, dict) else None)

@@ -109,3 +109,8 @@ class ByokV1KeyKey(ApiRootModel):
     def actual_instance(self) -> AnyKeyVariant:
         """The variant this key is."""
         return self.root
+
+    @classmethod
+    def variant_kinds(cls) -> Dict[str, Type[KeyVariantModel]]:
+        """The known variants by ``kind`` (what a tolerant decode of a broken key chooses from)."""
+        return KEY_KINDS

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Optional
 
-from openapi_client.models._base import ApiModel, ReadOnly
+from openapi_client.models._base import ApiModel, ReadOnly, Timestamp
 from openapi_client.models.enums import ByokValidationPhase
 
 
@@ -19,5 +18,5 @@ class ByokV1KeyValidation(ApiModel):
 
     phase: ByokValidationPhase
     message: Optional[str] = None
-    since: datetime
+    since: Timestamp
     region: Optional[str] = ReadOnly()

@@ -8,8 +8,11 @@ API key always has ``id``, ``kind`` and ``spec.owner``, a listed BYOK key always
 an answer needs no ``None`` checks the contract already rules out. The API methods return
 them; building a request still uses the seed models, where nothing the server sets is needed.
 
-A response lacking a field its schema requires is refused while it is decoded, as an
-``ApiResponseError`` naming the field and the operation.
+A response lacking a field its schema requires (or holding a value of another type) is
+decoded tolerantly by the client: the field reads ``None`` (or the value as sent) and the
+model's ``model_deviations`` names it; with ``Configuration(strict_answers=True)`` it is
+refused as an ``ApiResponseError`` naming the field and the operation. ``from_json`` on these
+classes is always strict.
 
 Two fields are required here beyond the create answers' schemas, which only require
 ``spec.owner`` (API keys) and ``key`` (BYOK keys): ``id`` and, for API keys, ``spec.secret``.
