@@ -25,9 +25,9 @@ from typing import (
 from pydantic import BaseModel
 
 from openapi_client import __version__
+from openapi_client._call import CallFactory, CallPlan
 from openapi_client._decoding import AnswerDecoding, model_bases
 from openapi_client._request import Request
-from openapi_client.call import CallFactory, CallPlan
 from openapi_client.configuration import Configuration
 from openapi_client.credentials import CredentialProvider, select_provider
 from openapi_client.exceptions import ApiValueError

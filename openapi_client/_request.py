@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping, NamedTuple, Optional
 
-from openapi_client.call import CallPlan
+from openapi_client._call import CallPlan
 
 if TYPE_CHECKING:
     from openapi_client.credentials import CredentialProvider

@@ -12,7 +12,7 @@ from typing import Optional
 import urllib3
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
-from openapi_client.call import CallPlan, SendFailure
+from openapi_client._call import CallPlan, SendFailure
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 
 __all__ = ["discard", "read_body"]

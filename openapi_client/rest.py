@@ -26,10 +26,10 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
+from openapi_client._call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
 from openapi_client._request import Request
 from openapi_client._sync_body import discard, read_body
 from openapi_client._sync_pools import OWN_POOLS, new_manager, pool_args, with_final_responses
-from openapi_client.call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials._http import (
     ERROR_ANSWER_BYTES,

@@ -70,7 +70,7 @@ def within(name: str, *prefixes: str) -> bool:
 FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "openapi_client.redaction",
               "openapi_client.retry_headers", "openapi_client.log_filters")
 CORE = ("openapi_client.http_request", "openapi_client.retry", "openapi_client.rate_limit",
-        "openapi_client.response_body", "openapi_client.call")
+        "openapi_client.response_body", "openapi_client.call", "openapi_client._call")
 DESCRIPTIONS = ("openapi_client.operation", "openapi_client.operations", "openapi_client.readiness",
                 "openapi_client.pagination", "openapi_client.waiters", "openapi_client.aio.pagination",
                 "openapi_client.aio.waiters")
@@ -178,7 +178,7 @@ def test_the_rules_see_imports() -> None:
     assert "openapi_client.operations" in imports("openapi_client.api.iam_api_keys_api")
     assert "openapi_client.models._base" in imports("openapi_client._decoding")
     assert "openapi_client.models._base" not in imports("openapi_client._decoding", eager_only=True)
-    assert "openapi_client.configuration" in imports("openapi_client.call")
-    assert "openapi_client.configuration" not in imports("openapi_client.call", eager_only=True)
+    assert "openapi_client.configuration" in imports("openapi_client._call")
+    assert "openapi_client.configuration" not in imports("openapi_client._call", eager_only=True)
     assert "urllib3.connectionpool" in external_imports("openapi_client.rest")
     assert "aiohttp" in external_imports("openapi_client.aio.rest")

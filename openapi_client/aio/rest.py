@@ -21,8 +21,8 @@ from urllib.parse import quote
 import aiohttp
 from yarl import URL
 
+from openapi_client._call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
 from openapi_client._request import Request
-from openapi_client.call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials._http import ERROR_ANSWER_BYTES, LocalStep, TokenAnswer, TokenConnection, TokenFlow
 from openapi_client.exceptions import ApiConnectionError, ApiResponseError, ApiTimeoutError, ClientClosedError
