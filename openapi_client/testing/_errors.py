@@ -33,7 +33,6 @@ _CODES = {
     504: "gateway_timeout",
 }
 
-
 class EmulatorError(Exception):
     """A request the emulator refuses: the status, a machine code and a human detail.
 
