@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from urllib3 import Timeout
 
-from openapi_client.call import socket_timeouts
+from openapi_client._call import socket_timeouts
 from openapi_client.credentials import (
     STS_PATH,
     BearerToken,

@@ -36,7 +36,7 @@ def test_named_functions_exist() -> None:
         "rest.RESTResponse": "openapi_client.rest",
         "call.CallPlan": "openapi_client.call",
         "call.CallFactory": "openapi_client.call",
-        "call.Failure": "openapi_client.call",
+        "call.SendFailure": "openapi_client.call",
         "response_body.BodyDecoder": "openapi_client.response_body",
         "redaction.Redactor": "openapi_client.redaction",
         "api_client.BaseApiClient": "openapi_client.api_client",

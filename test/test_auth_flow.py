@@ -9,9 +9,11 @@ from typing import Any, List, Optional, Tuple
 
 import pytest
 
+from openapi_client._request import Request
 from openapi_client.api_client import BaseApiClient, Renew, Send
 
-REQUEST = ("GET", "https://api.example/iam/v2/api-keys", {"Authorization": "Bearer old"}, None)
+# The flow reads only the headers and hands the plan on untouched.
+REQUEST = Request("GET", "https://api.example/iam/v2/api-keys", {"Authorization": "Bearer old"}, None, None, None)  # type: ignore[arg-type]
 
 
 class Answer:
@@ -77,7 +79,8 @@ def test_a_401_renews_once_and_resends_with_the_new_value() -> None:
     first, renew, resend = steps[1], steps[2], steps[3]
     assert renew == Renew(provider, "Bearer old")
     assert first.status == 401 and first.released  # its connection is given back before the resend
-    assert resend.request[2]["Authorization"] == "Bearer new" and resend.request[:2] == REQUEST[:2]
+    assert resend.request.headers["Authorization"] == "Bearer new"
+    assert resend.request._replace(headers=REQUEST.headers) == REQUEST  # the same request, plan included
     assert result.status == 200 and not result.released
 
 

@@ -17,7 +17,7 @@ from fake_clock import FakeClock
 from hypothesis import given, settings, strategies as st
 
 from openapi_client import Configuration
-from openapi_client.call import CallFactory, CallPlan, Failure, socket_timeouts
+from openapi_client.call import CallFactory, CallPlan, SendFailure, socket_timeouts
 from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError, ApiTypeError, ApiValueError
 from openapi_client.rate_limit import RateLimitGate
 from openapi_client.redaction import Redactor
@@ -193,15 +193,17 @@ def test_a_plain_answer_leaves_the_window_open(clock: FakeClock) -> None:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PATCH", "DELETE"])
-@pytest.mark.parametrize("failure", [Failure.NOT_CONNECTED, Failure.CONNECT_TIMEOUT])
-def test_an_attempt_that_never_left_is_retried_for_any_method(clock: FakeClock, method: str, failure: Failure) -> None:
+@pytest.mark.parametrize("failure", [SendFailure.NOT_CONNECTED, SendFailure.CONNECT_TIMEOUT])
+def test_an_attempt_that_never_left_is_retried_for_any_method(
+    clock: FakeClock, method: str, failure: SendFailure
+) -> None:
     call = plan(clock, ApiRetry(backoff_jitter=0), method=method)
     assert call.after_failure(failure, "refused") == 0.0
     assert call.after_failure(failure, "refused") == 1.0
 
 
-@pytest.mark.parametrize("failure", [Failure.READ_TIMEOUT, Failure.BROKEN])
-def test_an_attempt_that_may_have_been_sent_is_retried_only_when_safe(clock: FakeClock, failure: Failure) -> None:
+@pytest.mark.parametrize("failure", [SendFailure.READ_TIMEOUT, SendFailure.BROKEN])
+def test_an_attempt_that_may_have_been_sent_is_retried_only_when_safe(clock: FakeClock, failure: SendFailure) -> None:
     assert plan(clock, ApiRetry(), method="DELETE").after_failure(failure, "reset") == 0.0
     with pytest.raises(ApiConnectionError) as post:
         plan(clock, ApiRetry(), method="POST").after_failure(failure, "reset")
@@ -210,7 +212,7 @@ def test_an_attempt_that_may_have_been_sent_is_retried_only_when_safe(clock: Fak
 
 def test_a_tls_failure_is_never_retried(clock: FakeClock) -> None:
     with pytest.raises(ApiConnectionError) as refused:
-        plan(clock, ApiRetry(total=10)).after_failure(Failure.TLS, "certificate verify failed")
+        plan(clock, ApiRetry(total=10)).after_failure(SendFailure.TLS, "certificate verify failed")
     assert not isinstance(refused.value, ApiTimeoutError)
     assert (
         str(refused.value) == "GET https://api.confluent.cloud/iam/v2/api-keys: TLS failure: certificate verify failed"
@@ -219,9 +221,9 @@ def test_a_tls_failure_is_never_retried(clock: FakeClock) -> None:
 
 def test_the_last_failure_is_raised_with_secrets_masked_and_no_query(clock: FakeClock) -> None:
     call = plan(clock, ApiRetry(total=1), redactor=Redactor(["hunter2-secret"]))
-    call.after_failure(Failure.READ_TIMEOUT, "first")
+    call.after_failure(SendFailure.READ_TIMEOUT, "first")
     with pytest.raises(ApiTimeoutError) as gave_up:
-        call.after_failure(Failure.READ_TIMEOUT, "read from http://KEY:hunter2-secret@proxy timed out")
+        call.after_failure(SendFailure.READ_TIMEOUT, "read from http://KEY:hunter2-secret@proxy timed out")
     assert "hunter2-secret" not in str(gave_up.value)
     assert "sa-secret-filter" not in str(gave_up.value)  # the query (filters) stays out
     assert gave_up.value.url == "https://api.confluent.cloud/iam/v2/api-keys"
@@ -229,10 +231,10 @@ def test_the_last_failure_is_raised_with_secrets_masked_and_no_query(clock: Fake
 
 def test_a_failure_retry_past_the_deadline_is_the_failure(clock: FakeClock) -> None:
     call = plan(clock, ApiRetry(backoff_factor=2, backoff_jitter=0, total_timeout=5))
-    assert call.after_failure(Failure.BROKEN, "reset") == 0.0
+    assert call.after_failure(SendFailure.BROKEN, "reset") == 0.0
     clock.advance(1.5)
     with pytest.raises(ApiConnectionError, match="the connection broke: reset"):
-        call.after_failure(Failure.BROKEN, "reset")  # the 4 s back-off would end past the 5 s budget
+        call.after_failure(SendFailure.BROKEN, "reset")  # the 4 s back-off would end past the 5 s budget
 
 
 # -- a whole call, driven as a transport drives it ---------------------------------------------------

@@ -47,9 +47,7 @@ class ApiClient(BaseApiClient):
         *,
         session: Optional[aiohttp.ClientSession] = None,
     ) -> None:
-        self.rest_client = RESTClientObject(
-            configuration if configuration is not None else Configuration(), session
-        )
+        self.rest_client = RESTClientObject(configuration if configuration is not None else Configuration(), session)
         super().__init__(self.rest_client.configuration, header_name, header_value, cookie)
         self._renewals: Dict[Tuple[int, str], asyncio.Future[Any]] = {}
         # The asyncio transports of the OAuth providers this client renews, by provider.
@@ -99,20 +97,18 @@ class ApiClient(BaseApiClient):
         preload_content: bool = True,
     ) -> RESTResponse:
         """Check the arguments of ``operation``, then send it; nothing is sent on bad input."""
-        # One deadline covers the whole call: a token exchange, every attempt, the resend after a 401.
-        deadline = self.call_deadline(options)
+        plan = self.plan_for(operation, options)  # the call's one deadline starts now
         provider = self.credential_for(operation, options)
-        timeout, retries = (options.get("_request_timeout"), options.get("_retries")) if options else (None, None)
         flow = self.auth_flow(
-            provider, lambda: self.build(operation, options, path_params, query_params, body, provider)
+            provider, lambda: self.build(operation, options, path_params, query_params, body, provider, plan)
         )
         step = next(flow)
         while True:
             if isinstance(step, Send):
-                outcome: Any = await self._send(*step.request, timeout, retries, preload_content, deadline)
+                outcome: Any = await self.rest_client.send(step.request, preload_content)
             else:
                 try:
-                    outcome = await self._renew(step, deadline)
+                    outcome = await self._renew(step, plan.deadline)
                 except BaseException as exc:
                     step = flow.throw(exc)
                     continue
@@ -154,9 +150,7 @@ class ApiClient(BaseApiClient):
         flow = provider.exchange(self.configuration.host)
         return await run_token_flow(kept[1], provider.connection, flow, deadline)
 
-    async def _renewal(
-        self, key: Tuple[int, str], renew: Callable[[], Awaitable[T]], deadline: Optional[float]
-    ) -> T:
+    async def _renewal(self, key: Tuple[int, str], renew: Callable[[], Awaitable[T]], deadline: Optional[float]) -> T:
         """``renew()`` once however many tasks ask at the same time: the others await the
         same result, or error. ``key`` is the provider's ``id()`` and what is renewed (``""``
         for a refresh that is due, else the rejected ``Authorization`` value).
@@ -185,29 +179,6 @@ class ApiClient(BaseApiClient):
         if not done.cancelled():
             done.exception()  # retrieved here, so a renewal nobody awaits any more logs nothing
 
-    async def _send(
-        self,
-        method: str,
-        url: str,
-        headers: Optional[Mapping[str, str]],
-        body: Optional[bytes],
-        timeout: TimeoutValue,
-        retries: RetrySetting,
-        preload_content: bool,
-        deadline: Optional[float] = None,
-    ) -> RESTResponse:
-        return await self.rest_client.request(
-            method,
-            url,
-            headers=headers,
-            body=body,
-            _request_timeout=timeout,
-            retries=retries,
-            preload_content=preload_content,
-            redactor=self._redactor_for(headers),
-            deadline=deadline,
-        )
-
     # -- generated-client compatibility: the I/O half (see BaseApiClient) --------------------
 
     async def call_api(
@@ -223,7 +194,16 @@ class ApiClient(BaseApiClient):
     ) -> RESTResponse:
         """Send a request built by :meth:`param_serialize` and return the raw response
         (an error status is not raised yet)."""
-        return await self._send(method, url, header_params, body, _request_timeout, retries, preload_content)
+        return await self.rest_client.request(
+            method,
+            url,
+            headers=header_params,
+            body=body,
+            _request_timeout=_request_timeout,
+            retries=retries,
+            preload_content=preload_content,
+            redactor=self._redactor_for(header_params),
+        )
 
     async def response_deserialize(
         self,

@@ -21,7 +21,8 @@ from urllib.parse import quote
 import aiohttp
 from yarl import URL
 
-from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
+from openapi_client._call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
+from openapi_client._request import Request
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials._http import ERROR_ANSWER_BYTES, LocalStep, TokenAnswer, TokenConnection, TokenFlow
 from openapi_client.exceptions import ApiConnectionError, ApiResponseError, ApiTimeoutError, ClientClosedError
@@ -105,7 +106,7 @@ class RESTResponse(RawResponse):
             raise plan.too_large_error(self._max_bytes, self.status, self.headers) from None
         except asyncio.TimeoutError:
             response.close()
-            raise plan.failure_error(Failure.READ_TIMEOUT, "reading the response") from None
+            raise plan.failure_error(SendFailure.READ_TIMEOUT, "reading the response") from None
         except BaseException as exc:
             # Cancelled, or broken mid-body: the connection cannot be reused either way.
             response.close()
@@ -188,11 +189,21 @@ class RESTClientObject:
         redactor: Optional[Redactor] = None,
         deadline: Optional[float] = None,
     ) -> RESTResponse:
-        """Send one request (retrying as the policy decides) and return its final answer."""
-        config = self.configuration
+        """Send one request (retrying as the policy decides) and return its final answer: the
+        generated-client entry point, and the token requests'. The client's own calls come
+        with their :class:`~openapi_client._request.Request` already built (:meth:`send`)."""
         plan = self.calls.plan(
             method, url, retries=retries, request_timeout=_request_timeout, redactor=redactor, deadline=deadline
         )
+        return await self.send(
+            Request(method, url, headers if headers is not None else {}, body, None, plan), preload_content
+        )
+
+    async def send(self, request: Request, preload_content: bool = True) -> RESTResponse:
+        """Send ``request`` as its plan says (hold, one aiohttp attempt, retry or stop) and
+        return the final answer, its body read unless ``preload_content`` is false."""
+        config = self.configuration
+        method, url, headers, body, _, plan = request
         session = self.session
         proxy = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
@@ -274,6 +285,7 @@ _FRESH = 0.005
 # At most this many distinct timeout settings are kept.
 _KEPT_TIMEOUTS = 16
 
+
 def token_transport(connection: TokenConnection) -> RESTClientObject:
     """An asyncio transport for a provider's token requests (its session made on first use)."""
     return RESTClientObject(token_configuration(connection))
@@ -327,17 +339,17 @@ async def _local(step: LocalStep, deadline: Optional[float]) -> str:
 _NO_CEIL = float("inf")
 
 
-def _failure_of(exc: BaseException) -> Failure:
+def _failure_of(exc: BaseException) -> SendFailure:
     """What kind of failure an aiohttp error is, for the retry decision and the message."""
     if isinstance(exc, aiohttp.ClientSSLError):
-        return Failure.TLS
+        return SendFailure.TLS
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return Failure.CONNECT_TIMEOUT
+        return SendFailure.CONNECT_TIMEOUT
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return Failure.NOT_CONNECTED
+        return SendFailure.NOT_CONNECTED
     if isinstance(exc, asyncio.TimeoutError):
-        return Failure.READ_TIMEOUT
-    return Failure.BROKEN
+        return SendFailure.READ_TIMEOUT
+    return SendFailure.BROKEN
 
 
 # What a request target carries as it is; the request builder percent-encodes every path
