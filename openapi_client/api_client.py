@@ -35,6 +35,7 @@ import urllib3
 from pydantic import BaseModel
 
 from openapi_client import __version__
+from openapi_client._operation_types import Operation, RequestOptions, check_options, is_json_media_type
 from openapi_client.api_response import ApiResponse
 from openapi_client.call import CallFactory
 from openapi_client.configuration import Configuration, TimeoutValue
@@ -59,7 +60,6 @@ from openapi_client.http_request import (
     encode_json,
     refuse_clear_text,
 )
-from openapi_client.operation import Operation, RequestOptions, check_options, is_json_media_type
 from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.rest import RESTClientObject, RESTResponse
 from openapi_client.retry import RetrySetting

@@ -5,7 +5,7 @@ again), or failed (raise). An :class:`Absence` judges the reads of an object bei
 still there (poll again), gone (done, by :func:`is_gone`), or failed (raise). Neither does
 I/O or sleeps: the sync helpers poll through :func:`openapi_client.waiters.wait_until`, the
 async ones through its twin in :mod:`openapi_client.aio.waiters`. The operation descriptions
-(:mod:`openapi_client.operations`) name one per waiter.
+(:mod:`openapi_client._descriptions`) name one per waiter.
 """
 
 from __future__ import annotations

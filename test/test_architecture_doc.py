@@ -26,7 +26,7 @@ def test_named_functions_exist() -> None:
     import importlib
 
     names = {
-        "operation.check_options": "openapi_client.operation",
+        "_operation_types.check_options": "openapi_client._operation_types",
         "exceptions.exception_for_status": "openapi_client.exceptions",
         "pagination.iter_pages": "openapi_client.pagination",
         "waiters.wait_until": "openapi_client.waiters",

@@ -1,4 +1,4 @@
-"""The generated files match what tools/generate.py writes from openapi_client/operations.py.
+"""The generated files match what tools/generate.py writes from openapi_client/_descriptions.py.
 
 Regenerated in memory and compared: a hand edit to a generated file, or a description
 changed without ``./dev generate``, fails here with the file's name.

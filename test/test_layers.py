@@ -71,7 +71,8 @@ FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "opena
               "openapi_client.retry_headers", "openapi_client.log_filters")
 CORE = ("openapi_client.http_request", "openapi_client.retry", "openapi_client.rate_limit",
         "openapi_client.response_body", "openapi_client.call")
-DESCRIPTIONS = ("openapi_client.operation", "openapi_client.operations", "openapi_client.readiness",
+DESCRIPTIONS = ("openapi_client._operation_types", "openapi_client._descriptions", "openapi_client.operation",
+                "openapi_client.operations", "openapi_client.readiness",
                 "openapi_client.pagination", "openapi_client.waiters", "openapi_client.aio.pagination",
                 "openapi_client.aio.waiters")
 SENDING = ("openapi_client.rest", "openapi_client.api_client", "openapi_client.aio.rest",
@@ -100,7 +101,7 @@ RULES: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
     # blocking transport, loaded then (rest.py loads the configuration, which loads credentials).
     ("credentials load the blocking transport only when they send", CREDENTIALS, ("openapi_client.rest",), True),
     ("the transport imports no API class or description", TRANSPORT,
-     ("openapi_client.operations", "openapi_client.readiness", *GENERATED, "openapi_client.testing"), False),
+     ("openapi_client._descriptions", "openapi_client.readiness", *GENERATED, "openapi_client.testing"), False),
     ("the API classes do not import the emulator", GENERATED, ("openapi_client.testing",), False),
     ("the emulator reads the document, not the SDK's models", ("openapi_client.testing",),
      ("openapi_client.models", *DESCRIPTIONS, *GENERATED, "openapi_client.api_key_kinds",
@@ -174,7 +175,7 @@ def test_no_model_is_defined_before_the_first_call() -> None:
 def test_the_rules_see_imports() -> None:
     """A guard against a rule that passes because the reader finds nothing."""
     assert "openapi_client.models._base" in imports("openapi_client.models.iam_v2_api_key")
-    assert "openapi_client.operations" in imports("openapi_client.api.iam_api_keys_api")
+    assert "openapi_client._descriptions" in imports("openapi_client.api.iam_api_keys_api")
     assert "openapi_client.models._base" in imports("openapi_client.api_client")
     assert "openapi_client.models._base" not in imports("openapi_client.api_client", eager_only=True)
     assert "openapi_client.configuration" in imports("openapi_client.call")

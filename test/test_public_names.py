@@ -17,7 +17,7 @@ from typing import Dict, Set
 import pytest
 
 import openapi_client
-from openapi_client import api, exceptions, models, operations
+from openapi_client import _descriptions as descriptions, api, exceptions, models
 
 PACKAGE = Path(openapi_client.__file__).parent
 
@@ -67,7 +67,7 @@ def test_models_package_lists_each_model_once_with_its_module() -> None:
 
 
 def test_api_package_has_one_class_per_description() -> None:
-    assert sorted(api.__all__) == sorted(d.class_name for d in operations.API_DESCRIPTIONS)
+    assert sorted(api.__all__) == sorted(d.class_name for d in descriptions.API_DESCRIPTIONS)
 
 
 def test_unknown_names_raise_attribute_error() -> None:

@@ -1,4 +1,4 @@
-"""Write the API classes and the operation parts of their docs from openapi_client/operations.py.
+"""Write the API classes and the operation parts of their docs from openapi_client/_descriptions.py.
 
     python tools/generate.py           write every output that changed (./dev generate)
     python tools/generate.py --check   list stale outputs and exit 1 if there are any
@@ -35,16 +35,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from openapi_client import readiness  # noqa: E402
+from openapi_client._descriptions import API_DESCRIPTIONS, HEADER_DOCS, SCHEME_DOCS  # noqa: E402
+from openapi_client._operation_types import ApiDescription, Operation, Param, RequestOptions, Waiter  # noqa: E402
 from openapi_client.exceptions import NotFoundException, exception_for_status  # noqa: E402
 from openapi_client.models import responses  # noqa: E402
-from openapi_client.operation import ApiDescription, Operation, Param, RequestOptions, Waiter  # noqa: E402
-from openapi_client.operations import API_DESCRIPTIONS, HEADER_DOCS, SCHEME_DOCS  # noqa: E402
 from openapi_client.pagination import iter_pages  # noqa: E402
 
 ANSWER_CLASSES = frozenset(responses.__all__)
 """The answers' narrowings of the seed models; imported from models.responses, described on Typing.md."""
 
-SOURCE = "openapi_client/operations.py"
+SOURCE = "openapi_client/_descriptions.py"
 LINE_LENGTH = 120
 INDENT = "    "
 
@@ -216,7 +216,7 @@ _DOC_WIDTH = LINE_LENGTH - len(INDENT * 2)
 _OPTIONS_DOC = (
     "Per-call options ("
     + ", ".join(f"``{name}``" for name in RequestOptions.__annotations__)
-    + "), see :class:`~openapi_client.operation.RequestOptions`."
+    + "), see :class:`~openapi_client.RequestOptions`."
 )
 
 _CLIENT_ERRORS = (
@@ -483,7 +483,7 @@ def _send(
     """``head`` + the client's ``call``/``execute`` of ``op`` with the method's arguments: all
     three forms of an operation go straight to the client (one frame, not three)."""
     inner = indent + INDENT
-    lines = [f"{indent}{head}{flavor.wait}self.api_client.{method}(", f"{inner}operations.{op.name.upper()},"]
+    lines = [f"{indent}{head}{flavor.wait}self.api_client.{method}(", f"{inner}_descriptions.{op.name.upper()},"]
     lines.append(f"{inner}options,")
     if op.path_params:
         lines += _mapping("path_params", [p.name for p in op.path_params], inner)
@@ -590,9 +590,9 @@ def render_api_module(api: ApiDescription, flavor: Flavor) -> str:
         "",
     ]
     imports = {
-        "openapi_client": ", ".join(["operations", *(["readiness"] if waiting else [])]),
+        "openapi_client": ", ".join(["_descriptions", *(["readiness"] if waiting else [])]),
         flavor.client_module: "BaseApi",
-        "openapi_client.operation": "RequestOptions",
+        "openapi_client._operation_types": "RequestOptions",
     }
     if paging:
         imports[flavor.helpers_module] = f"{flavor.iter_items}, {flavor.iter_pages}"
@@ -624,7 +624,7 @@ def render_api_module(api: ApiDescription, flavor: Flavor) -> str:
         "    Every operation comes in three forms: ``op(...)`` returns the decoded model,",
         "    ``op_with_http_info(...)`` an :class:`ApiResponse` with status and headers too, and",
         "    ``op_without_preload_content(...)`` the raw :class:`RESTResponse`, body unread. Each",
-        "    takes the per-call options of :class:`~openapi_client.operation.RequestOptions`.",
+        "    takes the per-call options of :class:`~openapi_client.RequestOptions`.",
         '    """',
     ]
     for op in sorted(ops, key=lambda o: _VERB_ORDER.index(o.name.split("_", 1)[0])):
@@ -644,7 +644,7 @@ def _import_lines(module: str, names: Sequence[str], indent: str) -> List[str]:
 
 
 def _constant(api: ApiDescription) -> str:
-    import openapi_client.operations as described
+    import openapi_client._descriptions as described
 
     return next(name for name, value in vars(described).items() if value is api)
 
