@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 from pydantic_core import ValidationError
 from typing_extensions import TypedDict
 
+from openapi_client._http_request import check_text
 from openapi_client.exceptions import ApiTypeError, ApiValueError
-from openapi_client.http_request import check_text
 
 if TYPE_CHECKING:
     from openapi_client.models._base import ApiModel

@@ -35,7 +35,17 @@ import urllib3
 from pydantic import BaseModel
 
 from openapi_client import __version__
+from openapi_client._http_request import (
+    build_url,
+    check_header_value,
+    check_headers,
+    check_host,
+    credentials_allowed,
+    encode_json,
+    refuse_clear_text,
+)
 from openapi_client._operation_types import Operation, RequestOptions, check_options, is_json_media_type
+from openapi_client._redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.api_response import ApiResponse
 from openapi_client.call import CallFactory
 from openapi_client.configuration import Configuration, TimeoutValue
@@ -51,16 +61,6 @@ from openapi_client.exceptions import (
     ApiResponseError,
     ApiValueError,
 )
-from openapi_client.http_request import (
-    build_url,
-    check_header_value,
-    check_headers,
-    check_host,
-    credentials_allowed,
-    encode_json,
-    refuse_clear_text,
-)
-from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
 from openapi_client.rest import RESTClientObject, RESTResponse
 from openapi_client.retry import RetrySetting
 

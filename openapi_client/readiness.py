@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Optional, Tuple, Type, TypeVar
 
+from openapi_client._redaction import Redactor
 from openapi_client.exceptions import ApiException, KeyValidationFailedError, NotFoundException
 from openapi_client.models.enums import INVALID, VALID
-from openapi_client.redaction import Redactor
 
 if TYPE_CHECKING:
     from openapi_client.models.responses import ByokV1KeyRead

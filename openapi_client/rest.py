@@ -30,6 +30,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
+from openapi_client._redaction import Redactor
 from openapi_client.call import CallFactory, CallPlan, Failure, RawResponse, origin_of
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials._http import (
@@ -42,7 +43,6 @@ from openapi_client.credentials._http import (
     TokenFlow,
 )
 from openapi_client.exceptions import ApiConnectionError, ApiResponseError
-from openapi_client.redaction import Redactor
 from openapi_client.response_body import READ_CHUNK, BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.retry import RetrySetting
 

@@ -38,7 +38,7 @@ def test_named_functions_exist() -> None:
         "call.CallFactory": "openapi_client.call",
         "call.Failure": "openapi_client.call",
         "response_body.BodyDecoder": "openapi_client.response_body",
-        "redaction.Redactor": "openapi_client.redaction",
+        "_redaction.Redactor": "openapi_client._redaction",
         "api_client.BaseApiClient": "openapi_client.api_client",
         "byok_v1_key_key.VARIANTS": "openapi_client.models.byok_v1_key_key",
         "credentials.CredentialProvider": "openapi_client.credentials",

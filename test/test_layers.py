@@ -67,9 +67,9 @@ def within(name: str, *prefixes: str) -> bool:
     return any(name == p or name.startswith(p + ".") for p in prefixes)
 
 
-FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "openapi_client.redaction",
-              "openapi_client.retry_headers", "openapi_client.log_filters")
-CORE = ("openapi_client.http_request", "openapi_client.retry", "openapi_client.rate_limit",
+FOUNDATION = ("openapi_client.exceptions", "openapi_client.api_response", "openapi_client._redaction",
+              "openapi_client._retry_headers", "openapi_client.log_filters")
+CORE = ("openapi_client._http_request", "openapi_client.retry", "openapi_client.rate_limit",
         "openapi_client.response_body", "openapi_client.call")
 DESCRIPTIONS = ("openapi_client._operation_types", "openapi_client._descriptions", "openapi_client.operation",
                 "openapi_client.operations", "openapi_client.readiness",

@@ -598,7 +598,7 @@ def render_api_module(api: ApiDescription, flavor: Flavor) -> str:
         imports[flavor.helpers_module] = f"{flavor.iter_items}, {flavor.iter_pages}"
     if waiting:
         imports[flavor.waiters_module] = flavor.wait_until
-        imports["openapi_client.redaction"] = "secrets_in_use"
+        imports["openapi_client._redaction"] = "secrets_in_use"
     lines += [f"from {module} import {imports[module]}" for module in sorted(imports)]
     type_only = {
         "openapi_client.api_response": ["ApiResponse"],

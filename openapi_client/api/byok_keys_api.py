@@ -10,9 +10,9 @@ from typing_extensions import Unpack
 
 from openapi_client import _descriptions, readiness
 from openapi_client._operation_types import RequestOptions
+from openapi_client._redaction import secrets_in_use
 from openapi_client.api._base import BaseApi
 from openapi_client.pagination import iter_items, iter_pages
-from openapi_client.redaction import secrets_in_use
 from openapi_client.waiters import wait_until
 
 if TYPE_CHECKING:

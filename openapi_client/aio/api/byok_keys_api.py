@@ -10,10 +10,10 @@ from typing_extensions import Unpack
 
 from openapi_client import _descriptions, readiness
 from openapi_client._operation_types import RequestOptions
+from openapi_client._redaction import secrets_in_use
 from openapi_client.aio.api._base import BaseApi
 from openapi_client.aio.pagination import aiter_items, aiter_pages
 from openapi_client.aio.waiters import wait_until
-from openapi_client.redaction import secrets_in_use
 
 if TYPE_CHECKING:
     from openapi_client.aio.rest import RESTResponse
