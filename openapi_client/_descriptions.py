@@ -181,7 +181,7 @@ GET_IAM_V2_API_KEY = Operation(
         timeout=60.0,
         poll_interval=1.0,
         summary="Wait until a new API key can be read, and return it",
-        doc="A 404 means not yet; any other error is raised at once.",
+        doc="Any other error is raised at once.",
         returns_doc="once readable. Raises `WaiterTimeoutError` (a `TimeoutError`) when `timeout` passes first, "
         "and any other error of `get_iam_v2_api_key` (401, 403, ...) at once.",
     ),

@@ -45,12 +45,14 @@ class Redactor:
         """``value`` with every secret masked."""
         if not value:
             return value
-        if self.secrets:
-            value = _spellings_pattern(self.secrets).sub(MASK, value)
+        # The rules that find secrets unknown to us go first: a known secret that is part of
+        # what they look for ("secret", "cret", "http") would otherwise be masked away first.
         if '"' in value:
             value = _SECRET_FIELD.sub(_masked_field, value)
         if "@" in value:
             value = _URL_USERINFO.sub(_masked_userinfo, value)
+        if self.secrets:
+            value = _spellings_pattern(self.secrets).sub(MASK, value)
         return value
 
     def optional_text(self, value: Optional[str]) -> Optional[str]:
@@ -136,8 +138,10 @@ def _masked_field(found: Match[str]) -> str:
 
 
 # scheme://user:password@ (or scheme://token@): everything after the user name is masked.
+# The scheme is matched by its last 32 characters at most: unbounded, it was tried from every
+# letter of a long token or base64 run and scanned to the run's end each time (quadratic).
 _URL_USERINFO = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^\s/?#@:'\"<>\[\]]*)(?P<password>:[^\s/?#'\"<>]*)?@"
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}://)(?P<user>[^\s/?#@:'\"<>\[\]]*)(?P<password>:[^\s/?#'\"<>]*)?@"
 )
 
 

@@ -96,10 +96,19 @@ def api_key_kind(key: KeyOrResource) -> ApiKeyKind:
         return ApiKeyKind.CLOUD
     if isinstance(resource, str):
         return _kind_of_id(resource)
-    by_id = _kind_of_id(resource.id)
+    # A reference decoded from an answer that breaks the document may hold any JSON value.
+    # A reference decoded from an answer that breaks the document may hold any JSON value, or
+    # lack a field altogether.
+    resource_id = _text(resource, "id")
+    by_id = ApiKeyKind.OTHER if resource_id is None else _kind_of_id(resource_id)
     if by_id is not ApiKeyKind.OTHER:
         return by_id
-    return _kind_of_reference(resource.kind, resource.api_version)
+    return _kind_of_reference(_text(resource, "kind"), _text(resource, "api_version"))
+
+
+def _text(reference: GlobalObjectReference, field: str) -> Optional[str]:
+    value = getattr(reference, field, None)
+    return value if isinstance(value, str) else None
 
 
 def _kind_of_id(resource_id: str) -> ApiKeyKind:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import json
+from typing import Any, Dict, Optional
 
 import pytest
+from hostile import HostileServer, answer
 from hypothesis import given, strategies as st
 
 import openapi_client
@@ -178,3 +180,38 @@ def test_any_resource_has_a_kind_and_a_known_id_outranks_its_kind(
         assert by_reference is by_id
     elif kind is None:
         assert by_reference is ApiKeyKind.OTHER
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": "Cluster"},
+        {"id": None, "kind": "Cluster", "api_version": "cmk/v2"},
+        {"id": 5, "kind": 7, "api_version": ["cmk"]},
+        {"id": {"nested": "lkc-1"}, "kind": None, "api_version": None},
+    ],
+)
+def test_a_reference_holding_other_json_is_other_or_its_kind_never_an_error(fields: Dict[str, Any]) -> None:
+    # Tolerant decoding keeps a value of the wrong type as sent; api_key_kind must still answer.
+    reference = GlobalObjectReference.model_construct(**fields)
+    expected = ApiKeyKind.KAFKA if fields.get("api_version") == "cmk/v2" else ApiKeyKind.OTHER
+    assert api_key_kind(reference) is expected
+
+
+def test_a_listed_key_whose_resource_breaks_the_document_is_classified_without_error() -> None:
+    body = {
+        "api_version": "iam/v2",
+        "kind": "ApiKeyList",
+        "metadata": {},
+        "data": [
+            {"id": "K1", "spec": {"resource": {"id": 5, "kind": "Cluster", "api_version": "cmk/v2"}}},
+            {"id": "K2", "spec": {"resource": {"id": None, "kind": ["x"]}}},
+        ],
+    }
+    page = json.dumps(body).encode()
+    with HostileServer(lambda conn, request: conn.sendall(answer(200, page))) as server:
+        configuration = openapi_client.Configuration(host=server.url, username="K", password="S", retries=False)
+        with openapi_client.ApiClient(configuration) as client:
+            listed = openapi_client.IamApiKeysApi(client).list_iam_v2_api_keys()
+    assert listed.model_deviations
+    assert [api_key_kind(key) for key in listed.data] == [ApiKeyKind.KAFKA, ApiKeyKind.OTHER]

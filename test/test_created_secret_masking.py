@@ -122,3 +122,31 @@ def test_property_a_secret_member_is_masked_whole_or_cut(
     value_part = masked[masked.index('"secret": "') + len('"secret": "') :] if '"secret": "' in masked else ""
     assert value_part in ("", MASK, MASK + '"', MASK + '"}')
     assert masked[: len(masked) - len(value_part)] == shown_text[: len(masked) - len(value_part)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("password", ["secret", "cret", "http"])
+async def test_a_configured_secret_that_is_part_of_the_member_name_does_not_unmask_the_new_secret(
+    kind: str, password: str
+) -> None:
+    # Masked first, such a secret turned the member name into "**********" (or "se**********"),
+    # and the rule that finds a "secret" member without knowing its value found none.
+    new_secret = "aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY2zA4bC6dE8fG0hJ2kL4mN6pQ8rS0tU2vW4"
+    whole = created(new_secret)
+    cut = whole[: whole.index(new_secret.encode()) + 40] + b" see http://ops:0p5pa55@proxy.example:3128"
+    with HostileServer(serving(cut, "text/plain")) as server:
+        configuration = Configuration(host=server.url, username="KEY", password=password, retries=False)
+        async with Clients(kind, configuration) as c:
+            with pytest.raises(ApiResponseError) as refused:
+                await c.iam("create_iam_v2_api_key", NEW_KEY)
+    assert_no_trace(refused.value, new_secret)
+    assert "0p5pa55" not in str(refused.value.body)
+
+
+@given(st.sampled_from(["secret", "secr", "ecret", "http", "proxy", "ops:"]), st.text(min_size=8, max_size=40))
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+def test_no_known_secret_keeps_the_unknown_ones_from_being_found(known: str, new_secret: str) -> None:
+    text = '{"spec":{"secret":' + json.dumps(new_secret) + "}} at http://ops:0p5pa55@proxy.example:3128"
+    masked = Redactor([known]).text(text)
+    assert '"' + MASK in masked, masked
+    assert "0p5pa55" not in masked, masked

@@ -136,7 +136,8 @@ def test_each_error_status_names_its_exception(flavour: str, name: str, op: Oper
     else:
         waiter = op.waiter if op.waiter is not None and name == op.waiter.method else None
         condition = getattr(readiness, waiter.readiness) if waiter else None
-        # A readiness waiter polls again on its "not yet"; a deletion waiter ends on a 404 (gone).
+        # A readiness waiter polls again on its "not yet"; a deletion waiter ends on a 404
+        # (gone) and raises the errors of the read it polls (a 403 only for an invalid key).
         not_yet = (
             condition.not_yet
             if isinstance(condition, readiness.Readiness)
@@ -144,6 +145,9 @@ def test_each_error_status_names_its_exception(flavour: str, name: str, op: Oper
             if condition is not None
             else ()
         )
+        if isinstance(condition, readiness.Absence):
+            polled = next(o for api in API_DESCRIPTIONS for o in api.operations if o.name == waiter.polls)
+            statuses = [r.status for r in polled.outcomes if not r.status.startswith("2")]
         for status in statuses:
             error = exception_for_status(int(status))
             if issubclass(error, not_yet):  # never raised by the waiter
@@ -160,3 +164,25 @@ def test_each_error_status_names_its_exception(flavour: str, name: str, op: Oper
 def test_the_reader_keeps_every_status_of_one_class() -> None:
     doc = "Raises:\n    ServiceException: (500) failed.\n        Not retried.\n    ServiceException: (503) busy.\n"
     assert sections(doc) == {"Raises": {"ServiceException": "(500) failed. Not retried. | (503) busy."}}
+
+
+@pytest.mark.parametrize("flavour", CLASSES)
+@pytest.mark.parametrize(
+    ("api", "waiter", "read"),
+    [
+        ("IamApiKeysApi", "wait_for_iam_v2_api_key_deleted", "get_iam_v2_api_key"),
+        ("ByokKeysApi", "wait_for_byok_v1_key_deleted", "get_byok_v1_key"),
+    ],
+)
+def test_a_deletion_waiter_documents_the_errors_of_the_read_it_polls(
+    flavour: str, api: str, waiter: str, read: str
+) -> None:
+    # It sends GETs, never the DELETE: a 403 ends it (gone) unless it refuses the caller's own key.
+    doc = rendered(getattr(CLASSES[flavour][api], waiter))
+    read_doc = rendered(getattr(CLASSES[flavour][api], read))
+    assert "invalid" in doc["Raises"]["ForbiddenException"] and "gone" in doc["Raises"]["ForbiddenException"]
+    assert "NotFoundException" not in doc["Raises"]
+    for error, text in read_doc["Raises"].items():
+        if error not in ("ForbiddenException", "NotFoundException"):
+            assert doc["Raises"].get(error) == text, f"{waiter}: {error} documented otherwise than for {read}"
+    assert argument_entries(doc)["id"] == argument_entries(read_doc)["id"]

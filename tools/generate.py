@@ -96,11 +96,7 @@ def _request_dicts() -> Any:
 
 def stale() -> List[Path]:
     """The generated files whose content differs from what the descriptions give."""
-    return [
-        path
-        for path, text in generated().items()
-        if not path.exists() or path.read_text(encoding="utf-8") != text
-    ]
+    return [path for path, text in generated().items() if not path.exists() or path.read_text(encoding="utf-8") != text]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -21,8 +21,9 @@ from generate_facts import (
 )
 
 from openapi_client import readiness
+from openapi_client._descriptions import API_DESCRIPTIONS
 from openapi_client._operation_types import ApiDescription, Operation, Param, RequestOptions, Waiter
-from openapi_client.exceptions import NotFoundException, exception_for_status
+from openapi_client.exceptions import ForbiddenException, NotFoundException, exception_for_status
 from openapi_client.pagination import iter_pages
 
 # -- Python: one template, two flavours ----------------------------------------------------------
@@ -325,10 +326,29 @@ _PAGING_OPTION_DOCS = {
 }
 
 
+# A deletion waiter's 403: only this one is raised; any other 403 is its answer (gone).
+_GONE_FORBIDDEN = (
+    ForbiddenException.__name__,
+    "(403) Only when the service refuses the caller's own API key as invalid; any other 403 means gone.",
+)
+
+
+def _polled_operation(op: Operation, waiter: Waiter) -> Operation:
+    """The operation ``waiter`` reads with: ``op`` itself, or (a deletion waiter) the read it polls."""
+    if not waiter.polls:
+        return op
+    return next(o for api in API_DESCRIPTIONS for o in api.operations if o.name == waiter.polls)
+
+
 def _waiter_docstring(op: Operation, waiter: Waiter) -> List[str]:
     condition: Union[readiness.Readiness, readiness.Absence] = getattr(readiness, waiter.readiness)
-    # An absence ends on the error that means gone: a 404 is its answer, not an error raised.
-    not_yet = condition.not_yet if isinstance(condition, readiness.Readiness) else (NotFoundException,)
+    # An absence ends on the errors that mean gone (readiness.is_gone): a 404, and a 403 unless
+    # it refuses the caller's own key; its errors are those of the read it polls.
+    polled = _polled_operation(op, waiter)
+    gone = isinstance(condition, readiness.Absence)
+    not_yet = (
+        condition.not_yet if isinstance(condition, readiness.Readiness) else (NotFoundException, ForbiddenException)
+    )
     failures = condition.failures if isinstance(condition, readiness.Readiness) else ()
     extra = [
         _entry("timeout (float)", f"Seconds to wait at most; {waiter.timeout!r} by default, 0 or more."),
@@ -337,21 +357,18 @@ def _waiter_docstring(op: Operation, waiter: Waiter) -> List[str]:
     errors = [
         ("WaiterTimeoutError", "``timeout`` passed first (a ``TimeoutError`` too)."),
         *((error.__name__, _sentence(text)) for error, text in failures),
-        *_status_errors(op, leave_out=not_yet),
+        *([_GONE_FORBIDDEN] if gone else []),
+        *_status_errors(polled, leave_out=not_yet),
         _OTHER_STATUS,
         _RESPONSE_ERROR,
         *_CLIENT_ERRORS,
     ]
-    arg_lines = ["Args:", *(line for p in op.path_params for line in _param_entry(p, in_path=True))]
+    arg_lines = ["Args:", *(line for p in polled.path_params for line in _param_entry(p, in_path=True))]
     arg_lines += [line for entry in extra for line in entry]
     arg_lines += _entry("**options", _OPTIONS_DOC + " Each read is sent with them.")
     not_yet_names = ", ".join(e.__name__ for e in not_yet)
     reads = f"Reads with :meth:`{waiter.polls or op.name}` every ``poll_interval`` seconds" + (
-        "."
-        if waiter.until_gone
-        else f"; {not_yet_names} means not yet."
-        if not_yet_names
-        else "."
+        "." if waiter.until_gone else f"; {not_yet_names} means not yet." if not_yet_names else "."
     )
     if waiter.until_gone:
         returns = _returns_section("None", "Nothing: the read said the object is gone.")

@@ -857,7 +857,7 @@ class ByokKeysApi(BaseApi):
         own key, means gone (`readiness.is_gone`).
 
         Args:
-            id (str): The key to delete, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
+            id (str): The key to read, e.g. `cck-4ad2x1`. 1 to 255 characters; percent-encoded into the path.
             timeout (float): Seconds to wait at most; 60.0 by default, 0 or more.
             poll_interval (float): Seconds between two reads; 1.0 by default, above 0.
             **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
@@ -869,9 +869,10 @@ class ByokKeysApi(BaseApi):
 
         Raises:
             WaiterTimeoutError: ``timeout`` passed first (a ``TimeoutError`` too).
-            BadRequestException: (400) The key cannot be deleted, e.g. because a cluster uses it.
+            ForbiddenException: (403) Only when the service refuses the caller's own API key as invalid; any other 403
+                means gone.
+            BadRequestException: (400) The request is malformed.
             UnauthorizedException: (401) Missing or wrong credentials.
-            ForbiddenException: (403) The credentials may not delete this key.
             TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
             ServiceException: (500) The service failed.
             ApiException: Any other error status, as the subclass for that status.

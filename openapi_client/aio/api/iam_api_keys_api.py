@@ -529,8 +529,8 @@ class IamApiKeysApi(BaseApi):
     ) -> IamV2ApiKeyRead:
         """Wait until a new API key can be read, and return it.
 
-        Reads with :meth:`get_iam_v2_api_key` every ``poll_interval`` seconds; NotFoundException means not yet. A 404
-        means not yet; any other error is raised at once.
+        Reads with :meth:`get_iam_v2_api_key` every ``poll_interval`` seconds; NotFoundException means not yet. Any
+        other error is raised at once.
 
         Args:
             id (str): The API key to read. 1 to 255 characters; percent-encoded into the path.
@@ -822,7 +822,7 @@ class IamApiKeysApi(BaseApi):
         own key, means gone (`readiness.is_gone`).
 
         Args:
-            id (str): The API key to delete. 1 to 255 characters; percent-encoded into the path.
+            id (str): The API key to read. 1 to 255 characters; percent-encoded into the path.
             timeout (float): Seconds to wait at most; 60.0 by default, 0 or more.
             poll_interval (float): Seconds between two reads; 1.0 by default, above 0.
             **options: Per-call options (``_request_timeout``, ``_request_auth``, ``_headers``, ``_host_index``,
@@ -834,9 +834,10 @@ class IamApiKeysApi(BaseApi):
 
         Raises:
             WaiterTimeoutError: ``timeout`` passed first (a ``TimeoutError`` too).
+            ForbiddenException: (403) Only when the service refuses the caller's own API key as invalid; any other 403
+                means gone.
             BadRequestException: (400) The request is malformed.
             UnauthorizedException: (401) Missing or wrong credentials.
-            ForbiddenException: (403) The credentials may not delete this key.
             TooManyRequestsException: (429) Rate limit reached; retried by the default policy first.
             ServiceException: (500) The service failed.
             ApiException: Any other error status, as the subclass for that status.
