@@ -13,6 +13,10 @@ bar goes to stderr; one line per key to stdout, secrets masked.
 --owner or --resource is required; --all instead takes the old keys of every owner and
 resource the credentials can list, and must be asked for by name.
 
+Overlapping runs are safe: each run claims a key before replacing it, and skips keys
+another run holds (reported as "skipped"). --run-id names the run in those claims; a job
+restarted after a crash may pass its earlier id to take its claims back at once.
+
 Credentials come from CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET. Without them
 the script runs against the embedded emulator, seeded with a few old keys, and says so.
 """
@@ -31,7 +35,9 @@ from typing import Dict, Generator, List, Optional, TextIO, Tuple
 import openapi_client
 from openapi_client import Configuration
 from openapi_client.workflows import (
+    KeyHandover,
     KeySelection,
+    LeaseOptions,
     Outcome,
     RotationResult,
     RotationSummary,
@@ -53,10 +59,12 @@ class SecretsFile:
         self.shown: Dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, key_id: str, secret: str) -> None:
+    def __call__(self, handover: KeyHandover) -> None:
         with self._lock:
-            self.shown[key_id] = masked(secret)
-            self.entries.append({"api_key": key_id, "api_secret": secret})
+            self.shown[handover.new_key_id] = masked(handover.secret)
+            self.entries.append(
+                {"api_key": handover.new_key_id, "api_secret": handover.secret, "replaces": handover.old_key_id}
+            )
             if self.path is not None:
                 descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 with os.fdopen(descriptor, "w") as handle:
@@ -92,6 +100,8 @@ def report(summary: RotationSummary, handover: SecretsFile, out: TextIO) -> None
                 f"replaced {result.old_key_id} with {result.new_key_id} (secret {secret}); deleted {result.old_key_id}",
                 file=out,
             )
+        elif result.outcome in (Outcome.SKIPPED, Outcome.GONE):
+            print(f"skipped {result.old_key_id}: {result.reason}", file=out)
         elif result.outcome is Outcome.RESUMED:
             print(
                 f"finished an interrupted rotation: deleted {result.old_key_id}, "
@@ -130,6 +140,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--settle-seconds", type=float, help="wait this long for keys nothing can probe")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     parser.add_argument("--secrets-file", help="write the new keys and secrets here (mode 0600)")
+    parser.add_argument("--run-id", help="this run's id in its claims (default: a random one)")
     args = parser.parse_args(argv)
     if args.all and (args.owner or args.resource):
         parser.error("--all cannot be combined with --owner or --resource")
@@ -151,6 +162,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         usability = UsabilityOptions()
         if settle is not None:
             usability = UsabilityOptions(settle_delays=dict.fromkeys(usability.settle_delays, settle))
+        # The emulator's reads never lag and its calls are quick: a short claim is safe there.
+        lease = LeaseOptions(duration=60, read_lag=0, write_window=0.5, step_margin=5) if emulated else None
         try:
             summary = rotate_api_keys(
                 api_client,
@@ -160,6 +173,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 usability=usability,
                 dry_run=args.dry_run,
                 progress=ProgressBar(sys.stderr),
+                lease=lease,
+                run_id=args.run_id,
             )
         except openapi_client.OpenApiException as exc:
             print(f"FAILED: {exc}", file=sys.stderr)

@@ -6,7 +6,7 @@ import asyncio
 from typing import AsyncIterator, List, Set
 
 import pytest
-from workflow_helpers import LONG_AGO, Handovers
+from workflow_helpers import FAST_LEASE, LONG_AGO, Handovers
 
 import openapi_client
 from openapi_client import ByokV1AwsKey, ByokV1Key, IamV2ApiKey, IamV2ApiKeySpec, ObjectReference, aio
@@ -70,7 +70,7 @@ async def test_rotation_with_an_async_handover(cloud: FakeConfluentCloud, client
     async def handover(key_id: str, secret: str) -> None:
         given.append(key_id)
 
-    result = await workflows.rotate_api_key(client, old_id, handover=handover, usability=FAST)
+    result = await workflows.rotate_api_key(client, old_id, handover=handover, usability=FAST, lease=FAST_LEASE)
     assert result.outcome is Outcome.ROTATED and given == [result.new_key_id]
     assert await ids(client) == {result.new_key_id}
 
@@ -84,7 +84,7 @@ async def test_failure_before_the_handover_deletes_the_new_key(
         raise OSError("vault sealed")
 
     with pytest.raises(RotationError) as caught:
-        await workflows.rotate_api_key(client, old_id, handover=handover, usability=FAST)
+        await workflows.rotate_api_key(client, old_id, handover=handover, usability=FAST, lease=FAST_LEASE)
     assert caught.value.step is RotationStep.HANDOVER and caught.value.new_key_deleted
     assert await ids(client) == {old_id}
 
@@ -96,16 +96,16 @@ async def test_delete_failure_then_resume(cloud: FakeConfluentCloud, client: aio
         cloud.fail_next(status=400, method="DELETE", path=f"/iam/v2/api-keys/{old_id}")
 
     with pytest.raises(RotationError) as caught:
-        await workflows.rotate_api_key(client, old_id, handover=handover, usability=FAST)
+        await workflows.rotate_api_key(client, old_id, handover=handover, usability=FAST, lease=FAST_LEASE)
     assert caught.value.both_keys_remain
-    again = await workflows.rotate_api_key(client, old_id, handover=Handovers(), usability=FAST)
+    again = await workflows.rotate_api_key(client, old_id, handover=Handovers(), usability=FAST, lease=FAST_LEASE)
     assert again.outcome is Outcome.RESUMED and await ids(client) == {caught.value.new_key_id}
 
 
 async def test_dry_run_changes_nothing(cloud: FakeConfluentCloud, client: aio.ApiClient) -> None:
     [old_id] = cloud.seed_api_keys(1, owner="sa-aio", resource="lkc-aio1", created_at=LONG_AGO)
     cloud.clear_requests()
-    result = await workflows.rotate_api_key(client, old_id, handover=Handovers(), dry_run=True)
+    result = await workflows.rotate_api_key(client, old_id, handover=Handovers(), dry_run=True, lease=FAST_LEASE)
     assert result.outcome is Outcome.PLANNED and {r.method for r in cloud.requests} == {"GET"}
 
 
@@ -132,7 +132,13 @@ async def test_batch_bounds_concurrency_and_absorbs_a_429_storm(
         reports.append(done)
 
     summary = await workflows.rotate_api_keys(
-        client, KeySelection(owner="sa-aio"), handover=handover, max_workers=3, usability=FAST, progress=progress
+        client,
+        KeySelection(owner="sa-aio"),
+        handover=handover,
+        max_workers=3,
+        usability=FAST,
+        lease=FAST_LEASE,
+        progress=progress,
     )
     assert summary.ok and summary.counts[Outcome.ROTATED] == 8, [str(r.error) for r in summary.failed]
     assert 2 <= peak <= 3 and reports == list(range(1, 9))
@@ -160,7 +166,12 @@ async def test_batch_rotates_the_clients_own_key_last(cloud: FakeConfluentCloud,
     config = cloud.configuration(username=own.id, password=own.spec.secret.get_secret_value(), retries=PATIENT)
     async with aio.ApiClient(config) as signed_by_own:
         summary = await workflows.rotate_api_keys(
-            signed_by_own, KeySelection(owner="sa-aio"), handover=Handovers(), max_workers=1, usability=FAST
+            signed_by_own,
+            KeySelection(owner="sa-aio"),
+            handover=Handovers(),
+            max_workers=1,
+            usability=FAST,
+            lease=FAST_LEASE,
         )
     assert summary.ok, [str(r.error) for r in summary.failed]
     assert [r.old_key_id for r in summary.results][-1] == own.id
@@ -173,9 +184,9 @@ async def test_an_empty_selection_never_reaches_the_async_batch(
     cloud.seed_api_keys(2, owner="sa-aio", resource=None, created_at=LONG_AGO)
     cloud.clear_requests()
     with pytest.raises(openapi_client.ApiValueError, match="all_keys=True"):
-        await workflows.rotate_api_keys(client, KeySelection(), handover=Handovers(), usability=FAST)
+        await workflows.rotate_api_keys(client, KeySelection(), handover=Handovers(), usability=FAST, lease=FAST_LEASE)
     with pytest.raises(openapi_client.ApiValueError, match="'selection'"):
-        await workflows.rotate_api_keys(client, None, handover=Handovers(), usability=FAST)  # type: ignore[arg-type]
+        await workflows.rotate_api_keys(client, None, handover=Handovers(), usability=FAST, lease=FAST_LEASE)  # type: ignore[arg-type]
     assert cloud.requests == []
 
 
@@ -183,6 +194,6 @@ async def test_all_keys_rotates_every_owners_keys(cloud: FakeConfluentCloud, cli
     old = set(cloud.seed_api_keys(2, owner="sa-aio", resource=None, created_at=LONG_AGO))
     old |= set(cloud.seed_api_keys(1, owner="sa-other", resource="lkc-aio9"))
     summary = await workflows.rotate_api_keys(
-        client, KeySelection(all_keys=True), handover=Handovers(), usability=FAST
+        client, KeySelection(all_keys=True), handover=Handovers(), usability=FAST, lease=FAST_LEASE
     )
     assert summary.ok and {r.old_key_id for r in summary.results} == old

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from typing import Any, Dict, List, Set, Tuple
 
 import pytest
-from workflow_helpers import LONG_AGO, Handovers
+from workflow_helpers import FAST_LEASE, LONG_AGO, Handovers
 
 import openapi_client
 from openapi_client import IamApiKeysApi
@@ -16,6 +17,7 @@ from openapi_client.testing import FakeConfluentCloud
 from openapi_client.workflows import (
     ApiKeyKind,
     KeySelection,
+    LeaseOptions,
     Outcome,
     RotationResult,
     RotationStep,
@@ -24,6 +26,7 @@ from openapi_client.workflows import (
 )
 
 FAST = UsabilityOptions(timeout=10.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
+PACED_LEASE = LeaseOptions(duration=120.0, clock_skew=0.0, read_lag=0.0, write_window=3.0, step_margin=5.0)
 PATIENT = openapi_client.ApiRetry(total=12, backoff_factor=0.01, backoff_jitter=0.0, retry_after_max=1.0)
 
 
@@ -44,7 +47,7 @@ def test_selection_by_owner_resource_age_and_predicate(cloud: FakeConfluentCloud
         older_than=dt.timedelta(days=90),
         predicate=lambda key: key.spec is None or key.spec.description != "keep",
     )
-    summary = rotate_api_keys(iam.api_client, selection, handover=Handovers(), usability=FAST)
+    summary = rotate_api_keys(iam.api_client, selection, handover=Handovers(), usability=FAST, lease=FAST_LEASE)
     assert {r.old_key_id for r in summary.results} == old
     assert summary.ok and summary.counts[Outcome.ROTATED] == 3
     new = {r.new_key_id for r in summary.results}
@@ -56,7 +59,7 @@ def test_dry_run_lists_the_plan_and_changes_nothing(cloud: FakeConfluentCloud, i
     old = set(cloud.seed_api_keys(4, owner="sa-a", resource=None, created_at=LONG_AGO))
     cloud.clear_requests()
     summary = rotate_api_keys(
-        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, dry_run=True
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, lease=FAST_LEASE, dry_run=True
     )
     assert summary.counts[Outcome.PLANNED] == 4
     assert all(r.plan is not None and r.plan.actions for r in summary.results)
@@ -86,6 +89,7 @@ def test_concurrency_is_bounded_and_progress_reports_each_key(cloud: FakeConflue
         handover=slow_handover,
         max_workers=3,
         usability=FAST,
+        lease=FAST_LEASE,
         progress=lambda done, total, result: reports.append((done, total, result)),
     )
     assert summary.ok and len(summary.results) == 12
@@ -99,7 +103,9 @@ def test_one_failing_key_does_not_stop_the_others(cloud: FakeConfluentCloud, iam
     old = cloud.seed_api_keys(5, owner="sa-a", resource="lkc-1", created_at=LONG_AGO)
     victim = old[2]
     cloud.fail_next(status=400, method="DELETE", path=f"/iam/v2/api-keys/{victim}")
-    summary = rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, lease=FAST_LEASE
+    )
     assert not summary.ok and summary.counts[Outcome.ROTATED] == 4
     [failed] = summary.failed
     assert failed.old_key_id == victim and failed.error is not None
@@ -110,6 +116,7 @@ def test_one_failing_key_does_not_stop_the_others(cloud: FakeConfluentCloud, iam
         KeySelection(owner="sa-a", older_than=dt.timedelta(days=30)),
         handover=Handovers(),
         usability=FAST,
+        lease=FAST_LEASE,
     )
     assert [r.outcome for r in again.results] == [Outcome.RESUMED]
     assert victim not in ids(iam)
@@ -127,7 +134,9 @@ def test_a_429_storm_never_reaches_the_caller(cloud: FakeConfluentCloud) -> None
         handovers(key_id, secret)
 
     with openapi_client.ApiClient(cloud.configuration(retries=PATIENT)) as client:
-        summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=handover, max_workers=4, usability=FAST)
+        summary = rotate_api_keys(
+            client, KeySelection(owner="sa-a"), handover=handover, max_workers=4, usability=FAST, lease=FAST_LEASE
+        )
         assert summary.ok, [str(r.error) for r in summary.failed]
         assert summary.counts[Outcome.ROTATED] == 10
         assert not ids(IamApiKeysApi(client)) & old
@@ -136,10 +145,14 @@ def test_a_429_storm_never_reaches_the_caller(cloud: FakeConfluentCloud) -> None
 
 
 def test_rotation_under_a_rate_limit_is_paced_not_failed() -> None:
+    # The client may hold a request for a whole rate-limit window (and a retry): the claim's
+    # write window must cover that, or runs give their claims up as possibly contended.
     with FakeConfluentCloud(rate_limit=20, rate_limit_window=0.5) as limited:
         limited.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO)
         with openapi_client.ApiClient(limited.configuration(retries=PATIENT)) as client:
-            summary = rotate_api_keys(client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
+            summary = rotate_api_keys(
+                client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, lease=PACED_LEASE
+            )
         assert summary.ok and summary.counts[Outcome.ROTATED] == 10
 
 
@@ -178,14 +191,16 @@ def test_a_selection_that_is_not_a_key_selection_sends_nothing(
     cloud.seed_api_keys(2, owner="sa-a", resource=None, created_at=LONG_AGO)
     cloud.clear_requests()
     with pytest.raises(openapi_client.ApiValueError, match="'selection'"):
-        rotate_api_keys(iam.api_client, selection, handover=Handovers(), usability=FAST)  # type: ignore[arg-type]
+        rotate_api_keys(iam.api_client, selection, handover=Handovers(), usability=FAST, lease=FAST_LEASE)  # type: ignore[arg-type]
     assert cloud.requests == []
 
 
 def test_all_keys_takes_every_owner_and_resource(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
     old = set(cloud.seed_api_keys(2, owner="sa-a", resource="lkc-1", created_at=LONG_AGO))
     old |= set(cloud.seed_api_keys(2, owner="sa-b", resource=None))
-    summary = rotate_api_keys(iam.api_client, KeySelection(all_keys=True), handover=Handovers(), usability=FAST)
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(all_keys=True), handover=Handovers(), usability=FAST, lease=FAST_LEASE
+    )
     assert summary.ok and {r.old_key_id for r in summary.results} == old
 
 
@@ -196,7 +211,12 @@ def test_a_failing_progress_callback_does_not_stop_the_batch(cloud: FakeConfluen
         raise RuntimeError("terminal went away")
 
     summary = rotate_api_keys(
-        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, progress=broken
+        iam.api_client,
+        KeySelection(owner="sa-a"),
+        handover=Handovers(),
+        usability=FAST,
+        lease=FAST_LEASE,
+        progress=broken,
     )
     assert summary.ok and summary.counts[Outcome.ROTATED] == 3
 
@@ -208,7 +228,7 @@ def test_the_key_the_client_signs_with_is_rotated_last(cloud: FakeConfluentCloud
     config = cloud.configuration(username=own.id, password=own.spec.secret.get_secret_value())
     with openapi_client.ApiClient(config) as client:
         summary = rotate_api_keys(
-            client, KeySelection(owner="sa-self"), handover=Handovers(), max_workers=1, usability=FAST
+            client, KeySelection(owner="sa-self"), handover=Handovers(), max_workers=1, usability=FAST, lease=FAST_LEASE
         )
     assert summary.ok, [str(r.error) for r in summary.failed]
     assert [r.old_key_id for r in summary.results][-1] == own.id
@@ -221,8 +241,67 @@ def test_a_replacement_left_pending_is_not_itself_selected(cloud: FakeConfluentC
     [pending] = cloud.seed_api_keys(
         1, owner="sa-a", resource="lkc-1", description=f"[rotation of {old}: pending]", created_at=LONG_AGO
     )
-    summary = rotate_api_keys(iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST)
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, lease=FAST_LEASE
+    )
     assert [r.old_key_id for r in summary.results] == [old]  # the pending one is discarded, not rotated
-    assert summary.ok and summary.results[0].steps[0] is RotationStep.DISCARD_STALE
+    assert summary.ok and summary.results[0].steps[:2] == (RotationStep.CLAIM, RotationStep.DISCARD_STALE)
     assert ids(iam) == {summary.results[0].new_key_id}
     assert pending not in ids(iam)
+
+
+FORBIDDEN_ACCESS = json.dumps(
+    {
+        "errors": [
+            {"status": "403", "code": "forbidden_access", "title": "Forbidden Access", "detail": "Forbidden Access"}
+        ]
+    }
+)
+
+
+def test_a_key_answered_403_forbidden_access_is_gone_not_failed(cloud: FakeConfluentCloud, iam: IamApiKeysApi) -> None:
+    # Confluent Cloud answers reads and deletes of a deleted API key 403 forbidden_access.
+    first, second = cloud.seed_api_keys(2, owner="sa-a", resource=None, created_at=LONG_AGO)
+    cloud.respond_next(status=403, body=FORBIDDEN_ACCESS, method="GET", path=f"/iam/v2/api-keys/{first}")
+    cloud.respond_next(status=403, body=FORBIDDEN_ACCESS, method="DELETE", path=f"/iam/v2/api-keys/{second}")
+    summary = rotate_api_keys(
+        iam.api_client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, lease=FAST_LEASE
+    )
+    outcomes = {r.old_key_id: r.outcome for r in summary.results}
+    assert outcomes == {first: Outcome.GONE, second: Outcome.ROTATED} and summary.ok
+    gone = next(r for r in summary.results if r.old_key_id == first)
+    assert gone.reason is not None and first in gone.reason
+
+
+def test_two_batch_runs_at_once_from_two_clients_rotate_each_key_once(cloud: FakeConfluentCloud) -> None:
+    old = set(cloud.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO))
+    handovers = Handovers()
+    summaries: List[Any] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        with cloud.api_client() as client:  # two machines, two clients
+            start.wait()
+            summaries.append(
+                rotate_api_keys(
+                    client,
+                    KeySelection(owner="sa-a"),
+                    handover=handovers,
+                    max_workers=4,
+                    usability=FAST,
+                    lease=FAST_LEASE,
+                )
+            )
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with cloud.api_client() as client:
+        live = ids(IamApiKeysApi(client))
+    handed = [key_id for key_id, _ in handovers.calls]
+    assert len(handed) == len(set(handed)) == 10 and live == set(handed)  # 10 keys, each handed over once
+    assert not live & old and all(summary.ok for summary in summaries)
+    rotated = [r.old_key_id for summary in summaries for r in summary.results if r.outcome is Outcome.ROTATED]
+    assert sorted(rotated) == sorted(old)

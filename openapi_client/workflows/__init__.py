@@ -19,7 +19,9 @@ from openapi_client.workflows.grants import (
 )
 from openapi_client.workflows.rotation import (
     Handover,
+    KeyHandover,
     KeySelection,
+    LeaseOptions,
     Outcome,
     RotationError,
     RotationPlan,
@@ -53,8 +55,10 @@ __all__ = [
     "GcpIamBindingGrant",
     "GrantNotAvailableError",
     "Handover",
+    "KeyHandover",
     "KeyNotUsableError",
     "KeySelection",
+    "LeaseOptions",
     "Outcome",
     "Probe",
     "Progress",

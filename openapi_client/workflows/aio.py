@@ -12,19 +12,18 @@ results and errors). Only the I/O differs: ``await`` and ``asyncio.sleep``. ``pr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import logging
 import time
-from typing import Any, Awaitable, Callable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Awaitable, Callable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from openapi_client.aio import ApiClient, ByokKeysApi, IamApiKeysApi
 from openapi_client.api_key_kinds import ApiKeyKind
-from openapi_client.exceptions import ApiException, NotFoundException, WaiterTimeoutError
+from openapi_client.exceptions import ApiException, WaiterTimeoutError
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
-from openapi_client.models.responses import ByokV1KeyRead
+from openapi_client.models.responses import ByokV1KeyRead, IamV2ApiKeyListItem
 from openapi_client.workflows.ages import utc_now
 from openapi_client.workflows.grants import ByokAccessPendingError
 from openapi_client.workflows.rotation import (
@@ -33,24 +32,30 @@ from openapi_client.workflows.rotation import (
     Describe,
     Effect,
     HandOver,
+    KeyHandover,
     KeySelection,
-    RotationError,
-    RotationPlan,
+    LeaseOptions,
+    Pause,
+    ReadKey,
+    RotationRequest,
     RotationResult,
-    RotationStep,
     RotationSummary,
     WaitUsable,
     check_handover,
+    check_lease_options,
     check_old_key_id,
+    check_run_id,
     check_selection,
     check_workers,
     failed,
+    handover_arguments,
+    key_is_gone,
+    new_run_id,
     own_keys_last,
-    plan_rotation,
     replacements_of,
     rotation_flow,
-    scope_of,
     select,
+    shuffled,
     signing_key_ids,
 )
 from openapi_client.workflows.usability import (
@@ -68,7 +73,10 @@ __all__ = ["rotate_api_key", "rotate_api_keys", "wait_for_byok_access", "wait_un
 logger = logging.getLogger("openapi_client.workflows")
 
 AsyncProbe = Callable[[str, str], Union[bool, Awaitable[bool]]]
-AsyncHandover = Callable[[str, str], Optional[Awaitable[None]]]
+AsyncHandover = Union[
+    Callable[[KeyHandover], Optional[Awaitable[None]]], Callable[[str, str], Optional[Awaitable[None]]]
+]
+"""A :data:`~openapi_client.workflows.rotation.Handover` that may also be a coroutine function."""
 AsyncProgress = Callable[[int, int, RotationResult], Optional[Awaitable[None]]]
 
 
@@ -159,11 +167,22 @@ async def wait_for_byok_access(
         raise ByokAccessPendingError.for_key(await byok.get_byok_v1_key(key_id), timeout) from timed_out
 
 
-async def _list_candidates(iam: IamApiKeysApi, owner: Optional[str], resource: Optional[str]) -> List[IamV2ApiKey]:
+async def _list_candidates(
+    iam: IamApiKeysApi, owner: Optional[str], resource: Optional[str]
+) -> List[IamV2ApiKeyListItem]:
     return [key async for key in iam.iter_iam_v2_api_keys(spec_owner=owner, spec_resource=resource, page_size=100)]
 
 
-class _Performer:
+def _checked(handover: AsyncHandover, lease: Optional[LeaseOptions], run_id: Optional[str]) -> Tuple[LeaseOptions, str]:
+    check_handover(handover)
+    if lease is not None:
+        check_lease_options(lease)
+    if run_id is not None:
+        check_run_id(run_id)
+    return lease or LeaseOptions(), run_id or new_run_id()
+
+
+class EffectPerformer:
     """Performs a rotation's effects with the async client."""
 
     def __init__(
@@ -176,26 +195,34 @@ class _Performer:
         self.usability = usability
 
     async def perform(self, effect: Effect) -> Any:
+        if isinstance(effect, ReadKey):
+            return await self.iam.get_iam_v2_api_key(effect.key_id)
         if isinstance(effect, DeleteKey):
-            with contextlib.suppress(NotFoundException):
+            try:
                 await self.iam.delete_iam_v2_api_key(effect.key_id)
+            except ApiException as exc:
+                if not key_is_gone(exc):
+                    raise
             return None
         if isinstance(effect, CreateKey):
             return await self.iam.create_iam_v2_api_key(effect.request)
         if isinstance(effect, WaitUsable):
             return await wait_until_usable(self.api_client, effect.created, probe=self.probe, options=self.usability)
         if isinstance(effect, HandOver):
-            await _call(self.handover, effect.key_id, effect.secret)
+            await _call(self.handover, *handover_arguments(self.handover, effect.details))
             return None
         if isinstance(effect, Describe):
             update = IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(description=effect.description))
             await self.iam.update_iam_v2_api_key(effect.key_id, update)
             return None
+        if isinstance(effect, Pause):
+            await asyncio.sleep(effect.seconds)
+            return None
         candidates = await _list_candidates(self.iam, effect.owner_id, effect.resource_id)
         return replacements_of(effect.old_key_id, candidates)
 
-    async def run(self, plan: RotationPlan, dry_run: bool) -> RotationResult:
-        flow = rotation_flow(plan, dry_run=dry_run)
+    async def run(self, request: RotationRequest, dry_run: bool) -> RotationResult:
+        flow = rotation_flow(request, dry_run=dry_run)
         try:
             effect = next(flow)
             while True:
@@ -220,21 +247,15 @@ async def rotate_api_key(
     probe: Optional[AsyncProbe] = None,
     usability: Optional[UsabilityOptions] = None,
     dry_run: bool = False,
+    lease: Optional[LeaseOptions] = None,
+    run_id: Optional[str] = None,
 ) -> RotationResult:
     """:func:`openapi_client.workflows.sync.rotate_api_key`, awaited."""
     check_old_key_id(old_key_id)
-    check_handover(handover)
-    iam = IamApiKeysApi(api_client)
-    logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
-    try:
-        old = await iam.get_iam_v2_api_key(old_key_id)
-        owner, resource = scope_of(old)
-        found = replacements_of(old_key_id, await _list_candidates(iam, owner, resource)) if owner else []
-        plan = plan_rotation(old, found, display_name=display_name, description=description)
-    except Exception as exc:
-        raise RotationError(RotationStep.LOOKUP, old_key_id, exc) from exc
-    performer = _Performer(api_client, handover, probe, usability or UsabilityOptions())
-    return await performer.run(plan, dry_run)
+    lease, run_id = _checked(handover, lease, run_id)
+    request = RotationRequest(old_key_id, run_id, lease, display_name=display_name, description=description)
+    performer = EffectPerformer(api_client, handover, probe, usability or UsabilityOptions())
+    return await performer.run(request, dry_run)
 
 
 async def rotate_api_keys(
@@ -249,27 +270,41 @@ async def rotate_api_keys(
     usability: Optional[UsabilityOptions] = None,
     dry_run: bool = False,
     progress: Optional[AsyncProgress] = None,
+    lease: Optional[LeaseOptions] = None,
+    run_id: Optional[str] = None,
 ) -> RotationSummary:
     """:func:`openapi_client.workflows.sync.rotate_api_keys`, awaited: ``max_workers`` rotations
     run as concurrent tasks on the one client."""
     check_selection(selection)
-    check_handover(handover)
     check_workers(max_workers)
+    lease, run_id = _checked(handover, lease, run_id)
     started = time.monotonic()
     iam = IamApiKeysApi(api_client)
-    performer = _Performer(api_client, handover, probe, usability or UsabilityOptions())
+    performer = EffectPerformer(api_client, handover, probe, usability or UsabilityOptions())
     chosen = select(await _list_candidates(iam, selection.owner, selection.resource), selection, utc_now())
-    logger.info("batch rotation: %d key(s) selected%s", len(chosen), " (dry run)" if dry_run else "")
+    logger.info("batch rotation (run %s): %d key(s) selected%s", run_id, len(chosen), " (dry run)" if dry_run else "")
     slots = asyncio.Semaphore(max_workers)
     done: List[RotationResult] = []
 
-    async def one(old: IamV2ApiKey, found: Sequence[IamV2ApiKey]) -> RotationResult:
+    async def one(
+        old: IamV2ApiKeyListItem, found: Sequence[IamV2ApiKeyListItem], retry: bool = False
+    ) -> RotationResult:
+        request = RotationRequest(
+            old.id,
+            run_id,
+            lease,
+            display_name=display_name,
+            description=description,
+            known_replacements=found,
+            gone_is_ok=True,
+        )
         async with slots:
             try:
-                plan = plan_rotation(old, found, display_name=display_name, description=description)
-                result = await performer.run(plan, dry_run)
+                result = await performer.run(request, dry_run)
             except Exception as exc:
-                result = failed(old.id or "", exc)
+                result = failed(old.id, exc)
+        if result.contended and not retry:
+            return result  # reported once tried again
         done.append(result)
         if progress is not None:
             try:
@@ -278,8 +313,13 @@ async def rotate_api_keys(
                 logger.warning("batch rotation: the progress callback failed", exc_info=True)
         return result
 
-    others, own = own_keys_last(chosen, signing_key_ids(api_client.configuration.credentials))
+    others, own = own_keys_last(shuffled(chosen), signing_key_ids(api_client.configuration.credentials))
     results = list(await asyncio.gather(*(one(old, found) for old, found in others)))
+    # Two runs claimed these at the same time; the winner may have given up since.
+    again = [pair for pair, result in zip(others, results) if result.contended]
+    retried = await asyncio.gather(*(one(old, found, retry=True) for old, found in again))
+    by_key = {result.old_key_id: result for result in retried}
+    results = [by_key.get(result.old_key_id, result) for result in results]
     results += [await one(old, found) for old, found in own]
     summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)

@@ -1,51 +1,95 @@
-"""Rotating an API key: steps, markers, plans, results and errors (pure, no I/O).
+"""Rotating an API key: the claim, steps, markers, plans, results and errors (pure, no I/O).
 
-A rotation replaces key ``old`` by a new key with the same owner and resource:
+A rotation replaces key ``old`` by a new key with the same owner and resource. Runs may
+overlap (two CronJob runs, two machines), crash at any step and be run again, so a run
+first **claims** ``old`` and keeps checking that it still holds the claim:
 
-1. look up ``old`` and any replacement an earlier, interrupted run left behind;
-2. create the replacement, its description marked ``[rotation of <old>: pending]``;
-3. wait until the replacement is usable;
-4. hand its secret to the caller's ``handover``;
-5. mark it ``[rotation of <old>: handed over]``;
-6. delete ``old``.
+1. read ``old``; another run's live claim on it means: skip it (:attr:`Outcome.SKIPPED`);
+2. claim it: append a lease ``[rotation lease <run id> until <UTC time>]`` to its
+   description (PATCH), wait :attr:`LeaseOptions.settle` seconds, and read it back until
+   the run sees its own lease (another run's lease means it lost: skip);
+3. list the replacements earlier runs left (their description's marker
+   ``[rotation of <old> by <run id>: <state>]``) and decide (:func:`plan_rotation`);
+4. re-check the claim, then delete replacements left *pending* by a dead run;
+5. create the replacement, marked ``pending``; wait until it is usable;
+6. re-check the claim, mark the replacement ``handing over``, hand it over (the caller's
+   ``handover``), mark it ``handed over``;
+7. re-check the claim, delete every older replacement that may have been handed over,
+   then ``old`` (its lease goes with it).
 
-The marker makes a re-run safe: a handed-over replacement means only step 6 is left; a
-pending one never reached anyone (its secret is lost with the crashed run), so it is
-deleted before a fresh replacement is made. Failing before the handover deletes the new
-key again; failing after it leaves both keys, and the error says so.
+The marker states are what a later run needs: ``pending`` was never handed over (when its
+run is dead, nobody holds its secret: it is deleted); ``handing over`` may have been (the
+run may have died inside the handover): it counts as in use and is deleted only after a
+newer replacement was handed over; ``handed over`` is in use: only the delete of ``old``
+was left (:attr:`Outcome.RESUMED`). docs/Workflows.md states what this guarantees and under
+which assumptions (how far reads lag, clock skew, how long a step may take).
 
-The sync driver is :mod:`openapi_client.workflows.sync`; an async driver reuses all of this.
+The drivers are :mod:`openapi_client.workflows.sync` and :mod:`openapi_client.workflows.aio`;
+both perform the effects :func:`rotation_flow` yields.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import inspect
 import logging
+import math
 import re
+import secrets
+import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Generator, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Generator,
+    Iterable,
+    List,
+    Mapping,
+    NoReturn,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
+
+from typing_extensions import Protocol
 
 from openapi_client.credentials import CloudApiKey, GlobalApiKey
-from openapi_client.exceptions import ApiConnectionError, ApiValueError, OpenApiException
+from openapi_client.exceptions import (
+    ApiConnectionError,
+    ApiValueError,
+    ConflictException,
+    OpenApiException,
+)
 from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
 from openapi_client.models.object_reference import ObjectReference
+from openapi_client.models.responses import IamV2ApiKeyListItem
+from openapi_client.readiness import is_gone
 from openapi_client.workflows.ages import key_age
 from openapi_client.workflows.usability import Usability
 
 __all__ = [
     "Handover",
+    "KeyHandover",
     "KeySelection",
+    "Lease",
+    "LeaseOptions",
     "MarkerState",
     "Outcome",
     "RotationError",
     "RotationPlan",
+    "RotationRequest",
     "RotationResult",
     "RotationStep",
     "RotationSummary",
     "plan_rotation",
+    "read_lease",
     "read_marker",
     "replacement_description",
     "rotation_flow",
@@ -53,39 +97,103 @@ __all__ = [
 
 logger = logging.getLogger("openapi_client.workflows")
 
-Handover = Callable[[str, str], None]
-"""The caller's delivery of a new key: given ``(new_key_id, secret)``, store it somewhere."""
+
+# -- the handover ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyHandover:
+    """What a rotation hands over: the new key and its secret, and what it replaces.
+
+    ``secret`` is left out of ``repr``. ``run_id`` is the rotation run's id (the one in
+    the claim and the markers), e.g. to tell apart two runs' writes in a secret store.
+    """
+
+    old_key_id: str
+    new_key_id: str
+    secret: str = field(repr=False)
+    owner_id: str
+    resource_id: Optional[str]
+    display_name: Optional[str]
+    run_id: str
+
+
+Handover = Union[Callable[[KeyHandover], None], Callable[[str, str], None]]
+"""The caller's delivery of a new key: a callable taking one :class:`KeyHandover`, or
+(the older form) one taking ``(new_key_id, secret)``. It must store the secret before it
+returns (an overwrite: the newest secret wins); an exception means "not stored"."""
+
+
+def takes_key_handover(handover: Callable[..., Any]) -> bool:
+    """Whether ``handover`` takes one :class:`KeyHandover` (one positional parameter
+    without a default) rather than ``(new_key_id, secret)``."""
+    try:
+        parameters = inspect.signature(handover).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [
+        p
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        and p.default is inspect.Parameter.empty
+    ]
+    varargs = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters)
+    return len(positional) == 1 and not varargs
+
+
+def handover_arguments(handover: Callable[..., Any], details: KeyHandover) -> Tuple[Any, ...]:
+    """The arguments ``handover`` is called with for ``details``."""
+    return (details,) if takes_key_handover(handover) else (details.new_key_id, details.secret)
+
+
+# -- steps, outcomes, markers -----------------------------------------------------------
 
 
 class RotationStep(str, enum.Enum):
     """The steps of a rotation, named as errors and logs show them."""
 
     LOOKUP = "look up the old key"
+    CLAIM = "claim the old key"
+    RECHECK = "re-check the claim"
     DISCARD_STALE = "delete a replacement an interrupted run left pending"
     CREATE = "create the replacement"
     WAIT = "wait until the replacement is usable"
+    PREPARE_HANDOVER = "mark the replacement as being handed over"
     HANDOVER = "hand the replacement over"
     MARK = "mark the replacement as handed over"
+    DISCARD_OLDER = "delete an older replacement once a newer one is handed over"
     DELETE_OLD = "delete the old key"
 
 
 class Outcome(str, enum.Enum):
     ROTATED = "rotated"
-    RESUMED = "resumed"  # an earlier run had handed the replacement over; only the delete was left
+    RESUMED = "resumed"  # an earlier run had handed the replacement over; only the deletes were left
+    SKIPPED = "skipped"  # another run holds a live claim on the key (or won it): nothing was changed
+    GONE = "gone"  # batch only: the key no longer exists (another run rotated or deleted it)
     PLANNED = "planned"  # dry run: nothing changed
     FAILED = "failed"
 
 
 class MarkerState(str, enum.Enum):
-    PENDING = "pending"
+    PENDING = "pending"  # never handed over
+    HANDING_OVER = "handing over"  # the handover may have happened: counts as in use
     HANDED_OVER = "handed over"
 
 
-_MARKER = re.compile(r"\s*\[rotation of (?P<old>[^\s\]]+): (?P<state>pending|handed over)\]")
+_RUN_ID = r"[A-Za-z0-9._:-]{1,64}"
+_RUN_ID_RE = re.compile(rf"\A{_RUN_ID}\Z")
+_MARKER = re.compile(
+    rf"\s*\[rotation of (?P<old>[^\s\]]+?)(?: by (?P<run>{_RUN_ID}))?: (?P<state>pending|handing over|handed over)\]"
+)
+_LEASE = re.compile(
+    rf"\s*\[rotation lease (?P<run>{_RUN_ID}) (?:until (?P<until>\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{{1,6}})?Z)"
+    r"|(?P<released>released))\]"
+)
 
 
-def marker(old_key_id: str, state: MarkerState) -> str:
-    return f"[rotation of {old_key_id}: {state.value}]"
+def marker(old_key_id: str, state: MarkerState, run_id: Optional[str] = None) -> str:
+    by = f" by {run_id}" if run_id else ""
+    return f"[rotation of {old_key_id}{by}: {state.value}]"
 
 
 def read_marker(description: Optional[str]) -> Optional[Tuple[str, MarkerState]]:
@@ -96,14 +204,166 @@ def read_marker(description: Optional[str]) -> Optional[Tuple[str, MarkerState]]
     return found.group("old"), MarkerState(found.group("state"))
 
 
+def marker_run(description: Optional[str]) -> Optional[str]:
+    """The id of the run a replacement's marker names (``None``: none, or an older marker)."""
+    found = _MARKER.search(description or "")
+    return found.group("run") if found is not None else None
+
+
 def strip_marker(description: Optional[str]) -> str:
-    return _MARKER.sub("", description or "").strip()
+    return _MARKER.sub("", _LEASE.sub("", description or "")).strip()
 
 
-def replacement_description(old_key_id: str, base: Optional[str], state: MarkerState = MarkerState.PENDING) -> str:
-    """``base`` (any earlier marker removed) followed by the marker for ``old_key_id``."""
+def replacement_description(
+    old_key_id: str, base: Optional[str], state: MarkerState = MarkerState.PENDING, run_id: Optional[str] = None
+) -> str:
+    """``base`` (any earlier marker or lease removed) followed by the marker for ``old_key_id``."""
     text = strip_marker(base)
-    return f"{text} {marker(old_key_id, state)}" if text else marker(old_key_id, state)
+    tag = marker(old_key_id, state, run_id)
+    return f"{text} {tag}" if text else tag
+
+
+# -- the claim ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaseOptions:
+    """How a run claims a key, and what it assumes about the service and the other runs.
+
+    ``duration``: how long a claim lasts; a run that stops (crashed, killed) blocks the key
+    for at most this long. Every step after a re-check of the claim must end within
+    ``step_margin`` seconds, and the whole rotation (including the usability wait and your
+    handover) within ``duration``.
+    ``clock_skew``: the most any two runs' clocks differ; another run's claim counts as
+    expired only ``clock_skew`` seconds after its end.
+    ``read_lag``: the longest a read may still show the state from before an acknowledged
+    write (0 for a service whose reads always see the last write).
+    ``write_window``: the longest a run lets pass between the read that found the key free
+    and the answer to its claim (PATCH); a run whose claim took longer gives it up, since
+    another run may have claimed the key meanwhile.
+    ``fresh_reads``: how many reads in a row must agree before the run trusts them (its
+    claim read back, each re-check; listings are repeated as often and the last one used):
+    1 where reads lag by time (``read_lag``); ``K + 1`` where a read may still show the
+    version before any of the last ``K`` reads' writes (the emulator's ``stale_reads=K``).
+    After claiming, a run waits ``settle`` = ``write_window + 2 * read_lag`` seconds before
+    reading its claim back (see docs/Workflows.md for why).
+    """
+
+    duration: float = 900.0
+    clock_skew: float = 30.0
+    read_lag: float = 1.0
+    write_window: float = 10.0
+    step_margin: float = 60.0
+    confirm_reads: int = 10
+    fresh_reads: int = 1
+
+    def __post_init__(self) -> None:
+        check_lease_options(self)
+
+    @property
+    def settle(self) -> float:
+        return self.write_window + 2 * self.read_lag
+
+
+def check_lease_options(options: object) -> None:
+    if not isinstance(options, LeaseOptions):
+        raise ApiValueError(f"parameter 'lease' must be a LeaseOptions, got {type(options).__name__}")
+    for name in ("duration", "clock_skew", "read_lag", "write_window", "step_margin"):
+        value = getattr(options, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ApiValueError(f"LeaseOptions '{name}' must be a finite number >= 0, got {value!r}")
+    for name in ("confirm_reads", "fresh_reads"):
+        value = getattr(options, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ApiValueError(f"LeaseOptions '{name}' must be an int >= 1, got {value!r}")
+    if options.duration <= options.settle + 2 * options.step_margin:
+        raise ApiValueError(
+            "LeaseOptions 'duration' must exceed settle (write_window + 2 * read_lag) plus twice 'step_margin'"
+            f" ({options.settle + 2 * options.step_margin:g}s), got {options.duration:g}s"
+        )
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A claim as an old key's description records it: ``until`` is a POSIX time, ``None``
+    once the run released it (its own way of saying it stopped: anyone may take over)."""
+
+    run_id: str
+    until: Optional[float]
+
+    def text(self) -> str:
+        if self.until is None:
+            return f"[rotation lease {self.run_id} released]"
+        return f"[rotation lease {self.run_id} until {_utc(self.until)}]"
+
+    def live(self, now: float, clock_skew: float) -> bool:
+        """Whether another run must leave the key alone at ``now`` (its own clock)."""
+        return self.until is not None and now <= self.until + clock_skew
+
+
+def _utc(moment: float) -> str:
+    """``moment`` (POSIX seconds) as UTC to the millisecond: ``2026-12-06T12:00:00.000Z``."""
+    when = dt.datetime.fromtimestamp(moment, tz=dt.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def read_lease(description: Optional[str]) -> Optional[Lease]:
+    """The claim an old key's description records, if any."""
+    found = _LEASE.search(description or "")
+    if found is None:
+        return None
+    if found.group("released"):
+        return Lease(found.group("run"), None)
+    until = found.group("until")
+    moment = dt.datetime.strptime(until, "%Y-%m-%dT%H:%M:%S.%fZ" if "." in until else "%Y-%m-%dT%H:%M:%SZ")
+    return Lease(found.group("run"), moment.replace(tzinfo=dt.timezone.utc).timestamp())
+
+
+def with_lease(description: Optional[str], lease: Optional[Lease]) -> str:
+    """``description`` with its lease replaced by ``lease`` (``None``: removed)."""
+    text = _LEASE.sub("", description or "").strip()
+    if lease is None:
+        return text
+    return f"{text} {lease.text()}" if text else lease.text()
+
+
+def new_run_id() -> str:
+    return f"run-{secrets.token_hex(6)}"
+
+
+def check_run_id(run_id: object) -> None:
+    if not isinstance(run_id, str) or not _RUN_ID_RE.match(run_id):
+        raise ApiValueError(f"parameter 'run_id' must be 1 to 64 letters, digits or '._:-', got {run_id!r}")
+
+
+class Clock(Protocol):
+    """The time a flow reads: ``wall`` (POSIX seconds, shared meaning across machines)
+    and ``monotonic`` (for durations on this machine)."""
+
+    def wall(self) -> float: ...
+
+    def monotonic(self) -> float: ...
+
+
+class SystemClock:
+    def wall(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+
+SYSTEM_CLOCK = SystemClock()
+
+
+def key_is_gone(error: BaseException) -> bool:
+    """Whether ``error``, from a read or delete of a key known to exist, says it does not any
+    more (:func:`openapi_client.readiness.is_gone`: a 404, or Confluent's 403
+    ``forbidden_access`` for a deleted key)."""
+    return is_gone(error)
+
+
+# -- plans -------------------------------------------------------------------------------
 
 
 def resource_of(key: IamV2ApiKey) -> Optional[ObjectReference]:
@@ -120,29 +380,41 @@ def owner_of(key: IamV2ApiKey) -> Optional[str]:
 
 @dataclass(frozen=True)
 class RotationPlan:
-    """What a rotation of ``old_key_id`` will do, decided from what the service holds now."""
+    """What a rotation of ``old_key_id`` will do, decided from what the service holds now.
+
+    ``resume_with``: the newest replacement was handed over: only the deletes are left.
+    ``stale``: replacements left pending by a run that is gone (deleted first).
+    ``in_use``: replacements that may have been handed over, other than ``resume_with``;
+    deleted only after a newer replacement has been handed over.
+    """
 
     old_key_id: str
     owner_id: str
     resource: Optional[ObjectReference]
     display_name: Optional[str]
     description: str
-    resume_with: Optional[str] = None  # a handed-over replacement: only delete the old key
-    stale: Tuple[str, ...] = ()  # pending replacements to delete first
+    resume_with: Optional[str] = None
+    stale: Tuple[str, ...] = ()
+    in_use: Tuple[str, ...] = ()
+    run_id: Optional[str] = None
 
     @property
     def actions(self) -> Tuple[str, ...]:
         """Human-readable steps, as a dry run reports them."""
+        steps = [f"claim {self.old_key_id}"]
+        steps += [f"delete {stale} (a replacement left pending by an interrupted run)" for stale in self.stale]
         if self.resume_with is not None:
-            return (f"delete {self.old_key_id} (replacement {self.resume_with} was already handed over)",)
+            steps += [f"delete {older} (an older replacement)" for older in self.in_use]
+            steps.append(f"delete {self.old_key_id} (replacement {self.resume_with} was already handed over)")
+            return tuple(steps)
         target = self.resource.id if self.resource is not None else "no resource"
-        steps = [f"delete {stale} (a replacement left pending by an interrupted run)" for stale in self.stale]
         steps += [
             f"create a key for owner {self.owner_id} on {target}",
             "wait until it is usable",
             "hand it over",
-            f"delete {self.old_key_id}",
         ]
+        steps += [f"delete {older} (a replacement an interrupted run may have handed over)" for older in self.in_use]
+        steps.append(f"delete {self.old_key_id}")
         return tuple(steps)
 
     def create_request(self) -> IamV2ApiKey:
@@ -152,12 +424,18 @@ class RotationPlan:
                 owner=GlobalObjectReference(id=self.owner_id),
                 resource=self.resource,
                 display_name=self.display_name,
-                description=self.description,
+                description=self.described(MarkerState.PENDING),
             )
         )
 
+    def described(self, state: MarkerState) -> str:
+        return replacement_description(self.old_key_id, self.description, state, self.run_id)
 
-def replacements_of(old_key_id: str, keys: Iterable[IamV2ApiKey]) -> List[IamV2ApiKey]:
+
+KeyT = TypeVar("KeyT", bound=IamV2ApiKey)
+
+
+def replacements_of(old_key_id: str, keys: Iterable[KeyT]) -> List[KeyT]:
     """The keys whose marker says they replace ``old_key_id``."""
     found = []
     for key in keys:
@@ -167,40 +445,60 @@ def replacements_of(old_key_id: str, keys: Iterable[IamV2ApiKey]) -> List[IamV2A
     return found
 
 
+def _created(key: IamV2ApiKey) -> dt.datetime:
+    moment = key.metadata.created_at if key.metadata is not None else None
+    return moment or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
 def plan_rotation(
     old: IamV2ApiKey,
     replacements: Sequence[IamV2ApiKey],
     *,
     display_name: Optional[str] = None,
     description: Optional[str] = None,
+    run_id: Optional[str] = None,
 ) -> RotationPlan:
-    """Decide the rotation of ``old`` given the replacements found for it.
+    """Decide the rotation of ``old`` given the replacements found for it (their runs are
+    gone: the caller holds the claim).
 
-    ``display_name`` defaults to the old key's; ``description`` to the old key's too, and
-    the marker is always appended.
+    The newest replacement that may have been handed over decides: marked ``handed over``,
+    only the deletes are left; marked ``handing over``, a new replacement is made and it
+    is deleted after the new one is handed over. ``display_name`` defaults to the old
+    key's; ``description`` to the old key's too (its lease removed), and the marker is
+    always appended.
     """
     if old.id is None:
         raise OpenApiException("the old key has no id")
     owner = owner_of(old)
     if owner is None:
         raise OpenApiException(f"API key {old.id} has no owner: a replacement cannot be made for it")
-    handed_over = [k.id for k in replacements if k.id and _state(k) is MarkerState.HANDED_OVER]
+    in_use = sorted(
+        (k for k in replacements if k.id and _state(k) in (MarkerState.HANDED_OVER, MarkerState.HANDING_OVER)),
+        key=_created,
+    )
     pending = tuple(k.id for k in replacements if k.id and _state(k) is MarkerState.PENDING)
+    newest = in_use[-1] if in_use else None
+    resume = newest is not None and _state(newest) is MarkerState.HANDED_OVER
     old_spec = old.spec or IamV2ApiKeySpec()
     return RotationPlan(
         old_key_id=old.id,
         owner_id=owner,
         resource=resource_of(old),
         display_name=display_name if display_name is not None else old_spec.display_name,
-        description=replacement_description(old.id, description if description is not None else old_spec.description),
-        resume_with=handed_over[0] if handed_over else None,
-        stale=pending if not handed_over else (),
+        description=strip_marker(description if description is not None else old_spec.description),
+        resume_with=newest.id if resume and newest is not None else None,
+        stale=pending,
+        in_use=tuple(k.id for k in (in_use[:-1] if resume else in_use) if k.id),
+        run_id=run_id,
     )
 
 
 def _state(key: IamV2ApiKey) -> Optional[MarkerState]:
     read = read_marker(key.spec.description if key.spec is not None else None)
     return read[1] if read is not None else None
+
+
+# -- errors and results ------------------------------------------------------------------
 
 
 class RotationError(OpenApiException):
@@ -210,10 +508,11 @@ class RotationError(OpenApiException):
     error text quoted it (it is replaced by ``<redacted>``).
 
     ``new_key_deleted``: the replacement was created and deleted again (failure before the
-    handover). ``both_keys_remain``: the replacement was handed over but the old key could
-    not be deleted; it still works until someone deletes it. ``still_marked_pending``: on
-    top of that, marking the replacement as handed over failed too, so a re-run would take
-    it for an abandoned one: delete the old key by hand instead. The original error is
+    handover). ``both_keys_remain``: the replacement was (or may have been) handed over but
+    the old key could not be deleted; it still works until a re-run deletes it.
+    ``still_marked_pending``: on top of that, marking the replacement as handed over failed,
+    so it is still marked ``handing over``: a re-run treats it as possibly in use (never as
+    abandoned), hands over a newer replacement and then deletes both. The original error is
     ``__cause__``.
     """
 
@@ -241,14 +540,14 @@ class RotationError(OpenApiException):
         message = f"rotation of API key {old_key_id} failed at step '{step.value}': {_one_line(cause)}"
         if both_keys_remain and still_marked_pending:
             message += (
-                f"; the replacement {new_key_id} was handed over and both keys remain, but {new_key_id} is"
-                f" still marked pending (marking it failed too), so a re-run would delete it and make another:"
-                f" delete {old_key_id} by hand once nothing uses it"
+                f"; the replacement {new_key_id} was handed over and both keys remain, but marking it failed, so"
+                f" it is still marked '{MarkerState.HANDING_OVER.value}': a re-run hands over a newer replacement,"
+                f" then deletes {new_key_id} and {old_key_id}"
             )
         elif both_keys_remain:
             message += (
                 f"; the replacement {new_key_id} was handed over and both keys remain:"
-                f" delete {old_key_id} once nothing uses it (a re-run does just that)"
+                f" a re-run deletes {old_key_id} (nothing else)"
             )
         elif new_key_deleted:
             message += f"; the replacement {new_key_id} was deleted again, {old_key_id} is unchanged"
@@ -275,6 +574,11 @@ class RotationError(OpenApiException):
         super().__init__(message)
 
 
+class ClaimLost(OpenApiException):
+    """The cause of a :class:`RotationError` at :attr:`RotationStep.RECHECK`: the run no
+    longer holds its claim (another run's lease is on the key, or its own ran out)."""
+
+
 def _one_line(error: Optional[BaseException]) -> str:
     if error is None:
         return "unknown error"
@@ -284,7 +588,13 @@ def _one_line(error: Optional[BaseException]) -> str:
 
 @dataclass(frozen=True)
 class RotationResult:
-    """What happened to one key: ``outcome``, the replacement's id, the steps done."""
+    """What happened to one key: ``outcome``, the replacement's id, the steps done.
+
+    ``reason`` says why a key was skipped (whose claim, until when) or is gone;
+    ``run_id`` is the run that produced the result. ``contended``: skipped because two runs
+    claimed the key at the same time (the winner may still give its claim up): a batch
+    tries such a key once more after all the others.
+    """
 
     old_key_id: str
     outcome: Outcome
@@ -294,6 +604,9 @@ class RotationResult:
     usability: Optional[Usability] = None
     error: Optional[RotationError] = None
     warnings: Tuple[str, ...] = ()
+    reason: Optional[str] = None
+    run_id: Optional[str] = None
+    contended: bool = False
 
     @property
     def ok(self) -> bool:
@@ -321,7 +634,7 @@ def scope_of(old: IamV2ApiKey) -> Tuple[Optional[str], Optional[str]]:
 
 def check_handover(handover: object) -> None:
     if not callable(handover):
-        raise ApiValueError("parameter 'handover' must be a callable taking (new_key_id, secret)")
+        raise ApiValueError("parameter 'handover' must be a callable taking a KeyHandover, or (new_key_id, secret)")
 
 
 def check_workers(max_workers: object) -> None:
@@ -329,7 +642,9 @@ def check_workers(max_workers: object) -> None:
         raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
 
 
-Selected = List[Tuple[IamV2ApiKey, List[IamV2ApiKey]]]
+# -- batch selection ---------------------------------------------------------------------
+
+Selected = List[Tuple[IamV2ApiKeyListItem, List[IamV2ApiKeyListItem]]]
 """Keys a batch takes, each with the replacements an earlier run left for it."""
 
 
@@ -338,15 +653,17 @@ class KeySelection:
     """Which keys a batch rotation takes: all of the given criteria must hold.
 
     ``owner`` and ``resource`` are sent as list filters; ``older_than`` compares with
-    ``metadata.created_at`` (keys without one are skipped); ``predicate`` sees each key.
-    A selection without criteria is refused unless ``all_keys=True`` says that every key
-    the caller may list is meant: a forgotten argument must not rotate a whole organization.
+    ``metadata.created_at`` (keys without one are skipped); ``predicate`` sees each listed
+    key (an :class:`~openapi_client.models.responses.IamV2ApiKeyListItem`: id, metadata and
+    owner are always set). A selection without criteria is refused unless
+    ``all_keys=True`` says that every key the caller may list is meant: a forgotten
+    argument must not rotate a whole organization.
     """
 
     owner: Optional[str] = None
     resource: Optional[str] = None
     older_than: Optional[dt.timedelta] = None
-    predicate: Optional[Callable[[IamV2ApiKey], bool]] = None
+    predicate: Optional[Callable[[IamV2ApiKeyListItem], bool]] = None
     all_keys: bool = False
 
     def __post_init__(self) -> None:
@@ -356,7 +673,7 @@ class KeySelection:
     def has_criteria(self) -> bool:
         return any(c is not None for c in (self.owner, self.resource, self.older_than, self.predicate))
 
-    def matches(self, key: IamV2ApiKey, now: dt.datetime) -> bool:
+    def matches(self, key: IamV2ApiKeyListItem, now: dt.datetime) -> bool:
         if self.older_than is not None:
             age = key_age(key, now)
             if age is None or age <= self.older_than:
@@ -383,30 +700,33 @@ def check_selection(selection: object) -> None:
         )
 
 
-def select(keys: Sequence[IamV2ApiKey], selection: KeySelection, now: dt.datetime) -> Selected:
+def select(keys: Sequence[IamV2ApiKeyListItem], selection: KeySelection, now: dt.datetime) -> Selected:
     """The selected keys, each with the replacements found for it, oldest first.
 
     A key that is itself an unfinished replacement (its old key is still listed) is not
     selected: its rotation is already under way.
     """
     listed = {key.id for key in keys}
-    by_old: Dict[str, List[IamV2ApiKey]] = {}
+    by_old: Dict[str, List[IamV2ApiKeyListItem]] = {}
     for key in keys:
-        read = read_marker(key.spec.description if key.spec is not None else None)
+        read = read_marker(key.spec.description)
         if read is not None:
             by_old.setdefault(read[0], []).append(key)
     chosen = []
     for key in keys:
-        if key.id is None:
-            continue
-        read = read_marker(key.spec.description if key.spec is not None else None)
+        read = read_marker(key.spec.description)
         if read is not None and read[0] in listed:
             continue
         if selection.matches(key, now):
             chosen.append((key, by_old.get(key.id, [])))
-    epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    chosen.sort(key=lambda pair: (pair[0].metadata.created_at if pair[0].metadata else None) or epoch)
+    chosen.sort(key=lambda pair: _created(pair[0]))
     return chosen
+
+
+def shuffled(chosen: Selected) -> Selected:
+    """``chosen`` in a random order: overlapping batch runs then mostly take different keys
+    (in the same order, they would contend for every key, one claim at a time)."""
+    return secrets.SystemRandom().sample(chosen, len(chosen))
 
 
 def signing_key_ids(credentials: Iterable[object]) -> FrozenSet[str]:
@@ -428,7 +748,7 @@ def own_keys_last(chosen: Selected, own_key_ids: FrozenSet[str]) -> Tuple[Select
 
 @dataclass(frozen=True)
 class RotationSummary:
-    """A batch's per-key results and counts."""
+    """A batch's per-key results and counts (every outcome, zeros included)."""
 
     results: Tuple[RotationResult, ...]
     seconds: float
@@ -456,13 +776,20 @@ class RotationSummary:
 #
 # ``rotation_flow`` yields what it needs done (an effect) and is sent back the answer, or
 # has the driver's exception thrown into it. The sync driver performs effects with the
-# blocking client; an async driver performs the same effects with ``await``. The order of
-# the steps, the clean-up rules and the results are decided here, once.
+# blocking client; the async driver performs the same effects with ``await``. The claim,
+# the order of the steps, the clean-up rules and the results are decided here, once.
+
+
+@dataclass(frozen=True)
+class ReadKey:
+    """Read ``key_id``. Answer: the :class:`IamV2ApiKey` (a missing key raises)."""
+
+    key_id: str
 
 
 @dataclass(frozen=True)
 class DeleteKey:
-    """Delete ``key_id``; a 404 counts as done. Answer: ``None``."""
+    """Delete ``key_id``; a key already gone counts as done. Answer: ``None``."""
 
     key_id: str
 
@@ -483,18 +810,28 @@ class WaitUsable:
 
 @dataclass(frozen=True)
 class HandOver:
-    """Call the caller's handover. Answer: ``None``."""
+    """Call the caller's handover with ``details``. Answer: ``None``."""
 
-    key_id: str
-    secret: str = field(repr=False)
+    details: KeyHandover
+
+    @property
+    def key_id(self) -> str:
+        return self.details.new_key_id
 
 
 @dataclass(frozen=True)
 class Describe:
-    """Set ``key_id``'s description (the marker's new state). Answer: ``None``."""
+    """Set ``key_id``'s description (a lease or a marker). Answer: ``None``."""
 
     key_id: str
     description: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Let ``seconds`` pass. Answer: ``None``."""
+
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -507,44 +844,137 @@ class FindReplacements:
     resource_id: Optional[str]
 
 
-Effect = Union[DeleteKey, CreateKey, WaitUsable, HandOver, Describe, FindReplacements]
+Effect = Union[ReadKey, DeleteKey, CreateKey, WaitUsable, HandOver, Describe, Pause, FindReplacements]
 RotationFlow = Generator[Effect, Any, RotationResult]
 
 
-def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
-    """The rotation ``plan`` as a sequence of effects; returns the :class:`RotationResult`.
+@dataclass(frozen=True)
+class RotationRequest:
+    """One rotation as a driver asks for it.
+
+    ``known_replacements``: what a batch's listing showed for this key (``None``: nothing
+    is known, list them after claiming). ``gone_is_ok``: a key that no longer exists is
+    :attr:`Outcome.GONE` rather than an error (a batch, where another run may have rotated
+    it since the listing).
+    """
+
+    old_key_id: str
+    run_id: str
+    lease: LeaseOptions = field(default_factory=LeaseOptions)
+    display_name: Optional[str] = None
+    description: Optional[str] = None
+    known_replacements: Optional[Sequence[IamV2ApiKey]] = None
+    gone_is_ok: bool = False
+
+
+class _Claim:
+    """The run's claim on the old key: when it ends, by this machine's two clocks."""
+
+    def __init__(self, request: RotationRequest, clock: Clock) -> None:
+        self.request = request
+        self.clock = clock
+        self.until = clock.wall() + request.lease.duration
+        self.until_monotonic = clock.monotonic() + request.lease.duration
+        self.lease = Lease(request.run_id, self.until)
+
+    def remaining(self) -> float:
+        return min(self.until - self.clock.wall(), self.until_monotonic - self.clock.monotonic())
+
+    def enough_left(self) -> bool:
+        return self.remaining() >= self.request.lease.step_margin
+
+    def is_ours(self, key: IamV2ApiKey) -> bool:
+        lease = read_lease(key.spec.description if key.spec is not None else None)
+        return lease is not None and lease.run_id == self.request.run_id and lease.until is not None
+
+
+def _description(key: IamV2ApiKey) -> Optional[str]:
+    return key.spec.description if key.spec is not None else None
+
+
+def rotation_flow(request: RotationRequest, *, dry_run: bool = False, clock: Clock = SYSTEM_CLOCK) -> RotationFlow:
+    """The rotation ``request`` asks for, as a sequence of effects; returns the
+    :class:`RotationResult`.
 
     Raises :class:`RotationError` for a failed step (exceptions thrown in by the driver are
     its cause), after cleaning up what the rules say.
     """
-    old_id = plan.old_key_id
+    old_id, run_id, options = request.old_key_id, request.run_id, request.lease
+    logger.info("rotation of %s: %s (run %s)", old_id, RotationStep.LOOKUP.value, run_id)
+    read_at = clock.monotonic()
+    try:
+        old: IamV2ApiKey = yield ReadKey(old_id)
+        if owner_of(old) is None:
+            plan_rotation(old, [])  # raises, naming the key without an owner
+    except Exception as exc:
+        if request.gone_is_ok and key_is_gone(exc):
+            return _gone(request)
+        raise RotationError(RotationStep.LOOKUP, old_id, exc) from exc
+    found_lease = read_lease(_description(old))
+    if found_lease is not None and found_lease.run_id != run_id and found_lease.live(clock.wall(), options.clock_skew):
+        return _skipped(request, found_lease, "holds a live claim on it")
+
     if dry_run:
+        plan = yield from _plan(request, old, found_lease)
         for action in plan.actions:
             logger.info("rotation of %s (dry run): would %s", old_id, action)
-        return RotationResult(old_id, Outcome.PLANNED, new_key_id=plan.resume_with, plan=plan)
+        return RotationResult(old_id, Outcome.PLANNED, new_key_id=plan.resume_with, plan=plan, run_id=run_id)
+
+    claim_or_result = yield from _claim(request, old, read_at, clock)
+    if isinstance(claim_or_result, _SlowClaim):
+        # Given up and released: claiming again from a fresh read is as safe as the first time.
+        read_at = clock.monotonic()
+        try:
+            old = yield ReadKey(old_id)
+        except Exception as exc:
+            if request.gone_is_ok and key_is_gone(exc):
+                return _gone(request)
+            raise RotationError(RotationStep.LOOKUP, old_id, exc) from exc
+        again = read_lease(_description(old))
+        if again is not None and again.run_id != run_id and again.live(clock.wall(), options.clock_skew):
+            return _skipped(request, again, "holds a live claim on it")
+        claim_or_result = yield from _claim(request, old, read_at, clock)
+    if isinstance(claim_or_result, _SlowClaim):
+        return claim_or_result.result
+    if isinstance(claim_or_result, RotationResult):
+        return claim_or_result
+    claim = claim_or_result
+    steps: List[RotationStep] = [RotationStep.CLAIM]
+    try:
+        plan = yield from _plan(request, old, found_lease)
+    except RotationError:
+        yield from _release(claim, old_id)
+        raise
+
+    if plan.stale:
+        yield from _recheck(claim, RotationStep.DISCARD_STALE)
+        for stale in plan.stale:
+            logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_STALE.value, stale)
+            _hold(claim, RotationStep.DISCARD_STALE)
+            try:
+                yield DeleteKey(stale)
+            except Exception as exc:
+                yield from _release(claim, old_id)
+                raise RotationError(RotationStep.DISCARD_STALE, old_id, exc, new_key_id=stale) from exc
+            steps.append(RotationStep.DISCARD_STALE)
+
     if plan.resume_with is not None:
         logger.info("rotation of %s: resuming, %s was handed over already", old_id, plan.resume_with)
-        yield from _delete_old(old_id, plan.resume_with)
+        yield from _finish(claim, plan, plan.resume_with, steps)
         return RotationResult(
-            old_id, Outcome.RESUMED, new_key_id=plan.resume_with, steps=(RotationStep.DELETE_OLD,), plan=plan
+            old_id, Outcome.RESUMED, new_key_id=plan.resume_with, steps=tuple(steps), plan=plan, run_id=run_id
         )
-    steps: List[RotationStep] = []
-    for stale in plan.stale:
-        logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_STALE.value, stale)
-        try:
-            yield DeleteKey(stale)
-        except Exception as exc:
-            raise RotationError(RotationStep.DISCARD_STALE, old_id, exc, new_key_id=stale) from exc
-        steps.append(RotationStep.DISCARD_STALE)
 
     logger.info("rotation of %s: %s", old_id, RotationStep.CREATE.value)
+    _hold(claim, RotationStep.CREATE)
     try:
         created: IamV2ApiKey = yield CreateKey(plan.create_request())
         if created.id is None or created.spec is None or created.spec.secret is None:
             raise ApiValueError("the create answer carries no id or secret")
         new_id, secret = created.id, created.spec.secret.get_secret_value()
     except Exception as exc:
-        error = yield from _after_failed_create(plan, exc)
+        error = yield from _after_failed_create(plan, exc, options.fresh_reads)
+        yield from _release(claim, old_id)
         raise error from exc
     steps.append(RotationStep.CREATE)
     logger.info("rotation of %s: created %s; %s", old_id, new_id, RotationStep.WAIT.value)
@@ -553,33 +983,55 @@ def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
     try:
         usability: Usability = yield WaitUsable(created)
         steps.append(step)
-        step = RotationStep.HANDOVER
-        logger.info("rotation of %s: %s %s", old_id, step.value, new_id)
-        yield HandOver(new_id, secret)
+        step = RotationStep.RECHECK
+        yield from _recheck(claim, RotationStep.PREPARE_HANDOVER, raise_lost=True)
+        step = RotationStep.PREPARE_HANDOVER
+        yield Describe(new_id, plan.described(MarkerState.HANDING_OVER))
         steps.append(step)
     except Exception as exc:
-        logger.info("rotation of %s: step '%s' failed; deleting the replacement %s", old_id, step.value, new_id)
-        try:
-            yield DeleteKey(new_id)
-        except Exception as cleanup:
-            raise RotationError(step, old_id, exc, new_key_id=new_id, cleanup_error=cleanup, secrets=(secret,)) from exc
-        raise RotationError(step, old_id, exc, new_key_id=new_id, new_key_deleted=True, secrets=(secret,)) from exc
+        yield from _delete_unused(claim, step, old_id, new_id, secret, exc)
+
+    details = KeyHandover(
+        old_key_id=old_id,
+        new_key_id=new_id,
+        secret=secret,
+        owner_id=plan.owner_id,
+        resource_id=plan.resource.id if plan.resource is not None else None,
+        display_name=plan.display_name,
+        run_id=run_id,
+    )
+    logger.info("rotation of %s: %s %s", old_id, RotationStep.HANDOVER.value, new_id)
+    try:
+        _hold(claim, RotationStep.HANDOVER, raise_lost=True)
+        yield HandOver(details)
+    except Exception as exc:
+        # Either the claim ran short before the call, or the caller's handover said "not
+        # stored": nobody holds the secret.
+        failed_step = RotationStep.RECHECK if isinstance(exc, ClaimLost) else RotationStep.HANDOVER
+        yield from _delete_unused(claim, failed_step, old_id, new_id, secret, exc)
+    steps.append(RotationStep.HANDOVER)
+    if claim.remaining() < 0:
+        # The claim ran out inside the handover: another run may be rotating the key now.
+        # The replacement stays marked "handing over": a later run keeps it until it has
+        # handed over a newer one.
+        cause = ClaimLost(f"the handover outlasted the claim (lease duration {options.duration:g}s)")
+        raise RotationError(RotationStep.HANDOVER, old_id, cause, new_key_id=new_id, both_keys_remain=True)
 
     warnings = []
     logger.info("rotation of %s: %s %s", old_id, RotationStep.MARK.value, new_id)
     marked = False
     try:
-        yield Describe(new_id, replacement_description(old_id, plan.description, MarkerState.HANDED_OVER))
+        yield Describe(new_id, plan.described(MarkerState.HANDED_OVER))
         steps.append(RotationStep.MARK)
         marked = True
     except Exception as exc:
-        # The secret is out: finishing the rotation is safer than stopping here.
+        # The secret is out: finishing the rotation is safer than stopping here. Marked
+        # "handing over", the replacement still counts as in use for any later run.
         logger.warning("rotation of %s: could not mark %s as handed over (%s)", old_id, new_id, type(exc).__name__)
         warnings.append(
-            f"{new_id} was handed over but is still marked '{MarkerState.PENDING.value}' in its description"
+            f"{new_id} was handed over but is still marked '{MarkerState.HANDING_OVER.value}' in its description"
         )
-    yield from _delete_old(old_id, new_id, still_marked_pending=not marked)
-    steps.append(RotationStep.DELETE_OLD)
+    yield from _finish(claim, plan, new_id, steps, still_marked_handing_over=not marked)
     logger.info("rotation of %s: done, replaced by %s", old_id, new_id)
     return RotationResult(
         old_id,
@@ -589,31 +1041,239 @@ def rotation_flow(plan: RotationPlan, *, dry_run: bool = False) -> RotationFlow:
         plan=plan,
         usability=usability,
         warnings=tuple(warnings),
+        run_id=run_id,
     )
 
 
-def _delete_old(old_id: str, new_id: str, *, still_marked_pending: bool = False) -> Generator[Effect, Any, None]:
-    logger.info("rotation of %s: %s", old_id, RotationStep.DELETE_OLD.value)
+def _gone(request: RotationRequest) -> RotationResult:
+    reason = f"{request.old_key_id} no longer exists (another run may have rotated it)"
+    logger.info("rotation of %s: skipped, %s", request.old_key_id, reason)
+    return RotationResult(request.old_key_id, Outcome.GONE, reason=reason, run_id=request.run_id)
+
+
+def _skipped(request: RotationRequest, lease: Lease, what: str, *, contended: bool = False) -> RotationResult:
+    until = "" if lease.until is None else f" until {_utc(lease.until)}"
+    reason = f"run {lease.run_id} {what}{until}"
+    logger.info("rotation of %s: skipped, %s", request.old_key_id, reason)
+    return RotationResult(
+        request.old_key_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id, contended=contended
+    )
+
+
+@dataclass(frozen=True)
+class _SlowClaim:
+    """A claim given up (and released) because it took longer than ``write_window``."""
+
+    result: RotationResult
+
+
+def _claim(
+    request: RotationRequest, old: IamV2ApiKey, read_at: float, clock: Clock
+) -> Generator[Effect, Any, Union[_Claim, _SlowClaim, RotationResult]]:
+    """Write the lease and read it back; the claim, or the result of a run that did not get it.
+
+    The read that found the key free and the claim's answer must lie within
+    ``write_window``; then, ``settle`` seconds on, a run that wrote later than this one in
+    that window is visible (Fischer's mutual exclusion: the last writer wins, and everyone
+    else sees it before going on).
+    """
+    old_id, options = request.old_key_id, request.lease
+    claim = _Claim(request, clock)
+    logger.info("rotation of %s: %s", old_id, RotationStep.CLAIM.value)
     try:
+        yield Describe(old_id, with_lease(_description(old), claim.lease))
+    except Exception as exc:
+        if isinstance(exc, ConflictException):
+            return _skipped(request, Lease("(unknown)", None), "wrote the key at the same time (409)", contended=True)
+        if request.gone_is_ok and key_is_gone(exc):
+            return _gone(request)
+        raise RotationError(RotationStep.CLAIM, old_id, exc) from exc
+    took = clock.monotonic() - read_at
+    if took > options.write_window:
+        yield from _release(claim, old_id)
+        reason = (
+            f"claiming took {took:.1f}s, more than write_window ({options.write_window:g}s): another run may have"
+            " claimed the key meanwhile, so this run gave its claim up"
+        )
+        logger.info("rotation of %s: %s", old_id, reason)
+        return _SlowClaim(RotationResult(old_id, Outcome.SKIPPED, reason=reason, run_id=request.run_id, contended=True))
+    yield Pause(options.settle)
+    lagging = False
+    in_a_row = 0
+    for _ in range(options.confirm_reads + options.fresh_reads):
+        try:
+            seen: IamV2ApiKey = yield ReadKey(old_id)
+        except Exception as exc:
+            if request.gone_is_ok and key_is_gone(exc):
+                return _gone(request)
+            raise RotationError(RotationStep.CLAIM, old_id, exc) from exc
+        lease = read_lease(_description(seen))
+        if claim.is_ours(seen):
+            if lagging:
+                # Our write showed up late: reads lag more than assumed, so wait a whole
+                # settle time again before trusting that nobody wrote after us.
+                lagging = False
+                yield Pause(options.settle)
+                continue
+            in_a_row += 1
+            if in_a_row >= options.fresh_reads:
+                return claim
+        elif lease is not None and lease.run_id != request.run_id and lease.live(clock.wall(), options.clock_skew):
+            return _skipped(request, lease, "claimed it at the same time and won", contended=True)
+        else:  # the key as it was before our write (a lagging read)
+            lagging, in_a_row = True, 0
+            yield Pause(max(options.read_lag, 0.05))
+    cause = ClaimLost(f"the claim was not seen in {options.confirm_reads} reads")
+    raise RotationError(RotationStep.CLAIM, old_id, cause)
+
+
+def _plan(
+    request: RotationRequest, old: IamV2ApiKey, found_lease: Optional[Lease]
+) -> Generator[Effect, Any, RotationPlan]:
+    """The plan, after listing the replacements when any may exist: nothing is known (a
+    single rotation), the batch's listing showed some, or the key carried a lease (a run
+    that never finished)."""
+    known = request.known_replacements
+    try:
+        if known is None or known or found_lease is not None or request.lease.fresh_reads > 1:
+            owner, resource = scope_of(old)
+            found = yield from _fresh_listing(
+                FindReplacements(request.old_key_id, owner or "", resource), request.lease.fresh_reads
+            )
+        else:
+            found = []
+        return plan_rotation(
+            old, found, display_name=request.display_name, description=request.description, run_id=request.run_id
+        )
+    except Exception as exc:
+        raise RotationError(RotationStep.LOOKUP, request.old_key_id, exc) from exc
+
+
+def _fresh_listing(listing: FindReplacements, fresh_reads: int) -> Generator[Effect, Any, List[IamV2ApiKey]]:
+    """The last of ``fresh_reads`` listings: the first ones may still miss a recent write."""
+    found: List[IamV2ApiKey] = []
+    for _ in range(fresh_reads):
+        found = yield listing
+    return found
+
+
+def _hold(claim: _Claim, before: RotationStep, *, raise_lost: bool = False) -> None:
+    """Right before an effect that needs the claim: ``step_margin`` of it must be left by
+    this machine's clocks (no request). Raises like :func:`_recheck`."""
+    if claim.enough_left():
+        return
+    old_id = claim.request.old_key_id
+    problem = f"less than step_margin ({claim.request.lease.step_margin:g}s) of the claim is left"
+    logger.warning("rotation of %s: before '%s': %s", old_id, before.value, problem)
+    lost = ClaimLost(f"before '{before.value}': {problem}")
+    if raise_lost:
+        raise lost
+    raise RotationError(RotationStep.RECHECK, old_id, lost)
+
+
+def _recheck(claim: _Claim, before: RotationStep, *, raise_lost: bool = False) -> Generator[Effect, Any, None]:
+    """Before a step that deletes or hands over: the claim must still be this run's, with
+    ``step_margin`` left. Raises :class:`ClaimLost` (``raise_lost``) or a
+    :class:`RotationError` at :attr:`RotationStep.RECHECK`."""
+    old_id = claim.request.old_key_id
+    problem: Optional[str] = None
+    if not claim.enough_left():
+        problem = f"less than step_margin ({claim.request.lease.step_margin:g}s) of the claim is left"
+    else:
+        for _ in range(claim.request.lease.fresh_reads):
+            try:
+                seen: IamV2ApiKey = yield ReadKey(old_id)
+            except Exception as exc:
+                if raise_lost:
+                    raise
+                raise RotationError(RotationStep.RECHECK, old_id, exc) from exc
+            if not claim.is_ours(seen):
+                lease = read_lease(_description(seen))
+                problem = f"the key now carries {lease.text() if lease else 'no claim'}"
+                break
+    if problem is not None:
+        logger.warning("rotation of %s: before '%s': %s", old_id, before.value, problem)
+        lost = ClaimLost(f"before '{before.value}': {problem}")
+        if raise_lost:
+            raise lost
+        raise RotationError(RotationStep.RECHECK, old_id, lost)
+
+
+def _delete_unused(
+    claim: _Claim, step: RotationStep, old_id: str, new_id: str, secret: str, cause: Exception
+) -> Generator[Effect, Any, NoReturn]:
+    """The replacement was never handed over: delete it again, release, raise."""
+    logger.info("rotation of %s: step '%s' failed; deleting the replacement %s", old_id, step.value, new_id)
+    try:
+        yield DeleteKey(new_id)
+    except Exception as cleanup:
+        yield from _release(claim, old_id)
+        raise RotationError(step, old_id, cause, new_key_id=new_id, cleanup_error=cleanup, secrets=(secret,)) from cause
+    if not isinstance(cause, ClaimLost):
+        yield from _release(claim, old_id)
+    raise RotationError(step, old_id, cause, new_key_id=new_id, new_key_deleted=True, secrets=(secret,)) from cause
+
+
+def _finish(
+    claim: _Claim,
+    plan: RotationPlan,
+    handed_over: str,
+    steps: List[RotationStep],
+    *,
+    still_marked_handing_over: bool = False,
+) -> Generator[Effect, Any, None]:
+    """``handed_over`` is in use: re-check, delete the older replacements that may have
+    been handed over, then the old key."""
+    old_id = plan.old_key_id
+    try:
+        yield from _recheck(claim, RotationStep.DELETE_OLD, raise_lost=True)
+        for older in plan.in_use:
+            logger.info("rotation of %s: %s %s", old_id, RotationStep.DISCARD_OLDER.value, older)
+            _hold(claim, RotationStep.DISCARD_OLDER, raise_lost=True)
+            yield DeleteKey(older)
+            steps.append(RotationStep.DISCARD_OLDER)
+        logger.info("rotation of %s: %s", old_id, RotationStep.DELETE_OLD.value)
+        _hold(claim, RotationStep.DELETE_OLD, raise_lost=True)
         yield DeleteKey(old_id)
     except Exception as exc:
+        if not isinstance(exc, ClaimLost):
+            yield from _release(claim, old_id)
+        step = RotationStep.RECHECK if isinstance(exc, ClaimLost) else RotationStep.DELETE_OLD
         raise RotationError(
-            RotationStep.DELETE_OLD,
+            step,
             old_id,
             exc,
-            new_key_id=new_id,
+            new_key_id=handed_over,
             both_keys_remain=True,
-            still_marked_pending=still_marked_pending,
+            still_marked_pending=still_marked_handing_over,
         ) from exc
+    steps.append(RotationStep.DELETE_OLD)
 
 
-def _after_failed_create(plan: RotationPlan, cause: Exception) -> Generator[Effect, Any, RotationError]:
+def _release(claim: _Claim, old_id: str) -> Generator[Effect, Any, None]:
+    """Mark the claim released, so the next run need not wait for it to expire; only while
+    it surely is still this run's (``step_margin`` left). Best effort: the lease expires anyway."""
+    if not claim.enough_left():
+        return
+    try:
+        seen: IamV2ApiKey = yield ReadKey(old_id)
+        if claim.is_ours(seen):
+            yield Describe(old_id, with_lease(_description(seen), Lease(claim.request.run_id, None)))
+    except Exception as exc:
+        logger.info("rotation of %s: could not release the claim (%s); it expires", old_id, type(exc).__name__)
+
+
+def _after_failed_create(
+    plan: RotationPlan, cause: Exception, fresh_reads: int
+) -> Generator[Effect, Any, RotationError]:
     """A create that failed may still have made the key (the answer was lost): find it by
     its marker and delete it, so no key with an unknown secret is left behind. Returns the
     error to raise."""
     made: List[IamV2ApiKey] = []
     try:
-        made = yield FindReplacements(plan.old_key_id, plan.owner_id, plan.resource.id if plan.resource else None)
+        listing = FindReplacements(plan.old_key_id, plan.owner_id, plan.resource.id if plan.resource else None)
+        found = yield from _fresh_listing(listing, fresh_reads)
+        made = [k for k in found if plan.run_id is None or marker_run(_description(k)) == plan.run_id]
         for key in made:
             if key.id is not None:
                 logger.info("rotation of %s: deleting %s, made by the failed create", plan.old_key_id, key.id)

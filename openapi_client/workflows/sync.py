@@ -7,7 +7,6 @@ same logic with ``await`` and ``asyncio.sleep``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import threading
@@ -19,15 +18,11 @@ from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.api_client import ApiClient
 from openapi_client.api_key_kinds import ApiKeyKind
-from openapi_client.exceptions import (
-    ApiException,
-    NotFoundException,
-    WaiterTimeoutError,
-)
+from openapi_client.exceptions import ApiException, WaiterTimeoutError
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
-from openapi_client.models.responses import ByokV1KeyRead
+from openapi_client.models.responses import ByokV1KeyRead, IamV2ApiKeyListItem
 from openapi_client.workflows.ages import utc_now
 from openapi_client.workflows.grants import ByokAccessPendingError
 from openapi_client.workflows.rotation import (
@@ -38,23 +33,28 @@ from openapi_client.workflows.rotation import (
     HandOver,
     Handover,
     KeySelection,
-    RotationError,
-    RotationPlan,
+    LeaseOptions,
+    Pause,
+    ReadKey,
+    RotationRequest,
     RotationResult,
-    RotationStep,
     RotationSummary,
     WaitUsable,
     check_handover,
+    check_lease_options,
     check_old_key_id,
+    check_run_id,
     check_selection,
     check_workers,
     failed,
+    handover_arguments,
+    key_is_gone,
+    new_run_id,
     own_keys_last,
-    plan_rotation,
     replacements_of,
     rotation_flow,
-    scope_of,
     select,
+    shuffled,
     signing_key_ids,
 )
 from openapi_client.workflows.usability import (
@@ -200,10 +200,30 @@ class _Rotation:
     probe: Optional[Probe]
     usability: UsabilityOptions
     dry_run: bool
+    lease: LeaseOptions
+    run_id: str
 
 
-def _list_candidates(iam: IamApiKeysApi, owner: Optional[str], resource: Optional[str]) -> List[IamV2ApiKey]:
+def _list_candidates(iam: IamApiKeysApi, owner: Optional[str], resource: Optional[str]) -> List[IamV2ApiKeyListItem]:
     return list(iam.iter_iam_v2_api_keys(spec_owner=owner, spec_resource=resource, page_size=100))
+
+
+def _settings(
+    handover: Handover,
+    probe: Optional[Probe],
+    usability: Optional[UsabilityOptions],
+    dry_run: bool,
+    lease: Optional[LeaseOptions],
+    run_id: Optional[str],
+) -> _Rotation:
+    check_handover(handover)
+    if lease is not None:
+        check_lease_options(lease)
+    if run_id is not None:
+        check_run_id(run_id)
+    return _Rotation(
+        handover, probe, usability or UsabilityOptions(), dry_run, lease or LeaseOptions(), run_id or new_run_id()
+    )
 
 
 def rotate_api_key(
@@ -216,41 +236,40 @@ def rotate_api_key(
     probe: Optional[Probe] = None,
     usability: Optional[UsabilityOptions] = None,
     dry_run: bool = False,
+    lease: Optional[LeaseOptions] = None,
+    run_id: Optional[str] = None,
 ) -> RotationResult:
     """Replace API key ``old_key_id`` by a new one with the same owner and resource.
 
-    Creates the replacement, waits until it is usable (see :func:`wait_until_usable`;
-    ``probe`` and ``usability`` are passed on), calls ``handover(new_key_id, secret)``,
-    then deletes the old key. A failure raises :class:`RotationError` naming the step;
-    before the handover the new key is deleted again, after it both keys remain. A re-run
-    after a crash finishes the earlier rotation instead of starting a second one.
-    ``dry_run=True`` changes nothing and returns the plan (``result.plan.actions``).
+    Claims the key (``lease``, a :class:`LeaseOptions`; another run's live claim means
+    :attr:`Outcome.SKIPPED`), creates the replacement, waits until it is usable (see
+    :func:`wait_until_usable`; ``probe`` and ``usability`` are passed on), hands it over
+    (``handover(KeyHandover)``, or ``handover(new_key_id, secret)``), then deletes the old
+    key. A failure raises :class:`RotationError` naming the step; before the handover the
+    new key is deleted again, after it both keys remain. A re-run after a crash finishes
+    the earlier rotation instead of starting a second one. ``run_id`` names this run in
+    the claim and the markers (random by default; a restarted job may pass its own
+    earlier id to take its claim back at once). ``dry_run=True`` changes nothing and
+    returns the plan (``result.plan.actions``).
     """
     check_old_key_id(old_key_id)
-    check_handover(handover)
-    iam = IamApiKeysApi(api_client)
-    settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
-    logger.info("rotation of %s: %s", old_key_id, RotationStep.LOOKUP.value)
-    try:
-        old = iam.get_iam_v2_api_key(old_key_id)
-        owner, resource = scope_of(old)
-        # Without an owner no replacement can be made (plan_rotation says so): list nothing.
-        found = replacements_of(old_key_id, _list_candidates(iam, owner, resource)) if owner else []
-        plan = plan_rotation(old, found, display_name=display_name, description=description)
-    except Exception as exc:
-        raise RotationError(RotationStep.LOOKUP, old_key_id, exc) from exc
-    return _run(iam, api_client, plan, settings)
+    settings = _settings(handover, probe, usability, dry_run, lease, run_id)
+    request = RotationRequest(
+        old_key_id, settings.run_id, settings.lease, display_name=display_name, description=description
+    )
+    return _run(api_client, request, settings)
 
 
-def _run(iam: IamApiKeysApi, api_client: ApiClient, plan: RotationPlan, settings: _Rotation) -> RotationResult:
+def _run(api_client: ApiClient, request: RotationRequest, settings: _Rotation) -> RotationResult:
     """Drive :func:`rotation_flow`: perform each effect it yields, send back the answer
     or throw in the error."""
-    flow = rotation_flow(plan, dry_run=settings.dry_run)
+    flow = rotation_flow(request, dry_run=settings.dry_run)
+    performer = EffectPerformer(api_client, settings.handover, settings.probe, settings.usability)
     try:
         effect = next(flow)
         while True:
             try:
-                answer = _perform(iam, api_client, settings, effect)
+                answer = performer.perform(effect)
             except Exception as exc:
                 effect = flow.throw(exc)
             else:
@@ -260,23 +279,45 @@ def _run(iam: IamApiKeysApi, api_client: ApiClient, plan: RotationPlan, settings
         return result
 
 
-def _perform(iam: IamApiKeysApi, api_client: ApiClient, settings: _Rotation, effect: Effect) -> Any:
-    if isinstance(effect, DeleteKey):
-        with contextlib.suppress(NotFoundException):
-            iam.delete_iam_v2_api_key(effect.key_id)
-        return None
-    if isinstance(effect, CreateKey):
-        return iam.create_iam_v2_api_key(effect.request)
-    if isinstance(effect, WaitUsable):
-        return wait_until_usable(api_client, effect.created, probe=settings.probe, options=settings.usability)
-    if isinstance(effect, HandOver):
-        settings.handover(effect.key_id, effect.secret)
-        return None
-    if isinstance(effect, Describe):
-        update = IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(description=effect.description))
-        iam.update_iam_v2_api_key(effect.key_id, update)
-        return None
-    return replacements_of(effect.old_key_id, _list_candidates(iam, effect.owner_id, effect.resource_id))
+class EffectPerformer:
+    """Performs the effects of :func:`rotation_flow` with the blocking client (one at a
+    time, on the calling thread)."""
+
+    def __init__(
+        self, api_client: ApiClient, handover: Handover, probe: Optional[Probe], usability: UsabilityOptions
+    ) -> None:
+        self.api_client = api_client
+        self.iam = IamApiKeysApi(api_client)
+        self.handover = handover
+        self.probe = probe
+        self.usability = usability
+
+    def perform(self, effect: Effect) -> Any:
+        if isinstance(effect, ReadKey):
+            return self.iam.get_iam_v2_api_key(effect.key_id)
+        if isinstance(effect, DeleteKey):
+            try:
+                self.iam.delete_iam_v2_api_key(effect.key_id)
+            except ApiException as exc:
+                if not key_is_gone(exc):
+                    raise
+            return None
+        if isinstance(effect, CreateKey):
+            return self.iam.create_iam_v2_api_key(effect.request)
+        if isinstance(effect, WaitUsable):
+            return wait_until_usable(self.api_client, effect.created, probe=self.probe, options=self.usability)
+        if isinstance(effect, HandOver):
+            self.handover(*handover_arguments(self.handover, effect.details))
+            return None
+        if isinstance(effect, Describe):
+            update = IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(description=effect.description))
+            self.iam.update_iam_v2_api_key(effect.key_id, update)
+            return None
+        if isinstance(effect, Pause):
+            time.sleep(effect.seconds)
+            return None
+        candidates = _list_candidates(self.iam, effect.owner_id, effect.resource_id)
+        return replacements_of(effect.old_key_id, candidates)
 
 
 def rotate_api_keys(
@@ -291,32 +332,49 @@ def rotate_api_keys(
     usability: Optional[UsabilityOptions] = None,
     dry_run: bool = False,
     progress: Optional[Progress] = None,
+    lease: Optional[LeaseOptions] = None,
+    run_id: Optional[str] = None,
 ) -> RotationSummary:
     """Rotate every key ``selection`` picks, ``max_workers`` at a time; never raises per key.
 
     The listing is read once (filtered by owner and resource on the service); each key's
-    rotation is :func:`rotate_api_key`'s, its error kept in its result. ``handover`` is
-    called from worker threads and must be thread-safe. The client's pacing on
-    ``X-RateLimit-*`` and its 429 retries are shared by all workers. A selected key the
-    client itself signs with is rotated last, after all the others.
+    rotation is :func:`rotate_api_key`'s (one ``run_id`` for the whole batch), its error
+    kept in its result. Keys are taken in a random order, so that overlapping runs mostly
+    work on different keys; a key another run holds is :attr:`Outcome.SKIPPED`, one that
+    is gone by the time it is claimed :attr:`Outcome.GONE`; a key lost in a race for its
+    claim (``result.contended``) is tried once more after all the others. ``handover`` is called from
+    worker threads and must be thread-safe. The client's pacing on ``X-RateLimit-*`` and
+    its 429 retries are shared by all workers. A selected key the client itself signs with
+    is rotated last, after all the others.
     """
     check_selection(selection)
-    check_handover(handover)
     check_workers(max_workers)
+    settings = _settings(handover, probe, usability, dry_run, lease, run_id)
     started = time.monotonic()
     iam = IamApiKeysApi(api_client)
-    settings = _Rotation(handover, probe, usability or UsabilityOptions(), dry_run)
     chosen = select(_list_candidates(iam, selection.owner, selection.resource), selection, utc_now())
-    logger.info("batch rotation: %d key(s) selected%s", len(chosen), " (dry run)" if dry_run else "")
+    logger.info(
+        "batch rotation (run %s): %d key(s) selected%s", settings.run_id, len(chosen), " (dry run)" if dry_run else ""
+    )
     lock = threading.Lock()
     done: List[RotationResult] = []
 
-    def one(old: IamV2ApiKey, found: Sequence[IamV2ApiKey]) -> RotationResult:
+    def one(old: IamV2ApiKeyListItem, found: Sequence[IamV2ApiKeyListItem], retry: bool = False) -> RotationResult:
+        request = RotationRequest(
+            old.id,
+            settings.run_id,
+            settings.lease,
+            display_name=display_name,
+            description=description,
+            known_replacements=found,
+            gone_is_ok=True,
+        )
         try:
-            plan = plan_rotation(old, found, display_name=display_name, description=description)
-            result = _run(iam, api_client, plan, settings)
+            result = _run(api_client, request, settings)
         except Exception as exc:
-            result = failed(old.id or "", exc)
+            result = failed(old.id, exc)
+        if result.contended and not retry:
+            return result  # reported once tried again
         with lock:
             done.append(result)
             if progress is not None:
@@ -327,9 +385,13 @@ def rotate_api_keys(
                     logger.warning("batch rotation: the progress callback failed", exc_info=True)
         return result
 
-    others, own = own_keys_last(chosen, signing_key_ids(api_client.configuration.credentials))
+    others, own = own_keys_last(shuffled(chosen), signing_key_ids(api_client.configuration.credentials))
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rotate") as pool:
         results = list(pool.map(lambda pair: one(*pair), others))
+        # Two runs claimed these at the same time; the winner may have given up since.
+        again = [pair for pair, result in zip(others, results) if result.contended]
+        retried = dict(zip((old.id for old, _ in again), pool.map(lambda pair: one(pair[0], pair[1], True), again)))
+    results = [retried.get(result.old_key_id, result) for result in results]
     results += [one(*pair) for pair in own]
     summary = RotationSummary.of(results, time.monotonic() - started)
     logger.info("batch rotation: %s", summary)

@@ -33,10 +33,14 @@ from openapi_client.rest import RESTResponse
 from openapi_client.testing import FakeConfluentCloud
 from openapi_client.workflows import (
     ApiKeyKind,
+    KeyHandover,
     KeySelection,
+    LeaseOptions,
+    Outcome,
     RotationResult,
     RotationSummary,
     Usability,
+    UsabilityOptions,
     api_key_kind,
     key_age,
     older_than,
@@ -156,6 +160,21 @@ def test_workflow_helpers(fake_confluent_cloud: FakeConfluentCloud) -> None:
         selection = KeySelection(owner="sa-1")
         summary = rotate_api_keys(api_client, selection, handover=lambda key, secret: None, dry_run=True)
         assert type(assert_type(summary, RotationSummary)) is RotationSummary
+
+        # The predicate sees listed keys: owner and metadata need no None checks.
+        picky = KeySelection(predicate=lambda key: key.spec.owner.id == "sa-1" and key.metadata.created_at is not None)
+        stored: Dict[str, str] = {}
+
+        def store(new: KeyHandover) -> None:  # the whole handover, typed
+            assert_type(new.old_key_id, str)
+            assert_type(new.resource_id, Optional[str])
+            stored[new.new_key_id] = new.secret
+
+        fast = LeaseOptions(duration=60, read_lag=0, write_window=0.5, step_margin=5)
+        rotated = rotate_api_keys(
+            api_client, picky, handover=store, lease=fast, usability=UsabilityOptions(enabled=False)
+        )
+        assert [r.outcome for r in rotated.results] == [Outcome.ROTATED] and len(stored) == 1
 
         byok = openapi_client.ByokKeysApi(api_client)
         registered = byok.create_byok_v1_key({"key": {"kind": "AwsKey", "key_arn": "arn:aws:kms:us-west-2:1:key/w"}})
