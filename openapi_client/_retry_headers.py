@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 __all__ = ["looks_numeric", "relative_seconds"]
 
@@ -13,11 +13,12 @@ __all__ = ["looks_numeric", "relative_seconds"]
 _EPOCH_LOOKING = 10 * 365 * 24 * 3600.0
 
 
-def relative_seconds(value: str) -> Optional[float]:
+def relative_seconds(value: str, now: Callable[[], float] = time.time) -> Optional[float]:
     """Seconds from now that a header value means, or ``None`` when it means nothing usable.
 
     Confluent sends relative seconds; a value too large for that (over ten years) is read as
-    a clock time in epoch seconds, as some gateways send, and converted. Not a plain decimal
+    a clock time in epoch seconds, as some gateways send, and converted against ``now`` (the
+    wall clock, epoch seconds; tests pass a fake one). Not a plain decimal
     number (``nan``, ``inf``, ``1e9``, garbage), negative, or a clock time in the past:
     ``None``."""
     text = value.strip()
@@ -30,7 +31,7 @@ def relative_seconds(value: str) -> Optional[float]:
     if not math.isfinite(seconds) or seconds < 0:
         return None
     if seconds > _EPOCH_LOOKING:
-        seconds -= time.time()
+        seconds -= now()
         return seconds if seconds > 0 else None
     return seconds
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple
 
 import urllib3
 
@@ -80,12 +80,16 @@ class CallFactory:
     configuration (parsed again only when the setting changes) and the proxy each host is
     reached through (``Configuration.proxy``, else with ``trust_env`` the environment's, read
     once). ``own_routing`` is ``False`` when the caller brought their own pool or session:
-    then its routing applies and :meth:`proxy_for` answers ``None``.
+    then its routing applies and :meth:`proxy_for` answers ``None``. ``clock`` is what the
+    gate and every plan read the time from (monotonic seconds; tests pass a fake one).
     """
 
-    def __init__(self, configuration: Configuration, *, own_routing: bool = True) -> None:
+    def __init__(
+        self, configuration: Configuration, *, own_routing: bool = True, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.configuration = configuration
-        self.rate_limit = RateLimitGate()
+        self.clock = clock
+        self.rate_limit = RateLimitGate(clock)
         self._timeout_setting: Any = configuration.timeout
         self._timeouts = socket_timeouts(configuration.timeout)
         self._own_routing = own_routing
@@ -123,8 +127,9 @@ class CallFactory:
     ) -> CallPlan:
         """The plan of one call: the per-call ``retries`` and ``request_timeout`` (``None``:
         the configuration's), or the configuration's current settings. ``deadline``
-        (``time.monotonic()``): one already running, when this request is part of a larger
-        call (the resend after a 401); else the policy's ``total_timeout`` from now."""
+        (on :attr:`clock`, ``time.monotonic()`` by default): one already running, when this
+        request is part of a larger call (the resend after a 401); else the policy's
+        ``total_timeout`` from now."""
         config = self.configuration
         policy = self.policy(retries)
         if request_timeout is not None:
@@ -144,6 +149,7 @@ class CallFactory:
             rate_limit_max_wait=config.rate_limit_max_wait,
             redactor=redactor if redactor is not None else _NO_SECRETS,
             deadline=deadline,
+            clock=self.clock,
         )
 
 
@@ -152,10 +158,11 @@ class CallPlan:
 
     ``connect_timeout``/``read_timeout`` are the per-attempt socket timeouts (``None`` for
     none); every one handed out is shrunk to the time left before the call's deadline
-    (``deadline``, else ``policy.total_timeout`` from now).
+    (``deadline``, else ``policy.total_timeout`` from now), as ``clock`` tells the time.
     """
 
     __slots__ = (
+        "_clock",
         "_gate",
         "_max_wait",
         "connect_timeout",
@@ -182,6 +189,7 @@ class CallPlan:
         rate_limit_max_wait: float,
         redactor: Redactor,
         deadline: Optional[float] = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.method = method
         self.url = url
@@ -193,16 +201,17 @@ class CallPlan:
         self._max_wait = rate_limit_max_wait
         self.redactor = redactor
         self.retries_done = 0
+        self._clock = clock
         budget = policy.total_timeout
         if deadline is None and budget is not None:
-            deadline = time.monotonic() + budget
+            deadline = clock() + budget
         self.deadline: Optional[float] = deadline
 
     # -- before an attempt ---------------------------------------------------------------
 
     def remaining(self) -> Optional[float]:
         """Seconds left before the deadline (``None`` without one)."""
-        return None if self.deadline is None else self.deadline - time.monotonic()
+        return None if self.deadline is None else self.deadline - self._clock()
 
     def hold(self) -> float:
         """Seconds to hold the next attempt for the rate limit of its API group; raises

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Dict, Mapping
+from typing import Callable, Dict, Mapping
 
 from openapi_client._retry_headers import relative_seconds
 
@@ -39,20 +39,22 @@ class RateLimitGate:
     (``Configuration.rate_limit_max_wait``; 0 turns the pacing off). Other groups are not
     held: a spent BYOK budget does not stall API-key calls.
 
-    The gate only keeps time; the client's transport does the waiting (a thread sleeps,
-    a task awaits) for the :meth:`delay` it reports.
+    The gate only keeps time, on ``clock`` (seconds that only go forward; tests pass a fake
+    one); the client's transport does the waiting (a thread sleeps, a task awaits) for the
+    :meth:`delay` it reports.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._open_at: Dict[str, float] = {}
         self._lock = threading.Lock()
+        self._clock = clock
 
     def delay(self, group: str) -> float:
         """Seconds a request to ``group`` must still be held (0 when its window is open)."""
         open_at = self._open_at.get(group)
         if open_at is None:
             return 0.0
-        return max(0.0, open_at - time.monotonic())
+        return max(0.0, open_at - self._clock())
 
     def observe(self, group: str, headers: Mapping[str, str], max_wait: float) -> None:
         """Close ``group``'s window, for at most ``max_wait`` seconds, when an answer reports
@@ -68,7 +70,7 @@ class RateLimitGate:
         if seconds is None:
             return
         with self._lock:
-            until = time.monotonic() + min(seconds, max_wait)
+            until = self._clock() + min(seconds, max_wait)
             if until > self._open_at.get(group, 0.0):
                 self._open_at[group] = until
                 logger.info("rate limit of %s spent: holding its requests %.2fs", group or "/", min(seconds, max_wait))

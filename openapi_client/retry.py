@@ -6,7 +6,7 @@ import email.utils
 import math
 import random
 import time
-from typing import Mapping, Optional, Union
+from typing import Callable, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
 from openapi_client._retry_headers import looks_numeric, relative_seconds
@@ -173,11 +173,11 @@ class ApiRetry:
                 return self._capped(relative_seconds(reset))
         return None
 
-    def parse_retry_after(self, value: str) -> Optional[float]:
-        """A ``Retry-After`` value (delta seconds or an HTTP date) in seconds from now, capped
-        at ``retry_after_max``; ``None`` when unusable (garbage, negative, not finite, a date
-        in the past)."""
-        seconds = relative_seconds(value)
+    def parse_retry_after(self, value: str, now: Callable[[], float] = time.time) -> Optional[float]:
+        """A ``Retry-After`` value (delta seconds or an HTTP date) in seconds from ``now`` (the
+        wall clock), capped at ``retry_after_max``; ``None`` when unusable (garbage, negative,
+        not finite, a date in the past)."""
+        seconds = relative_seconds(value, now)
         if seconds is None and not looks_numeric(value):
             try:
                 when = email.utils.parsedate_to_datetime(value.strip())
@@ -185,7 +185,7 @@ class ApiRetry:
                 return None
             if when.tzinfo is None:
                 return None
-            seconds = when.timestamp() - time.time()
+            seconds = when.timestamp() - now()
             if not seconds > 0:
                 return None
         return self._capped(seconds)

@@ -21,11 +21,14 @@ class PollSchedule:
     ``timeout`` and ``poll_interval`` must be finite numbers of seconds above 0. After each
     poll that was not done, :meth:`pause` gives the seconds to sleep: ``poll_interval``,
     never past ``timeout``; once the time is up it raises :class:`WaiterTimeoutError`.
+    Time is read from ``clock`` (seconds that only go forward; tests pass a fake one).
     """
 
-    __slots__ = ("_attempt", "_deadline", "_poll_interval", "_timeout", "_what")
+    __slots__ = ("_attempt", "_clock", "_deadline", "_poll_interval", "_timeout", "_what")
 
-    def __init__(self, *, timeout: float, poll_interval: float, what: str) -> None:
+    def __init__(
+        self, *, timeout: float, poll_interval: float, what: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ApiTypeError(f"parameter '{name}' must be a number of seconds, got {type(value).__name__}")
@@ -34,13 +37,14 @@ class PollSchedule:
         self._timeout = timeout
         self._poll_interval = poll_interval
         self._what = what
-        self._deadline = time.monotonic() + timeout
+        self._clock = clock
+        self._deadline = clock() + timeout
         self._attempt = 0
 
     def pause(self) -> float:
         """Seconds to wait after a poll that was not done; raises when the time is up."""
         self._attempt += 1
-        remaining = self._deadline - time.monotonic()
+        remaining = self._deadline - self._clock()
         if remaining <= 0:
             raise WaiterTimeoutError(
                 f"gave up waiting for {self._what} after {self._timeout:g}s ({self._attempt} polls)"
@@ -56,15 +60,17 @@ def wait_until(
     timeout: float,
     poll_interval: float,
     what: str,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> T:
     """Call ``poll`` until it returns something other than ``None``, and return that.
 
     ``poll`` itself decides what "not yet" means (return ``None``) and what failure means
-    (raise). Between calls it sleeps as :class:`PollSchedule` says.
+    (raise). Between calls it ``sleep``s as :class:`PollSchedule` says, reading ``clock``.
     """
-    schedule = PollSchedule(timeout=timeout, poll_interval=poll_interval, what=what)
+    schedule = PollSchedule(timeout=timeout, poll_interval=poll_interval, what=what, clock=clock)
     while True:
         result = poll()
         if result is not None:
             return result
-        time.sleep(schedule.pause())
+        sleep(schedule.pause())

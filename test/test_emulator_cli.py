@@ -155,7 +155,7 @@ def test_the_exported_variables_point_the_quickstart_at_the_standalone_emulator(
 
 def test_the_quickstart_needs_real_ids_for_a_host_that_is_not_the_emulator(tmp_path: Path) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         env = {

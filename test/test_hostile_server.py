@@ -95,7 +95,7 @@ def test_the_size_cap_counts_decoded_bytes_whatever_the_framing(serve: Any, name
 
 
 def test_a_nested_gzip_bomb_is_refused_with_bounded_memory(serve: Any) -> None:
-    bomb = gzip.compress(gzip.compress(b"\0" * 200_000_000))  # 200 MB decoded, a few hundred bytes sent
+    bomb = gzip.compress(gzip.compress(b"\0" * 50_000_000, compresslevel=1))  # 50 MB decoded, a few hundred bytes sent
     assert len(bomb) < 2_000_000
 
     def handler(conn: socket.socket, request: Request) -> None:
@@ -110,7 +110,7 @@ def test_a_nested_gzip_bomb_is_refused_with_bounded_memory(serve: Any) -> None:
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
-    assert peak < 20 * CAP + 2_000_000  # far below the 200 MB the body inflates to
+    assert peak < 20 * CAP + 2_000_000  # far below the 50 MB the body inflates to
 
 
 def test_a_body_over_the_cap_discards_the_connection(serve: Any) -> None:
@@ -199,13 +199,13 @@ def drip_chunks(conn: socket.socket, request: Request) -> None:
 @pytest.mark.parametrize("handler", [drip_body, drip_headers, drip_chunks])
 def test_a_drip_feeding_server_cannot_outlive_the_time_budget(serve: Any, handler: Any) -> None:
     server = serve(handler)
-    budget = ApiRetry(total=0, total_timeout=2.0)
+    budget = ApiRetry(total=0, total_timeout=1.0)
     with ApiClient(config(server, retries=budget, timeout=(5.0, 5.0))) as client:
         started = time.monotonic()
         with pytest.raises(openapi_client.ApiTimeoutError) as info:
             IamApiKeysApi(client).get_iam_v2_api_key("K")
         elapsed = time.monotonic() - started
-    assert elapsed < 4.5, elapsed  # the budget, plus at most one socket wait's slack
+    assert elapsed < 3.0, elapsed  # the 1 s budget, never the 5 s socket timeouts or the 50-100 s drip
     assert "SECRET" not in str(info.value)
 
 
@@ -259,7 +259,10 @@ ODD_VALUES = ["-5", "1.5", "1e9", "garbage", "nan", "inf", "-inf", "999999999999
 
 @pytest.mark.parametrize("header", ["Retry-After", "X-RateLimit-Reset"])
 @pytest.mark.parametrize("value", ODD_VALUES)
-def test_odd_wait_headers_fall_back_to_the_normal_back_off(serve: Any, header: str, value: str) -> None:
+def test_odd_wait_headers_never_break_a_call(serve: Any, header: str, value: str) -> None:
+    # What each value means, to the second, is pinned without a server in test_core_retry.py
+    # (the retry wait) and test_core_rate_limit.py (the hold); over the wire, each one is read
+    # off a real 429 and the call is retried once and succeeds, the waits capped short.
     def handler(conn: socket.socket, request: Request) -> None:
         if len(server.requests) == 1:
             conn.sendall(answer(429, b"{}", [(header, value), ("X-RateLimit-Remaining", "0")]))
@@ -267,11 +270,11 @@ def test_odd_wait_headers_fall_back_to_the_normal_back_off(serve: Any, header: s
             conn.sendall(answer(200, KEY_JSON))
 
     server = serve(handler)
-    policy = ApiRetry(total=2, backoff_factor=0.01, retry_after_max=3.0)
-    with ApiClient(config(server, retries=policy, rate_limit_max_wait=3.0)) as client:
+    policy = ApiRetry(total=2, backoff_factor=0.01, retry_after_max=0.2)
+    with ApiClient(config(server, retries=policy, rate_limit_max_wait=0.2)) as client:
         started = time.monotonic()
         assert IamApiKeysApi(client).get_iam_v2_api_key("K").id == payloads.API_KEY["id"]
-    assert time.monotonic() - started < 3.5 + (1.5 if value == "1.5" else 0)
+    assert time.monotonic() - started < 3  # at most two capped waits, with room for a loaded machine
     assert len(server.requests) == 2
 
 

@@ -73,7 +73,7 @@ class _FixedAnswer(BaseHTTPRequestHandler):
 
 def _serve(strict: bool) -> Iterator[Tuple[ThreadingHTTPServer, openapi_client.ApiClient]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FixedAnswer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     config = openapi_client.Configuration(
         host=f"http://127.0.0.1:{server.server_port}", username="k", password="s", strict_answers=strict

@@ -26,6 +26,7 @@ from openapi_client.workflows import (
 )
 
 FAST = UsabilityOptions(timeout=5.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
+SHORT_WAIT = {"Retry-After": "0.05", "X-RateLimit-Reset": "0.05"}
 PATIENT = openapi_client.ApiRetry(total=12, backoff_factor=0.01, backoff_jitter=0.0, retry_after_max=1.0)
 
 
@@ -120,7 +121,7 @@ async def test_batch_bounds_concurrency_and_absorbs_a_429_storm(
         nonlocal active, peak, stormed
         if not stormed:
             stormed = True
-            cloud.fail_next(6, status=429, retry_after=0.01)
+            cloud.fail_next(6, status=429, headers=SHORT_WAIT)  # the emulator would round a Retry-After up to 1 s
         active += 1
         peak = max(peak, active)
         await asyncio.sleep(0.05)

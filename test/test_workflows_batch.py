@@ -27,6 +27,7 @@ from openapi_client.workflows import (
 
 FAST = UsabilityOptions(timeout=10.0, poll_interval=0.02, settle_delays={kind: 0.0 for kind in ApiKeyKind})
 PACED_LEASE = LeaseOptions(duration=120.0, clock_skew=0.0, read_lag=0.0, write_window=3.0, step_margin=5.0)
+SHORT_WAIT = {"Retry-After": "0.05", "X-RateLimit-Reset": "0.05"}
 PATIENT = openapi_client.ApiRetry(total=12, backoff_factor=0.01, backoff_jitter=0.0, retry_after_max=1.0)
 
 
@@ -130,7 +131,7 @@ def test_a_429_storm_never_reaches_the_caller(cloud: FakeConfluentCloud) -> None
     def handover(key_id: str, secret: str) -> None:
         if not storm.is_set():  # mid-batch, while the other workers are busy
             storm.set()
-            cloud.fail_next(10, status=429, retry_after=0.01)
+            cloud.fail_next(10, status=429, headers=SHORT_WAIT)  # the emulator would round a Retry-After up to 1 s
         handovers(key_id, secret)
 
     with openapi_client.ApiClient(cloud.configuration(retries=PATIENT)) as client:

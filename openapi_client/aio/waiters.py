@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Awaitable, Callable, Optional, TypeVar
 
 from openapi_client.waiters import PollSchedule
@@ -18,15 +19,18 @@ async def wait_until(
     timeout: float,
     poll_interval: float,
     what: str,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> T:
     """Await ``poll()`` until it returns something other than ``None``, and return that,
-    pausing as the sync waiter's :class:`~openapi_client.waiters.PollSchedule` says.
+    pausing (``await sleep(seconds)``) as the sync waiter's
+    :class:`~openapi_client.waiters.PollSchedule` says, reading ``clock``.
 
     Cancelling the task that awaits this stops the polling at once.
     """
-    schedule = PollSchedule(timeout=timeout, poll_interval=poll_interval, what=what)
+    schedule = PollSchedule(timeout=timeout, poll_interval=poll_interval, what=what, clock=clock)
     while True:
         result = await poll()
         if result is not None:
             return result
-        await asyncio.sleep(schedule.pause())
+        await sleep(schedule.pause())
