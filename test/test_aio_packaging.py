@@ -9,6 +9,9 @@ from importlib import metadata
 
 from packaging.requirements import Requirement
 
+# The distribution name (pyproject.toml); the import name is openapi_client.
+DISTRIBUTION = "confluent-cloud-keys-sdk"
+
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60)
@@ -74,7 +77,7 @@ def test_importing_aio_without_aiohttp_names_the_extra() -> None:
 
 
 def test_aiohttp_is_required_only_by_the_asyncio_extra() -> None:
-    requirements = [Requirement(r) for r in metadata.requires("openapi_client") or []]
+    requirements = [Requirement(r) for r in metadata.requires(DISTRIBUTION) or []]
     aiohttp = [r for r in requirements if r.name == "aiohttp"]
     assert aiohttp, "aiohttp is not declared at all"
     for requirement in aiohttp:
