@@ -38,7 +38,7 @@ from benchmarks import floor_models
 from benchmarks.harness import Result, Settings
 from benchmarks.loopback import API_KEY_ID, CannedServer
 from benchmarks.pagination import PAGE_SIZE, TARGET_PAGES, EmulatorProcess
-from openapi_client import ApiClient, Configuration, IamApiKeysApi, aio, operations
+from openapi_client import ApiClient, Configuration, IamApiKeysApi, _descriptions as descriptions, aio
 
 __all__ = ["run"]
 
@@ -103,7 +103,7 @@ def _transport_batch(config: Configuration, calls: int) -> Timing:
 
     async def main() -> Timing:
         async with aio.ApiClient(config) as client:
-            request = client.prepare(operations.GET_IAM_V2_API_KEY, {}, path_params={"id": API_KEY_ID})
+            request = client.prepare(descriptions.GET_IAM_V2_API_KEY, {}, path_params={"id": API_KEY_ID})
 
             async def get() -> floor_models.ApiKey:
                 response = await client.call_api(*request)

@@ -17,6 +17,7 @@ __version__ = "1.0.0"
 if TYPE_CHECKING:
     # The same names for type checkers (explicit re-exports); test_public_names.py checks
     # that this block, _EXPORTS and each module's __all__ agree.
+    from openapi_client._operation_types import RequestOptions as RequestOptions
     from openapi_client.api.byok_keys_api import ByokKeysApi as ByokKeysApi
     from openapi_client.api.iam_api_keys_api import IamApiKeysApi as IamApiKeysApi
     from openapi_client.api_client import ApiClient as ApiClient
@@ -134,6 +135,7 @@ _EXPORTS: Dict[str, str] = {
     "ObjectReference": "openapi_client.models",
     "OpenApiException": "openapi_client.exceptions",
     "PaymentRequiredException": "openapi_client.exceptions",
+    "RequestOptions": "openapi_client._operation_types",
     "RetrySetting": "openapi_client.retry",
     "ServiceException": "openapi_client.exceptions",
     "SubjectTokenFile": "openapi_client.credentials",

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple
 
 import urllib3
 
+from openapi_client._http_request import env_proxies, proxy_for
+from openapi_client._redaction import Redactor
 from openapi_client.exceptions import (
     REQUEST_ID_HEADER,
     ApiConnectionError,
@@ -37,9 +39,7 @@ from openapi_client.exceptions import (
     ApiTypeError,
     ApiValueError,
 )
-from openapi_client.http_request import env_proxies, proxy_for
 from openapi_client.rate_limit import RateLimitGate, api_group
-from openapi_client.redaction import Redactor
 from openapi_client.retry import ApiRetry, RetrySetting, path_for_log
 
 if TYPE_CHECKING:

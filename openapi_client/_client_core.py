@@ -27,11 +27,7 @@ from pydantic import BaseModel
 from openapi_client import __version__
 from openapi_client._call import CallFactory, CallPlan
 from openapi_client._decoding import AnswerDecoding, model_bases
-from openapi_client._request import Request
-from openapi_client.configuration import Configuration
-from openapi_client.credentials import CredentialProvider, select_provider
-from openapi_client.exceptions import ApiValueError
-from openapi_client.http_request import (
+from openapi_client._http_request import (
     build_url,
     check_header_value,
     check_headers,
@@ -39,8 +35,12 @@ from openapi_client.http_request import (
     encode_json,
     refuse_clear_text,
 )
-from openapi_client.operation import Operation, RequestOptions, check_options
-from openapi_client.redaction import Redactor, basic_secrets, secrets_in_use
+from openapi_client._operation_types import Operation, RequestOptions, check_options
+from openapi_client._redaction import Redactor, basic_secrets, secrets_in_use
+from openapi_client._request import Request
+from openapi_client.configuration import Configuration
+from openapi_client.credentials import CredentialProvider, select_provider
+from openapi_client.exceptions import ApiValueError
 
 __all__ = ["CallFlow", "ClientCore", "Renew", "Send", "Transport", "WireTuple", "json_data"]
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, 
 
 from pydantic import BaseModel
 
+from openapi_client._operation_types import Operation, is_json_media_type
+from openapi_client._redaction import Redactor
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration
 from openapi_client.exceptions import ApiException, ApiResponseError
-from openapi_client.operation import Operation, is_json_media_type
-from openapi_client.redaction import Redactor
 
 if TYPE_CHECKING:
     from openapi_client.models._base import ApiModel, ApiRootModel

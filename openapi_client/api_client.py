@@ -11,12 +11,12 @@ import urllib3
 
 from openapi_client._client_core import CallFlow, ClientCore, Renew, Send, Transport, WireTuple, json_data
 from openapi_client._decoding import decode_json
+from openapi_client._http_request import check_host
+from openapi_client._operation_types import Operation, RequestOptions
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials import ConfluentOAuth, authorization_by, renewed_by
 from openapi_client.exceptions import ApiValueError
-from openapi_client.http_request import check_host
-from openapi_client.operation import Operation, RequestOptions
 from openapi_client.rest import RESTClientObject, RESTResponse
 from openapi_client.retry import RetrySetting
 

@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 from urllib3 import Timeout
 
 from openapi_client._call import socket_timeouts
+from openapi_client._http_request import check_host
 from openapi_client.credentials import (
     STS_PATH,
     BearerToken,
@@ -24,7 +25,6 @@ from openapi_client.credentials import (
     as_providers,
 )
 from openapi_client.exceptions import ApiTypeError, ApiValueError
-from openapi_client.http_request import check_host
 from openapi_client.retry import ApiRetry, RetrySetting
 
 __all__ = [

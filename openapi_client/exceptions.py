@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
 
-from openapi_client.redaction import Redactor
-from openapi_client.retry_headers import relative_seconds
+from openapi_client._redaction import Redactor
+from openapi_client._retry_headers import relative_seconds
 
 if TYPE_CHECKING:
     from openapi_client.error_bodies import ErrorBody, Problem

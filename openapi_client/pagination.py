@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Protocol, Sequence, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from openapi_client._redaction import link_for_message
 from openapi_client.exceptions import ApiResponseError, ApiValueError
-from openapi_client.redaction import link_for_message
 
 if TYPE_CHECKING:
     from openapi_client.models.list_meta import ListMeta

@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Callable, Dict, Mapping
 
-from openapi_client.retry_headers import relative_seconds
+from openapi_client._retry_headers import relative_seconds
 
 __all__ = ["RateLimitGate", "api_group"]
 

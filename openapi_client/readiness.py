@@ -5,7 +5,7 @@ again), or failed (raise). An :class:`Absence` judges the reads of an object bei
 still there (poll again), gone (done, by :func:`is_gone`), or failed (raise). Neither does
 I/O or sleeps: the sync helpers poll through :func:`openapi_client.waiters.wait_until`, the
 async ones through its twin in :mod:`openapi_client.aio.waiters`. The operation descriptions
-(:mod:`openapi_client.operations`) name one per waiter.
+(:mod:`openapi_client._descriptions`) name one per waiter.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Optional, Tuple, Type, TypeVar
 
+from openapi_client._redaction import Redactor
 from openapi_client.exceptions import ApiException, KeyValidationFailedError, NotFoundException
 from openapi_client.models.enums import INVALID, VALID
-from openapi_client.redaction import Redactor
 
 if TYPE_CHECKING:
     from openapi_client.models.responses import ByokV1KeyRead

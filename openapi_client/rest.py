@@ -27,6 +27,7 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 
 from openapi_client._call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
+from openapi_client._redaction import Redactor
 from openapi_client._request import Request
 from openapi_client._sync_body import discard, read_body
 from openapi_client._sync_pools import OWN_POOLS, new_manager, pool_args, with_final_responses
@@ -41,7 +42,6 @@ from openapi_client.credentials._http import (
     TokenFlow,
 )
 from openapi_client.exceptions import ApiConnectionError, ApiResponseError
-from openapi_client.redaction import Redactor
 from openapi_client.retry import RetrySetting
 
 __all__ = ["RESTClientObject", "RESTResponse", "run_token_flow", "token_configuration", "token_transport"]

@@ -9,8 +9,8 @@ import time
 from typing import Callable, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
+from openapi_client._retry_headers import looks_numeric, relative_seconds
 from openapi_client.exceptions import ApiTypeError, ApiValueError
-from openapi_client.retry_headers import looks_numeric, relative_seconds
 
 __all__ = ["ApiRetry", "RetrySetting", "path_for_log"]
 
@@ -43,7 +43,7 @@ class ApiRetry:
       (seconds until the window resets, relative as Confluent sends it), capped at
       ``retry_after_max``. Values that are not finite, negative, zero or unparsable are
       ignored; one too large to be relative is read as a clock time (epoch seconds), and
-      ignored if that time has passed (:mod:`openapi_client.retry_headers`).
+      ignored if that time has passed (:mod:`openapi_client._retry_headers`).
     * Otherwise exponential back-off: ``0`` for the first retry, then
       ``backoff_factor * 2**(n-1)`` plus up to ``backoff_jitter`` random seconds, capped at
       ``backoff_max``.

@@ -26,7 +26,7 @@ def test_named_functions_exist() -> None:
     import importlib
 
     names = {
-        "operation.check_options": "openapi_client.operation",
+        "_operation_types.check_options": "openapi_client._operation_types",
         "exceptions.exception_for_status": "openapi_client.exceptions",
         "pagination.iter_pages": "openapi_client.pagination",
         "waiters.wait_until": "openapi_client.waiters",
@@ -38,7 +38,7 @@ def test_named_functions_exist() -> None:
         "call.CallFactory": "openapi_client.call",
         "call.SendFailure": "openapi_client.call",
         "response_body.BodyDecoder": "openapi_client.response_body",
-        "redaction.Redactor": "openapi_client.redaction",
+        "_redaction.Redactor": "openapi_client._redaction",
         "api_client.BaseApiClient": "openapi_client.api_client",
         "byok_v1_key_key.VARIANTS": "openapi_client.models.byok_v1_key_key",
         "credentials.CredentialProvider": "openapi_client.credentials",
@@ -60,3 +60,29 @@ def test_the_readme_layout_names_every_top_level_module_once() -> None:
         if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix in (".py", ".json")
     )
     assert sorted(named) == modules, set(named) ^ set(modules)
+
+
+COMPATIBILITY = {
+    "openapi_client/api_client.py": {"get_default", "set_default", "param_serialize", "call_api",
+                                     "response_deserialize"},
+    "openapi_client/aio/api_client.py": {"call_api", "response_deserialize"},
+}
+
+
+def test_the_compatibility_methods_are_in_their_labelled_blocks() -> None:
+    """Each generated-client method is defined between a ``# -- generated-client compatibility``
+    header and the next ``# --`` header, as the document says."""
+    assert "# -- generated-client compatibility" in TEXT
+    for path, names in COMPATIBILITY.items():
+        block = None
+        placed = {}
+        for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith("# -- "):
+                block = stripped
+            found = re.match(r"(?:async )?def (\w+)\(", stripped)
+            if found and found.group(1) in names:
+                placed[found.group(1)] = block or ""
+        assert set(placed) == names, f"{path}: {names - set(placed)} not defined"
+        outside = {n: b for n, b in placed.items() if not b.startswith("# -- generated-client compatibility")}
+        assert not outside, f"{path}: compatibility methods outside their block: {outside}"

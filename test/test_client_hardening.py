@@ -17,7 +17,7 @@ from urllib3.util import parse_url
 
 import openapi_client
 from openapi_client import ApiClient, ApiRetry, ByokKeysApi, Configuration, IamApiKeysApi
-from openapi_client.http_request import credentials_allowed
+from openapi_client._http_request import credentials_allowed
 
 KEY_JSON = json.dumps(payloads.API_KEY).encode()
 SECRET = "s3cr3t-VALUE-that-must-never-show"

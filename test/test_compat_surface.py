@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 
 import openapi_client
-from openapi_client import ApiClient, IamApiKeysApi, operations
+from openapi_client import ApiClient, IamApiKeysApi, _descriptions as descriptions
 from openapi_client.testing import FakeConfluentCloud
 
 
@@ -39,7 +39,7 @@ def test_compatibility_methods_keep_their_leading_parameters(method: str, parame
 
 def test_a_request_sent_by_hand_round_trips(cloud: FakeConfluentCloud) -> None:
     [key_id] = cloud.seed_api_keys(1, owner="sa-12mgdv")
-    get = operations.GET_IAM_V2_API_KEY
+    get = descriptions.GET_IAM_V2_API_KEY
     with ApiClient(cloud.configuration()) as client:
         method, url, headers, body = client.param_serialize(
             get.method, get.path, path_params={"id": key_id}, auth_settings=get.auth
@@ -56,7 +56,7 @@ def test_a_call_written_like_generated_serialize_code_works(cloud: FakeConfluent
     # Generated clients' _serialize methods pass every argument by keyword, the form, file
     # and collection-format ones empty.
     [key_id] = cloud.seed_api_keys(1)
-    get = operations.GET_IAM_V2_API_KEY
+    get = descriptions.GET_IAM_V2_API_KEY
     with ApiClient(cloud.configuration()) as client:
         request = client.param_serialize(
             method="GET",
@@ -96,7 +96,7 @@ def test_operations_do_not_go_through_call_api(cloud: FakeConfluentCloud) -> Non
 
 
 def test_a_body_is_serialized_without_read_only_fields(cloud: FakeConfluentCloud) -> None:
-    create = operations.CREATE_IAM_V2_API_KEY
+    create = descriptions.CREATE_IAM_V2_API_KEY
     key = openapi_client.IamV2ApiKey(
         id="SET-BY-SERVER", spec=openapi_client.IamV2ApiKeySpec(owner=openapi_client.ObjectReference(id="sa-1"))
     )

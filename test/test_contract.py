@@ -47,14 +47,14 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 import openapi_client
-from openapi_client import Configuration, models, operations as descriptions
+from openapi_client import Configuration, _descriptions as descriptions, models
+from openapi_client._operation_types import Operation, Param
 from openapi_client.api.byok_keys_api import ByokKeysApi
 from openapi_client.api.iam_api_keys_api import IamApiKeysApi
 from openapi_client.credentials import BearerToken, CloudApiKey, GlobalApiKey
 from openapi_client.exceptions import REQUEST_ID_HEADER
 from openapi_client.models._base import ApiModel, ApiRootModel
 from openapi_client.models.byok_v1_key_key import KEY_KINDS
-from openapi_client.operation import Operation, Param
 from openapi_client.testing import FakeConfluentCloud
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -544,7 +544,7 @@ def api_class(op: Dict[str, Any]) -> type:
 def operation_object(op: Dict[str, Any]) -> Operation:
     constant = snake(op["operationId"]).upper()
     value = getattr(descriptions, constant, None)
-    assert isinstance(value, Operation), f"{op['operationId']}: openapi_client.operations.{constant} missing"
+    assert isinstance(value, Operation), f"{op['operationId']}: openapi_client._descriptions.{constant} missing"
     described = next(api for api in descriptions.API_DESCRIPTIONS if value in api.operations)
     assert described.class_name == api_class(op).__name__, f"{op['operationId']}: described in {described.class_name}"
     return value

@@ -17,10 +17,10 @@ from fake_clock import FakeClock
 from hypothesis import given, settings, strategies as st
 
 from openapi_client import Configuration
+from openapi_client._redaction import Redactor
 from openapi_client.call import CallFactory, CallPlan, SendFailure, socket_timeouts
 from openapi_client.exceptions import ApiConnectionError, ApiTimeoutError, ApiTypeError, ApiValueError
 from openapi_client.rate_limit import RateLimitGate
-from openapi_client.redaction import Redactor
 from openapi_client.retry import ApiRetry
 
 URL = "https://api.confluent.cloud/iam/v2/api-keys?spec.owner=sa-secret-filter"

@@ -12,9 +12,9 @@ from typing import Dict, Optional
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from openapi_client._retry_headers import looks_numeric, relative_seconds
 from openapi_client.exceptions import ApiTypeError, ApiValueError
 from openapi_client.retry import ApiRetry, path_for_log
-from openapi_client.retry_headers import looks_numeric, relative_seconds
 
 NOW = 1_700_000_000.0  # a wall-clock time in epoch seconds (November 2023)
 

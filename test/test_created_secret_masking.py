@@ -17,8 +17,8 @@ from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from openapi_client import Configuration
+from openapi_client._redaction import MASK, Redactor
 from openapi_client.exceptions import ApiResponseError, OpenApiException
-from openapi_client.redaction import MASK, Redactor
 
 NEW_KEY = {"spec": {"display_name": "ci", "owner": {"id": "sa-1"}, "resource": {"id": "lkc-1"}}}
 

@@ -15,10 +15,10 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 import pytest
 
 from openapi_client import aio, readiness
+from openapi_client._descriptions import API_DESCRIPTIONS
+from openapi_client._operation_types import Operation, Param
 from openapi_client.api import ByokKeysApi, IamApiKeysApi
 from openapi_client.exceptions import exception_for_status
-from openapi_client.operation import Operation, Param
-from openapi_client.operations import API_DESCRIPTIONS
 
 CLASSES = {
     "sync": {"IamApiKeysApi": IamApiKeysApi, "ByokKeysApi": ByokKeysApi},

@@ -25,8 +25,8 @@ from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from openapi_client import Configuration
+from openapi_client._redaction import MASK, link_for_message
 from openapi_client.exceptions import ApiResponseError, KeyValidationFailedError, OpenApiException
-from openapi_client.redaction import MASK, link_for_message
 
 API_SECRET = "Sec/ret+With=Odd&Chars<01>"
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzYS0xIn0.c2lnbmF0dXJl"

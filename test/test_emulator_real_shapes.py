@@ -19,7 +19,7 @@ import urllib3
 import openapi_client
 from openapi_client import IamApiKeysApi
 from openapi_client.testing import FakeConfluentCloud
-from openapi_client.testing._store import resource_class, resource_matches
+from openapi_client.testing._records import resource_class, resource_matches
 
 
 def admin_auth(cloud: FakeConfluentCloud) -> Dict[str, str]:

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import ValidationError
 from test_contract import SCHEMA_MODELS, SCHEMAS, ref_name
 
-from openapi_client import ApiClient, ByokKeysApi, Configuration, IamApiKeysApi, operations
+from openapi_client import ApiClient, ByokKeysApi, Configuration, IamApiKeysApi, _descriptions as descriptions
+from openapi_client._operation_types import Operation
 from openapi_client.exceptions import NotFoundException
 from openapi_client.models import ByokV1Key, IamV2ApiKeyList
 from openapi_client.models._base import ApiModel
-from openapi_client.operation import Operation
 from openapi_client.testing import FakeConfluentCloud
 
 # Generous per-example deadline: it only trips on a hang or a pathological slowdown.
@@ -261,14 +261,14 @@ IDS = st.text(min_size=1, max_size=255) | st.sampled_from(
 FILTERS = st.text(max_size=60) | st.sampled_from(["a&page_size=1", "=", "&", "#", "+", "%", "sa-1;x"])
 
 PATH_OPERATIONS = [
-    operations.GET_IAM_V2_API_KEY,
-    operations.UPDATE_IAM_V2_API_KEY,
-    operations.DELETE_IAM_V2_API_KEY,
-    operations.GET_BYOK_V1_KEY,
-    operations.UPDATE_BYOK_V1_KEY,
-    operations.DELETE_BYOK_V1_KEY,
+    descriptions.GET_IAM_V2_API_KEY,
+    descriptions.UPDATE_IAM_V2_API_KEY,
+    descriptions.DELETE_IAM_V2_API_KEY,
+    descriptions.GET_BYOK_V1_KEY,
+    descriptions.UPDATE_BYOK_V1_KEY,
+    descriptions.DELETE_BYOK_V1_KEY,
 ]
-LIST_OPERATIONS = [operations.LIST_IAM_V2_API_KEYS, operations.LIST_BYOK_V1_KEYS]
+LIST_OPERATIONS = [descriptions.LIST_IAM_V2_API_KEYS, descriptions.LIST_BYOK_V1_KEYS]
 
 
 def serialize(client: ApiClient, operation: Operation, path: Dict[str, Any], query: Dict[str, Any]) -> str:

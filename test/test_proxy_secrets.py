@@ -24,8 +24,8 @@ from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from openapi_client import Configuration
+from openapi_client._redaction import MASK
 from openapi_client.exceptions import ApiConnectionError, ApiException, ApiValueError, OpenApiException
-from openapi_client.redaction import MASK
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 

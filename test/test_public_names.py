@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import ast
 import importlib
+import io
+import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 from typing import Dict, Set
 
 import pytest
 
 import openapi_client
-from openapi_client import api, exceptions, models, operations
+from openapi_client import _descriptions as descriptions, api, exceptions, models
 
 PACKAGE = Path(openapi_client.__file__).parent
 
@@ -67,7 +70,7 @@ def test_models_package_lists_each_model_once_with_its_module() -> None:
 
 
 def test_api_package_has_one_class_per_description() -> None:
-    assert sorted(api.__all__) == sorted(d.class_name for d in operations.API_DESCRIPTIONS)
+    assert sorted(api.__all__) == sorted(d.class_name for d in descriptions.API_DESCRIPTIONS)
 
 
 def test_unknown_names_raise_attribute_error() -> None:
@@ -89,3 +92,77 @@ def test_importing_the_client_defines_no_model(package: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_import_openapi_client_loads_none_of_its_modules() -> None:
+    """``import openapi_client`` only defines the loader: each name's module loads on first use."""
+    program = (
+        "import sys\n"
+        "import openapi_client\n"
+        "print(sorted(m for m in sys.modules if m.startswith('openapi_client.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+ROOT = PACKAGE.parent
+_DOTTED = re.compile(r"\bopenapi_client(?:\.[A-Za-z_]\w*)+")
+
+
+def documented_names() -> Set[str]:
+    """Every dotted ``openapi_client.…`` name a user may read: in the README, the docs pages, the
+    examples, and the package's own docstrings and comments (what ``help()`` and IDEs show)."""
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "examples").rglob("*.py"))]
+    found = {name for path in texts for name in _DOTTED.findall(path.read_text(encoding="utf-8"))}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        nodes = [n for n in ast.walk(ast.parse(source)) if isinstance(n, DOCUMENTED_NODES)]
+        prose = [ast.get_docstring(n) or "" for n in nodes]
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        prose += [token.string for token in tokens if token.type == tokenize.COMMENT]
+        found.update(name for text in prose for name in _DOTTED.findall(text))
+    return found
+
+
+DOCUMENTED_NODES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def resolve(dotted: str) -> object:
+    """Import the longest module prefix of ``dotted``, then read the rest as attributes."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            value: object = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not ".".join(parts[:cut]).startswith(exc.name):
+                raise
+            continue
+        for attribute in parts[cut:]:
+            value = getattr(value, attribute)
+        return value
+    raise AssertionError(f"{dotted}: no importable prefix")
+
+
+# Named by earlier releases' docstrings (generated ones included) before a rename.
+FORMERLY_DOCUMENTED = {
+    "openapi_client.operation.RequestOptions",
+    "openapi_client.operations.GET_IAM_V2_API_KEY",
+    "openapi_client.operations.API_DESCRIPTIONS",
+}
+
+
+def test_every_module_path_the_docs_name_imports() -> None:
+    """A module or name the README, docs, examples or docstrings show keeps working after a
+    module is renamed (``operation``, ``operations`` and others stay as re-exports)."""
+    names = documented_names()
+    for must in ("openapi_client.retry", "openapi_client.pagination", "openapi_client.api_key_kinds",
+                 "openapi_client.models.responses", "openapi_client.readiness", "openapi_client.error_bodies",
+                 "openapi_client.log_filters"):
+        assert any(within == must or within.startswith(must + ".") for within in names), must
+    broken = {}
+    for name in sorted(names | FORMERLY_DOCUMENTED):
+        try:
+            resolve(name)
+        except (ImportError, AttributeError) as exc:
+            broken[name] = f"{type(exc).__name__}: {exc}"
+    assert not broken, broken

@@ -18,8 +18,8 @@ from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 
 from openapi_client import Configuration
+from openapi_client._redaction import MASK, Redactor
 from openapi_client.exceptions import BadRequestException
-from openapi_client.redaction import MASK, Redactor
 
 # Far above a linear pass over these bodies, far below the minutes the quadratic rule took.
 HANG_GUARD_SECONDS = 60.0

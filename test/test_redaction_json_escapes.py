@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 import openapi_client
 from openapi_client import Configuration
-from openapi_client.redaction import MASK, Redactor
+from openapi_client._redaction import MASK, Redactor
 
 SECRETS = ['pa"ss-word-1234', "back\\slash\\secret", "sla/shed/secret+0A", 'all"of\\them/at+once']
 

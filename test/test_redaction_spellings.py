@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import openapi_client
 from openapi_client import Configuration
-from openapi_client.redaction import MASK, Redactor
+from openapi_client._redaction import MASK, Redactor
 
 GO_SECRETS = ["a&b<c>d-0001", "<<&&>>secret", "p4ss&word>x<y", "ALL&LT;&GT;CAPS<>&"]
 

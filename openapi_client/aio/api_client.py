@@ -9,13 +9,13 @@ from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple, Typ
 
 import aiohttp
 
+from openapi_client._operation_types import Operation, RequestOptions
 from openapi_client.aio.rest import RESTClientObject, RESTResponse, run_token_flow, token_transport
 from openapi_client.api_client import BaseApiClient, Renew, Send
 from openapi_client.api_response import ApiResponse
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials import ConfluentOAuth, authorization_by, renewed_by
 from openapi_client.exceptions import ApiTimeoutError
-from openapi_client.operation import Operation, RequestOptions
 from openapi_client.retry import RetrySetting
 
 __all__ = ["ApiClient"]

@@ -22,11 +22,11 @@ import aiohttp
 from yarl import URL
 
 from openapi_client._call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
+from openapi_client._redaction import Redactor
 from openapi_client._request import Request
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials._http import ERROR_ANSWER_BYTES, LocalStep, TokenAnswer, TokenConnection, TokenFlow
 from openapi_client.exceptions import ApiConnectionError, ApiResponseError, ApiTimeoutError, ClientClosedError
-from openapi_client.redaction import Redactor
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
 from openapi_client.rest import token_configuration
 from openapi_client.retry import RetrySetting

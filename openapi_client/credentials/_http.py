@@ -12,6 +12,8 @@ import time
 from typing import Any, Callable, Dict, Generator, Mapping, NamedTuple, Optional, Tuple, Union
 from urllib.parse import quote_plus, urlencode
 
+from openapi_client._http_request import credentials_allowed
+from openapi_client._redaction import Redactor
 from openapi_client.credentials._base import origin, without_query
 from openapi_client.exceptions import (
     ApiConnectionError,
@@ -20,8 +22,6 @@ from openapi_client.exceptions import (
     InsecureTransportError,
     OpenApiException,
 )
-from openapi_client.http_request import credentials_allowed
-from openapi_client.redaction import Redactor
 from openapi_client.retry import ApiRetry
 
 MAX_TOKEN_RESPONSE_BYTES = 64 * 1024

@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlencode
 
 from openapi_client.testing._auth import Authority, OAuthError
 from openapi_client.testing._errors import EmulatorError
-from openapi_client.testing._store import ByokFilter, JsonDict, Store
+from openapi_client.testing._records import ByokFilter, JsonDict
+from openapi_client.testing._store import Store
 from openapi_client.testing._wire import (
     API_KEY_FILTERS,
     BYOK_FILTERS,

@@ -21,7 +21,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 from urllib.parse import parse_qs
 
 from openapi_client.testing._errors import EmulatorError
-from openapi_client.testing._store import CLOUD_SCHEME, GLOBAL_SCHEME, Store
+from openapi_client.testing._records import CLOUD_SCHEME, GLOBAL_SCHEME
+from openapi_client.testing._store import Store
 
 __all__ = [
     "Authority",

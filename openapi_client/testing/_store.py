@@ -10,362 +10,50 @@ Reads can be told to lag writes (``stale_reads``): after each write to a key, it
 ``stale_reads`` reads see the version before that write (nothing, after a create; the key as
 it was, after an update or a delete), as a lagging replica of the real service may answer.
 Counting reads instead of seconds makes such a test reproducible.
+
+The records, their ids and the collection that pages and lags them are in
+:mod:`openapi_client.testing._records`; how a record is written as an answer (links, CRNs,
+expanded references) in :mod:`openapi_client.testing._rendering`.
 """
 
 from __future__ import annotations
 
-import base64
-import bisect
 import copy
 import hmac
-import os
-import re
 import secrets
 import string
 import threading
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Sequence, Tuple, TypeVar
+from datetime import datetime, timedelta
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 from openapi_client.testing._errors import EmulatorError
+from openapi_client.testing._records import (
+    AVAILABLE,
+    IN_USE,
+    INITIALIZING,
+    VALID,
+    ApiKeyRecord,
+    ByokFilter,
+    ByokRecord,
+    Collection,
+    JsonDict,
+    new_api_key_id,
+    new_api_secret,
+    new_byok_id,
+    resource_matches,
+    scheme_of,
+    utc_now,
+)
+from openapi_client.testing._rendering import Renderer
 from openapi_client.testing._wire import KEY_IDENTIFIER_FIELD, KEY_PROVIDER
 
-__all__ = [
-    "Store",
-    "ApiKeyRecord",
-    "ByokRecord",
-    "ByokFilter",
-    "CLOUD_SCHEME",
-    "GLOBAL_SCHEME",
-    "resource_class",
-    "resource_matches",
-]
-
-JsonDict = Dict[str, Any]
-
-INITIALIZING = "INITIALIZING"
-VALID = "VALID"
-AVAILABLE = "AVAILABLE"
-IN_USE = "IN_USE"
-
-# The security schemes of the document an API key's credentials satisfy.
-CLOUD_SCHEME = "cloud-api-key"
-GLOBAL_SCHEME = "global-api-key"
-
-_BYOK_ID_ALPHABET = string.ascii_lowercase + string.digits
-
-# Resource ids (and kinds) that name no object, only what the key is for, in any case: the
-# kind the service gives them and the scheme the key's credentials then satisfy.
-_SPECIAL_RESOURCES: Dict[str, Tuple[str, Optional[str]]] = {
-    "CLOUD": ("Cloud", CLOUD_SCHEME),
-    "TABLEFLOW": ("Tableflow", None),
-    "GLOBAL": ("Global", GLOBAL_SCHEME),
-}
-
-# Where the objects an API key can point at live: id prefix, collection path, api_version,
-# kind, CRN segment name, and whether the CRN is scoped to an environment.
-_REFERENCE_KINDS: Tuple[Tuple[str, str, str, str, str, bool], ...] = (
-    ("sa-", "/iam/v2/service-accounts/", "iam/v2", "ServiceAccount", "service-account", False),
-    ("u-", "/iam/v2/users/", "iam/v2", "User", "user", False),
-    ("pool-", "/iam/v2/identity-pools/", "iam/v2", "IdentityPool", "identity-pool", False),
-    ("env-", "/org/v2/environments/", "org/v2", "Environment", "environment", False),
-    ("lkc-", "/cmk/v2/clusters/", "cmk/v2", "Cluster", "cloud-cluster", True),
-    ("lsrc-", "/srcm/v2/clusters/", "srcm/v2", "Cluster", "schema-registry", True),
-    ("lksqlc-", "/ksqldbcm/v2/clusters/", "ksqldbcm/v2", "Cluster", "ksql", True),
-    ("lfcp-", "/fcpm/v2/compute-pools/", "fcpm/v2", "ComputePool", "flink-compute-pool", True),
-)
-
-# A Flink key's resource in its older form: an environment and a cloud region in one id,
-# ``env-abc123.aws.us-east-2``.
-_FLINK_RESOURCE = re.compile(r"(env-[A-Za-z0-9]+)\.([A-Za-z0-9]+)\.([A-Za-z0-9-]+)")
-# ...and in its current form: the region as the id (``aws.us-east-1``), with the environment
-# beside it, kind ``Region`` and api_version ``fcpm/v2``.
-_FLINK_REGION = re.compile(r"(aws|azure|gcp)\.([A-Za-z0-9-]+)", re.IGNORECASE)
-
-# What a resource reference names, compared the same way whatever its spelling: a special
-# kind (``("Cloud",)``), a Flink region (``("Flink", environment or None, "aws.us-east-1")``)
-# or an object by id (``("Id", id)``).
-ResourceClass = Tuple[Optional[str], ...]
-
-
-def resource_class(reference: Optional[Mapping[str, Any]]) -> ResourceClass:
-    """What an API key's resource names, from any of the spellings the service uses.
-
-    No resource, ``CLOUD``/``cloud`` or kind ``Cloud`` is a Cloud key; likewise Global and
-    Tableflow; a Flink region in either form; anything else is the object of that id.
-    """
-    if reference is None:
-        return ("Cloud",)
-    ref_id = reference.get("id")
-    text = ref_id if isinstance(ref_id, str) else ""
-    kind = reference.get("kind")
-    for name in (text, kind if isinstance(kind, str) else ""):
-        special = _SPECIAL_RESOURCES.get(name.upper())
-        if special is not None:
-            return (special[0],)
-    older = _FLINK_RESOURCE.fullmatch(text)
-    if older is not None:
-        env, cloud, region = older.groups()
-        return ("Flink", env, f"{cloud}.{region}".lower())
-    environment = reference.get("environment")
-    api_version = reference.get("api_version")
-    is_region = kind == "Region" or (isinstance(api_version, str) and api_version.startswith("fcpm/"))
-    if _FLINK_REGION.fullmatch(text) and (is_region or isinstance(environment, str)):
-        return ("Flink", environment if isinstance(environment, str) else None, text.lower())
-    return ("Id", text)
-
-
-def resource_matches(wanted: str, reference: Optional[Mapping[str, Any]]) -> bool:
-    """Whether a key with this resource is listed by the ``spec.resource=wanted`` filter.
-
-    Special ids match in any case and whatever spelling the key has (``CLOUD`` also lists
-    keys without a resource); a Flink region (``aws.us-east-1``) matches the keys for that
-    region in every environment, and ``env-….aws.us-east-1`` those of that environment, in
-    either form; any other id matches exactly.
-    """
-    held = resource_class(reference)
-    if reference is not None and reference.get("id") == wanted:
-        return True
-    asked = resource_class({"id": wanted})
-    if asked[0] == "Id" and _FLINK_REGION.fullmatch(wanted):
-        asked = ("Flink", None, wanted.lower())
-    if asked[0] == "Flink":
-        return held[0] == "Flink" and held[2] == asked[2] and (asked[1] is None or held[1] == asked[1])
-    return asked[0] != "Id" and held == asked
-
-
-def scheme_of(reference: Optional[Mapping[str, Any]]) -> str:
-    """The security scheme a key with this resource satisfies (``"resource"``: none of the Cloud APIs')."""
-    kind = resource_class(reference)[0]
-    for special_kind, scheme in _SPECIAL_RESOURCES.values():
-        if kind == special_kind:
-            return scheme or "resource"
-    return "resource"
+__all__ = ["Store"]
 
 
 _DEFAULT_REGIONS = {"AWS": "us-east-1", "Azure": "eastus", "GCP": "us-central1"}
-
-
-def new_api_key_id() -> str:
-    """16 upper-case letters and digits, like a Confluent API key id."""
-    return base64.b32encode(os.urandom(10)).decode("ascii")
-
-
-def new_api_secret() -> str:
-    """64 characters of base64 text, like a Confluent API key secret."""
-    return base64.b64encode(os.urandom(48)).decode("ascii")
-
-
-def new_byok_id() -> str:
-    """``cck-`` and five lower-case letters or digits, like a BYOK key id."""
-    return "cck-" + "".join(secrets.choice(_BYOK_ID_ALPHABET) for _ in range(5))
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-@dataclass
-class _Record:
-    seq: int
-    id: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass
-class ApiKeyRecord(_Record):
-    """One API key as the emulator keeps it (references as the client named them)."""
-
-    secret: str
-    owner: JsonDict
-    resource: Optional[JsonDict]
-    display_name: str
-    description: str
-    visible_at: float
-    usable_at: float
-    # A key seeded as a whole document is answered exactly as given (its spelling kept).
-    document: Optional[JsonDict] = None
-
-
-@dataclass
-class ByokRecord(_Record):
-    """One BYOK key; ``valid_at`` is when an INITIALIZING key turns VALID (None: not yet known)."""
-
-    display_name: Optional[str]
-    key: JsonDict
-    provider: str
-    identifier: str
-    state: str
-    phase: Optional[str]
-    message: Optional[str]
-    since: datetime
-    region: Optional[str]
-    home_region: str
-    valid_at: Optional[float]
-    valid_at_wall: datetime
-    awaiting_grant: bool = False
-    document: Optional[JsonDict] = None
-
-
-@dataclass(frozen=True)
-class ByokFilter:
-    """The BYOK list filters; ``None`` means "not filtered"."""
-
-    provider: Optional[str] = None
-    state: Optional[str] = None
-    display_name: Optional[str] = None
-    validation_phase: Optional[str] = None
-    validation_region: Optional[str] = None
-    key: Optional[str] = None
-
-    def matches(self, record: ByokRecord) -> bool:
-        """Exact match on state/phase/region, provider in any case (``AZURE`` is ``Azure``),
-        case-insensitive substring on the rest."""
-        if self.provider is not None and record.provider.lower() != self.provider.lower():
-            return False
-        if self.state is not None and record.state != self.state:
-            return False
-        if self.validation_phase is not None and record.phase != self.validation_phase:
-            return False
-        if self.validation_region is not None and record.region != self.validation_region:
-            return False
-        if self.display_name is not None and self.display_name.lower() not in (record.display_name or "").lower():
-            return False
-        return self.key is None or self.key.lower() in record.identifier.lower()
-
-
-RecordT = TypeVar("RecordT", bound=_Record)
-
-
-@dataclass
-class _Lag:
-    """What the next ``left`` reads of a key see: ``previous`` (``None``: no key)."""
-
-    previous: Optional[Any]
-    left: int
-
-
-class _Collection(Generic[RecordT]):
-    """Records by id, plus their sequence numbers in order for keyset paging.
-
-    With ``stale_reads`` above 0, the versions before each key's latest write are kept for
-    that many of its reads (a deleted key stays in the order as a ghost until then); writes
-    always see the latest version.
-    """
-
-    def __init__(self) -> None:
-        self._by_id: Dict[str, RecordT] = {}
-        self._ghosts: Dict[str, RecordT] = {}
-        self._seqs: List[int] = []
-        self._by_seq: Dict[int, RecordT] = {}
-        self._lag: Dict[int, _Lag] = {}
-        self.stale_reads = 0
-
-    def __len__(self) -> int:
-        return len(self._by_id)
-
-    def __contains__(self, record_id: str) -> bool:
-        return record_id in self._by_id
-
-    def get(self, record_id: str) -> Optional[RecordT]:
-        """The latest version (what writes see)."""
-        return self._by_id.get(record_id)
-
-    def values(self) -> List[RecordT]:
-        return [record for record in (self._by_seq[seq] for seq in self._seqs) if self._by_id.get(record.id) is record]
-
-    def add(self, record: RecordT, *, lagging: bool = True) -> None:
-        """Hold a new record; ``lagging=False`` (seeding) makes it visible to every read at once."""
-        # Sequence numbers only grow, so appending keeps _seqs sorted.
-        self._by_id[record.id] = record
-        self._seqs.append(record.seq)
-        self._by_seq[record.seq] = record
-        if lagging and self.stale_reads > 0:
-            self._lag[record.seq] = _Lag(None, self.stale_reads)
-
-    def seed(self, records: List[RecordT]) -> List[str]:
-        """Hold records seen by every read at once (all or, when two share an id, none); their ids."""
-        ids = [record.id for record in records]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two documents have the same id")
-        for record in records:
-            self.add(record, lagging=False)
-        return ids
-
-    def before_write(self, record: RecordT) -> None:
-        """Keep the version about to change for lagging reads (a no-op without ``stale_reads``)."""
-        if self.stale_reads > 0:
-            self._lag[record.seq] = _Lag(copy.deepcopy(record), self.stale_reads)
-
-    def remove(self, record: RecordT) -> None:
-        del self._by_id[record.id]
-        if self.stale_reads > 0:
-            self._lag[record.seq] = _Lag(copy.deepcopy(record), self.stale_reads)
-            stale = self._ghosts.pop(record.id, None)
-            if stale is not None:
-                self._forget(stale)
-            self._ghosts[record.id] = record
-        else:
-            self._forget(record)
-
-    def clear(self) -> None:
-        for container in (self._by_id, self._ghosts, self._by_seq, self._lag):
-            container.clear()
-        self._seqs.clear()
-
-    def _forget(self, record: RecordT) -> None:
-        del self._by_seq[record.seq]
-        del self._seqs[bisect.bisect_left(self._seqs, record.seq)]
-        self._lag.pop(record.seq, None)
-
-    def read(self, record_id: str) -> Optional[RecordT]:
-        """The version a read of this key sees (counting one read), ``None`` when there is none."""
-        record = self._by_id.get(record_id) or self._ghosts.get(record_id)
-        if record is None:
-            return None
-        seen, ghost_done = self._seen(record)
-        if ghost_done:
-            del self._ghosts[record.id]
-            self._forget(record)
-        return seen
-
-    def _seen(self, record: RecordT) -> Tuple[Optional[RecordT], bool]:
-        """(the version a read sees, whether a ghost whose lag ran out is to be forgotten)."""
-        if not self._lag and not self._ghosts:
-            return record, False  # no read lags: the common case, kept cheap for long listings
-        lag = self._lag.get(record.seq)
-        if lag is None:
-            return (None, False) if self._ghosts.get(record.id) is record else (record, False)
-        lag.left -= 1
-        expired = lag.left <= 0
-        if expired:
-            del self._lag[record.seq]
-        return lag.previous, expired and self._ghosts.get(record.id) is record
-
-    def page(self, after: int, size: int, keep: Callable[[RecordT], bool]) -> Tuple[List[RecordT], bool]:
-        """Up to ``size`` kept records created after sequence ``after``, and whether more follow."""
-        found: List[RecordT] = []
-        finished: List[RecordT] = []
-        seqs = self._seqs
-        more = False
-        for index in range(bisect.bisect_right(seqs, after), len(seqs)):
-            record = self._by_seq[seqs[index]]
-            seen, ghost_done = self._seen(record)
-            if ghost_done:
-                finished.append(record)
-            if seen is not None and keep(seen):
-                if len(found) == size:
-                    more = True
-                    break
-                found.append(seen)
-        for record in finished:
-            del self._ghosts[record.id]
-            self._forget(record)
-        return found, more
 
 
 class Store:
@@ -385,11 +73,10 @@ class Store:
         api_key_propagation_delay: float = 0.0,
         byok_requires_grant: bool = False,
     ) -> None:
-        self.base_url = ""
         self.api_key_propagation_delay = api_key_propagation_delay
         self.byok_requires_grant = byok_requires_grant
         self._flaps: Dict[str, int] = {}
-        self.organization_id = str(uuid.uuid4())
+        self._render = Renderer(organization_id=str(uuid.uuid4()))
         self.byok_validation_delay = byok_validation_delay
         self.api_key_visibility_delay = api_key_visibility_delay
         self.api_key_quota = api_key_quota
@@ -397,8 +84,17 @@ class Store:
         self._aws_account = "".join(secrets.choice(string.digits) for _ in range(12))
         self._lock = threading.Lock()
         self._seq = 0
-        self._api_keys: _Collection[ApiKeyRecord] = _Collection()
-        self._byok_keys: _Collection[ByokRecord] = _Collection()
+        self._api_keys: Collection[ApiKeyRecord] = Collection()
+        self._byok_keys: Collection[ByokRecord] = Collection()
+
+    @property
+    def base_url(self) -> str:
+        """The emulator's address, for the absolute links of answers (set once the server has its port)."""
+        return self._render.base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        self._render.base_url = url
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -458,14 +154,14 @@ class Store:
         """Store a new API key and render it, secret included (the only time it is shown)."""
         with self._lock:
             _check_quota(len(self._api_keys), self.api_key_quota, "apikeys_per_org", "API Keys")
-            record = self._new_api_key(owner, resource, display_name, description, _now())
+            record = self._new_api_key(owner, resource, display_name, description, utc_now())
             self._api_keys.add(record)
-            return self._render_api_key(record, with_secret=True)
+            return self._render.api_key(record, with_secret=True)
 
     def add_api_key_now(self, owner: JsonDict, resource: Optional[JsonDict], display_name: str) -> Tuple[str, str]:
         """Insert one key usable at once (no quota, no delays); returns (key id, secret)."""
         with self._lock:
-            record = self._new_api_key(owner, resource, display_name, "", _now())
+            record = self._new_api_key(owner, resource, display_name, "", utc_now())
             record.visible_at = record.usable_at = 0.0
             self._api_keys.add(record, lagging=False)
             return record.id, record.secret
@@ -479,7 +175,7 @@ class Store:
         created_at: Optional[datetime] = None,
     ) -> List[str]:
         """Insert ``count`` API keys directly (no quota, no delays) and return their ids."""
-        now = created_at or _now()
+        now = created_at or utc_now()
         ids: List[str] = []
         with self._lock:
             for index in range(count):
@@ -509,7 +205,7 @@ class Store:
             resource if isinstance(resource, dict) else None,
             _text(spec.get("display_name")),
             _text(spec.get("description")),
-            _now(),
+            utc_now(),
         )
         record.id = key_id
         record.visible_at = record.usable_at = 0.0
@@ -547,7 +243,7 @@ class Store:
             record = self._api_keys.read(key_id)
             if record is None or time.monotonic() < record.visible_at:
                 raise _not_found("API key", key_id)
-            return self._render_api_key(record)
+            return self._render.api_key(record)
 
     def list_api_keys(
         self, owner: Optional[str], resource: Optional[str], after: int, size: int
@@ -561,7 +257,7 @@ class Store:
 
         with self._lock:
             records, more = self._api_keys.page(after, size, keep)
-            return [self._render_api_key(r) for r in records], (records[-1].seq if more else None)
+            return [self._render.api_key(r) for r in records], (records[-1].seq if more else None)
 
     def update_api_key(self, key_id: str, changes: Dict[str, str]) -> JsonDict:
         """Apply new display_name/description values and render the key.
@@ -590,8 +286,8 @@ class Store:
                     setattr(record, name, changes[name])
                     if record.document is not None:
                         _spec_of(record.document)[name] = changes[name]
-            record.updated_at = _now()
-            return self._render_api_key(record)
+            record.updated_at = utc_now()
+            return self._render.api_key(record)
 
     def delete_api_key(self, key_id: str) -> None:
         """Remove an API key; 404 when there is none."""
@@ -602,24 +298,6 @@ class Store:
             self._api_keys.remove(record)
             self._flaps.pop(key_id, None)
 
-    def _render_api_key(self, record: ApiKeyRecord, *, with_secret: bool = False) -> JsonDict:
-        if record.document is not None:
-            return copy.deepcopy(record.document)
-        spec: JsonDict = {}
-        if with_secret:
-            spec["secret"] = record.secret
-        spec["display_name"] = record.display_name
-        spec["description"] = record.description
-        spec["owner"] = self._reference(record.owner)
-        if record.resource is not None:
-            spec["resource"] = self._reference(record.resource)
-        return {
-            "api_version": "iam/v2",
-            "kind": "ApiKey",
-            "id": record.id,
-            "metadata": self._metadata(record, "/iam/v2/api-keys/", "api-key"),
-            "spec": spec,
-        }
 
     # -- BYOK keys --------------------------------------------------------------------
 
@@ -630,7 +308,7 @@ class Store:
         kind = key["kind"]
         provider = KEY_PROVIDER[kind]
         identifier = key[KEY_IDENTIFIER_FIELD[kind]]
-        now = _now()
+        now = utc_now()
         with self._lock:
             for existing in self._byok_keys.values():
                 if existing.identifier == identifier:
@@ -665,7 +343,7 @@ class Store:
                 awaiting_grant=awaiting_grant,
             )
             self._byok_keys.add(record, lagging=not seeded)
-            return self._render_byok(record)
+            return self._render.byok(record)
 
     def seed_byok_key_documents(self, documents: Sequence[Mapping[str, Any]]) -> List[str]:
         """Insert BYOK keys answered exactly as given (a missing ``id`` is made up); their ids.
@@ -685,7 +363,7 @@ class Store:
         validation = kept.get("validation")
         validation = validation if isinstance(validation, dict) else {}
         display_name = kept.get("display_name")
-        now = _now()
+        now = utc_now()
         return ByokRecord(
             seq=self._next_seq(),
             id=key_id,
@@ -723,7 +401,7 @@ class Store:
             if record is None:
                 raise _not_found("key", key_id)
             self._advance_validation(record, time.monotonic())
-            return self._render_byok(record)
+            return self._render.byok(record)
 
     def list_byok_keys(self, filters: ByokFilter, after: int, size: int) -> Tuple[List[JsonDict], Optional[int]]:
         """A page of BYOK keys and, when more follow, the cursor of the next page."""
@@ -735,7 +413,7 @@ class Store:
                 return filters.matches(record)
 
             records, more = self._byok_keys.page(after, size, keep)
-            return [self._render_byok(r) for r in records], (records[-1].seq if more else None)
+            return [self._render.byok(r) for r in records], (records[-1].seq if more else None)
 
     def update_byok_key(self, key_id: str, display_name: Optional[str]) -> JsonDict:
         """Rename a BYOK key (``None`` leaves the name as it is)."""
@@ -747,9 +425,9 @@ class Store:
                 record.display_name = display_name
                 if record.document is not None:
                     record.document["display_name"] = display_name
-            record.updated_at = _now()
+            record.updated_at = utc_now()
             self._advance_validation(record, time.monotonic())
-            return self._render_byok(record)
+            return self._render.byok(record)
 
     def delete_byok_key(self, key_id: str) -> None:
         """Remove a BYOK key; refused (400) while a cluster uses it."""
@@ -770,12 +448,12 @@ class Store:
             record = self._byok_for_test(key_id)
             record.phase = phase
             record.message = message
-            record.since = _now()
+            record.since = utc_now()
             record.region = region if region is not None else (record.home_region if phase == VALID else None)
             record.valid_at = None
             record.awaiting_grant = False
             if record.document is not None:
-                record.document["validation"] = self._validation(record)
+                record.document["validation"] = self._render.validation(record)
 
     def grant_byok_access(self, key_id: str) -> None:
         """The customer applied the grant: validation turns VALID after ``byok_validation_delay``."""
@@ -785,14 +463,14 @@ class Store:
                 return
             record.awaiting_grant = False
             record.valid_at = time.monotonic() + self.byok_validation_delay
-            record.valid_at_wall = _now() + timedelta(seconds=self.byok_validation_delay)
+            record.valid_at_wall = utc_now() + timedelta(seconds=self.byok_validation_delay)
 
     def set_byok_state(self, key_id: str, state: str) -> None:
         """Force a BYOK key's state (``IN_USE`` makes it undeletable)."""
         with self._lock:
             record = self._byok_for_test(key_id)
             record.state = state
-            record.updated_at = _now()
+            record.updated_at = utc_now()
             if record.document is not None:
                 record.document["state"] = state
 
@@ -830,83 +508,9 @@ class Store:
             filled["security_group"] = f"cc-byok-{key_id}@confluent-byok.example.com"
         return filled
 
-    def _validation(self, record: ByokRecord) -> JsonDict:
-        validation: JsonDict = {"phase": record.phase, "since": _timestamp(record.since)}
-        if record.message is not None:
-            validation["message"] = record.message
-        if record.region is not None:
-            validation["region"] = record.region
-        return validation
-
-    def _render_byok(self, record: ByokRecord) -> JsonDict:
-        if record.document is not None:
-            return copy.deepcopy(record.document)
-        validation = self._validation(record)
-        rendered: JsonDict = {
-            "api_version": "byok/v1",
-            "kind": "Key",
-            "id": record.id,
-            "metadata": self._metadata(record, "/byok/v1/keys/", "key"),
-            "key": dict(record.key),
-            "provider": record.provider,
-            "state": record.state,
-            "validation": validation,
-        }
-        if record.display_name is not None:
-            rendered["display_name"] = record.display_name
-        return rendered
-
-    # -- shared rendering ---------------------------------------------------------------
-
-    def _metadata(self, record: _Record, collection: str, crn_kind: str) -> JsonDict:
-        return {
-            "self": f"{self.base_url}{collection}{quote(record.id, safe='')}",
-            "resource_name": f"crn://confluent.cloud/organization={self.organization_id}/{crn_kind}={record.id}",
-            "created_at": _timestamp(record.created_at),
-            "updated_at": _timestamp(record.updated_at),
-        }
-
-    def _reference(self, ref: JsonDict) -> JsonDict:
-        """An ObjectReference as the service returns it: with its URL, CRN, version and kind."""
-        ref_id: str = ref["id"]
-        environment: Optional[str] = ref.get("environment")
-        crn = f"crn://confluent.cloud/organization={self.organization_id}"
-        expanded: JsonDict = {"id": ref_id}
-        if environment is not None:
-            expanded["environment"] = environment
-        # Ids are percent-encoded inside the links so that any id still gives a valid URI.
-        quoted_id = quote(ref_id, safe="")
-        named = resource_class(ref)
-        if named[0] in ("Cloud", "Global", "Tableflow"):
-            expanded["related"] = f"{self.base_url}/"
-            expanded["resource_name"] = crn
-            expanded["kind"] = named[0]
-            return expanded
-        if named[0] == "Flink":
-            env, cloud_region = named[1], str(named[2])
-            cloud = cloud_region.split(".", 1)[0]
-            scope = f"/environment={quote(env, safe='')}" if env else ""
-            expanded["related"] = f"{self.base_url}/fcpm/v2/regions?cloud={quote(cloud, safe='')}"
-            expanded["resource_name"] = f"{crn}{scope}/flink-region={quote(cloud_region, safe='')}"
-            expanded["api_version"] = "fcpm/v2"
-            expanded["kind"] = "Region"
-            return expanded
-        for prefix, path, api_version, kind, crn_kind, scoped in _REFERENCE_KINDS:
-            if ref_id.startswith(prefix):
-                if scoped and environment is not None:
-                    crn += f"/environment={quote(environment, safe='')}"
-                expanded["related"] = f"{self.base_url}{path}{quoted_id}"
-                expanded["resource_name"] = f"{crn}/{crn_kind}={quoted_id}"
-                expanded["api_version"] = api_version
-                expanded["kind"] = kind
-                return expanded
-        expanded["related"] = f"{self.base_url}/resources/{quoted_id}"
-        expanded["resource_name"] = f"{crn}/resource={quoted_id}"
-        return expanded
-
 
 def _kept_document(
-    document: Mapping[str, Any], held: _Collection[Any], new_id: Callable[[], str], what: str
+    document: Mapping[str, Any], held: Collection[Any], new_id: Callable[[], str], what: str
 ) -> Tuple[JsonDict, str]:
     """A copy of a seeded document to keep as it is, and its id (made up when missing)."""
     if not isinstance(document, Mapping):
@@ -929,11 +533,6 @@ def _spec_of(document: JsonDict) -> JsonDict:
     if not isinstance(spec, dict):
         spec = document["spec"] = {}
     return spec
-
-
-def _timestamp(moment: datetime) -> str:
-    """RFC 3339 in UTC, as the service writes times: ``2024-03-20T15:30:00.123456Z``."""
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _not_found(what: str, key_id: str) -> EmulatorError:

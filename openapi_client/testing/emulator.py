@@ -15,7 +15,8 @@ from openapi_client.testing._errors import EmulatorError
 from openapi_client.testing._faults import DELAY, DROP, FAIL, RESPOND, Fault, FaultQueue
 from openapi_client.testing._handler import EmulatorServer, ServerLimits
 from openapi_client.testing._recording import RecordedRequest, Redactor, RequestLog
-from openapi_client.testing._store import Store, new_api_key_id, new_api_secret
+from openapi_client.testing._records import new_api_key_id, new_api_secret
+from openapi_client.testing._store import Store
 from openapi_client.testing._wire import OPERATIONS, lone_surrogate_at, read_body
 
 if TYPE_CHECKING:
