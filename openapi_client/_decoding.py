@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import json
 import logging
 import re
@@ -180,6 +181,7 @@ def _response_type(types: Mapping[str, Optional[Type[Any]]], status: int) -> Opt
 
 
 _SECRET_FIELD = re.compile(rb'"secret"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_KNOWN_SECRET_FIELDS = 16
 
 
 def _redactor_of(response: Any) -> Redactor:
@@ -226,7 +228,10 @@ def _refusal(
             headers=response.headers,
             redactor=_redactor_of(response),
         )
-    redactor = _redactor_of(response).with_more(_secret_fields(raw))
+    # The first few are enough to mask a new key's secret wherever the body repeats it (the
+    # redactor masks every "secret" member anyway); each one more makes masking slower.
+    secrets = itertools.islice(dict.fromkeys(_secret_fields(raw)), _KNOWN_SECRET_FIELDS)
+    redactor = _redactor_of(response).with_more(secrets)
     fields = _broken_fields(exc)
     where = f" (the {response.status} answer to {operation.describe()}{fields})" if operation is not None else ""
     return ApiResponseError(
