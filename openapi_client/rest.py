@@ -199,7 +199,13 @@ class RESTClientObject:
                     **head_deadline,
                 )
             except HTTPError as exc:
-                time.sleep(plan.after_failure(_failure_of(exc), str(exc)))
+                failure: Optional[Tuple[SendFailure, str]] = (_failure_of(exc), str(exc))
+            else:
+                failure = None
+            if failure is not None:
+                # Decided outside the handler: the error it may raise has no context whose text
+                # (a proxy URL with its password) a traceback would print.
+                time.sleep(plan.after_failure(*failure))
                 continue
             wait = plan.after_response(resp.status, resp.headers)
             if wait is None:

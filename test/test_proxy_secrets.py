@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import socket
+import traceback
 from typing import Any, Callable, Dict, Iterator, Optional
 from urllib.parse import quote
 
@@ -73,7 +74,9 @@ async def call_through_proxy(kind: str, proxy: Optional[str], host: str) -> Base
 
 
 def assert_masked(error: BaseException, password: str) -> None:
-    for text in (str(error), repr(error), repr(getattr(error, "args", ()))):
+    # The traceback too: what logging.exception prints, with every chained exception.
+    printed = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    for text in (str(error), repr(error), repr(getattr(error, "args", ())), printed):
         for spelling in spellings(password):
             assert spelling not in text, text
 

@@ -237,7 +237,13 @@ class RESTClientObject:
                     timeout=self._timeout(plan),
                 )
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
-                await asyncio.sleep(plan.after_failure(_failure_of(exc), str(exc) or type(exc).__name__))
+                failure: Optional[Tuple[SendFailure, str]] = (_failure_of(exc), str(exc) or type(exc).__name__)
+            else:
+                failure = None
+            if failure is not None:
+                # Decided outside the handler: the error it may raise has no context whose text
+                # (aiohttp's message quotes the proxy URL with its password) a traceback would print.
+                await asyncio.sleep(plan.after_failure(*failure))
                 continue
             wait = plan.after_response(response.status, response.headers)
             if wait is None:
