@@ -290,7 +290,7 @@ class ClientCore(AnswerDecoding):
                 response = yield Send(request.with_authorization(authorization))
         return response
 
-    def _redactor_for(self, headers: Optional[Mapping[str, str]], url: Optional[str] = None) -> Redactor:
+    def _redactor_for(self, headers: Optional[Mapping[str, str]], url: str) -> Redactor:
         """The secrets to scrub from what a call to ``url`` shows: the configured credentials'
         (an OAuth provider's change as it renews its token), those of the proxy the call goes
         through (one from the environment too), and those of an ``Authorization`` value given
@@ -300,7 +300,7 @@ class ClientCore(AnswerDecoding):
         if secrets != redactors[0]:
             redactors = self._redactors = (secrets, Redactor(secrets), {})
         redactor = redactors[1]
-        proxy = self.rest_client.calls.route(url) if url is not None else None
+        proxy = self.rest_client.calls.route(url)
         if proxy is not None and proxy != self.configuration.proxy:  # the configured one is in ``secrets``
             through = redactors[2].get(proxy)
             if through is None:

@@ -18,7 +18,7 @@ from urllib3.util import make_headers, parse_url
 
 from openapi_client.configuration import Configuration
 
-__all__ = ["OWN_POOLS", "new_manager", "pool_args", "with_final_responses", "with_proxy_authorization"]
+__all__ = ["OWN_POOLS", "new_manager", "pool_args", "with_final_responses"]
 
 
 class _FinalResponse(http.client.HTTPResponse):
@@ -170,13 +170,13 @@ def pool_args(configuration: Configuration) -> Dict[str, Any]:
 def new_manager(args: Dict[str, Any], proxy: Optional[str] = None, headers: Optional[Dict[str, str]] = None) -> Any:
     manager: urllib3.PoolManager
     if proxy:
-        manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=with_proxy_authorization(proxy, headers), **args)
+        manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=_with_proxy_authorization(proxy, headers), **args)
     else:
         manager = urllib3.PoolManager(**args)
     return with_final_responses(manager)
 
 
-def with_proxy_authorization(proxy: str, headers: Optional[Dict[str, str]]) -> Optional[Dict[str, str]]:
+def _with_proxy_authorization(proxy: str, headers: Optional[Dict[str, str]]) -> Optional[Dict[str, str]]:
     """``headers`` for ``proxy``, with the ``Proxy-Authorization`` its ``user:password@`` part
     makes (Basic, of the percent-decoded user and password), as aiohttp, requests and curl
     send it: urllib3's ``ProxyManager`` sends none for a URL's user-info. A
