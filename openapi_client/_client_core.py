@@ -36,7 +36,7 @@ from openapi_client._http_request import (
     refuse_clear_text,
 )
 from openapi_client._operation_types import Operation, RequestOptions, check_options
-from openapi_client._redaction import Redactor, basic_secrets, secrets_in_use
+from openapi_client._redaction import Redactor, basic_secrets, proxy_secrets, secrets_in_use
 from openapi_client._request import Request
 from openapi_client.configuration import Configuration
 from openapi_client.credentials import CredentialProvider, select_provider
@@ -106,8 +106,9 @@ class ClientCore(AnswerDecoding):
             check_header_value("Cookie", cookie, "cookie")
         self.cookie = cookie
         # Both follow the live configuration; the caches only save recomputing them per call.
-        self._redactor = Redactor()
-        self._redactor_key: Tuple[str, ...] = ()
+        # (the secrets in use, their redactor, that redactor with each proxy's secrets added),
+        # replaced whole, so a call never pairs one configuration's redactor with another's.
+        self._redactors: Tuple[Tuple[str, ...], Redactor, Dict[str, Redactor]] = ((), Redactor(), {})
         self._hosts_allowing_credentials: Dict[Tuple[str, bool], bool] = {}
         # (operation, field) of the deviations logged by this client: each is logged once.
         self._reported: Set[Tuple[str, str]] = set()
@@ -202,7 +203,7 @@ class ClientCore(AnswerDecoding):
             request_auth,
             provider,
         )
-        plan.aim(url, self._redactor_for(headers_out))
+        plan.aim(url, self._redactor_for(headers_out, url))
         return Request(method, url, headers_out, body_bytes, provider, plan)
 
     def _build_request(
@@ -289,14 +290,22 @@ class ClientCore(AnswerDecoding):
                 response = yield Send(request.with_authorization(authorization))
         return response
 
-    def _redactor_for(self, headers: Optional[Mapping[str, str]]) -> Redactor:
-        """The secrets to scrub from what a call shows: the configured credentials' (an
-        OAuth provider's change as it renews its token), and those of an ``Authorization``
-        value given for this call only."""
+    def _redactor_for(self, headers: Optional[Mapping[str, str]], url: str) -> Redactor:
+        """The secrets to scrub from what a call to ``url`` shows: the configured credentials'
+        (an OAuth provider's change as it renews its token), those of the proxy the call goes
+        through (one from the environment too), and those of an ``Authorization`` value given
+        for this call only."""
         secrets = secrets_in_use(self.configuration)
-        if secrets != self._redactor_key:
-            self._redactor, self._redactor_key = Redactor(secrets), secrets
-        redactor = self._redactor
+        redactors = self._redactors
+        if secrets != redactors[0]:
+            redactors = self._redactors = (secrets, Redactor(secrets), {})
+        redactor = redactors[1]
+        proxy = self.rest_client.calls.route(url)
+        if proxy is not None and proxy != self.configuration.proxy:  # the configured one is in ``secrets``
+            through = redactors[2].get(proxy)
+            if through is None:
+                through = redactors[2][proxy] = redactor.with_more(proxy_secrets(proxy))
+            redactor = through
         authorization = headers.get("Authorization") if headers else None
         if authorization and authorization not in redactor.secrets:
             redactor = redactor.with_more(basic_secrets(authorization))

@@ -194,7 +194,9 @@ def proxy_secrets(proxy: str) -> Tuple[str, ...]:
     if not userinfo:
         return ()
     found = [userinfo, unquote(userinfo), userinfo.partition(":")[2], unquote(userinfo.partition(":")[2])]
-    for pair in {userinfo, unquote(userinfo)}:
+    # A user name alone is sent as ``user:`` (an empty password): a token given as the user.
+    pairs = {userinfo, unquote(userinfo)} if ":" in userinfo else {userinfo, unquote(userinfo) + ":"}
+    for pair in pairs:
         try:
             found.extend(basic_secrets("Basic " + base64.b64encode(pair.encode("latin-1")).decode("ascii")))
         except UnicodeEncodeError:

@@ -9,10 +9,12 @@ import socket
 import ssl
 import time
 from typing import Any, Dict, Optional, Tuple
+from urllib.parse import unquote
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import make_headers, parse_url
 
 from openapi_client.configuration import Configuration
 
@@ -168,10 +170,22 @@ def pool_args(configuration: Configuration) -> Dict[str, Any]:
 def new_manager(args: Dict[str, Any], proxy: Optional[str] = None, headers: Optional[Dict[str, str]] = None) -> Any:
     manager: urllib3.PoolManager
     if proxy:
-        manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=headers, **args)
+        manager = urllib3.ProxyManager(proxy_url=proxy, proxy_headers=_with_proxy_authorization(proxy, headers), **args)
     else:
         manager = urllib3.PoolManager(**args)
     return with_final_responses(manager)
+
+
+def _with_proxy_authorization(proxy: str, headers: Optional[Dict[str, str]]) -> Optional[Dict[str, str]]:
+    """``headers`` for ``proxy``, with the ``Proxy-Authorization`` its ``user:password@`` part
+    makes (Basic, of the percent-decoded user and password), as aiohttp, requests and curl
+    send it: urllib3's ``ProxyManager`` sends none for a URL's user-info. A
+    ``Proxy-Authorization`` in ``headers`` is kept as given."""
+    auth = parse_url(proxy).auth
+    if not auth or any(name.lower() == "proxy-authorization" for name in headers or ()):
+        return headers
+    user, _, password = auth.partition(":")
+    return {**(headers or {}), **make_headers(proxy_basic_auth=f"{unquote(user)}:{unquote(password)}")}
 
 
 def with_final_responses(manager: urllib3.PoolManager) -> urllib3.PoolManager:

@@ -218,7 +218,7 @@ class ApiClient(BaseApiClient):
             _request_timeout=_request_timeout,
             retries=retries,
             preload_content=preload_content,
-            redactor=self._redactor_for(header_params),
+            redactor=self._redactor_for(header_params, url),
         )
 
     def response_deserialize(

@@ -250,8 +250,7 @@ async def test_a_proxy_echoing_its_credentials_shows_none_of_them(kind: str, giv
         sent = proxy_server.requests[0].headers.get("proxy-authorization", "")
     error = refused.value
     assert error.status == 407
-    # (urllib3 sends no Proxy-Authorization for a proxy URL's user-info, aiohttp does.)
-    assert sent.startswith("Basic ") or (kind == "sync" and given_as != "proxy_headers")
+    assert sent.startswith("Basic ")  # both clients send the URL's user-info (test_proxy_credentials.py)
     texts = [str(error), repr(error), error.body or "", *error.headers.values()]
     for text in texts:
         for secret in (password, quote(password, safe=""), sent, sent.partition(" ")[2]):

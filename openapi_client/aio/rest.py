@@ -205,12 +205,16 @@ class RESTClientObject:
         config = self.configuration
         method, url, headers, body, _, plan = request
         session = self.session
-        proxy = self.calls.route(url)
+        proxy: Union[str, URL, None] = self.calls.route(url)
         proxy_headers = config.proxy_headers if proxy is not None and proxy == config.proxy else None
-        if proxy_headers and url[:7].lower() == "http://":
-            # A plain-http request goes to the proxy as it is, so its headers travel with it
-            # (urllib3 does the same); aiohttp itself sends them only on a CONNECT.
-            headers = {**(headers or {}), **proxy_headers}
+        if proxy_headers:
+            if url[:7].lower() == "http://":
+                # A plain-http request goes to the proxy as it is, so its headers travel with it
+                # (urllib3 does the same); aiohttp itself sends them only on a CONNECT.
+                headers = {**(headers or {}), **proxy_headers}
+            if "@" in str(proxy) and any(name.lower() == "proxy-authorization" for name in proxy_headers):
+                # The one given wins, as in the sync client; aiohttp would replace it by the URL's.
+                proxy = URL(str(proxy)).with_user(None)
         server_hostname = _server_hostname(config) if self._own_session else None
         # aiohttp adds no automatic header a request already has; telling it which to skip
         # costs a copy of the headers per request, so it is done only when one is missing
