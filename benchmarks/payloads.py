@@ -42,7 +42,11 @@ def api_key(index: int = 0, *, with_secret: bool = False) -> Dict[str, Any]:
     """An API key for a service account on a Kafka cluster (``with_secret``: the create answer)."""
     key_id = f"ABCDEF{index:010d}"
     cluster = _reference(
-        "Cluster", "cmk/v2", "lkc-95w6wy", "cmk/v2/clusters", "environment=env-a12b3/cloud-cluster",
+        "Cluster",
+        "cmk/v2",
+        "lkc-95w6wy",
+        "cmk/v2/clusters",
+        "environment=env-a12b3/cloud-cluster",
         environment="env-a12b3",
     )
     spec: Dict[str, Any] = {

@@ -74,8 +74,10 @@ def target(oauth: bool) -> Generator[Tuple[Configuration, bool], None, None]:
     """Confluent Cloud (or CONFLUENT_CLOUD_HOST) when credentials are set, else a fresh
     embedded emulator; the flag says which."""
     settings = openapi_client.configuration
-    if os.environ.get(settings.OAUTH_IDENTITY_POOL_ID_ENV) if oauth else (
-        os.environ.get(settings.API_KEY_ENV) and os.environ.get(settings.API_SECRET_ENV)
+    if (
+        os.environ.get(settings.OAUTH_IDENTITY_POOL_ID_ENV)
+        if oauth
+        else (os.environ.get(settings.API_KEY_ENV) and os.environ.get(settings.API_SECRET_ENV))
     ):
         config = Configuration()
         emulated = is_emulator(config.host)

@@ -169,9 +169,7 @@ GET_IAM_V2_API_KEY = Operation(
         _MALFORMED,
         _UNAUTHORIZED,
         Response("403", "The credentials may not read this key."),
-        Response(
-            "404", "No such API key, not visible to these credentials, or (just after creation) not visible yet."
-        ),
+        Response("404", "No such API key, not visible to these credentials, or (just after creation) not visible yet."),
         _THROTTLED,
         _FAILED,
     ),
@@ -199,8 +197,7 @@ UPDATE_IAM_V2_API_KEY = Operation(
         "iam_v2_api_key_update",
         "IamV2ApiKeyUpdate",
         optional=True,
-        doc="The changes. Only fields that were set are sent; read-only fields never are. "
-        "A `dict` is accepted too.",
+        doc="The changes. Only fields that were set are sent; read-only fields never are. A `dict` is accepted too.",
     ),
     outcomes=(
         Response("200", "The API key after the change.", "IamV2ApiKeyRead", headers=_RATE_LIMIT),
@@ -371,8 +368,7 @@ UPDATE_BYOK_V1_KEY = Operation(
         "byok_v1_key_update",
         "ByokV1KeyUpdate",
         optional=True,
-        doc="The changes. Only fields that were set are sent; read-only fields never are. "
-        "A `dict` is accepted too.",
+        doc="The changes. Only fields that were set are sent; read-only fields never are. A `dict` is accepted too.",
     ),
     outcomes=(
         Response("200", "The key after the change.", "ByokV1KeyRead", headers=_RATE_LIMIT),

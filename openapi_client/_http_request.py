@@ -87,9 +87,7 @@ def check_text(value: str, name: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ApiValueError(
-            f"parameter '{name}' contains a lone surrogate character, which cannot be sent"
-        ) from None
+        raise ApiValueError(f"parameter '{name}' contains a lone surrogate character, which cannot be sent") from None
 
 
 def check_header_value(name: str, value: Any, what: str) -> str:

@@ -98,9 +98,7 @@ class Param:
         if isinstance(value, str):
             check_text(value, self.name)
         if self.min_length is not None and len(value) < self.min_length:
-            raise ApiValueError(
-                f"parameter '{self.name}' must be at least {self.min_length} character(s) long"
-            )
+            raise ApiValueError(f"parameter '{self.name}' must be at least {self.min_length} character(s) long")
         if self.max_length is not None and len(value) > self.max_length:
             raise ApiValueError(
                 f"parameter '{self.name}' must be at most {self.max_length} characters long, got {len(value)}"

@@ -210,14 +210,20 @@ class Configuration:
         token_url = _env(OAUTH_TOKEN_URL_ENV)
         token_file = _env(OAUTH_TOKEN_FILE_ENV)
         access_token = _env(OAUTH_ACCESS_TOKEN_ENV)
-        given = [name for name, value in ((OAUTH_TOKEN_URL_ENV, token_url), (OAUTH_TOKEN_FILE_ENV, token_file),
-                                          (OAUTH_ACCESS_TOKEN_ENV, access_token)) if value]
+        given = [
+            name
+            for name, value in (
+                (OAUTH_TOKEN_URL_ENV, token_url),
+                (OAUTH_TOKEN_FILE_ENV, token_file),
+                (OAUTH_ACCESS_TOKEN_ENV, access_token),
+            )
+            if value
+        ]
         if len(given) != 1:
             raise ApiValueError(
                 f"{OAUTH_IDENTITY_POOL_ID_ENV} is set, so exactly one subject token source must be too: "
                 f"{OAUTH_TOKEN_URL_ENV} (with {OAUTH_CLIENT_ID_ENV}/{OAUTH_CLIENT_SECRET_ENV}), "
-                f"{OAUTH_TOKEN_FILE_ENV} or {OAUTH_ACCESS_TOKEN_ENV}; found "
-                + (", ".join(given) or "none")
+                f"{OAUTH_TOKEN_FILE_ENV} or {OAUTH_ACCESS_TOKEN_ENV}; found " + (", ".join(given) or "none")
             )
         source: SubjectTokenSource
         if token_url:

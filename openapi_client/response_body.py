@@ -70,8 +70,8 @@ class BodyDecoder:
 
     def _push(self, index: int, data: bytes) -> None:
         step = self._steps[index]
-        emit: Callable[[bytes], None] = self._keep if index == len(self._steps) - 1 else (
-            lambda out: self._push(index + 1, out)
+        emit: Callable[[bytes], None] = (
+            self._keep if index == len(self._steps) - 1 else (lambda out: self._push(index + 1, out))
         )
         try:
             while True:

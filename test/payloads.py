@@ -50,7 +50,11 @@ CLOUD_API_KEY: Dict[str, Any] = {
     "metadata": {"self": f"{HOST}/iam/v2/api-keys/QWERTYUIOPASDFGH", "created_at": "2023-01-01T00:00:00Z"},
     "spec": {
         "display_name": "",
-        "owner": {"id": "u-a83k9b", "related": f"{HOST}/iam/v2/users/u-a83k9b", "resource_name": "crn://x/user=u-a83k9b"},
+        "owner": {
+            "id": "u-a83k9b",
+            "related": f"{HOST}/iam/v2/users/u-a83k9b",
+            "resource_name": "crn://x/user=u-a83k9b",
+        },
         "resource": None,
     },
 }

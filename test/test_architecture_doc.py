@@ -63,8 +63,13 @@ def test_the_readme_layout_names_every_top_level_module_once() -> None:
 
 
 COMPATIBILITY = {
-    "openapi_client/api_client.py": {"get_default", "set_default", "param_serialize", "call_api",
-                                     "response_deserialize"},
+    "openapi_client/api_client.py": {
+        "get_default",
+        "set_default",
+        "param_serialize",
+        "call_api",
+        "response_deserialize",
+    },
     "openapi_client/aio/api_client.py": {"call_api", "response_deserialize"},
 }
 

@@ -87,9 +87,7 @@ def test_every_filter(byok: ByokKeysApi, cloud: FakeConfluentCloud) -> None:
 
 
 def test_iterator_yields_every_key(byok: ByokKeysApi) -> None:
-    created = [
-        byok.create_byok_v1_key(ByokV1Key(key=ByokV1GcpKey(key_id=f"{GCP_ID}-{i}"))).id for i in range(12)
-    ]
+    created = [byok.create_byok_v1_key(ByokV1Key(key=ByokV1GcpKey(key_id=f"{GCP_ID}-{i}"))).id for i in range(12)]
     assert [k.id for k in byok.iter_byok_v1_keys(page_size=5)] == created
     assert [len(p.data) for p in byok.iter_byok_v1_keys_pages(page_size=5)] == [5, 5, 2]
 

@@ -112,7 +112,9 @@ def test_a_plain_http_proxy_off_this_machine_counts_as_clear_text(server: Hostil
 
 
 def test_a_proxy_may_carry_its_own_credentials_but_no_query() -> None:
-    assert Configuration(proxy="http://user:pw@127.0.0.1:3128", trust_env=False).proxy == "http://user:pw@127.0.0.1:3128"
+    assert (
+        Configuration(proxy="http://user:pw@127.0.0.1:3128", trust_env=False).proxy == "http://user:pw@127.0.0.1:3128"
+    )
     with pytest.raises(openapi_client.ApiValueError, match="proxy"):
         Configuration(proxy="http://127.0.0.1:3128/?x=1")
 
@@ -273,9 +275,10 @@ def test_a_next_link_cycle_of_any_length_ends_the_walk(cycle_length: int) -> Non
 
 @pytest.mark.parametrize("max_pages", [1, 2, 5])
 def test_the_caller_can_cap_the_pages(max_pages: int) -> None:
-    with paging_server(lambda token: f"t{int((token or 't0')[1:]) + 1}") as server, ApiClient(
-        Configuration(host=server.url, username="K", password="SECRET")
-    ) as client:
+    with (
+        paging_server(lambda token: f"t{int((token or 't0')[1:]) + 1}") as server,
+        ApiClient(Configuration(host=server.url, username="K", password="SECRET")) as client,
+    ):
         pages = IamApiKeysApi(client).iter_iam_v2_api_keys_pages(max_pages=max_pages)
         with pytest.raises(openapi_client.ApiResponseError, match=f"max_pages={max_pages}"):
             for _ in pages:

@@ -476,7 +476,6 @@ def test_api_key_secrets_never_appear_in_repr_or_refusals(key: str, secret: str)
     assert provider.authorization().startswith("Basic ") and secret in provider.secrets()
 
 
-
 def test_an_empty_or_wrong_subject_token_names_its_source(servers: OAuthServers, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.write_text("\n")
@@ -565,7 +564,7 @@ def test_an_unusable_expires_in_counts_as_the_default_life_not_as_expired(
     # A broken token service: a JSON number that is not one (Python's json reads NaN and
     # Infinity), or no number at all. The token is used, not refused as "expired on arrival".
     servers.knobs.sts_status = 200
-    body = '{"access_token": "opaque-token-7", "token_type": "Bearer", "expires_in": ' + expires_in + '}'
+    body = '{"access_token": "opaque-token-7", "token_type": "Bearer", "expires_in": ' + expires_in + "}"
     servers.knobs.sts_body = body.encode()
     provider = oauth(servers)
     assert provider.authorization() == "Bearer opaque-token-7"

@@ -90,9 +90,7 @@ def test_identity_provider_and_sts_failures(cloud: FakeConfluentCloud) -> None:
     assert idp.value.step == "identity provider" and idp.value.status in (400, 401)
     assert "wrong-secret-123" not in str(idp.value)
 
-    other_pool = ConfluentOAuth(
-        "pool-doesnotexist", cloud.issue_subject_token, sts_url=cloud.sts_token_url
-    )
+    other_pool = ConfluentOAuth("pool-doesnotexist", cloud.issue_subject_token, sts_url=cloud.sts_token_url)
     with pytest.raises(TokenExchangeError) as sts:
         other_pool.authorization()
     assert sts.value.step == "Confluent STS" and 400 <= sts.value.status < 500
@@ -100,9 +98,7 @@ def test_identity_provider_and_sts_failures(cloud: FakeConfluentCloud) -> None:
 
 def test_a_token_already_expired_on_arrival_is_not_looped_on(cloud: FakeConfluentCloud) -> None:
     cloud.token_lifetime = 0
-    provider = ConfluentOAuth(
-        cloud.identity_pool_id, cloud.issue_subject_token, sts_url=cloud.sts_token_url
-    )
+    provider = ConfluentOAuth(cloud.identity_pool_id, cloud.issue_subject_token, sts_url=cloud.sts_token_url)
     with pytest.raises(TokenExchangeError, match="already expired"):
         provider.authorization()
     assert cloud.sts_exchanges == 2

@@ -87,7 +87,9 @@ def page_with_next(next_value: Callable[[str], Any]) -> Callable[[socket.socket,
 @pytest.mark.parametrize("spelling", list(SPELLINGS))
 async def test_a_next_link_without_page_token_echoing_a_credential(kind: str, credential: str, spelling: str) -> None:
     spell = SPELLINGS[spelling]
-    link = page_with_next(lambda secret: f"https://api.confluent.cloud/iam/v2/api-keys?page_size=2&auth={spell(secret)}")
+    link = page_with_next(
+        lambda secret: f"https://api.confluent.cloud/iam/v2/api-keys?page_size=2&auth={spell(secret)}"
+    )
     with HostileServer(link) as server:
         configuration = Configuration(host=server.url, retries=False, **credentials(credential))
         error = await run(kind, configuration, lambda c: c.iam_iterated("iter_iam_v2_api_keys"))
@@ -101,7 +103,9 @@ async def test_a_next_link_without_page_token_echoing_a_credential(kind: str, cr
 @pytest.mark.parametrize("spelling", list(SPELLINGS))
 async def test_a_next_link_of_the_wrong_type_echoing_a_credential(kind: str, credential: str, spelling: str) -> None:
     spell = SPELLINGS[spelling]
-    link = page_with_next(lambda secret: {"href": f"https://x/iam/v2/api-keys?page_token=t&secret_echo={spell(secret)}"})
+    link = page_with_next(
+        lambda secret: {"href": f"https://x/iam/v2/api-keys?page_token=t&secret_echo={spell(secret)}"}
+    )
     with HostileServer(link) as server:
         configuration = Configuration(host=server.url, retries=False, strict_answers=True, **credentials(credential))
         error = await run(kind, configuration, lambda c: c.iam("list_iam_v2_api_keys"))

@@ -101,9 +101,7 @@ def test_update_changes_display_name_and_description_only(iam: IamApiKeysApi, cl
     created = iam.create_iam_v2_api_key(new_key(display_name="old", description="old text"))
     assert created.id is not None and created.metadata is not None
 
-    renamed = iam.update_iam_v2_api_key(
-        created.id, IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(display_name="new"))
-    )
+    renamed = iam.update_iam_v2_api_key(created.id, IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(display_name="new")))
     described = iam.update_iam_v2_api_key(
         created.id, IamV2ApiKeyUpdate(spec=IamV2ApiKeySpecUpdate(description="new text", owner={"id": "sa-other"}))
     )
@@ -214,9 +212,7 @@ def test_default_page_size_is_10_and_following_next_as_given_sees_every_key_once
     assert seen == seeded
 
 
-def test_paging_loses_and_repeats_nothing_while_keys_come_and_go(
-    iam: IamApiKeysApi, cloud: FakeConfluentCloud
-) -> None:
+def test_paging_loses_and_repeats_nothing_while_keys_come_and_go(iam: IamApiKeysApi, cloud: FakeConfluentCloud) -> None:
     seeded = cloud.seed_api_keys(250)
     first = iam.list_iam_v2_api_keys(page_size=100)
     assert first.metadata.next is not None

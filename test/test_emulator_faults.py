@@ -98,16 +98,12 @@ def test_faults_are_used_in_the_order_they_were_armed(plain_client: ApiClient, c
     assert [r.status for r in cloud.requests] == [500, 502, 502, 504, 200]
 
 
-def test_drop_next_closes_the_connection_without_an_answer(
-    plain_client: ApiClient, cloud: FakeConfluentCloud
-) -> None:
+def test_drop_next_closes_the_connection_without_an_answer(plain_client: ApiClient, cloud: FakeConfluentCloud) -> None:
     iam = IamApiKeysApi(plain_client)
     cloud.drop_next(path="/iam/v2/api-keys", method="POST")
 
     with pytest.raises(openapi_client.ApiConnectionError):
-        iam.create_iam_v2_api_key(
-            openapi_client.IamV2ApiKey(spec=openapi_client.IamV2ApiKeySpec(owner={"id": "sa-1"}))
-        )
+        iam.create_iam_v2_api_key(openapi_client.IamV2ApiKey(spec=openapi_client.IamV2ApiKeySpec(owner={"id": "sa-1"})))
 
     assert iam.list_iam_v2_api_keys().data == []
     dropped = cloud.requests[0]
@@ -149,9 +145,10 @@ def test_respond_next_can_truncate_the_body(plain_client: ApiClient, cloud: Fake
 def test_respond_next_can_send_an_oversized_body(cloud: FakeConfluentCloud) -> None:
     cloud.respond_next(body=b"[" + b"0," * 50_000 + b"0]")
 
-    with cloud.api_client(retries=False, max_response_bytes=10_000) as client, pytest.raises(
-        openapi_client.ApiResponseError
-    ) as too_big:
+    with (
+        cloud.api_client(retries=False, max_response_bytes=10_000) as client,
+        pytest.raises(openapi_client.ApiResponseError) as too_big,
+    ):
         IamApiKeysApi(client).list_iam_v2_api_keys()
 
     assert "max_response_bytes" in str(too_big.value)

@@ -357,6 +357,7 @@ def test_null_for_a_required_field_and_wrong_values_are_still_422(
 
 # -- properties of the lenient reader ------------------------------------------------------------
 
+
 def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
 

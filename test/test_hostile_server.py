@@ -62,18 +62,29 @@ def framings() -> List[Tuple[str, bytes]]:
     return [
         ("no length, close-delimited", (head + "Connection: close\r\n\r\n").encode() + BIG),
         ("length too small", (head + "Content-Length: 10\r\n\r\n").encode() + BIG),
-        ("length and chunked",
-         (head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n").encode() + chunked(BIG)),
+        (
+            "length and chunked",
+            (head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n").encode() + chunked(BIG),
+        ),
         ("chunked", (head + "Transfer-Encoding: chunked\r\n\r\n").encode() + chunked(BIG)),
         ("non-numeric length", (head + "Content-Length: lots\r\n\r\n").encode() + BIG),
         ("negative length", (head + "Content-Length: -1\r\n\r\n").encode() + BIG),
         ("superscript digit length", (head + "Content-Length: ²\r\n\r\n").encode("utf-8") + BIG),
-        ("gzip", (head + f"Content-Encoding: gzip\r\nContent-Length: {len(gzip.compress(BIG))}\r\n\r\n").encode()
-         + gzip.compress(BIG)),
-        ("gzip, gzip", (head + "Content-Encoding: gzip, gzip\r\nConnection: close\r\n\r\n").encode()
-         + gzip.compress(gzip.compress(BIG))),
-        ("deflate in chunks", (head + "Content-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
-         + chunked(zlib.compress(BIG), 7)),
+        (
+            "gzip",
+            (head + f"Content-Encoding: gzip\r\nContent-Length: {len(gzip.compress(BIG))}\r\n\r\n").encode()
+            + gzip.compress(BIG),
+        ),
+        (
+            "gzip, gzip",
+            (head + "Content-Encoding: gzip, gzip\r\nConnection: close\r\n\r\n").encode()
+            + gzip.compress(gzip.compress(BIG)),
+        ),
+        (
+            "deflate in chunks",
+            (head + "Content-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
+            + chunked(zlib.compress(BIG), 7),
+        ),
     ]
 
 
@@ -253,8 +264,25 @@ def test_a_rate_limit_hold_past_the_deadline_is_a_timeout_not_a_sleep(serve: Any
 
 # -- 6. odd rate-limit headers never break a call ----------------------------------------------
 
-ODD_VALUES = ["-5", "1.5", "1e9", "garbage", "nan", "inf", "-inf", "99999999999999999999999", "", " ", "²",
-              "Wed, 21 Oct 2015 07:28:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "0x10", "1_0", "\t7", "1,5"]
+ODD_VALUES = [
+    "-5",
+    "1.5",
+    "1e9",
+    "garbage",
+    "nan",
+    "inf",
+    "-inf",
+    "99999999999999999999999",
+    "",
+    " ",
+    "²",
+    "Wed, 21 Oct 2015 07:28:00 GMT",
+    "Thu, 01 Jan 1970 00:00:00 GMT",
+    "0x10",
+    "1_0",
+    "\t7",
+    "1,5",
+]
 
 
 @pytest.mark.parametrize("header", ["Retry-After", "X-RateLimit-Reset"])
@@ -298,12 +326,15 @@ def test_an_epoch_looking_reset_is_read_as_a_clock_time(serve: Any) -> None:
 @given(value=st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=30))
 def test_property_any_latin1_wait_header_is_survived(serve: Any, value: str) -> None:
     policy = ApiRetry(total=1, backoff_factor=0, retry_after_max=0.05)
-    server = serve(lambda conn, request: conn.sendall(
-        answer(429, b"{}", [("Retry-After", value.strip() or "x"), ("X-RateLimit-Reset", value.strip() or "x")])
-    ))
-    with ApiClient(config(server, retries=policy, rate_limit_max_wait=0.05)) as client, pytest.raises(
-        openapi_client.TooManyRequestsException
-    ) as info:
+    server = serve(
+        lambda conn, request: conn.sendall(
+            answer(429, b"{}", [("Retry-After", value.strip() or "x"), ("X-RateLimit-Reset", value.strip() or "x")])
+        )
+    )
+    with (
+        ApiClient(config(server, retries=policy, rate_limit_max_wait=0.05)) as client,
+        pytest.raises(openapi_client.TooManyRequestsException) as info,
+    ):
         IamApiKeysApi(client).get_iam_v2_api_key("K")
     assert len(server.requests) == 2
     retry_after = info.value.retry_after
@@ -315,9 +346,10 @@ def test_a_429_that_exhausts_retries_carries_the_last_headers(serve: Any) -> Non
         conn.sendall(answer(429, b"{}", [("Retry-After", "0"), ("X-Attempt", str(len(server.requests)))]))
 
     server = serve(handler)
-    with ApiClient(config(server, retries=ApiRetry(total=3, backoff_factor=0))) as client, pytest.raises(
-        openapi_client.TooManyRequestsException
-    ) as info:
+    with (
+        ApiClient(config(server, retries=ApiRetry(total=3, backoff_factor=0))) as client,
+        pytest.raises(openapi_client.TooManyRequestsException) as info,
+    ):
         IamApiKeysApi(client).get_iam_v2_api_key("K")
     assert info.value.headers["X-Attempt"] == "4" and len(server.requests) == 4
 
@@ -347,12 +379,18 @@ MASK = "**********"
 def reflect(conn: socket.socket, request: Request) -> None:
     authorization = request.headers.get("authorization", "")
     body = json.dumps({"errors": [{"status": "400", "detail": f"bad auth {authorization} / {SECRET} / {TOKEN}"}]})
-    conn.sendall(answer(400, body.encode(), [
-        ("X-Request-Id", f"req-{authorization}"),
-        ("X-Echo", f"{SECRET}|{TOKEN}"),
-        ("Location", f"https://elsewhere.example/?t={TOKEN}"),
-        ("Set-Cookie", "session=abc"),
-    ]))
+    conn.sendall(
+        answer(
+            400,
+            body.encode(),
+            [
+                ("X-Request-Id", f"req-{authorization}"),
+                ("X-Echo", f"{SECRET}|{TOKEN}"),
+                ("Location", f"https://elsewhere.example/?t={TOKEN}"),
+                ("Set-Cookie", "session=abc"),
+            ],
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -408,7 +446,9 @@ def test_a_create_answers_new_secret_is_masked_in_a_response_error(serve: Any) -
     strict = config(server, strict_answers=True)
     with ApiClient(strict) as client, pytest.raises(openapi_client.ApiResponseError) as info:
         IamApiKeysApi(client).create_iam_v2_api_key(
-            openapi_client.IamV2ApiKey(spec=openapi_client.IamV2ApiKeySpec(owner=openapi_client.ObjectReference(id="u")))
+            openapi_client.IamV2ApiKey(
+                spec=openapi_client.IamV2ApiKeySpec(owner=openapi_client.ObjectReference(id="u"))
+            )
         )
     assert new_secret not in (info.value.body or "") + str(info.value) + repr(info.value)
     assert MASK in (info.value.body or "")
@@ -476,4 +516,3 @@ def test_interim_answers_are_skipped(serve: Any, interim: bytes) -> None:
         assert response.status_code == 200 and response.data.id == payloads.API_KEY["id"]
         IamApiKeysApi(client).get_iam_v2_api_key("K")  # the connection is still usable
     assert server.accepted == 1
-

@@ -100,7 +100,7 @@ def test_path_parameters_cannot_change_the_path(hostile_id: str, iam: IamApiKeys
     request = cloud.requests[-1]
     prefix = "/iam/v2/api-keys/"
     assert request.raw_path.startswith(prefix)
-    segment = request.raw_path[len(prefix):]
+    segment = request.raw_path[len(prefix) :]
     assert "/" not in segment and "?" not in segment and "#" not in segment
     assert unquote(segment) == hostile_id
     assert request.query == {}

@@ -129,8 +129,17 @@ class Layer:
 
 
 ORDER = [
-    "Foundation", "Request core (no I/O)", "Models", "Model helpers", "Descriptions and helpers", "Credentials",
-    "Transport", "API classes (generated)", "Entry points", "Workflows", "Emulator",
+    "Foundation",
+    "Request core (no I/O)",
+    "Models",
+    "Model helpers",
+    "Descriptions and helpers",
+    "Credentials",
+    "Transport",
+    "API classes (generated)",
+    "Entry points",
+    "Workflows",
+    "Emulator",
 ]
 MODELS = "Models"
 
@@ -186,23 +195,34 @@ LAYERS: Dict[str, Layer] = {
         "the foundation, the request core, credentials, `_operation_types`, the package's `__version__`; the "
         "models inside functions or for type checkers only",
         (
-            Grant(("Foundation", "Request core (no I/O)", "Credentials", "openapi_client._operation_types",
-                   "openapi_client")),
+            Grant(
+                (
+                    "Foundation",
+                    "Request core (no I/O)",
+                    "Credentials",
+                    "openapi_client._operation_types",
+                    "openapi_client",
+                )
+            ),
             Grant((MODELS,), LAZY),
         ),
     ),
     "API classes (generated)": Layer(
         "every layer above in this table; the models for type checkers only",
-        (Grant(tuple(layer for layer in below("API classes (generated)") if layer != MODELS)),
-         Grant((MODELS,), TYPES_ONLY)),
+        (
+            Grant(tuple(layer for layer in below("API classes (generated)") if layer != MODELS)),
+            Grant((MODELS,), TYPES_ONLY),
+        ),
     ),
     "Entry points": Layer(
         "`__init__.py`: every layer above in this table, for type checkers only; `aio/__init__.py`: the async "
         "transport and API classes",
         (
             Grant(below("Entry points"), TYPES_ONLY, sources=("openapi_client",)),
-            Grant(("openapi_client.aio.rest", "openapi_client.aio.api_client", "openapi_client.aio.api"),
-                  sources=("openapi_client.aio",)),
+            Grant(
+                ("openapi_client.aio.rest", "openapi_client.aio.api_client", "openapi_client.aio.api"),
+                sources=("openapi_client.aio",),
+            ),
         ),
     ),
     "Workflows": Layer(
@@ -216,9 +236,14 @@ LAYERS: Dict[str, Layer] = {
         "configuration in its command line (`__main__.py`)",
         (
             Grant(EMULATOR_USES, TYPES_ONLY),
-            Grant(EMULATOR_USES, frozenset({FUNCTION}), sources=("openapi_client.testing.emulator",),
-                  functions=tuple(f"FakeConfluentCloud.{name}" for name in
-                                  ("configuration", "oauth_configuration", "api_client"))),
+            Grant(
+                EMULATOR_USES,
+                frozenset({FUNCTION}),
+                sources=("openapi_client.testing.emulator",),
+                functions=tuple(
+                    f"FakeConfluentCloud.{name}" for name in ("configuration", "oauth_configuration", "api_client")
+                ),
+            ),
             Grant(("openapi_client.configuration",), sources=("openapi_client.testing.__main__",)),
         ),
     ),
@@ -325,8 +350,18 @@ def test_layer_imports(layer: str) -> None:
 
 
 # What a module that does no I/O may not import: sockets, TLS, event loops, HTTP clients.
-IO_MODULES = ("socket", "ssl", "asyncio", "http", "aiohttp", "urllib3.connection", "urllib3.connectionpool",
-              "urllib3.poolmanager", "urllib3.response", "urllib3.contrib")
+IO_MODULES = (
+    "socket",
+    "ssl",
+    "asyncio",
+    "http",
+    "aiohttp",
+    "urllib3.connection",
+    "urllib3.connectionpool",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.contrib",
+)
 
 
 def external_imports(module: str) -> Set[str]:
@@ -400,7 +435,8 @@ def test_no_model_is_defined_before_the_first_call() -> None:
     outside = [m for m in MODULES if not within(m, "openapi_client.models", "openapi_client.testing", *model_helpers)]
     broken = {
         m: sorted(
-            t for t in imports(m, eager_only=True)
+            t
+            for t in imports(m, eager_only=True)
             if within(t, *eager_models) and t != "openapi_client.models" and not within(t, *free)
         )
         for m in outside
@@ -430,10 +466,13 @@ def test_the_checker_refuses_what_the_table_does_not_allow() -> None:
     assert not _granted(oauth, Import("openapi_client.rest", EAGER, None, 1), credentials)
     assert not _granted(oauth, Import("openapi_client.rest", FUNCTION, "ConfluentOAuth.exchange", 1), credentials)
     assert _granted(oauth, Import("openapi_client.rest", FUNCTION, "ConfluentOAuth.renew", 1), credentials)
-    assert not _granted("openapi_client.retry", Import("openapi_client.configuration", EAGER, None, 1),
-                        LAYERS["Request core (no I/O)"])
-    assert not _granted("openapi_client.exceptions", Import("openapi_client.models.failure", EAGER, None, 1),
-                        LAYERS["Foundation"])
-    assert not _granted("openapi_client.testing._app", Import("openapi_client.configuration", FUNCTION, "f", 1),
-                        LAYERS["Emulator"])
+    assert not _granted(
+        "openapi_client.retry", Import("openapi_client.configuration", EAGER, None, 1), LAYERS["Request core (no I/O)"]
+    )
+    assert not _granted(
+        "openapi_client.exceptions", Import("openapi_client.models.failure", EAGER, None, 1), LAYERS["Foundation"]
+    )
+    assert not _granted(
+        "openapi_client.testing._app", Import("openapi_client.configuration", FUNCTION, "f", 1), LAYERS["Emulator"]
+    )
     assert "urllib3.Timeout" in urllib3_names("openapi_client._call")

@@ -21,9 +21,7 @@ def test_one_debug_line_per_request_without_secrets(
     try:
         with openapi_client.ApiClient(config) as api_client, caplog.at_level(logging.DEBUG):
             api = IamApiKeysApi(api_client)
-            created = api.create_iam_v2_api_key(
-                IamV2ApiKey(spec=IamV2ApiKeySpec(owner=ObjectReference(id="sa-logs")))
-            )
+            created = api.create_iam_v2_api_key(IamV2ApiKey(spec=IamV2ApiKeySpec(owner=ObjectReference(id="sa-logs"))))
             assert created.id is not None and created.spec is not None and created.spec.secret is not None
             secret = created.spec.secret.get_secret_value()
             logging.getLogger("openapi_client").debug("created %s", created)

@@ -200,16 +200,25 @@ def test_read_only_fields_are_left_out_of_request_bodies_only() -> None:
 def test_read_only_field_sets_follow_the_spec() -> None:
     assert ObjectReference.read_only_fields() == {"related", "resource_name", "api_version", "kind"}
     assert IamV2ApiKeySpec.read_only_fields() == {"secret"}
-    assert ByokV1Key.read_only_fields() == {
-        "api_version", "kind", "id", "metadata", "provider", "state", "validation"
-    }
+    assert ByokV1Key.read_only_fields() == {"api_version", "kind", "id", "metadata", "provider", "state", "validation"}
 
 
 def test_secret_is_masked_in_every_rendering() -> None:
     key = IamV2ApiKey.from_dict(payloads.CREATED_API_KEY)
     assert key is not None and key.spec is not None and key.spec.secret is not None
-    renderings = [repr(key), str(key), key.to_str(), repr(key.spec), str(key.spec), f"{key}", f"{key!r}",
-                  repr([key]), str(key.spec.secret), repr(key.spec.secret), json.dumps(key.to_redacted_dict())]
+    renderings = [
+        repr(key),
+        str(key),
+        key.to_str(),
+        repr(key.spec),
+        str(key.spec),
+        f"{key}",
+        f"{key!r}",
+        repr([key]),
+        str(key.spec.secret),
+        repr(key.spec.secret),
+        json.dumps(key.to_redacted_dict()),
+    ]
     for text in renderings:
         assert payloads.SECRET not in text
     assert "**********" in key.to_str()

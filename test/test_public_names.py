@@ -97,9 +97,7 @@ def test_importing_the_client_defines_no_model(package: str) -> None:
 def test_import_openapi_client_loads_none_of_its_modules() -> None:
     """``import openapi_client`` only defines the loader: each name's module loads on first use."""
     program = (
-        "import sys\n"
-        "import openapi_client\n"
-        "print(sorted(m for m in sys.modules if m.startswith('openapi_client.')))\n"
+        "import sys\nimport openapi_client\nprint(sorted(m for m in sys.modules if m.startswith('openapi_client.')))\n"
     )
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -155,9 +153,15 @@ def test_every_module_path_the_docs_name_imports() -> None:
     """A module or name the README, docs, examples or docstrings show keeps working after a
     module is renamed (``operation``, ``operations`` and others stay as re-exports)."""
     names = documented_names()
-    for must in ("openapi_client.retry", "openapi_client.pagination", "openapi_client.api_key_kinds",
-                 "openapi_client.models.responses", "openapi_client.readiness", "openapi_client.error_bodies",
-                 "openapi_client.log_filters"):
+    for must in (
+        "openapi_client.retry",
+        "openapi_client.pagination",
+        "openapi_client.api_key_kinds",
+        "openapi_client.models.responses",
+        "openapi_client.readiness",
+        "openapi_client.error_bodies",
+        "openapi_client.log_filters",
+    ):
         assert any(within == must or within.startswith(must + ".") for within in names), must
     broken = {}
     for name in sorted(names | FORMERLY_DOCUMENTED):

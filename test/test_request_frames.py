@@ -44,8 +44,11 @@ def sdk_frames_above_transport(frame: Optional[FrameType]) -> List[str]:
         stack.append(frame)
         frame = frame.f_back
     stack.reverse()  # outermost first
-    start = next(i for i, f in enumerate(stack) if f.f_globals.get("__name__", "").startswith("openapi_client.")
-                 and f.f_code.co_name == "get_iam_v2_api_key")
+    start = next(
+        i
+        for i, f in enumerate(stack)
+        if f.f_globals.get("__name__", "").startswith("openapi_client.") and f.f_code.co_name == "get_iam_v2_api_key"
+    )
     path = []
     for f in stack[start:]:
         module = f.f_globals.get("__name__", "")

@@ -172,9 +172,10 @@ def test_unreachable_host_raises_connection_error() -> None:
 
 
 def test_api_key_waiter_returns_once_readable() -> None:
-    with FakeConfluentCloud(api_key_visibility_delay=0.3) as cloud, openapi_client.ApiClient(
-        cloud.configuration()
-    ) as api_client:
+    with (
+        FakeConfluentCloud(api_key_visibility_delay=0.3) as cloud,
+        openapi_client.ApiClient(cloud.configuration()) as api_client,
+    ):
         api = IamApiKeysApi(api_client)
         created = api.create_iam_v2_api_key(NEW_KEY)
         assert created.id is not None
@@ -185,9 +186,10 @@ def test_api_key_waiter_returns_once_readable() -> None:
 
 
 def test_api_key_waiter_times_out() -> None:
-    with FakeConfluentCloud(api_key_visibility_delay=30) as cloud, openapi_client.ApiClient(
-        cloud.configuration()
-    ) as api_client:
+    with (
+        FakeConfluentCloud(api_key_visibility_delay=30) as cloud,
+        openapi_client.ApiClient(cloud.configuration()) as api_client,
+    ):
         api = IamApiKeysApi(api_client)
         created = api.create_iam_v2_api_key(NEW_KEY)
         assert created.id is not None

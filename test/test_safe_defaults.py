@@ -229,6 +229,7 @@ def test_a_redirect_is_not_followed(cloud: FakeConfluentCloud) -> None:
 
 # -- responses the client cannot use -------------------------------------------------------
 
+
 def _get_key(cloud: FakeConfluentCloud, **overrides: Any) -> IamV2ApiKey:
     with cloud.api_client(retries=False, **overrides) as client:
         return IamApiKeysApi(client).get_iam_v2_api_key("HDS3YFUAYMZL4GDB")

@@ -48,9 +48,7 @@ def test_urllib3_debug_logs_the_query_string_as_the_docs_say(
     assert any("spec.owner=sa-confidential1" in line for line in urllib3_lines), urllib3_lines
 
 
-def test_the_filter_hides_query_strings_and_keeps_the_rest(
-    cloud: FakeConfluentCloud, urllib3_lines: List[str]
-) -> None:
+def test_the_filter_hides_query_strings_and_keeps_the_rest(cloud: FakeConfluentCloud, urllib3_lines: List[str]) -> None:
     hide_urllib3_query_strings()
     hide_urllib3_query_strings()  # idempotent
     assert sum(isinstance(f, HideQueryStrings) for f in logging.getLogger(URLLIB3_LOGGER).filters) == 1

@@ -38,8 +38,17 @@ from generate_python import ASYNC, SYNC, Flavor, render_api_module
 from openapi_client._descriptions import API_DESCRIPTIONS
 from openapi_client._operation_types import ApiDescription
 
-__all__ = ["API_DESCRIPTIONS", "ASYNC", "SYNC", "fill_regions", "generated", "paging_options", "render_api_module",
-           "stale", "_doc_regions"]
+__all__ = [
+    "API_DESCRIPTIONS",
+    "ASYNC",
+    "SYNC",
+    "fill_regions",
+    "generated",
+    "paging_options",
+    "render_api_module",
+    "stale",
+    "_doc_regions",
+]
 
 
 # -- outputs -------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ _CODES = {
     504: "gateway_timeout",
 }
 
+
 class EmulatorError(Exception):
     """A request the emulator refuses: the status, a machine code and a human detail.
 

@@ -298,7 +298,6 @@ class Store:
             self._api_keys.remove(record)
             self._flaps.pop(key_id, None)
 
-
     # -- BYOK keys --------------------------------------------------------------------
 
     def create_byok_key(self, key: JsonDict, display_name: Optional[str], *, seeded: bool = False) -> JsonDict:
