@@ -12,8 +12,8 @@ from hypothesis import given, strategies as st
 from openapi_client import IamV2ApiKey
 from openapi_client.exceptions import NotFoundException
 from openapi_client.workflows import LeaseOptions, Outcome, RotationError, RotationStep
+from openapi_client.workflows._claims import _MARKER
 from openapi_client.workflows.rotation import (
-    _MARKER,
     CreateKey,
     DeleteKey,
     Describe,

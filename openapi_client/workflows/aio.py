@@ -24,6 +24,32 @@ from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec_update import IamV2ApiKeySpecUpdate
 from openapi_client.models.iam_v2_api_key_update import IamV2ApiKeyUpdate
 from openapi_client.models.responses import ByokV1KeyRead, IamV2ApiKeyListItem
+from openapi_client.workflows._claims import (
+    LeaseOptions,
+    check_lease_options,
+    check_run_id,
+    new_run_id,
+)
+from openapi_client.workflows._handover import (
+    KeyHandover,
+    check_handover,
+    handover_arguments,
+)
+from openapi_client.workflows._rotation_results import (
+    RotationResult,
+    check_old_key_id,
+    check_workers,
+    failed,
+)
+from openapi_client.workflows._selection import (
+    KeySelection,
+    RotationSummary,
+    check_selection,
+    own_keys_last,
+    select,
+    shuffled,
+    signing_key_ids,
+)
 from openapi_client.workflows.ages import utc_now
 from openapi_client.workflows.grants import ByokAccessPendingError
 from openapi_client.workflows.rotation import (
@@ -32,31 +58,13 @@ from openapi_client.workflows.rotation import (
     Describe,
     Effect,
     HandOver,
-    KeyHandover,
-    KeySelection,
-    LeaseOptions,
     Pause,
     ReadKey,
     RotationRequest,
-    RotationResult,
-    RotationSummary,
     WaitUsable,
-    check_handover,
-    check_lease_options,
-    check_old_key_id,
-    check_run_id,
-    check_selection,
-    check_workers,
-    failed,
-    handover_arguments,
     key_is_gone,
-    new_run_id,
-    own_keys_last,
     replacements_of,
     rotation_flow,
-    select,
-    shuffled,
-    signing_key_ids,
 )
 from openapi_client.workflows.usability import (
     Strategy,

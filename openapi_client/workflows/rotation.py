@@ -24,54 +24,75 @@ newer replacement was handed over; ``handed over`` is in use: only the delete of
 was left (:attr:`Outcome.RESUMED`). docs/Workflows.md states what this guarantees and under
 which assumptions (how far reads lag, clock skew, how long a step may take).
 
+This module holds the plans and the flow; the handover, the markers and leases, the results
+and errors, and a batch's selection live in private modules (``_handover``, ``_claims``,
+``_rotation_results``, ``_selection``) and are importable from here.
+
 The drivers are :mod:`openapi_client.workflows.sync` and :mod:`openapi_client.workflows.aio`;
 both perform the effects :func:`rotation_flow` yields.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-import inspect
 import logging
-import math
-import re
-import secrets
-import time
 from dataclasses import dataclass, field
-from typing import (
-    Any,
-    Callable,
-    Dict,
-    FrozenSet,
-    Generator,
-    Iterable,
-    List,
-    Mapping,
-    NoReturn,
-    Optional,
-    Sequence,
-    Tuple,
-    TypeVar,
-    Union,
-)
+from typing import Any, Generator, Iterable, List, NoReturn, Optional, Sequence, Tuple, TypeVar, Union
 
-from typing_extensions import Protocol
-
-from openapi_client.credentials import CloudApiKey, GlobalApiKey
-from openapi_client.exceptions import (
-    ApiConnectionError,
-    ApiValueError,
-    ConflictException,
-    OpenApiException,
-)
+from openapi_client.exceptions import ApiConnectionError, ApiValueError, ConflictException, OpenApiException
 from openapi_client.models.global_object_reference import GlobalObjectReference
 from openapi_client.models.iam_v2_api_key import IamV2ApiKey
 from openapi_client.models.iam_v2_api_key_spec import IamV2ApiKeySpec
 from openapi_client.models.object_reference import ObjectReference
-from openapi_client.models.responses import IamV2ApiKeyListItem
 from openapi_client.readiness import is_gone
-from openapi_client.workflows.ages import key_age
+
+# The pieces a rotation is made of, each in its own module, importable from here as before.
+from openapi_client.workflows._claims import (
+    SYSTEM_CLOCK as SYSTEM_CLOCK,
+    Clock as Clock,
+    Lease as Lease,
+    LeaseOptions as LeaseOptions,
+    MarkerState as MarkerState,
+    SystemClock as SystemClock,
+    check_lease_options as check_lease_options,
+    check_run_id as check_run_id,
+    marker as marker,
+    marker_run as marker_run,
+    new_run_id as new_run_id,
+    read_lease as read_lease,
+    read_marker as read_marker,
+    replacement_description as replacement_description,
+    strip_marker as strip_marker,
+    utc_text,
+    with_lease as with_lease,
+)
+from openapi_client.workflows._handover import (
+    Handover as Handover,
+    KeyHandover as KeyHandover,
+    check_handover as check_handover,
+    handover_arguments as handover_arguments,
+    takes_key_handover as takes_key_handover,
+)
+from openapi_client.workflows._rotation_results import (
+    ClaimLost as ClaimLost,
+    Outcome as Outcome,
+    RotationError as RotationError,
+    RotationResult as RotationResult,
+    RotationStep as RotationStep,
+    check_old_key_id as check_old_key_id,
+    check_workers as check_workers,
+    failed as failed,
+)
+from openapi_client.workflows._selection import (
+    KeySelection as KeySelection,
+    RotationSummary as RotationSummary,
+    Selected as Selected,
+    check_selection as check_selection,
+    creation_time,
+    own_keys_last as own_keys_last,
+    select as select,
+    shuffled as shuffled,
+    signing_key_ids as signing_key_ids,
+)
 from openapi_client.workflows.usability import Usability
 
 __all__ = [
@@ -96,264 +117,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("openapi_client.workflows")
-
-
-# -- the handover ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KeyHandover:
-    """What a rotation hands over: the new key and its secret, and what it replaces.
-
-    ``secret`` is left out of ``repr``. ``run_id`` is the rotation run's id (the one in
-    the claim and the markers), e.g. to tell apart two runs' writes in a secret store.
-    """
-
-    old_key_id: str
-    new_key_id: str
-    secret: str = field(repr=False)
-    owner_id: str
-    resource_id: Optional[str]
-    display_name: Optional[str]
-    run_id: str
-
-
-Handover = Union[Callable[[KeyHandover], None], Callable[[str, str], None]]
-"""The caller's delivery of a new key: a callable taking one :class:`KeyHandover`, or
-(the older form) one taking ``(new_key_id, secret)``. It must store the secret before it
-returns (an overwrite: the newest secret wins); an exception means "not stored"."""
-
-
-def takes_key_handover(handover: Callable[..., Any]) -> bool:
-    """Whether ``handover`` takes one :class:`KeyHandover` (one positional parameter
-    without a default) rather than ``(new_key_id, secret)``."""
-    try:
-        parameters = inspect.signature(handover).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    positional = [
-        p
-        for p in parameters
-        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        and p.default is inspect.Parameter.empty
-    ]
-    varargs = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters)
-    return len(positional) == 1 and not varargs
-
-
-def handover_arguments(handover: Callable[..., Any], details: KeyHandover) -> Tuple[Any, ...]:
-    """The arguments ``handover`` is called with for ``details``."""
-    return (details,) if takes_key_handover(handover) else (details.new_key_id, details.secret)
-
-
-# -- steps, outcomes, markers -----------------------------------------------------------
-
-
-class RotationStep(str, enum.Enum):
-    """The steps of a rotation, named as errors and logs show them."""
-
-    LOOKUP = "look up the old key"
-    CLAIM = "claim the old key"
-    RECHECK = "re-check the claim"
-    DISCARD_STALE = "delete a replacement an interrupted run left pending"
-    CREATE = "create the replacement"
-    WAIT = "wait until the replacement is usable"
-    PREPARE_HANDOVER = "mark the replacement as being handed over"
-    HANDOVER = "hand the replacement over"
-    MARK = "mark the replacement as handed over"
-    DISCARD_OLDER = "delete an older replacement once a newer one is handed over"
-    DELETE_OLD = "delete the old key"
-
-
-class Outcome(str, enum.Enum):
-    ROTATED = "rotated"
-    RESUMED = "resumed"  # an earlier run had handed the replacement over; only the deletes were left
-    SKIPPED = "skipped"  # another run holds a live claim on the key (or won it): nothing was changed
-    GONE = "gone"  # batch only: the key no longer exists (another run rotated or deleted it)
-    PLANNED = "planned"  # dry run: nothing changed
-    FAILED = "failed"
-
-
-class MarkerState(str, enum.Enum):
-    PENDING = "pending"  # never handed over
-    HANDING_OVER = "handing over"  # the handover may have happened: counts as in use
-    HANDED_OVER = "handed over"
-
-
-_RUN_ID = r"[A-Za-z0-9._:-]{1,64}"
-_RUN_ID_RE = re.compile(rf"\A{_RUN_ID}\Z")
-_MARKER = re.compile(
-    rf"\s*\[rotation of (?P<old>[^\s\]]+?)(?: by (?P<run>{_RUN_ID}))?: (?P<state>pending|handing over|handed over)\]"
-)
-_LEASE = re.compile(
-    rf"\s*\[rotation lease (?P<run>{_RUN_ID}) (?:until (?P<until>\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{{1,6}})?Z)"
-    r"|(?P<released>released))\]"
-)
-
-
-def marker(old_key_id: str, state: MarkerState, run_id: Optional[str] = None) -> str:
-    by = f" by {run_id}" if run_id else ""
-    return f"[rotation of {old_key_id}{by}: {state.value}]"
-
-
-def read_marker(description: Optional[str]) -> Optional[Tuple[str, MarkerState]]:
-    """The ``(old_key_id, state)`` a replacement's description records, if any."""
-    found = _MARKER.search(description or "")
-    if found is None:
-        return None
-    return found.group("old"), MarkerState(found.group("state"))
-
-
-def marker_run(description: Optional[str]) -> Optional[str]:
-    """The id of the run a replacement's marker names (``None``: none, or an older marker)."""
-    found = _MARKER.search(description or "")
-    return found.group("run") if found is not None else None
-
-
-def strip_marker(description: Optional[str]) -> str:
-    return _MARKER.sub("", _LEASE.sub("", description or "")).strip()
-
-
-def replacement_description(
-    old_key_id: str, base: Optional[str], state: MarkerState = MarkerState.PENDING, run_id: Optional[str] = None
-) -> str:
-    """``base`` (any earlier marker or lease removed) followed by the marker for ``old_key_id``."""
-    text = strip_marker(base)
-    tag = marker(old_key_id, state, run_id)
-    return f"{text} {tag}" if text else tag
-
-
-# -- the claim ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LeaseOptions:
-    """How a run claims a key, and what it assumes about the service and the other runs.
-
-    ``duration``: how long a claim lasts; a run that stops (crashed, killed) blocks the key
-    for at most this long. Every step after a re-check of the claim must end within
-    ``step_margin`` seconds, and the whole rotation (including the usability wait and your
-    handover) within ``duration``.
-    ``clock_skew``: the most any two runs' clocks differ; another run's claim counts as
-    expired only ``clock_skew`` seconds after its end.
-    ``read_lag``: the longest a read may still show the state from before an acknowledged
-    write (0 for a service whose reads always see the last write).
-    ``write_window``: the longest a run lets pass between the read that found the key free
-    and the answer to its claim (PATCH); a run whose claim took longer gives it up, since
-    another run may have claimed the key meanwhile.
-    ``fresh_reads``: how many reads in a row must agree before the run trusts them (its
-    claim read back, each re-check; listings are repeated as often and the last one used):
-    1 where reads lag by time (``read_lag``); ``K + 1`` where a read may still show the
-    version before any of the last ``K`` reads' writes (the emulator's ``stale_reads=K``).
-    After claiming, a run waits ``settle`` = ``write_window + 2 * read_lag`` seconds before
-    reading its claim back (see docs/Workflows.md for why).
-    """
-
-    duration: float = 900.0
-    clock_skew: float = 30.0
-    read_lag: float = 1.0
-    write_window: float = 10.0
-    step_margin: float = 60.0
-    confirm_reads: int = 10
-    fresh_reads: int = 1
-
-    def __post_init__(self) -> None:
-        check_lease_options(self)
-
-    @property
-    def settle(self) -> float:
-        return self.write_window + 2 * self.read_lag
-
-
-def check_lease_options(options: object) -> None:
-    if not isinstance(options, LeaseOptions):
-        raise ApiValueError(f"parameter 'lease' must be a LeaseOptions, got {type(options).__name__}")
-    for name in ("duration", "clock_skew", "read_lag", "write_window", "step_margin"):
-        value = getattr(options, name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-            raise ApiValueError(f"LeaseOptions '{name}' must be a finite number >= 0, got {value!r}")
-    for name in ("confirm_reads", "fresh_reads"):
-        value = getattr(options, name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ApiValueError(f"LeaseOptions '{name}' must be an int >= 1, got {value!r}")
-    if options.duration <= options.settle + 2 * options.step_margin:
-        raise ApiValueError(
-            "LeaseOptions 'duration' must exceed settle (write_window + 2 * read_lag) plus twice 'step_margin'"
-            f" ({options.settle + 2 * options.step_margin:g}s), got {options.duration:g}s"
-        )
-
-
-@dataclass(frozen=True)
-class Lease:
-    """A claim as an old key's description records it: ``until`` is a POSIX time, ``None``
-    once the run released it (its own way of saying it stopped: anyone may take over)."""
-
-    run_id: str
-    until: Optional[float]
-
-    def text(self) -> str:
-        if self.until is None:
-            return f"[rotation lease {self.run_id} released]"
-        return f"[rotation lease {self.run_id} until {_utc(self.until)}]"
-
-    def live(self, now: float, clock_skew: float) -> bool:
-        """Whether another run must leave the key alone at ``now`` (its own clock)."""
-        return self.until is not None and now <= self.until + clock_skew
-
-
-def _utc(moment: float) -> str:
-    """``moment`` (POSIX seconds) as UTC to the millisecond: ``2026-12-06T12:00:00.000Z``."""
-    when = dt.datetime.fromtimestamp(moment, tz=dt.timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def read_lease(description: Optional[str]) -> Optional[Lease]:
-    """The claim an old key's description records, if any."""
-    found = _LEASE.search(description or "")
-    if found is None:
-        return None
-    if found.group("released"):
-        return Lease(found.group("run"), None)
-    until = found.group("until")
-    moment = dt.datetime.strptime(until, "%Y-%m-%dT%H:%M:%S.%fZ" if "." in until else "%Y-%m-%dT%H:%M:%SZ")
-    return Lease(found.group("run"), moment.replace(tzinfo=dt.timezone.utc).timestamp())
-
-
-def with_lease(description: Optional[str], lease: Optional[Lease]) -> str:
-    """``description`` with its lease replaced by ``lease`` (``None``: removed)."""
-    text = _LEASE.sub("", description or "").strip()
-    if lease is None:
-        return text
-    return f"{text} {lease.text()}" if text else lease.text()
-
-
-def new_run_id() -> str:
-    return f"run-{secrets.token_hex(6)}"
-
-
-def check_run_id(run_id: object) -> None:
-    if not isinstance(run_id, str) or not _RUN_ID_RE.match(run_id):
-        raise ApiValueError(f"parameter 'run_id' must be 1 to 64 letters, digits or '._:-', got {run_id!r}")
-
-
-class Clock(Protocol):
-    """The time a flow reads: ``wall`` (POSIX seconds, shared meaning across machines)
-    and ``monotonic`` (for durations on this machine)."""
-
-    def wall(self) -> float: ...
-
-    def monotonic(self) -> float: ...
-
-
-class SystemClock:
-    def wall(self) -> float:
-        return time.time()
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-
-SYSTEM_CLOCK = SystemClock()
 
 
 def key_is_gone(error: BaseException) -> bool:
@@ -445,11 +208,6 @@ def replacements_of(old_key_id: str, keys: Iterable[KeyT]) -> List[KeyT]:
     return found
 
 
-def _created(key: IamV2ApiKey) -> dt.datetime:
-    moment = key.metadata.created_at if key.metadata is not None else None
-    return moment or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-
-
 def plan_rotation(
     old: IamV2ApiKey,
     replacements: Sequence[IamV2ApiKey],
@@ -474,7 +232,7 @@ def plan_rotation(
         raise OpenApiException(f"API key {old.id} has no owner: a replacement cannot be made for it")
     in_use = sorted(
         (k for k in replacements if k.id and _state(k) in (MarkerState.HANDED_OVER, MarkerState.HANDING_OVER)),
-        key=_created,
+        key=creation_time,
     )
     pending = tuple(k.id for k in replacements if k.id and _state(k) is MarkerState.PENDING)
     newest = in_use[-1] if in_use else None
@@ -498,278 +256,11 @@ def _state(key: IamV2ApiKey) -> Optional[MarkerState]:
     return read[1] if read is not None else None
 
 
-# -- errors and results ------------------------------------------------------------------
-
-
-class RotationError(OpenApiException):
-    """A rotation failed at ``step``; says which keys exist now.
-
-    The new key's secret never appears in the message, even when the failing code's own
-    error text quoted it (it is replaced by ``<redacted>``).
-
-    ``new_key_deleted``: the replacement was created and deleted again (failure before the
-    handover). ``both_keys_remain``: the replacement was (or may have been) handed over but
-    the old key could not be deleted; it still works until a re-run deletes it.
-    ``still_marked_pending``: on top of that, marking the replacement as handed over failed,
-    so it is still marked ``handing over``: a re-run treats it as possibly in use (never as
-    abandoned), hands over a newer replacement and then deletes both. The original error is
-    ``__cause__``.
-    """
-
-    def __init__(
-        self,
-        step: RotationStep,
-        old_key_id: str,
-        cause: BaseException,
-        *,
-        new_key_id: Optional[str] = None,
-        new_key_deleted: bool = False,
-        both_keys_remain: bool = False,
-        still_marked_pending: bool = False,
-        cleanup_error: Optional[BaseException] = None,
-        maybe_created: bool = False,
-        secrets: Sequence[str] = (),
-    ) -> None:
-        self.step = step
-        self.old_key_id = old_key_id
-        self.new_key_id = new_key_id
-        self.new_key_deleted = new_key_deleted
-        self.both_keys_remain = both_keys_remain
-        self.still_marked_pending = still_marked_pending
-        self.cleanup_error = cleanup_error
-        message = f"rotation of API key {old_key_id} failed at step '{step.value}': {_one_line(cause)}"
-        if both_keys_remain and still_marked_pending:
-            message += (
-                f"; the replacement {new_key_id} was handed over and both keys remain, but marking it failed, so"
-                f" it is still marked '{MarkerState.HANDING_OVER.value}': a re-run hands over a newer replacement,"
-                f" then deletes {new_key_id} and {old_key_id}"
-            )
-        elif both_keys_remain:
-            message += (
-                f"; the replacement {new_key_id} was handed over and both keys remain:"
-                f" a re-run deletes {old_key_id} (nothing else)"
-            )
-        elif new_key_deleted:
-            message += f"; the replacement {new_key_id} was deleted again, {old_key_id} is unchanged"
-        elif new_key_id is not None:
-            message += (
-                f"; the replacement {new_key_id} could not be deleted ({_one_line(cleanup_error)}):"
-                " it is marked pending and the next run deletes it"
-            )
-        elif maybe_created:
-            message += (
-                f"; no replacement is listed, but the answer was lost and the service may still make one:"
-                f" if it does, it is marked pending and the next run deletes it; {old_key_id} is unchanged"
-            )
-        elif cleanup_error is not None:
-            message += (
-                f"; whether the service made a replacement anyway could not be checked ({_one_line(cleanup_error)}):"
-                " if it did, it is marked pending and the next run deletes it"
-            )
-        else:
-            message += f"; no replacement exists, {old_key_id} is unchanged"
-        for secret in secrets:  # the caller's own error text may quote the secret it was handed
-            if secret:
-                message = message.replace(secret, "<redacted>")
-        super().__init__(message)
-
-
-class ClaimLost(OpenApiException):
-    """The cause of a :class:`RotationError` at :attr:`RotationStep.RECHECK`: the run no
-    longer holds its claim (another run's lease is on the key, or its own ran out)."""
-
-
-def _one_line(error: Optional[BaseException]) -> str:
-    if error is None:
-        return "unknown error"
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0]}" if text and text[0] else type(error).__name__
-
-
-@dataclass(frozen=True)
-class RotationResult:
-    """What happened to one key: ``outcome``, the replacement's id, the steps done.
-
-    ``reason`` says why a key was skipped (whose claim, until when) or is gone;
-    ``run_id`` is the run that produced the result. ``contended``: skipped because two runs
-    claimed the key at the same time (the winner may still give its claim up): a batch
-    tries such a key once more after all the others.
-    """
-
-    old_key_id: str
-    outcome: Outcome
-    new_key_id: Optional[str] = None
-    steps: Tuple[RotationStep, ...] = ()
-    plan: Optional[RotationPlan] = None
-    usability: Optional[Usability] = None
-    error: Optional[RotationError] = None
-    warnings: Tuple[str, ...] = ()
-    reason: Optional[str] = None
-    run_id: Optional[str] = None
-    contended: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome is not Outcome.FAILED
-
-
-def failed(old_key_id: str, error: Exception) -> RotationResult:
-    """A batch's result for a key whose rotation raised ``error`` (kept, not raised)."""
-    if isinstance(error, RotationError):
-        return RotationResult(old_key_id, Outcome.FAILED, new_key_id=error.new_key_id, error=error)
-    return RotationResult(old_key_id, Outcome.FAILED, error=RotationError(RotationStep.LOOKUP, old_key_id, error))
-
-
-def check_old_key_id(old_key_id: object) -> None:
-    if not isinstance(old_key_id, str) or not old_key_id:
-        raise ApiValueError("parameter 'old_key_id' must be a non-empty string")
-
-
 def scope_of(old: IamV2ApiKey) -> Tuple[Optional[str], Optional[str]]:
     """The owner and resource ids a replacement of ``old`` shares (the list filters that
     find an earlier, interrupted rotation's replacement)."""
     resource = old.spec.resource if old.spec is not None else None
     return owner_of(old), resource.id if resource is not None else None
-
-
-def check_handover(handover: object) -> None:
-    if not callable(handover):
-        raise ApiValueError("parameter 'handover' must be a callable taking a KeyHandover, or (new_key_id, secret)")
-
-
-def check_workers(max_workers: object) -> None:
-    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-        raise ApiValueError(f"parameter 'max_workers' must be an int >= 1, got {max_workers!r}")
-
-
-# -- batch selection ---------------------------------------------------------------------
-
-Selected = List[Tuple[IamV2ApiKeyListItem, List[IamV2ApiKeyListItem]]]
-"""Keys a batch takes, each with the replacements an earlier run left for it."""
-
-
-@dataclass(frozen=True)
-class KeySelection:
-    """Which keys a batch rotation takes: all of the given criteria must hold.
-
-    ``owner`` and ``resource`` are sent as list filters; ``older_than`` compares with
-    ``metadata.created_at`` (keys without one are skipped); ``predicate`` sees each listed
-    key (an :class:`~openapi_client.models.responses.IamV2ApiKeyListItem`: id, metadata and
-    owner are always set). A selection without criteria is refused unless
-    ``all_keys=True`` says that every key the caller may list is meant: a forgotten
-    argument must not rotate a whole organization.
-    """
-
-    owner: Optional[str] = None
-    resource: Optional[str] = None
-    older_than: Optional[dt.timedelta] = None
-    predicate: Optional[Callable[[IamV2ApiKeyListItem], bool]] = None
-    all_keys: bool = False
-
-    def __post_init__(self) -> None:
-        check_selection(self)
-
-    @property
-    def has_criteria(self) -> bool:
-        return any(c is not None for c in (self.owner, self.resource, self.older_than, self.predicate))
-
-    def matches(self, key: IamV2ApiKeyListItem, now: dt.datetime) -> bool:
-        if self.older_than is not None:
-            age = key_age(key, now)
-            if age is None or age <= self.older_than:
-                return False
-        return self.predicate is None or bool(self.predicate(key))
-
-
-def check_selection(selection: object) -> None:
-    """Refuse what is not a :class:`KeySelection`, an empty one not marked ``all_keys=True``,
-    and ``all_keys=True`` together with criteria (which would not take all keys)."""
-    if not isinstance(selection, KeySelection):
-        raise ApiValueError(f"parameter 'selection' must be a KeySelection, got {type(selection).__name__}")
-    if selection.all_keys is not True and selection.all_keys is not False:
-        raise ApiValueError(f"KeySelection 'all_keys' must be a bool, got {selection.all_keys!r}")
-    if selection.all_keys and selection.has_criteria:
-        raise ApiValueError(
-            "KeySelection(all_keys=True) takes every key; it cannot be combined with "
-            "'owner', 'resource', 'older_than' or 'predicate'"
-        )
-    if not selection.all_keys and not selection.has_criteria:
-        raise ApiValueError(
-            "KeySelection() without criteria would rotate every API key the caller can list: "
-            "give 'owner', 'resource', 'older_than' or 'predicate', or pass all_keys=True to mean every key"
-        )
-
-
-def select(keys: Sequence[IamV2ApiKeyListItem], selection: KeySelection, now: dt.datetime) -> Selected:
-    """The selected keys, each with the replacements found for it, oldest first.
-
-    A key that is itself an unfinished replacement (its old key is still listed) is not
-    selected: its rotation is already under way.
-    """
-    listed = {key.id for key in keys}
-    by_old: Dict[str, List[IamV2ApiKeyListItem]] = {}
-    for key in keys:
-        read = read_marker(key.spec.description)
-        if read is not None:
-            by_old.setdefault(read[0], []).append(key)
-    chosen = []
-    for key in keys:
-        read = read_marker(key.spec.description)
-        if read is not None and read[0] in listed:
-            continue
-        if selection.matches(key, now):
-            chosen.append((key, by_old.get(key.id, [])))
-    chosen.sort(key=lambda pair: _created(pair[0]))
-    return chosen
-
-
-def shuffled(chosen: Selected) -> Selected:
-    """``chosen`` in a random order: overlapping batch runs then mostly take different keys
-    (in the same order, they would contend for every key, one claim at a time)."""
-    return secrets.SystemRandom().sample(chosen, len(chosen))
-
-
-def signing_key_ids(credentials: Iterable[object]) -> FrozenSet[str]:
-    """The ids of the API keys among a client's credential providers (what it signs with)."""
-    return frozenset(p.key for p in credentials if isinstance(p, (CloudApiKey, GlobalApiKey)))
-
-
-def own_keys_last(chosen: Selected, own_key_ids: FrozenSet[str]) -> Tuple[Selected, Selected]:
-    """``chosen`` split in two: the other keys, then the keys the client itself signs with.
-
-    A batch rotates the client's own key after every other rotation has finished: once it
-    is deleted, the client's calls fail (unless the handover updated its configuration),
-    which would break the rotations still running.
-    """
-    others = [pair for pair in chosen if pair[0].id not in own_key_ids]
-    own = [pair for pair in chosen if pair[0].id in own_key_ids]
-    return others, own
-
-
-@dataclass(frozen=True)
-class RotationSummary:
-    """A batch's per-key results and counts (every outcome, zeros included)."""
-
-    results: Tuple[RotationResult, ...]
-    seconds: float
-    counts: Mapping[Outcome, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, results: Sequence[RotationResult], seconds: float) -> RotationSummary:
-        counts = {outcome: sum(1 for r in results if r.outcome is outcome) for outcome in Outcome}
-        return cls(tuple(results), seconds, counts)
-
-    @property
-    def failed(self) -> Tuple[RotationResult, ...]:
-        return tuple(r for r in self.results if not r.ok)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def __str__(self) -> str:
-        parts = [f"{self.counts.get(o, 0)} {o.value}" for o in Outcome if self.counts.get(o, 0)]
-        return f"{len(self.results)} key(s) in {self.seconds:.1f}s: " + (", ".join(parts) or "nothing to do")
 
 
 # -- the rotation as a sans-I/O flow ---------------------------------------------------
@@ -1052,7 +543,7 @@ def _gone(request: RotationRequest) -> RotationResult:
 
 
 def _skipped(request: RotationRequest, lease: Lease, what: str, *, contended: bool = False) -> RotationResult:
-    until = "" if lease.until is None else f" until {_utc(lease.until)}"
+    until = "" if lease.until is None else f" until {utc_text(lease.until)}"
     reason = f"run {lease.run_id} {what}{until}"
     logger.info("rotation of %s: skipped, %s", request.old_key_id, reason)
     return RotationResult(
