@@ -21,7 +21,7 @@ NOT_FINITE = st.sampled_from([math.nan, math.inf, -math.inf])
 NEGATIVE = st.floats(max_value=-1e-9, allow_nan=False) | st.integers(max_value=-1)
 
 
-def _refused(name: str, value: Any) -> None:
+def assert_refused(name: str, value: Any) -> None:
     """``value`` refused for ``name`` both ways, naming the setting; the attribute unchanged."""
     with pytest.raises((ApiValueError, ApiTypeError)) as made:
         Configuration(**{name: value})
@@ -37,7 +37,7 @@ def _refused(name: str, value: Any) -> None:
 @settings(max_examples=60, deadline=None)
 @given(name=st.sampled_from(SECONDS_SETTINGS + COUNT_SETTINGS), value=NOT_FINITE | NEGATIVE)
 def test_property_nan_infinite_and_negative_numbers_are_refused(name: str, value: float) -> None:
-    _refused(name, value)
+    assert_refused(name, value)
 
 
 @settings(max_examples=30, deadline=None)
@@ -45,7 +45,7 @@ def test_property_nan_infinite_and_negative_numbers_are_refused(name: str, value
 def test_property_either_half_of_a_timeout_pair_is_checked(value: float, position: int) -> None:
     pair = [5.0, 5.0]
     pair[position] = value
-    _refused("timeout", tuple(pair))
+    assert_refused("timeout", tuple(pair))
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_property_either_half_of_a_timeout_pair_is_checked(value: float, positio
     ],
 )
 def test_values_of_the_wrong_kind_are_refused(name: str, value: Any) -> None:
-    _refused(name, value)
+    assert_refused(name, value)
 
 
 @settings(max_examples=40, deadline=None)

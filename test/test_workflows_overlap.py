@@ -368,14 +368,14 @@ class OverlappingRotations(RuleBasedStateMachine):
             orphans = [key.id for key in pending if marker_run(key.spec.description) != holder]
             assert len(pending) <= 2 and len(orphans) <= 1, (old_key_id, [k.id for k in pending], orphans)
 
-    def check(self) -> None:
+    def assert_invariants(self) -> None:
         self.the_key_last_handed_over_works()
         self.what_is_left_behind_is_bounded()
 
     def finish(self, run: Run) -> None:
         while run in self.active:
             self.step(run)
-            self.check()
+            self.assert_invariants()
 
     def teardown(self) -> None:
         try:
@@ -434,7 +434,7 @@ def _machine_test(body: Callable[[OverlappingRotations], None]) -> None:
     machine = OverlappingRotations()
     try:
         body(machine)
-        machine.check()
+        machine.assert_invariants()
     finally:
         machine.teardown()  # finishes every run, then checks invariant 4
 
@@ -449,7 +449,7 @@ def test_a_run_crashed_after_any_step_is_finished_by_a_later_run(crash_after: in
             if first not in machine.active:
                 return  # it finished before that step: nothing to crash
             machine.step(first)
-            machine.check()
+            machine.assert_invariants()
         if first not in machine.active:
             return
         machine.crash(0)
@@ -474,14 +474,14 @@ def test_two_runs_interleaved_at_any_step_leave_one_rotation(second_starts_after
         for _ in range(second_starts_after):
             if first in machine.active:
                 machine.step(first)
-                machine.check()
+                machine.assert_invariants()
         machine.start_run("alpha")
         runs = list(machine.active)
         while machine.active:  # alternate one step each
             for run in runs:
                 if run in machine.active:
                     machine.step(run)
-                    machine.check()
+                    machine.assert_invariants()
         rotated = [r for r in runs if r.result is not None and r.result.outcome is Outcome.ROTATED]
         assert len({r.old_key_id for r in rotated}) == len(rotated)  # one rotation per old key
         assert len(machine.handed) == len(FAMILIES) + len(rotated)  # each replacement handed over once
@@ -495,7 +495,7 @@ def test_two_runs_interleaved_at_any_step_leave_one_rotation(second_starts_after
 def test_a_batch_process_killed_at_each_step_is_finished_by_a_later_run(stop_at: int) -> None:
     def body(machine: OverlappingRotations) -> None:
         machine.kill_a_batch_process(stop_at)
-        machine.check()
+        machine.assert_invariants()
         machine.start_run("alpha")  # at once: the killed process's claim is still live
         machine.finish(machine.active[0])
 
