@@ -66,3 +66,19 @@ def test_a_request_sent_in_time_on_a_kept_alive_connection_is_still_served() -> 
             conn.sendall(request)
             assert conn.recv(65536).startswith(b"HTTP/1.1 401 ")  # answered, each within its own budget
             time.sleep(0.3)
+
+
+def test_a_request_past_its_deadline_raises_the_timeout_http_server_answers() -> None:
+    # A byte landing just at the deadline makes the reader's own check fire rather than the
+    # socket's; on Python 3.9 only ``socket.timeout`` (not the builtin TimeoutError) reaches
+    # http.server's 408 path, so that is what the reader must raise.
+    from openapi_client.testing._handler import _DeadlineReader
+
+    left, right = socket.socketpair()
+    with left, right:
+        right.sendall(b"x")
+        reader = _DeadlineReader(left.makefile("rb"), left, time.monotonic() - 1)
+        with pytest.raises(socket.timeout):
+            reader.read(1)
+        with pytest.raises(socket.timeout):
+            reader.readline()

@@ -363,7 +363,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class _DeadlineReader:
     """A connection's buffered reader for one request: before each network read the socket
     timeout is cut to the time left until ``deadline``, and past it reads raise
-    ``TimeoutError`` (which http.server, and the handler, answer 408)."""
+    ``socket.timeout`` (which http.server, and the handler, answer 408)."""
 
     __slots__ = ("_deadline", "_file", "_sock")
 
@@ -375,7 +375,9 @@ class _DeadlineReader:
     def _wait(self) -> None:
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError("the request took longer than idle_timeout to arrive")
+            # socket.timeout, not the builtin: before Python 3.10 they differ, and http.server
+            # answers (408) only the former.
+            raise socket.timeout("the request took longer than idle_timeout to arrive")
         self._sock.settimeout(left)
 
     def readline(self, limit: int = -1) -> bytes:
