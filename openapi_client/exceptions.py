@@ -9,7 +9,7 @@ that cannot be read raises ``ApiResponseError``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from openapi_client._redaction import Redactor
 from openapi_client._retry_headers import relative_seconds
@@ -59,7 +59,23 @@ def _render_path(path: Optional[Sequence[Union[str, int]]]) -> str:
 
 
 class OpenApiException(Exception):
-    """The base of every error this SDK raises."""
+    """The base of every error this SDK raises.
+
+    Every one pickles (for ``multiprocessing`` and ``concurrent.futures``) and comes back
+    with the same message and attributes, already masked.
+    """
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Rebuilt from what it holds, not through __init__ again: the constructors format and
+        # mask their message, and their arguments are not what ``args`` keeps.
+        return (_restore_exception, (type(self), self.args, self.__dict__))
+
+
+def _restore_exception(cls: Type[OpenApiException], args: Tuple[Any, ...], state: Dict[str, Any]) -> OpenApiException:
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
 
 
 class ApiTypeError(OpenApiException, TypeError):
