@@ -6,6 +6,7 @@ Decoding answers is :mod:`openapi_client._decoding`; each client adds its transp
 from __future__ import annotations
 
 import datetime
+import platform
 import threading
 from typing import (
     Any,
@@ -46,6 +47,9 @@ __all__ = ["CallFlow", "ClientCore", "Renew", "Send", "Transport", "WireTuple", 
 
 WireTuple = Tuple[str, str, Dict[str, str], Optional[bytes]]
 """A request as the generated-client surface passes it: method, URL, headers, body."""
+
+# The distribution's name (what pip installs), so the service's logs tell this SDK apart.
+USER_AGENT = f"confluent-cloud-keys-sdk/{__version__} python/{platform.python_version()}"
 
 
 class Send(NamedTuple):
@@ -95,7 +99,7 @@ class ClientCore(AnswerDecoding):
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration()
         self.default_headers: Dict[str, str] = {
-            "User-Agent": f"openapi_client/{__version__}",
+            "User-Agent": USER_AGENT,
             "Accept": "application/json",
             # The codings the shared body decoder undoes, within max_response_bytes.
             "Accept-Encoding": "gzip, deflate",

@@ -134,7 +134,7 @@ async def test_per_call_headers_and_auth_are_sent(iam: aio.IamApiKeysApi, cloud:
     )
     sent = cloud.requests[-1].headers
     assert sent["X-Trace"] == "abc"
-    assert sent["User-Agent"].startswith("openapi_client/")
+    assert sent["User-Agent"].startswith("confluent-cloud-keys-sdk/")
     assert "Accept-Encoding" not in sent or sent["Accept-Encoding"] in ("identity", "gzip, deflate", "gzip")
 
 
@@ -179,7 +179,7 @@ async def test_a_session_of_your_own_is_used_and_left_open(cloud: FakeConfluentC
     # (its Accept-Encoding would invite a coding the shared body decoder may not undo).
     sent = cloud.requests[-1].headers
     assert sent["Accept-Encoding"] == "gzip, deflate" and sent["Accept"] == "application/json"
-    assert sent["User-Agent"].startswith("openapi_client/")
+    assert sent["User-Agent"].startswith("confluent-cloud-keys-sdk/")
 
 
 async def test_the_pool_never_holds_more_than_connection_pool_maxsize(cloud: FakeConfluentCloud) -> None:

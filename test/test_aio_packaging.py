@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import sys
 import textwrap
 from importlib import metadata
 
 from packaging.requirements import Requirement
+
+import openapi_client
+from openapi_client.testing import FakeConfluentCloud
 
 # The distribution name (pyproject.toml); the import name is openapi_client.
 DISTRIBUTION = "confluent-cloud-keys-sdk"
@@ -86,3 +90,10 @@ def test_aiohttp_is_required_only_by_the_asyncio_extra() -> None:
         assert extras and extras <= {"asyncio", "test"}
     assert any(r.marker is not None and r.marker.evaluate({"extra": "asyncio"}) for r in aiohttp)
     assert not any(r.marker is not None and r.marker.evaluate({"extra": ""}) for r in aiohttp)
+
+
+def test_the_user_agent_names_the_distribution_and_its_version(cloud: FakeConfluentCloud) -> None:
+    with openapi_client.ApiClient(cloud.configuration()) as client:
+        openapi_client.IamApiKeysApi(client).list_iam_v2_api_keys()
+    agent = cloud.requests[-1].headers["User-Agent"]
+    assert agent == f"{DISTRIBUTION}/{metadata.version(DISTRIBUTION)} python/{platform.python_version()}"
