@@ -11,7 +11,11 @@
 4. a fresh virtual environment with the wheel and its ``asyncio`` extra (not editable), and
    ``examples/quickstart.py`` run by it from an empty temporary folder, after checking that
    ``openapi_client`` and ``openapi_client.aio`` are imported from that environment, not from
-   this checkout.
+   this checkout;
+5. what importing the client and both API classes costs from that install, against the import
+   benchmark's floor timed by the same interpreter in the same run (``benchmarks/imports.py``:
+   its statements, its rounds, its best-of rule). The ratio is printed, not checked: one timing
+   on a CI machine is no verdict, and ``./dev bench`` is where targets are judged.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ import venv
 import zipfile
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the import benchmark, benchmarks/imports.py
+
+from benchmarks.imports import FLOOR, ROUNDS, SDK_IN_USE, TARGET, best_import_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "build" / "dist"
@@ -84,6 +92,29 @@ def check_wheel(wheel: Path, name: str, version: str) -> None:
     assert "Provides-Extra: asyncio" in metadata, "the asyncio extra is missing from the metadata"
 
 
+# Run by the installed interpreter: the versions the floor is made of there.
+FLOOR_VERSIONS = """
+from importlib.metadata import version
+print(", ".join(f"{name} {version(name)}" for name in ("pydantic", "pydantic-core", "urllib3")))
+"""
+
+
+def import_ratio(python: str, env: Dict[str, str], cwd: Path) -> float:
+    """Time the import benchmark's "client and both API classes" row with ``python`` (the
+    wheel's environment), print it and return its ratio to the floor."""
+    print(f"$ {python} -c <{SDK_IN_USE!r} and the floor, {ROUNDS} fresh interpreters each>", flush=True)
+    best = best_import_ms((SDK_IN_USE, FLOOR), ROUNDS, python, env, str(cwd))
+    ratio = best[SDK_IN_USE] / best[FLOOR]
+    versions = subprocess.run([python, "-c", FLOOR_VERSIONS], check=True, capture_output=True, text=True).stdout
+    print(
+        f"== import from the wheel: {SDK_IN_USE!r} {best[SDK_IN_USE]:.1f} ms CPU, "
+        f"floor {FLOOR!r} {best[FLOOR]:.1f} ms ({versions.strip()}): {ratio:.2f}x "
+        f"(benchmark target <= {TARGET:g}x; printed, not checked)",
+        flush=True,
+    )
+    return ratio
+
+
 def main() -> int:
     started = time.perf_counter()
     name, version = project()
@@ -103,6 +134,7 @@ def main() -> int:
         empty = Path(work) / "elsewhere"
         empty.mkdir()
         run([python, "-c", FROM_THE_WHEEL, str(QUICKSTART)], cwd=empty, env=clean)
+        import_ratio(python, clean, empty)
     elapsed = time.perf_counter() - started
     print(f"== {sdist.name} and {wheel.name}: built, checked, installed and run in {elapsed:.0f} s")
     return 0

@@ -4,7 +4,11 @@ Everything that is decided rather than done (whether and when to retry, the dead
 rate-limit hold, the size cap and content decoding, the errors and their wording) comes
 from :class:`~openapi_client.call.CallPlan` and
 :class:`~openapi_client.response_body.BodyDecoder`, the same objects the sync transport
-drives. This module only sends bytes and awaits.
+drives. This module holds the client's session and the attempt loop, and only sends bytes
+and awaits; the body reads are in :mod:`openapi_client.aio._body`, the session and its TLS
+settings in :mod:`openapi_client.aio._sessions`, aiohttp's timers for the deadline in
+:mod:`openapi_client.aio._timeouts`, and the token requests' driver
+(:func:`run_token_flow`, re-exported here) in :mod:`openapi_client.aio._token_flow`.
 """
 
 from __future__ import annotations
@@ -12,22 +16,24 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-import ssl
 import time
 from types import TracebackType
-from typing import AsyncIterator, Dict, Mapping, Optional, Tuple, Type, Union
+from typing import AsyncIterator, Mapping, Optional, Tuple, Type, Union
 from urllib.parse import quote
 
 import aiohttp
 from yarl import URL
 
-from openapi_client._call import CallFactory, CallPlan, RawResponse, SendFailure, origin_of
+from openapi_client._call import CallFactory, RawResponse, SendFailure, origin_of
 from openapi_client._redaction import Redactor
 from openapi_client._request import Request
+from openapi_client.aio._body import read_body
+from openapi_client.aio._sessions import new_session, server_hostname
+from openapi_client.aio._timeouts import AttemptTimeouts
+from openapi_client.aio._token_flow import run_token_flow
 from openapi_client.configuration import Configuration, TimeoutValue
-from openapi_client.credentials._http import ERROR_ANSWER_BYTES, LocalStep, TokenAnswer, TokenConnection, TokenFlow
-from openapi_client.exceptions import ApiConnectionError, ApiResponseError, ApiTimeoutError, ClientClosedError
-from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
+from openapi_client.credentials._http import TokenConnection
+from openapi_client.exceptions import ClientClosedError
 from openapi_client.rest import token_configuration
 from openapi_client.retry import RetrySetting
 
@@ -54,7 +60,7 @@ class RESTResponse(RawResponse):
     async def read(self) -> bytes:
         """The whole decoded body (read from the network on first call), at most the size cap."""
         if self.data is None:
-            self.data = await self._read_bounded()
+            self.data = await read_body(self.response, self.plan, self._max_bytes)
         return self.data
 
     async def stream(self, chunk_size: int = 64 * 1024) -> AsyncIterator[bytes]:
@@ -79,43 +85,6 @@ class RESTResponse(RawResponse):
     ) -> None:
         self.release_conn()
 
-    # -- reading, bounded ----------------------------------------------------------------
-
-    async def _read_bounded(self) -> bytes:
-        response, plan = self.response, self.plan
-        try:
-            decoder = BodyDecoder(response.headers.get("Content-Encoding"), self._max_bytes)
-        except UnsupportedEncoding as exc:
-            response.close()
-            raise plan.unsupported_coding_error(str(exc), self.status, self.headers) from None
-        content = response.content
-        try:
-            if decoder.plain and content.is_eof():
-                # The usual small answer: all of it arrived with the head and is buffered already.
-                data = content.read_nowait()
-                if len(data) > self._max_bytes:
-                    raise BodyTooLarge
-            else:
-                while not content.at_eof():
-                    # aiohttp buffers at most its read_bufsize per connection; readany hands over
-                    # what has arrived, and the decoder counts it against the cap.
-                    decoder.feed(await content.readany())
-                data = decoder.finish()
-        except BodyTooLarge:
-            response.close()
-            raise plan.too_large_error(self._max_bytes, self.status, self.headers) from None
-        except asyncio.TimeoutError:
-            response.close()
-            raise plan.failure_error(SendFailure.READ_TIMEOUT, "reading the response") from None
-        except BaseException as exc:
-            # Cancelled, or broken mid-body: the connection cannot be reused either way.
-            response.close()
-            if isinstance(exc, (aiohttp.ClientError, ValueError, OSError)):
-                raise plan.cut_short_error(exc, self.status, self.headers) from None
-            raise
-        response.release()
-        return data
-
 
 class RESTClientObject:
     """Sends requests over one ``aiohttp.ClientSession`` (connections reused across calls).
@@ -137,7 +106,7 @@ class RESTClientObject:
         self._session = session
         self._loop: Optional[asyncio.AbstractEventLoop] = None  # where the own session was made
         self._closed = False
-        self._fresh_timeouts: Dict[Tuple[Optional[float], ...], aiohttp.ClientTimeout] = {}
+        self._timeouts = AttemptTimeouts()
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -154,7 +123,7 @@ class RESTClientObject:
             return session  # its owner answers for its event loop
         loop = asyncio.get_running_loop()
         if session is None:
-            session = self._session = _new_session(self.configuration)
+            session = self._session = new_session(self.configuration)
             self._loop = loop
         elif loop is not self._loop or session.closed:
             raise ClientClosedError(
@@ -215,7 +184,7 @@ class RESTClientObject:
             if "@" in str(proxy) and any(name.lower() == "proxy-authorization" for name in proxy_headers):
                 # The one given wins, as in the sync client; aiohttp would replace it by the URL's.
                 proxy = URL(str(proxy)).with_user(None)
-        server_hostname = _server_hostname(config) if self._own_session else None
+        tls_name = server_hostname(config) if self._own_session else None
         # aiohttp adds no automatic header a request already has; telling it which to skip
         # costs a copy of the headers per request, so it is done only when one is missing
         # (the builder sets them all) or the session is someone else's (with its own defaults).
@@ -236,9 +205,9 @@ class RESTClientObject:
                     auto_decompress=False,
                     proxy=proxy,
                     proxy_headers=proxy_headers,
-                    server_hostname=server_hostname,
+                    server_hostname=tls_name,
                     skip_auto_headers=skip_auto_headers,
-                    timeout=self._timeout(plan),
+                    timeout=self._timeouts.for_attempt(plan),
                 )
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
                 failure: Optional[Tuple[SendFailure, str]] = (_failure_of(exc), str(exc) or type(exc).__name__)
@@ -260,93 +229,10 @@ class RESTClientObject:
         plan.log_answer(response.status, response.headers, started)
         return result
 
-    def _timeout(self, plan: CallPlan) -> aiohttp.ClientTimeout:
-        """aiohttp's timeouts for the next attempt: the socket timeouts, and as ``total`` what
-        is left of the call's deadline, which aiohttp also charges reading the body to.
-
-        An attempt that starts with (almost) the whole budget left, the usual first one, gets
-        the budget itself as ``total``: such timeouts depend only on the settings, so they are
-        made once per setting and kept (a few settings, never one per call). A later attempt,
-        or the request sent after a token exchange or a 401, gets exactly what is left.
-        """
-        budget = plan.policy.total_timeout
-        remaining = plan.remaining()
-        if remaining is None or (budget is not None and remaining >= budget - _FRESH):
-            key = (budget, plan.connect_timeout, plan.read_timeout)
-            timeout = self._fresh_timeouts.get(key)
-            if timeout is None:
-                connect, read = (_at_most(t, budget) for t in (plan.connect_timeout, plan.read_timeout))
-                if len(self._fresh_timeouts) >= _KEPT_TIMEOUTS:
-                    self._fresh_timeouts.clear()  # settings that change call after call: keep none for long
-                timeout = self._fresh_timeouts[key] = aiohttp.ClientTimeout(
-                    total=budget, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL
-                )
-            return timeout
-        connect, read = plan.timeouts()
-        return aiohttp.ClientTimeout(total=remaining, sock_connect=connect, sock_read=read, ceil_threshold=_NO_CEIL)
-
-
-def _at_most(timeout: Optional[float], budget: Optional[float]) -> Optional[float]:
-    return budget if timeout is None else timeout if budget is None else min(timeout, budget)
-
-
-# An attempt with at least the budget less this left counts as starting with the whole budget.
-_FRESH = 0.005
-# At most this many distinct timeout settings are kept.
-_KEPT_TIMEOUTS = 16
-
 
 def token_transport(connection: TokenConnection) -> RESTClientObject:
     """An asyncio transport for a provider's token requests (its session made on first use)."""
     return RESTClientObject(token_configuration(connection))
-
-
-async def run_token_flow(
-    transport: RESTClientObject, connection: TokenConnection, flow: TokenFlow, deadline: Optional[float]
-) -> str:
-    """Drive a provider's renewal (a sans-I/O flow) over ``transport``, on the event loop: the
-    asyncio twin of :func:`openapi_client.rest.run_token_flow`. A local step (a token file,
-    the user's function) may block, so it runs in a worker thread, awaited until ``deadline``."""
-    sent: Union[TokenAnswer, str, None] = None
-    while True:
-        try:
-            step = flow.send(sent) if sent is not None else next(flow)
-        except StopIteration as done:
-            return str(done.value)
-        if isinstance(step, LocalStep):
-            sent = await _local(step, deadline)
-            continue
-        step.check_route(connection)
-        try:
-            response = await transport.request(
-                "POST",
-                step.url,
-                headers=step.headers,
-                body=step.body,
-                preload_content=False,
-                redactor=step.redactor,
-                deadline=step.deadline(connection, deadline),
-            )
-            if response.status != 200:
-                response._max_bytes = ERROR_ANSWER_BYTES  # only a short reason is read from it
-            body = await response.read()
-        except (ApiConnectionError, ApiResponseError) as exc:
-            raise step.failure(exc, deadline) from None
-        sent = TokenAnswer(response.status, response.reason, response.headers, body)
-
-
-async def _local(step: LocalStep, deadline: Optional[float]) -> str:
-    running = asyncio.to_thread(step.run)
-    if deadline is None:
-        return await running
-    try:
-        return await asyncio.wait_for(running, max(0.0, deadline - time.monotonic()))
-    except asyncio.TimeoutError:
-        raise ApiTimeoutError(f"{step.step}: the call's time budget (total_timeout) ran out") from None
-
-
-# aiohttp rounds timeouts above this many seconds up to whole seconds; a deadline is a deadline.
-_NO_CEIL = float("inf")
 
 
 def _failure_of(exc: BaseException) -> SendFailure:
@@ -393,36 +279,4 @@ def _has_auto_headers(headers: Optional[Mapping[str, str]], body: Optional[bytes
         and "Accept-Encoding" in headers
         and "User-Agent" in headers
         and (body is None or "Content-Type" in headers)
-    )
-
-
-def _server_hostname(config: Configuration) -> Optional[str]:
-    if config.tls_server_name:
-        return config.tls_server_name
-    return config.assert_hostname if isinstance(config.assert_hostname, str) else None
-
-
-def _ssl_context(config: Configuration) -> ssl.SSLContext:
-    """The TLS settings of the configuration, as the sync client applies them."""
-    context = ssl.create_default_context(cafile=config.ssl_ca_cert)
-    if not config.verify_ssl:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    elif config.assert_hostname is False:
-        context.check_hostname = False
-    if config.cert_file:
-        context.load_cert_chain(config.cert_file, config.key_file)
-    return context
-
-
-def _new_session(config: Configuration) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(
-        limit=config.connection_pool_maxsize,
-        ssl=_ssl_context(config),
-    )
-    return aiohttp.ClientSession(
-        connector=connector,
-        auto_decompress=False,
-        cookie_jar=aiohttp.DummyCookieJar(),
-        timeout=aiohttp.ClientTimeout(total=None),
     )
