@@ -246,6 +246,7 @@ class Configuration:
             proxy_headers=self.proxy_headers,
             timeout=_exchange_timeout(self.timeout),
             allow_insecure_http=self.allow_insecure_http,
+            trust_env=self.trust_env,
         )
 
     @property

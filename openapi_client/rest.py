@@ -251,8 +251,9 @@ class RESTClientObject:
 
 def token_configuration(connection: TokenConnection) -> Configuration:
     """The settings of a transport sending a credential provider's token requests: its
-    connection settings, the token retry policy, a token-sized body cap, and no credentials
-    of its own (nor any read from the environment)."""
+    connection settings (the environment's proxies included, unless it turned
+    ``trust_env`` off), the token retry policy, a token-sized body cap, and no credentials
+    of its own."""
     return Configuration(
         credentials=(),
         verify_ssl=connection.verify_ssl,
@@ -264,7 +265,7 @@ def token_configuration(connection: TokenConnection) -> Configuration:
         retries=TOKEN_RETRY,
         max_response_bytes=MAX_TOKEN_RESPONSE_BYTES,
         allow_insecure_http=connection.allow_insecure_http,
-        trust_env=False,
+        trust_env=connection.trust_env,
     )
 
 
@@ -288,7 +289,7 @@ def run_token_flow(
         if isinstance(step, LocalStep):
             sent = step.run()
             continue
-        step.check_route(connection)
+        step.check_route(connection, transport.calls.route(step.url))
         try:
             response = transport.request(
                 "POST",

@@ -33,7 +33,7 @@ async def run_token_flow(
         if isinstance(step, LocalStep):
             sent = await _local(step, deadline)
             continue
-        step.check_route(connection)
+        step.check_route(connection, transport.calls.route(step.url))
         try:
             response = await transport.request(
                 "POST",

@@ -80,6 +80,7 @@ class TokenConnection(NamedTuple):
     proxy_headers: Optional[Mapping[str, str]]
     timeout: Union[float, Tuple[float, float]]
     allow_insecure_http: bool
+    trust_env: bool = True
 
     @property
     def budget(self) -> float:
@@ -121,10 +122,11 @@ class TokenRequest:
         self._own_deadline: Optional[float] = None
         self._budget = 0.0
 
-    def check_route(self, connection: TokenConnection) -> None:
-        """Refuse to send the form in clear text (:class:`InsecureTransportError`)."""
-        if not credentials_allowed(self.url, connection.proxy, connection.allow_insecure_http):
-            via = " through a proxy off this machine" if connection.proxy else ""
+    def check_route(self, connection: TokenConnection, proxy: Optional[str]) -> None:
+        """Refuse to send the form in clear text (:class:`InsecureTransportError`); ``proxy``
+        is the one the transport routes the request through (given, or from the environment)."""
+        if not credentials_allowed(self.url, proxy, connection.allow_insecure_http):
+            via = " through a proxy off this machine" if proxy else ""
             raise InsecureTransportError(
                 f"refusing to send credentials for the {self.step} in clear text to {origin(self.url)}{via}; use "
                 "https, or pass allow_insecure_http=True if you really mean it"

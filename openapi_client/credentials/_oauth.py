@@ -175,7 +175,9 @@ class ConfluentOAuth:
     The token requests go through the same transport machinery as API calls (inside a call,
     within its deadline), over connections of their own: ``verify_ssl``, ``ssl_ca_cert``,
     ``proxy``, ``proxy_headers``, ``timeout`` (seconds, or a (connect, read) pair; one
-    request lasts at most their sum) and ``allow_insecure_http`` mean what they mean on
+    request lasts at most their sum), ``allow_insecure_http`` and ``trust_env`` (without a
+    ``proxy``, the ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` environment variables route
+    the token requests, as they route API calls) mean what they mean on
     :class:`Configuration`; credentials only travel over https or to this machine. See the
     module for the refresh rules.
     """
@@ -195,6 +197,7 @@ class ConfluentOAuth:
         proxy_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[float, Tuple[float, float]] = (10.0, 30.0),
         allow_insecure_http: bool = False,
+        trust_env: bool = True,
     ) -> None:
         check_text(identity_pool_id, "ConfluentOAuth identity_pool_id")
         if sts_url is not None:
@@ -209,7 +212,13 @@ class ConfluentOAuth:
         self.expires_in = expires_in
         self._source = _as_source(subject_token)
         self.connection = TokenConnection(
-            verify_ssl, ssl_ca_cert, proxy, dict(proxy_headers) if proxy_headers else None, timeout, allow_insecure_http
+            verify_ssl,
+            ssl_ca_cert,
+            proxy,
+            dict(proxy_headers) if proxy_headers else None,
+            timeout,
+            allow_insecure_http,
+            bool(trust_env),
         )
         self._transport: Optional[RESTClientObject] = None  # the sync one, made on first use
         self._lock = threading.Lock()
