@@ -12,7 +12,7 @@ import io
 import logging
 import threading
 import time
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
@@ -31,17 +31,13 @@ from openapi_client._redaction import Redactor
 from openapi_client._request import Request
 from openapi_client._sync_body import discard, read_body
 from openapi_client._sync_pools import OWN_POOLS, new_manager, pool_args, with_final_responses
+from openapi_client._sync_token_flow import run_token_flow
 from openapi_client.configuration import Configuration, TimeoutValue
 from openapi_client.credentials._http import (
-    ERROR_ANSWER_BYTES,
     MAX_TOKEN_RESPONSE_BYTES,
     TOKEN_RETRY,
-    LocalStep,
-    TokenAnswer,
     TokenConnection,
-    TokenFlow,
 )
-from openapi_client.exceptions import ApiConnectionError, ApiResponseError
 from openapi_client.retry import RetrySetting
 
 __all__ = ["RESTClientObject", "RESTResponse", "run_token_flow", "token_configuration", "token_transport"]
@@ -272,40 +268,6 @@ def token_configuration(connection: TokenConnection) -> Configuration:
 def token_transport(connection: TokenConnection) -> RESTClientObject:
     """A blocking transport for a provider's token requests."""
     return RESTClientObject(token_configuration(connection))
-
-
-def run_token_flow(
-    transport: RESTClientObject, connection: TokenConnection, flow: TokenFlow, deadline: Optional[float]
-) -> str:
-    """Drive a provider's renewal (a sans-I/O flow) over ``transport``: each token request
-    within ``deadline`` (the call's), its answer read by the same bounded decoder as an API
-    answer, every secret it carries masked in what fails; a local step is simply run."""
-    sent: Union[TokenAnswer, str, None] = None
-    while True:
-        try:
-            step = flow.send(sent) if sent is not None else next(flow)
-        except StopIteration as done:
-            return str(done.value)
-        if isinstance(step, LocalStep):
-            sent = step.run()
-            continue
-        step.check_route(connection, transport.calls.route(step.url))
-        try:
-            response = transport.request(
-                "POST",
-                step.url,
-                headers=step.headers,
-                body=step.body,
-                preload_content=False,
-                redactor=step.redactor,
-                deadline=step.deadline(connection, deadline),
-            )
-            if response.status != 200:
-                response._max_bytes = ERROR_ANSWER_BYTES  # only a short reason is read from it
-            body = response.read()
-        except (ApiConnectionError, ApiResponseError) as exc:
-            raise step.failure(exc, deadline) from None
-        sent = TokenAnswer(response.status, response.reason, response.headers, body)
 
 
 # -- classification and settings -------------------------------------------------------------
