@@ -101,6 +101,7 @@ def test_rotation_cli_replaces_only_old_keys_and_keeps_their_targets(tmp_path: P
             workflows.KeySelection(owner="sa-rot", older_than=dt.timedelta(days=90)),
             handover=handover,
             usability=workflows.UsabilityOptions(settle_delays={workflows.ApiKeyKind.KAFKA: 0.0}),
+            lease=rotation.EMULATOR_LEASE,  # what the script itself uses on the emulator
         )
         out = io.StringIO()
         rotation.report(summary, handover, out)
