@@ -238,7 +238,7 @@ def test_crash_before_handover_then_a_rerun_of_the_same_job_discards_the_pending
     assert [k for k, _ in handovers.calls] == [result.new_key_id]
 
 
-SHORT_LEASE = LeaseOptions(duration=1.5, clock_skew=0.0, read_lag=0.0, write_window=0.5, step_margin=0.2)
+SHORT_LEASE = LeaseOptions(duration=1.0, clock_skew=0.0, read_lag=0.0, write_window=0.25, step_margin=0.2)
 
 
 def test_a_replacement_handed_over_by_a_run_that_died_before_marking_it_is_kept_until_a_newer_one_is(
