@@ -18,6 +18,7 @@ environment runs many more and longer examples than the default.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Callable, Dict, Iterator, List, Optional, Set
+from typing import Callable, Dict, List, Optional, Set
 
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
@@ -127,8 +128,8 @@ for line in sys.stdin:
 
 
 class Launcher:
-    """The launcher process of this test process (started on first use), in a process
-    group of its own that its children share."""
+    """The launcher process of this test process (started on first use, ended at exit), in
+    a process group of its own that its children share."""
 
     process: Optional[subprocess.Popen[str]] = None
 
@@ -144,6 +145,8 @@ class Launcher:
                 start_new_session=True,
             )
             assert process.stdout is not None and process.stdout.readline().strip() == "READY"
+            if cls.process is None:
+                atexit.register(cls.close)  # one launcher for all the tests this process runs
             cls.process = process
         return cls.process
 
@@ -168,12 +171,6 @@ class Launcher:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         process.stdout.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _close_the_launcher() -> Iterator[None]:
-    yield
-    Launcher.close()
 
 
 class ModelClock:
