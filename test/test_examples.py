@@ -68,11 +68,20 @@ def test_quickstart_runs_with_oauth_on_the_emulator() -> None:
     assert "Token exchanges made: 1" in result.stdout  # one token served every call
 
 
-def test_rotation_script_dry_run_and_real_run(tmp_path: Path) -> None:
-    dry = run_example("examples/rotate_api_keys.py", "--owner", "sa-rotate1", "--dry-run")
-    assert dry.returncode == 0, dry.stderr
-    assert dry.stdout.count("would replace") == 3 and "deleted" not in dry.stdout
-    assert "3/3" in dry.stderr  # the progress bar
+def without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As run_example does for a process: the examples use the embedded emulator, never the service."""
+    for name in [name for name in os.environ if name.startswith("CONFLUENT_CLOUD_")]:
+        monkeypatch.delenv(name)
+
+
+def test_rotation_script_dry_run_and_real_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_credentials(monkeypatch)
+    assert load_rotation().main(["--owner", "sa-rotate1", "--dry-run"]) == 0  # in this process: one start-up less
+    dry = capsys.readouterr()
+    assert dry.out.count("would replace") == 3 and "deleted" not in dry.out
+    assert "3/3" in dry.err  # the progress bar
     secrets_file = tmp_path / "secrets.json"
     real = run_example(
         "examples/rotate_api_keys.py", "--all", "--older-than-days", "30", "--secrets-file", str(secrets_file)
@@ -133,8 +142,7 @@ def test_rotation_refuses_bad_arguments(
 ) -> None:
     # The script's own main(), in this process: the checks are the same as on a command line
     # (test_rotation_script_dry_run_and_real_run runs it as one), without an interpreter each.
-    for name in [name for name in os.environ if name.startswith("CONFLUENT_CLOUD_")]:
-        monkeypatch.delenv(name)  # as run_example does: never the real service
+    without_credentials(monkeypatch)
     rotation = load_rotation()
     with pytest.raises(SystemExit) as exited:
         rotation.main(argv)
