@@ -45,6 +45,10 @@ from openapi_client.workflows import (
     rotate_api_keys,
 )
 
+# The emulator's reads never lag and its calls are quick: a short claim is safe there. Against
+# Confluent Cloud the defaults hold (docs/Workflows.md, "The claim").
+EMULATOR_LEASE = LeaseOptions(duration=60, read_lag=0, write_window=0.5, step_margin=5)
+
 
 def masked(secret: str) -> str:
     return "*" * max(len(secret) - 4, 0) + secret[-4:]
@@ -162,8 +166,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         usability = UsabilityOptions()
         if settle is not None:
             usability = UsabilityOptions(settle_delays=dict.fromkeys(usability.settle_delays, settle))
-        # The emulator's reads never lag and its calls are quick: a short claim is safe there.
-        lease = LeaseOptions(duration=60, read_lag=0, write_window=0.5, step_margin=5) if emulated else None
+        lease = EMULATOR_LEASE if emulated else None
         try:
             summary = rotate_api_keys(
                 api_client,

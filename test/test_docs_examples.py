@@ -4,13 +4,16 @@ Each block is executed on its own, in a fresh namespace, as a user would paste i
 fails its test if it raises (the blocks assert what they show). Blocks that need a server
 start the embedded emulator themselves. A block that is a pytest test module (it defines
 ``test_`` functions, e.g. using the ``fake_confluent_cloud`` fixture) is run by pytest in a
-separate process, the way a user would run it, and must pass.
+separate process, the way a user would run it, and must pass: with the SDK's pytest plugin
+and none of the other plugins this environment holds (their imports cost seconds; that the
+plugin's entry point registers the fixture is test_emulator_cli.py's business).
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 import subprocess
 import sys
@@ -28,6 +31,8 @@ PAGES = sorted(DOCS.glob("*.md")) + [p for p in (ROOT / "README.md",) if p.exist
 
 _PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _TEST_FUNCTION = re.compile(r"^def test_\w*\(", re.MULTILINE)
+
+PLUGIN = "openapi_client.testing.pytest_plugin"  # what the package's pytest11 entry point names
 
 API_CLASSES = (openapi_client.IamApiKeysApi, openapi_client.ByokKeysApi)
 
@@ -60,8 +65,9 @@ def test_example_block_runs(page: str, index: int, code: str, tmp_path: Path) ->
         module = tmp_path / "test_docs_block.py"
         module.write_text(code, encoding="utf-8")
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(module)],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", PLUGIN, str(module)],
             cwd=tmp_path,
+            env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
             capture_output=True,
             text=True,
             timeout=300,

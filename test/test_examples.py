@@ -68,11 +68,20 @@ def test_quickstart_runs_with_oauth_on_the_emulator() -> None:
     assert "Token exchanges made: 1" in result.stdout  # one token served every call
 
 
-def test_rotation_script_dry_run_and_real_run(tmp_path: Path) -> None:
-    dry = run_example("examples/rotate_api_keys.py", "--owner", "sa-rotate1", "--dry-run")
-    assert dry.returncode == 0, dry.stderr
-    assert dry.stdout.count("would replace") == 3 and "deleted" not in dry.stdout
-    assert "3/3" in dry.stderr  # the progress bar
+def without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As run_example does for a process: the examples use the embedded emulator, never the service."""
+    for name in [name for name in os.environ if name.startswith("CONFLUENT_CLOUD_")]:
+        monkeypatch.delenv(name)
+
+
+def test_rotation_script_dry_run_and_real_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_credentials(monkeypatch)
+    assert load_rotation().main(["--owner", "sa-rotate1", "--dry-run"]) == 0  # in this process: one start-up less
+    dry = capsys.readouterr()
+    assert dry.out.count("would replace") == 3 and "deleted" not in dry.out
+    assert "3/3" in dry.err  # the progress bar
     secrets_file = tmp_path / "secrets.json"
     real = run_example(
         "examples/rotate_api_keys.py", "--all", "--older-than-days", "30", "--secrets-file", str(secrets_file)
@@ -101,6 +110,7 @@ def test_rotation_cli_replaces_only_old_keys_and_keeps_their_targets(tmp_path: P
             workflows.KeySelection(owner="sa-rot", older_than=dt.timedelta(days=90)),
             handover=handover,
             usability=workflows.UsabilityOptions(settle_delays={workflows.ApiKeyKind.KAFKA: 0.0}),
+            lease=rotation.EMULATOR_LEASE,  # what the script itself uses on the emulator
         )
         out = io.StringIO()
         rotation.report(summary, handover, out)
@@ -127,6 +137,13 @@ def test_rotation_cli_replaces_only_old_keys_and_keeps_their_targets(tmp_path: P
         (["--all", "--resource", "lkc-x", "--dry-run"], "--all cannot"),
     ],
 )
-def test_rotation_refuses_bad_arguments(argv: list[str], named: str) -> None:
-    result = run_example("examples/rotate_api_keys.py", *argv)
-    assert result.returncode == 2 and named in result.stderr
+def test_rotation_refuses_bad_arguments(
+    argv: list[str], named: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The script's own main(), in this process: the checks are the same as on a command line
+    # (test_rotation_script_dry_run_and_real_run runs it as one), without an interpreter each.
+    without_credentials(monkeypatch)
+    rotation = load_rotation()
+    with pytest.raises(SystemExit) as exited:
+        rotation.main(argv)
+    assert exited.value.code == 2 and named in capsys.readouterr().err

@@ -148,13 +148,21 @@ def test_a_429_storm_never_reaches_the_caller(cloud: FakeConfluentCloud) -> None
 def test_rotation_under_a_rate_limit_is_paced_not_failed() -> None:
     # The client may hold a request for a whole rate-limit window (and a retry): the claim's
     # write window must cover that, or runs give their claims up as possibly contended.
+    # Six keys claimed at once (one settle time, not one per wave of workers) still need more
+    # than three windows' worth of requests, so the workers share holds and absorb 429s.
     with FakeConfluentCloud(rate_limit=20, rate_limit_window=0.5) as limited:
-        limited.seed_api_keys(10, owner="sa-a", resource=None, created_at=LONG_AGO)
+        limited.seed_api_keys(6, owner="sa-a", resource=None, created_at=LONG_AGO)
         with openapi_client.ApiClient(limited.configuration(retries=PATIENT)) as client:
             summary = rotate_api_keys(
-                client, KeySelection(owner="sa-a"), handover=Handovers(), usability=FAST, lease=PACED_LEASE
+                client,
+                KeySelection(owner="sa-a"),
+                handover=Handovers(),
+                max_workers=6,
+                usability=FAST,
+                lease=PACED_LEASE,
             )
-        assert summary.ok and summary.counts[Outcome.ROTATED] == 10
+        assert summary.ok and summary.counts[Outcome.ROTATED] == 6, [str(r.error) for r in summary.failed]
+        assert len(limited.requests) > 3 * 20  # the limit was reached again and again
 
 
 @pytest.mark.parametrize("workers", [0, -1, True, 1.5])

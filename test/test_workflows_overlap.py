@@ -4,10 +4,11 @@ Several rotation runs of the same keys are driven step by step in any interleavi
 step performs one effect of ``rotation_flow`` with the sync driver's performer over real
 HTTP. A run may crash between any two steps (it is dropped: nothing cleans up), be
 re-run (with a fresh run id, or as a restarted job with its old one), and time may jump
-(a crashed run's claim runs out). A real subprocess running ``rotate_api_keys`` is
-SIGKILLed at a chosen log line. After every step the four invariants of docs/Workflows.md
-("What holds when runs overlap") are checked against what the emulator holds and what was
-handed over; at the end every run is finished and the last invariant checked.
+(a crashed run's claim runs out). A real process running ``rotate_api_keys`` (forked from
+a launcher process that imported the SDK once) is SIGKILLed at a chosen log line. After
+every step the four invariants of docs/Workflows.md ("What holds when runs overlap") are
+checked against what the emulator holds and what was handed over; at the end every run is
+finished and the last invariant checked.
 
 Runs see a virtual clock (real time plus the jumps) for their claims and waits; the
 subprocess sees real time, which is never ahead of the virtual one, so it only ever takes
@@ -17,6 +18,8 @@ environment runs many more and longer examples than the default.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import signal
 import subprocess
@@ -32,12 +35,12 @@ from workflow_helpers import LONG_AGO
 
 import openapi_client
 from openapi_client import ApiClient, IamApiKeysApi
-from openapi_client.configuration import API_KEY_ENV, API_SECRET_ENV
 from openapi_client.testing import FakeConfluentCloud
 from openapi_client.workflows import KeyHandover, LeaseOptions, Outcome, RotationError, UsabilityOptions
 from openapi_client.workflows.rotation import (
     CreateKey,
     DeleteKey,
+    Describe,
     Effect,
     MarkerState,
     Pause,
@@ -65,37 +68,109 @@ SUBPROCESS_LEASE = (
     f" fresh_reads={MAX_STALE_READS + 1})"
 )
 NO_PROBE = UsabilityOptions(enabled=False)
+WRITES = (CreateKey, DeleteKey, Describe)  # the effects that change what the service holds
 STOPS = (None, "ReadKey", "Describe", "Pause", "FindReplacements", "CreateKey", "WaitUsable", "HandOver", "DeleteKey")
 
-SUBPROCESS = f"""
-import logging, sys, time
+# A launcher process imports the SDK once; each batch process is forked from it (single
+# threaded, so forking is safe), which spares every kill the interpreter's start-up. Each
+# child says its pid first; the launcher says when it ended (finished or SIGKILLed).
+LAUNCHER = f"""
+import logging, os, sys, time, traceback
+import openapi_client.models
 from openapi_client import ApiClient, Configuration
+from openapi_client.configuration import API_KEY_ENV, API_SECRET_ENV
 from openapi_client.workflows import KeySelection, LeaseOptions, UsabilityOptions, rotate_api_keys
 
-host, run_id, stop_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for name in openapi_client.models.__all__:  # build every model once, before forking
+    getattr(openapi_client.models, name)
 
 class StopAt(logging.Handler):
     seen = 0
+    stop_at = 0
     def emit(self, record):
         StopAt.seen += 1
-        if StopAt.seen == stop_at:
+        if StopAt.seen == StopAt.stop_at:
             print("STOPPED", flush=True)
             time.sleep(600)
-
-log = logging.getLogger("openapi_client.workflows")
-log.setLevel(logging.INFO)
-log.addHandler(StopAt())
 
 def handover(details):
     print("HANDOVER", details.old_key_id, details.new_key_id, flush=True)
 
-with ApiClient(Configuration(host=host)) as client:
-    rotate_api_keys(
-        client, KeySelection(owner="{OWNER}"), handover=handover, max_workers=1, run_id=run_id,
-        usability=UsabilityOptions(enabled=False), lease={SUBPROCESS_LEASE},
-    )
-print("DONE", flush=True)
+def batch(host, run_id, stop_at, api_key, api_secret):
+    os.environ[API_KEY_ENV], os.environ[API_SECRET_ENV] = api_key, api_secret
+    StopAt.stop_at = stop_at
+    log = logging.getLogger("openapi_client.workflows")
+    log.setLevel(logging.INFO)
+    log.addHandler(StopAt())
+    with ApiClient(Configuration(host=host)) as client:
+        rotate_api_keys(
+            client, KeySelection(owner="{OWNER}"), handover=handover, max_workers=1, run_id=run_id,
+            usability=UsabilityOptions(enabled=False), lease={SUBPROCESS_LEASE},
+        )
+    print("DONE", flush=True)
+
+print("READY", flush=True)
+for line in sys.stdin:
+    host, run_id, stop_at, api_key, api_secret = line.split()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            print("PID", os.getpid(), flush=True)  # before any line it may be killed at
+            batch(host, run_id, int(stop_at), api_key, api_secret)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            os._exit(0)
+    os.waitpid(pid, 0)
+    print("EXITED", flush=True)
 """
+
+
+class Launcher:
+    """The launcher process of this test process (started on first use, ended at exit), in
+    a process group of its own that its children share."""
+
+    process: Optional[subprocess.Popen[str]] = None
+
+    @classmethod
+    def get(cls) -> subprocess.Popen[str]:
+        if cls.process is None or cls.process.poll() is not None:
+            process = subprocess.Popen(
+                [sys.executable, "-c", LAUNCHER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                start_new_session=True,
+            )
+            assert process.stdout is not None and process.stdout.readline().strip() == "READY"
+            if cls.process is None:
+                atexit.register(cls.close)  # one launcher for all the tests this process runs
+            cls.process = process
+        return cls.process
+
+    @classmethod
+    def kill(cls) -> None:
+        """End the launcher and any process it started, at once."""
+        process = cls.process
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+    @classmethod
+    def close(cls) -> None:
+        process, cls.process = cls.process, None
+        if process is None:
+            return
+        assert process.stdin is not None and process.stdout is not None
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()  # the launcher's loop ends
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        process.stdout.close()
 
 
 class ModelClock:
@@ -146,18 +221,24 @@ class OverlappingRotations(RuleBasedStateMachine):
         self.active: List[Run] = []
         self.crashed: List[str] = []  # run ids of runs that died (stepped or killed)
         self.performer = EffectPerformer(self.client, self.receive, None, NO_PROBE)
+        self.snapshot: Optional[Dict[str, openapi_client.IamV2ApiKeyListItem]] = None
+        self.reads_may_lag = False  # until reads_lag first sets stale reads: each read is fresh
         self.subprocesses = 0
 
     # -- what the service holds ------------------------------------------------------------
 
     def live(self) -> Dict[str, openapi_client.IamV2ApiKeyListItem]:
-        """What the service holds: the last of enough listings that no read lags any more."""
-        for _ in range(MAX_STALE_READS + 1):
+        """What the service holds: the last of enough listings that no read lags any more
+        (kept until the next write: reads change nothing a fresh listing shows)."""
+        if self.snapshot is not None:
+            return self.snapshot
+        for _ in range(MAX_STALE_READS + 1 if self.reads_may_lag else 1):
             keys = {key.id: key for key in self.admin.iter_iam_v2_api_keys(page_size=100)}
         for key in sorted(keys.values(), key=lambda k: k.metadata.created_at or LONG_AGO):
             read = read_marker(key.spec.description)
             if key.id not in self.family_of and read is not None and read[0] in self.family_of:
                 self.family_of[key.id] = self.family_of[read[0]]
+        self.snapshot = keys
         return keys
 
     def target(self, family: str) -> Optional[str]:
@@ -263,10 +344,15 @@ class OverlappingRotations(RuleBasedStateMachine):
             assert self.lease_holder(run.old_key_id) == run.run_id, f"{run.run_id} creates without the claim"
         if isinstance(effect, DeleteKey):
             self.check_delete(run, effect.key_id)
+        writes = isinstance(effect, WRITES)
+        if writes:
+            self.snapshot = None
         try:
             run.answer = self.performer.perform(effect)
         except Exception as exc:
             run.error = exc
+        if writes:
+            self.snapshot = None
         if isinstance(effect, CreateKey) and run.error is None:
             run.created = getattr(run.answer, "id", None)
         if isinstance(run.error, AssertionError):  # an invariant checked inside the handover
@@ -302,6 +388,7 @@ class OverlappingRotations(RuleBasedStateMachine):
     def reads_lag(self, reads: int) -> None:
         """From now on, each write to a key is missed by the next ``reads`` reads of it."""
         self.cloud.stale_reads = reads
+        self.reads_may_lag = self.reads_may_lag or reads > 0
 
     @rule(seconds=st.sampled_from([0.5, 3.0, 30.0, 65.0]))
     def time_passes(self, seconds: float) -> None:
@@ -314,27 +401,36 @@ class OverlappingRotations(RuleBasedStateMachine):
         ``stop_at``-th log line of the workflow (or let finish)."""
         self.subprocesses += 1
         run_id = new_run_id()
-        env = dict(os.environ, **{API_KEY_ENV: self.cloud.api_key, API_SECRET_ENV: self.cloud.api_secret})
-        process = subprocess.Popen(
-            [sys.executable, "-c", SUBPROCESS, self.cloud.host, run_id, str(stop_at)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            text=True,
-        )
-        assert process.stdout is not None
+        launcher = Launcher.get()
+        assert launcher.stdin is not None and launcher.stdout is not None
+        launcher.stdin.write(f"{self.cloud.host} {run_id} {stop_at} {self.cloud.api_key} {self.cloud.api_secret}\n")
+        launcher.stdin.flush()
         lines: List[List[str]] = []
-        watchdog = threading.Timer(60, process.kill)  # a hung process fails the test, it does not hang it
+        pid: Optional[int] = None
+        ended = False
+        watchdog = threading.Timer(60, Launcher.kill)  # a hung process fails the test, it does not hang it
         watchdog.start()
         try:
-            for line in process.stdout:
-                if line.strip() in ("STOPPED", "DONE"):
+            for line in launcher.stdout:  # until the launcher saw the process end
+                words = line.split()
+                if words == ["EXITED"]:
+                    ended = True
                     break
-                lines.append(line.split())
+                if words[:1] == ["PID"]:
+                    pid = int(words[1])
+                elif words == ["STOPPED"]:  # it sleeps in its log handler until killed
+                    assert pid is not None
+                    os.kill(pid, signal.SIGKILL)
+                elif words != ["DONE"]:
+                    lines.append(words)
+            else:
+                raise AssertionError("the launcher process ended")
         finally:
             watchdog.cancel()
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+            if not ended:  # this test failed mid-way: no process of it may go on
+                Launcher.kill()
+                Launcher.close()
+            self.snapshot = None
         self.crashed.append(run_id)
         for words in lines:
             if words and words[0] == "HANDOVER":
@@ -421,9 +517,11 @@ TestOverlappingRotations = OverlappingRotations.TestCase
 def test_a_batch_process_left_to_finish_rotates_every_family() -> None:
     machine = OverlappingRotations()
     try:
+        seeded = set(machine.live())
         machine.kill_a_batch_process(10_000)  # never reaches that log line: it finishes
         keys = machine.live()
         assert set(keys) == set(machine.vault.values()) and len(keys) == len(FAMILIES)
+        assert not set(keys) & seeded  # every family was rotated, by that process
         assert machine.handed >= set(keys)
     finally:
         machine.client.close()

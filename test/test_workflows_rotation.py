@@ -132,6 +132,7 @@ def test_wait_failure_deletes_the_new_key(cloud: FakeConfluentCloud, iam: IamApi
             handover=handovers,
             probe=lambda key_id, secret: False,
             usability=UsabilityOptions(timeout=0.2, poll_interval=0.02),
+            lease=FAST_LEASE,
         )
     error = caught.value
     assert error.step is RotationStep.WAIT and error.new_key_deleted and not error.both_keys_remain
@@ -146,7 +147,11 @@ def test_a_key_that_never_propagates_in_time_is_deleted_again() -> None:
         old_id = seed(slow, resource=None)
         with pytest.raises(RotationError) as caught:
             rotate_api_key(
-                client, old_id, handover=Handovers(), usability=UsabilityOptions(timeout=0.3, poll_interval=0.05)
+                client,
+                old_id,
+                handover=Handovers(),
+                usability=UsabilityOptions(timeout=0.3, poll_interval=0.05),
+                lease=FAST_LEASE,
             )
         assert caught.value.step is RotationStep.WAIT and caught.value.new_key_deleted
         assert set(keys(iam)) == {old_id}
@@ -233,7 +238,7 @@ def test_crash_before_handover_then_a_rerun_of_the_same_job_discards_the_pending
     assert [k for k, _ in handovers.calls] == [result.new_key_id]
 
 
-SHORT_LEASE = LeaseOptions(duration=1.5, clock_skew=0.0, read_lag=0.0, write_window=0.5, step_margin=0.2)
+SHORT_LEASE = LeaseOptions(duration=1.0, clock_skew=0.0, read_lag=0.0, write_window=0.25, step_margin=0.2)
 
 
 def test_a_replacement_handed_over_by_a_run_that_died_before_marking_it_is_kept_until_a_newer_one_is(
