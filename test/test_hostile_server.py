@@ -228,7 +228,7 @@ def test_retries_and_back_offs_stop_at_the_deadline(serve: Any) -> None:
         started = time.monotonic()
         with pytest.raises(openapi_client.ServiceException):
             IamApiKeysApi(client).get_iam_v2_api_key("K")
-    assert time.monotonic() - started < 0.6 + 1.0
+    assert time.monotonic() - started < 0.6 + 1.5
     assert 2 < len(server.requests) < 50
 
 
@@ -299,8 +299,8 @@ def test_odd_wait_headers_never_break_a_call(serve: Any, header: str, value: str
             conn.sendall(answer(200, KEY_JSON))
 
     server = serve(handler)
-    policy = ApiRetry(total=2, backoff_factor=0.01, retry_after_max=0.2)
-    with ApiClient(config(server, retries=policy, rate_limit_max_wait=0.2)) as client:
+    policy = ApiRetry(total=2, backoff_factor=0.01, retry_after_max=0.05)
+    with ApiClient(config(server, retries=policy, rate_limit_max_wait=0.05)) as client:
         started = time.monotonic()
         assert IamApiKeysApi(client).get_iam_v2_api_key("K").id == payloads.API_KEY["id"]
     assert time.monotonic() - started < 3  # at most two capped waits, with room for a loaded machine
@@ -485,7 +485,7 @@ def test_a_reset_connection_is_a_connection_error_not_a_timeout(serve: Any, when
 
 def test_a_silent_server_is_a_timeout(serve: Any) -> None:
     server = serve(lambda conn, request: time.sleep(3))
-    with ApiClient(config(server, timeout=(1.0, 0.3))) as client, pytest.raises(openapi_client.ApiTimeoutError):
+    with ApiClient(config(server, timeout=(1.0, 0.1))) as client, pytest.raises(openapi_client.ApiTimeoutError):
         IamApiKeysApi(client).get_iam_v2_api_key("K")
 
 
