@@ -18,8 +18,9 @@ from openapi_client import ApiRetry, Configuration
 from openapi_client.credentials import ConfluentOAuth
 
 SUBJECT = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJidWRnZXQifQ.c2ln"
-BUDGET = 3.0
-SLOW = 1.5  # what the first step of the call takes
+BUDGET = 1.0
+SLOW = 0.7  # what the first step of the call takes
+MARGIN = 0.6  # room for a loaded machine, less than SLOW: a fresh budget still fails the bound
 
 
 def token_answer(number: int) -> bytes:
@@ -71,5 +72,5 @@ async def test_the_request_after_a_renewal_gets_only_what_is_left(kind: str, slo
             async with Clients(kind, configuration) as c:
                 await c.iam("list_iam_v2_api_keys")
         elapsed = time.monotonic() - started
-    # A fresh budget for the last request would end it near SLOW + BUDGET.
-    assert elapsed < BUDGET + 0.6, f"the call lasted {elapsed:.1f} s with a {BUDGET} s budget"
+    # A fresh budget for the last request would end it at SLOW + BUDGET at the earliest.
+    assert elapsed < BUDGET + MARGIN, f"the call lasted {elapsed:.1f} s with a {BUDGET} s budget"

@@ -16,6 +16,7 @@ from typing import Callable, Iterator, List
 
 import pytest
 import urllib3
+from fake_clock import FakeClock
 from hypothesis import HealthCheck, given, settings, strategies as st
 from oauth_servers import CLIENT_ID, CLIENT_SECRET, GLOBAL_KEY, GLOBAL_SECRET, POOL_ID, OAuthServers
 from threads import all_at_once
@@ -177,16 +178,29 @@ def test_expires_in_beyond_what_the_service_allows_is_refused(expires_in: object
         ConfluentOAuth(POOL_ID, lambda: "x", expires_in=expires_in)  # type: ignore[arg-type]
 
 
-def test_the_token_is_cached_then_refreshed_before_it_expires(servers: OAuthServers) -> None:
-    servers.knobs.token_lifetime = 3  # margin = min(60 s, 0.3 s) = 0.3 s
-    provider = oauth(servers)
+@pytest.mark.parametrize(
+    ("lifetime", "refresh_at"),
+    [(900, 840.0), (3, 2.7)],  # margin: the 60 s cap; a tenth of a short life
+    ids=["900 s token", "3 s token"],
+)
+def test_the_token_is_cached_then_refreshed_before_it_expires(
+    servers: OAuthServers, lifetime: int, refresh_at: float
+) -> None:
+    # Time passes on the provider's clock only; a token really expiring is
+    # test_credentials_emulator.py's test_an_expired_token_is_refreshed_before_use.
+    servers.knobs.token_lifetime = lifetime
+    servers.knobs.token_exp_offset = 3600  # the exp claim does not shorten expires_in
+    clock = FakeClock()
+    provider = oauth(servers, clock=clock)
     first = provider.authorization()
+    clock.advance(refresh_at - 0.01)
     assert provider.authorization() == first and not provider.needs_refresh()
     assert servers.record.sts_exchanges == 1
-    time.sleep(2.8)  # past lifetime - margin, still before the expiry
+    clock.advance(0.02)  # past lifetime - margin, still before the expiry
     assert provider.needs_refresh()
     second = provider.authorization()
     assert second != first and servers.record.sts_exchanges == 2
+    assert not provider.needs_refresh()
 
 
 def test_a_token_rejected_by_the_api_is_refreshed_once_and_the_call_retried_once(servers: OAuthServers) -> None:
@@ -324,16 +338,16 @@ def test_a_zero_expires_in_is_expiry_on_arrival_too(servers: OAuthServers) -> No
 def test_a_file_source_is_read_again_for_every_exchange(servers: OAuthServers, tmp_path: Path) -> None:
     path = tmp_path / "token"
     path.write_text(servers.issue_subject_token() + "\n")
-    servers.knobs.token_lifetime = 1
-    provider = oauth(servers, subject_token=SubjectTokenFile(path))
+    clock = FakeClock()
+    provider = oauth(servers, subject_token=SubjectTokenFile(path), clock=clock)
     provider.authorization()
     rotated = servers.issue_subject_token()
     path.write_text(rotated)
-    time.sleep(1.0)
+    clock.advance(900)  # a token's life (the service's default) later
     provider.authorization()
     assert [form["subject_token"] for form in servers.record.sts_forms][-1] == rotated
     path.unlink()
-    time.sleep(1.0)
+    clock.advance(900)
     with pytest.raises(TokenExchangeError, match="subject token file: cannot read"):
         provider.authorization()
 
@@ -508,7 +522,7 @@ def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
 
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/sts/v1/oauth2/token"
@@ -519,9 +533,9 @@ def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
 
 def _dribble(sock: socket.socket) -> None:
     sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
-    for _ in range(1000):
+    for _ in range(1000):  # 50 s, each byte well within the read timeout
         sock.sendall(b" ")
-        time.sleep(0.1)
+        time.sleep(0.05)
 
 
 def _huge(sock: socket.socket) -> None:
@@ -538,8 +552,8 @@ def _not_json(sock: socket.socket) -> None:
 
 def test_a_dribbling_token_service_is_cut_off_at_the_time_budget() -> None:
     with raw_server(_dribble) as url:
-        provider = ConfluentOAuth(POOL_ID, lambda: "x.y.z", sts_url=url, timeout=(1.0, 1.0))
-        with pytest.raises(ApiTimeoutError, match="Confluent STS token request: the answer took longer than 2 s"):
+        provider = ConfluentOAuth(POOL_ID, lambda: "x.y.z", sts_url=url, timeout=(0.25, 0.25))
+        with pytest.raises(ApiTimeoutError, match=r"Confluent STS token request: the answer took longer than 0\.5 s"):
             provider.authorization()
 
 

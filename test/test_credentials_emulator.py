@@ -61,12 +61,14 @@ def test_a_revoked_token_is_renewed_once_and_the_call_retried_once(cloud: FakeCo
 
 
 def test_an_expired_token_is_refreshed_before_use(cloud: FakeConfluentCloud) -> None:
-    cloud.token_lifetime = 2  # margin 0.2 s
+    # A real expiry over loopback; the refresh rules to the second are test_credentials.py's,
+    # on a fake clock.
+    cloud.token_lifetime = 1  # margin 0.1 s
     provider = oauth_for(cloud)
     with ApiClient(Configuration(host=cloud.host, credentials=provider, retries=False)) as client:
         api = ByokKeysApi(client)
         api.list_byok_v1_keys()
-        threading.Event().wait(2.0)
+        threading.Event().wait(1.0)
         api.list_byok_v1_keys()
     assert cloud.sts_exchanges == 2
     statuses = [r for r in cloud.requests if r.path.startswith("/byok/")]

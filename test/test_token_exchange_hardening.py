@@ -7,9 +7,11 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import struct
 import time
 import tracemalloc
-from typing import Callable
+import zlib
+from typing import Callable, List
 
 import pytest
 from aio_clients import KINDS, Clients
@@ -92,8 +94,19 @@ def test_a_secret_at_the_cut_of_a_long_reason_leaves_no_part_behind() -> None:
 
 
 def gzip_bomb(layers: int) -> bytes:
-    data = b"\0" * 100_000_000
-    for _ in range(layers):
+    """About 100 MB of zeros in ``layers`` of gzip. The inner layer is made without
+    compressing 100 MB: a megabyte of zeros deflated and fully flushed (which resets the
+    compressor) is the same block every time, so the stream is that block repeated."""
+    megabyte, megabytes = bytes(1 << 20), 96
+    block = zlib.compressobj(9, zlib.DEFLATED, -15)
+    repeated = block.compress(megabyte) + block.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(megabyte, crc)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty final block
+    size = struct.pack("<II", crc, (megabytes << 20) & 0xFFFFFFFF)
+    data = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + repeated * megabytes + end + size
+    for _ in range(layers - 1):
         data = gzip.compress(data)
     return data
 
@@ -125,18 +138,25 @@ def test_a_token_answer_in_an_unknown_coding_is_a_clear_error() -> None:
     assert "'br'" in str(error)
 
 
+ENDLESS_FOR = 20.0  # seconds each answer's body would keep coming
+SENT: List[int] = []  # bytes of body each answer got into the connection before it closed
+
+
 def endless_overload(conn: socket.socket, request: Request) -> None:
     conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n")
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        conn.sendall(b"400\r\n" + b"z" * 1024 + b"\r\n")
-        time.sleep(0.05)
+    chunk = b"10000\r\n" + b"z" * 65536 + b"\r\n"  # 64 KiB, sent as fast as the client takes it
+    SENT.append(0)
+    until = time.monotonic() + ENDLESS_FOR
+    while time.monotonic() < until:
+        conn.sendall(chunk)  # raises once the client has closed the connection
+        SENT[-1] += 64 * 1024
 
 
 @pytest.mark.parametrize("handler", [endless_overload], ids=["503-endless-body"])
 def test_an_overload_answer_with_an_endless_body_is_not_read_before_retrying(
     handler: Callable[[socket.socket, Request], None],
 ) -> None:
+    SENT.clear()
     with HostileServer(handler) as server:
         started = time.monotonic()
         error = refused(provider_for(server))
@@ -144,6 +164,10 @@ def test_an_overload_answer_with_an_endless_body_is_not_read_before_retrying(
     assert error.status == 503
     assert len(server.requests) == 3  # the first try and two retries
     assert elapsed < 8  # not the 20 s the server would keep sending for
+    # Each connection was closed after a bounded read: what got in is what the loopback
+    # socket buffers hold (~3 MB), not the stream (a drain bounded by time alone, 1 s of it,
+    # takes in ~400 MB, and one without bound the gigabytes of 20 s of sending).
+    assert len(SENT) == 3 and max(SENT) < 32 * 1024 * 1024, SENT
 
 
 def sts_and_api(conn: socket.socket, request: Request) -> None:

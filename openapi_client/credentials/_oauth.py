@@ -179,7 +179,9 @@ class ConfluentOAuth:
     ``proxy``, the ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` environment variables route
     the token requests, as they route API calls) mean what they mean on
     :class:`Configuration`; credentials only travel over https or to this machine. See the
-    module for the refresh rules.
+    module for the refresh rules. ``clock`` is what a token's life is counted on (monotonic
+    seconds, ``time.monotonic`` by default; tests pass a fake one); the call's ``deadline``
+    stays a ``time.monotonic()`` value.
     """
 
     scheme = CONFLUENT_STS_ACCESS_TOKEN
@@ -198,6 +200,7 @@ class ConfluentOAuth:
         timeout: Union[float, Tuple[float, float]] = (10.0, 30.0),
         allow_insecure_http: bool = False,
         trust_env: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         check_text(identity_pool_id, "ConfluentOAuth identity_pool_id")
         if sts_url is not None:
@@ -222,8 +225,9 @@ class ConfluentOAuth:
         )
         self._transport: Optional[RESTClientObject] = None  # the sync one, made on first use
         self._lock = threading.Lock()
-        # (header, time.monotonic() after which it is renewed), replaced as one value so a
-        # reader never pairs a new header with an old deadline or the other way round.
+        self._clock = clock
+        # (header, clock() after which it is renewed), replaced as one value so a reader
+        # never pairs a new header with an old deadline or the other way round.
         self._state: Tuple[Optional[str], float] = (None, 0.0)
         self._flight: Optional[Future[str]] = None
         self._retired: Tuple[str, ...] = ()  # the previous header: in-flight requests still carry it
@@ -250,14 +254,14 @@ class ConfluentOAuth:
 
     def needs_refresh(self) -> bool:
         header, refresh_at = self._state
-        return header is None or time.monotonic() >= refresh_at
+        return header is None or self._clock() >= refresh_at
 
     def authorization(self, *, deadline: Optional[float] = None) -> str:
         """The ``Authorization`` value, exchanging a new token first when due. ``deadline``
         (``time.monotonic()``): the API call's, which the exchange then ends by
         (:class:`~openapi_client.exceptions.ApiTimeoutError` past it)."""
         header, refresh_at = self._state
-        if header is not None and time.monotonic() < refresh_at:
+        if header is not None and self._clock() < refresh_at:
             return header
         return self.renew(header, deadline=deadline)
 
@@ -289,7 +293,7 @@ class ConfluentOAuth:
         """A usable ``Authorization`` value other than ``stale`` (``None`` for a refresh that
         fell due), if another caller has renewed meanwhile; else ``None``: an exchange is needed."""
         header, refresh_at = self._state
-        if header is not None and header != stale and time.monotonic() < refresh_at:
+        if header is not None and header != stale and self._clock() < refresh_at:
             return header
         return None
 
@@ -345,7 +349,7 @@ class ConfluentOAuth:
                     previous = self._state[0]
                     if previous is not None:
                         self._retired = (previous, previous.split(" ", 1)[1])
-                    self._state = (header, time.monotonic() + lifetime - margin)
+                    self._state = (header, self._clock() + lifetime - margin)
                 logger.debug("Confluent STS issued an access token valid for %.0f s", lifetime)
                 return header
             logger.debug("Confluent STS issued an access token that had already expired (attempt %d)", attempt)
