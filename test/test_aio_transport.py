@@ -105,6 +105,29 @@ async def test_turning_verification_off_is_honoured(kind: str, self_signed_serve
     assert (await get_key(kind, configuration)).id == KEY_ID
 
 
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+async def test_clients_with_other_tls_settings_do_not_change_a_default_clients(
+    kind: str, self_signed_server: Tuple[str, Path], tmp_path: Path
+) -> None:
+    # Default-settings clients share one TLS context: the relaxed or extended settings of the
+    # clients made in between must not reach it, and a CA file is read again by each client.
+    host, cert = self_signed_server
+    settings: Any = {"host": host, "username": "k", "password": SECRET, "retries": False}
+    bundle = tmp_path / "bundle.pem"
+    for relaxed in ({"verify_ssl": False}, {"ssl_ca_cert": str(cert)}):
+        bundle.write_bytes(cert.read_bytes())
+        assert (await get_key(kind, Configuration(**settings, **relaxed))).id == KEY_ID
+        unchecked_name = Configuration(**settings, ssl_ca_cert=str(cert))
+        unchecked_name.assert_hostname = False
+        assert (await get_key(kind, unchecked_name)).id == KEY_ID
+        with pytest.raises(openapi_client.ApiConnectionError, match="(?i)certificate"):
+            await get_key(kind, Configuration(**settings))
+    assert (await get_key(kind, Configuration(**settings, ssl_ca_cert=str(bundle)))).id == KEY_ID
+    bundle.write_bytes(_certificate(tmp_path, "other")[0].read_bytes())  # the CA renewed: no longer this server's
+    with pytest.raises(openapi_client.ApiConnectionError):
+        await get_key(kind, Configuration(**settings, ssl_ca_cert=str(bundle)))
+
+
 def _certificate(folder: Path, name: str) -> Tuple[Path, Path]:
     """A throw-away self-signed certificate for 127.0.0.1 and its key."""
     cert, key = folder / f"{name}.pem", folder / f"{name}-key.pem"

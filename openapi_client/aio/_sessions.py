@@ -36,8 +36,22 @@ def server_hostname(config: Configuration) -> Optional[str]:
     return config.assert_hostname if isinstance(config.assert_hostname, str) else None
 
 
+_default_context: Optional[ssl.SSLContext] = None
+
+
 def _ssl_context(config: Configuration) -> ssl.SSLContext:
-    """The TLS settings of the configuration, as the sync client applies them."""
+    """The TLS settings of the configuration, as the sync client applies them.
+
+    Clients with the default settings share one context: loading the system's CA store
+    takes tens of milliseconds, paid once per process rather than per client. A context
+    naming a CA file is made anew each time, so that a renewed file is read again.
+    """
+    global _default_context
+    default = config.verify_ssl and not config.ssl_ca_cert and config.assert_hostname is not False
+    if default and not config.cert_file:
+        if _default_context is None:
+            _default_context = ssl.create_default_context()
+        return _default_context
     context = ssl.create_default_context(cafile=config.ssl_ca_cert)
     if not config.verify_ssl:
         context.check_hostname = False
