@@ -120,7 +120,7 @@ async def test_clients_with_other_tls_settings_do_not_change_a_default_clients(
         unchecked_name = Configuration(**settings, ssl_ca_cert=str(cert))
         unchecked_name.assert_hostname = False
         assert (await get_key(kind, unchecked_name)).id == KEY_ID
-        with pytest.raises(openapi_client.ApiConnectionError, match="(?i)certificate"):
+        with pytest.raises(openapi_client.ApiConnectionError, match=r"(?i)certificate"):
             await get_key(kind, Configuration(**settings))
     assert (await get_key(kind, Configuration(**settings, ssl_ca_cert=str(bundle)))).id == KEY_ID
     bundle.write_bytes(_certificate(tmp_path, "other")[0].read_bytes())  # the CA renewed: no longer this server's
