@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 import pytest
 import urllib3
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 import openapi_client
 from openapi_client.credentials import ClientCredentialsGrant, ConfluentOAuth
@@ -485,7 +486,7 @@ ADMIN_JSON = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     route=st.sampled_from(
         [

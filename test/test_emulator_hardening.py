@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 import urllib3
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client.testing import FakeConfluentCloud
 
@@ -78,7 +79,7 @@ def test_the_log_keeps_only_the_most_recent_requests_and_cuts_bodies() -> None:
     assert log[-1].body == body[:10] and log[-1].body_size == len(body) and log[-1].status == 202
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     # The marker keeps a short secret from matching other recorded text ("Accept-E").
     secret=st.text(st.characters(codec="ascii", exclude_categories=["Cc"]), min_size=8, max_size=40).map(

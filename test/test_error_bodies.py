@@ -13,6 +13,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 import openapi_client
 from openapi_client import ApiException, Failure
@@ -262,7 +263,7 @@ CONTENT_TYPES = st.sampled_from(
 STATUSES = st.sampled_from([400, 401, 402, 403, 404, 405, 409, 422, 429, 500, 502, 503, 504])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(status=STATUSES, body=BODIES, content_type=CONTENT_TYPES)
 def test_any_body_gives_an_api_exception_with_a_bounded_one_line_message(
     server: ScriptedServer, api: openapi_client.IamApiKeysApi, status: int, body: bytes, content_type: Optional[str]
