@@ -219,6 +219,8 @@ def test_json_of_no_known_shape_and_empty_bodies(server: ScriptedServer, api: op
     assert str(exc) == "(500) Internal Server Error [request id r]"
     exc = raised(server, api, 500, b"[1, 2]", "application/json")
     assert str(exc) == "(500) Internal Server Error"
+    exc = raised(server, api, 500, b'{"message": ["not", "words"], "detail": {"x": 1}}', "application/json")
+    assert str(exc) == "(500) Internal Server Error"  # only text and numbers are words
     exc = raised(server, api, 500, b'"backend\\nunavailable"', "application/json")
     assert str(exc) == "(500) Internal Server Error: backend unavailable"
 

@@ -206,6 +206,7 @@ async def test_a_bypassed_or_usable_proxy_variable_is_not_refused(kind: str, mon
     scheme=st.sampled_from(["", "socks4://", "gopher://", "http://", "HTTP:/"]),
 )
 @example(password="000000", junk="", scheme="http://")  # a usable proxy: answered, not refused
+@example(password="pass word", junk="", scheme="http://")  # white space: refused before it is parsed
 def test_property_an_unusable_proxy_variable_never_shows_its_password(password: str, junk: str, scheme: str) -> None:
     # Some drawn values are usable proxies: the listener then answers as the proxy, with an
     # error, so that every value ends in an exception whose text can be searched.
