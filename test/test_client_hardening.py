@@ -13,6 +13,7 @@ import pytest
 import urllib3
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 from urllib3.util import parse_url
 
 import openapi_client
@@ -65,7 +66,7 @@ def test_changing_the_host_later_is_checked_too() -> None:
         config.host = "http://127.0.0.1@192.0.2.1"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     host=st.one_of(
         st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=40).map(lambda t: "http://" + t),
@@ -186,7 +187,7 @@ def test_lone_surrogates_are_refused_naming_the_parameter(server: HostileServer,
     assert server.requests == []
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(key_id=st.text(min_size=1, max_size=40))
 def test_property_any_id_is_either_sent_in_one_path_segment_or_refused(server: HostileServer, key_id: str) -> None:
     before = len(server.requests)

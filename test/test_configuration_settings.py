@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import Configuration
 from openapi_client.credentials import CloudApiKey
@@ -34,13 +35,13 @@ def assert_refused(name: str, value: Any) -> None:
     assert getattr(configuration, name) == before
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(name=st.sampled_from(SECONDS_SETTINGS + COUNT_SETTINGS), value=NOT_FINITE | NEGATIVE)
 def test_property_nan_infinite_and_negative_numbers_are_refused(name: str, value: float) -> None:
     assert_refused(name, value)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(value=NOT_FINITE | NEGATIVE | st.just(0), position=st.sampled_from([0, 1]))
 def test_property_either_half_of_a_timeout_pair_is_checked(value: float, position: int) -> None:
     pair = [5.0, 5.0]
@@ -65,7 +66,7 @@ def test_values_of_the_wrong_kind_are_refused(name: str, value: Any) -> None:
     assert_refused(name, value)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     wait=st.floats(min_value=0, max_value=1e6),
     size=st.integers(min_value=0, max_value=2**40),
@@ -89,7 +90,7 @@ def test_the_pool_size_still_defaults_when_not_given() -> None:
 # -- repr ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     key=st.from_regex(r"\A[A-Z0-9]{4,16}\Z"),
     secret=st.from_regex(r"\As-[a-z0-9+/]{12,64}\Z"),

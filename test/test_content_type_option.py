@@ -15,6 +15,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import Configuration
 from openapi_client.exceptions import ApiTypeError, ApiValueError
@@ -75,7 +76,7 @@ async def test_a_usable_content_type_is_sent_as_given(kind: str) -> None:
     assert key.id == payloads.CREATED_API_KEY["id"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     prefix=st.text(max_size=8),
     bad=st.characters(min_codepoint=0, max_codepoint=0x1F).filter(lambda c: c != "\t")

@@ -14,6 +14,7 @@ from typing import List, Optional
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client.response_body import BodyDecoder, BodyTooLarge, UnsupportedEncoding
 
@@ -130,7 +131,7 @@ def test_a_body_that_is_not_compressed_at_all_is_a_value_error() -> None:
         decode(b"<html>502 Bad Gateway</html>", "gzip", 10_000)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     body=st.binary(max_size=3 * 4096),
     codings=st.lists(st.sampled_from(["gzip", "deflate", "identity"]), max_size=3),

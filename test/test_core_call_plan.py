@@ -15,6 +15,7 @@ import pytest
 import urllib3
 from fake_clock import FakeClock
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import Configuration
 from openapi_client._redaction import Redactor
@@ -273,7 +274,7 @@ def test_a_storm_within_the_budget_ends_in_the_answer(clock: FakeClock) -> None:
     assert call.retries_done == 3
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     budget=st.floats(0.1, 100),
     factor=st.floats(0, 5),

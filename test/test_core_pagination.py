@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client.aio.pagination import aiter_items, aiter_pages
 from openapi_client.exceptions import ApiResponseError, ApiValueError
@@ -120,7 +121,7 @@ def test_a_page_that_links_to_itself_ends_the_walk_with_an_error() -> None:
     assert len(pages) == 2  # every page before the loop was handed out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     tokens=st.lists(st.text("abcdefgh", min_size=1, max_size=3), min_size=1, max_size=30, unique=True),
     back_to=st.integers(min_value=0),
@@ -135,7 +136,7 @@ def test_property_a_loop_of_any_length_is_caught_at_its_first_repeat(tokens: Lis
     assert listing.fetched == [None, *tokens]  # each page fetched once, the repeat never
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(tokens=st.lists(st.text(min_size=1, max_size=5), max_size=30, unique=True))
 def test_property_distinct_tokens_are_all_followed(tokens: List[str]) -> None:
     listing = chain(tokens)  # each link carries its token percent-encoded

@@ -11,6 +11,7 @@ from typing import Dict, Optional
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client._retry_headers import looks_numeric, relative_seconds
 from openapi_client.exceptions import ApiTypeError, ApiValueError
@@ -92,7 +93,7 @@ def test_a_back_off_factor_of_zero_never_waits() -> None:
     assert {policy.backoff(n) for n in range(1, 10)} == {0.0}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(retry_number=st.integers(2, 80), jitter=st.floats(0.001, 5))
 def test_property_jitter_adds_at_most_its_own_seconds(retry_number: int, jitter: float) -> None:
     policy = ApiRetry(backoff_factor=0.1, backoff_jitter=jitter, backoff_max=1000)
@@ -185,7 +186,7 @@ def test_an_epoch_looking_value_is_a_clock_time(value: str, seconds: Optional[fl
     assert relative_seconds(value, wall_clock) == seconds
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=st.text(max_size=30))
 def test_property_any_header_text_gives_a_usable_wait_or_none(value: str) -> None:
     for seconds in (relative_seconds(value, wall_clock), PLAIN.parse_retry_after(value, wall_clock)):

@@ -12,6 +12,7 @@ from typing import Any, List, Optional
 import pytest
 from fake_clock import FakeClock
 from hypothesis import assume, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client.aio.waiters import wait_until as await_until
 from openapi_client.exceptions import ApiTypeError, ApiValueError, WaiterTimeoutError
@@ -100,7 +101,7 @@ def test_a_pause_is_never_past_the_deadline_once_it_is_near() -> None:
     assert schedule.pause() == 5
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     timeout=st.floats(0.001, 1e4),
     poll_interval=st.floats(0.001, 1e3),

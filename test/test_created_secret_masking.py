@@ -15,6 +15,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import Configuration
 from openapi_client._redaction import MASK, Redactor
@@ -127,7 +128,7 @@ async def test_a_create_answer_of_the_wrong_shape_decoded_tolerantly_keeps_the_s
 # -- the recognition itself, over any secret and any cut -----------------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     secret=st.text(min_size=6, max_size=64).filter(lambda s: MASK not in s),
     go_escapes=st.booleans(),
@@ -168,7 +169,7 @@ async def test_a_configured_secret_that_is_part_of_the_member_name_does_not_unma
 
 
 @given(st.sampled_from(["secret", "secr", "ecret", "http", "proxy", "ops:"]), st.text(min_size=8, max_size=40))
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow])
 def test_no_known_secret_keeps_the_unknown_ones_from_being_found(known: str, new_secret: str) -> None:
     text = '{"spec":{"secret":' + json.dumps(new_secret) + "}} at http://ops:0p5pa55@proxy.example:3128"
     masked = Redactor([known]).text(text)

@@ -19,6 +19,7 @@ import urllib3
 from fake_clock import FakeClock
 from hypothesis import HealthCheck, given, settings, strategies as st
 from oauth_servers import CLIENT_ID, CLIENT_SECRET, GLOBAL_KEY, GLOBAL_SECRET, POOL_ID, OAuthServers
+from property_budget import examples
 from threads import all_at_once
 
 import openapi_client
@@ -461,7 +462,7 @@ _SECRET_TEXT = st.text(
 ).map(lambda text: "sk_" + text)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(secret=_SECRET_TEXT)
 def test_no_client_secret_in_any_identity_provider_error(servers: OAuthServers, secret: str) -> None:
     # The identity provider echoes what it got, as broken ones do.
@@ -478,7 +479,7 @@ def test_no_client_secret_in_any_identity_provider_error(servers: OAuthServers, 
         assert secret not in shown
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(key=st.from_regex(r"[A-Z0-9]{16}", fullmatch=True), secret=st.text(max_size=40).map(lambda text: "sk_" + text))
 def test_api_key_secrets_never_appear_in_repr_or_refusals(key: str, secret: str) -> None:
     try:

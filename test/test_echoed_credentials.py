@@ -23,6 +23,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import Configuration
 from openapi_client._redaction import MASK, link_for_message
@@ -130,7 +131,7 @@ async def test_a_next_link_of_the_wrong_type_decoded_tolerantly_names_no_credent
         assert secret not in shown
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     secret=st.text(min_size=4, max_size=40),
     path=st.text(alphabet="abc/-_", max_size=10),
@@ -182,7 +183,7 @@ async def test_a_validation_message_echoing_a_credential(kind: str, credential: 
     )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(secret=st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=8, max_size=40))
 def test_property_any_api_secret_echoed_in_a_validation_message_is_masked(secret: str) -> None:
     with HostileServer(invalid_key(lambda s: f"denied for {s} and {quote(s, safe='')}")) as server:

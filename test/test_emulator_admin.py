@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 import pytest
 import urllib3
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 import openapi_client
 from openapi_client.credentials import ClientCredentialsGrant, ConfluentOAuth
@@ -358,6 +359,8 @@ def test_admin_requests_are_not_logged_faulted_or_rate_limited() -> None:
         ("POST", "/byok-keys", b'{"key": {"kind": "Nope"}}', None, 400, "Nope"),
         ("POST", "/byok-keys/cck-none/state", b'{"state": "IN_USE"}', None, 404, "cck-none"),
         ("POST", "/api-keys/NOKEY/auth-flaps", b"", None, 404, "NOKEY"),
+        ("POST", "/revoked-tokens", b"{}", None, 400, "'token' is required"),
+        ("POST", "/byok-keys/cck-none/validation", b'{"message": "no"}', None, 400, "'phase' is required"),
         ("POST", "/faults", b'{"kind": "explode"}', None, 400, "'kind'"),
         ("POST", "/faults", b'{"kind": "fail", "status": 1000}', None, 400, "'status'"),
         ("POST", "/faults", b'{"kind": "fail", "headers": {"X": "a\\r\\nb"}}', None, 400, "'headers'"),
@@ -485,7 +488,7 @@ ADMIN_JSON = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     route=st.sampled_from(
         [

@@ -19,6 +19,7 @@ from urllib.parse import quote, quote_plus, urlencode
 import pytest
 import urllib3
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 import openapi_client
 from openapi_client.testing import FakeConfluentCloud, RecordedRequest
@@ -83,7 +84,7 @@ def send(
     return urllib3.request(method, cloud.host + target, body=body, headers=headers or {}, retries=False).status
 
 
-common = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+common = settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @common
@@ -202,7 +203,7 @@ def test_credentials_under_credential_names_are_masked(cloud: FakeConfluentCloud
         assert "***" in entry.body.decode() and '"owner"' in entry.body.decode()
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(api_secret=SECRETS, access_token=SECRETS)
 def test_the_emulators_own_secrets_are_masked_wherever_they_appear(api_secret: str, access_token: str) -> None:
     with FakeConfluentCloud(api_secret=api_secret, access_token=access_token) as cloud:

@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client.testing import FakeConfluentCloud
 
@@ -199,7 +200,9 @@ HEADERS = st.dictionaries(
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     method=st.sampled_from(["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS"]),
@@ -230,7 +233,7 @@ def test_nothing_a_client_sends_makes_the_emulator_answer_500(
     everyone_else_is_served(cloud)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     operation=st.sampled_from(["create key", "create byok", "update key", "update byok"]),
     key_body=API_KEY_BODIES,

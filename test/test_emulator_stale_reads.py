@@ -16,6 +16,7 @@ import pytest
 import urllib3
 from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from property_budget import examples
 
 import openapi_client
 from openapi_client.testing import FakeConfluentCloud
@@ -209,5 +210,5 @@ class LaggingReads(RuleBasedStateMachine):
         self.cloud.stop()
 
 
-LaggingReads.TestCase.settings = settings(max_examples=20, stateful_step_count=20, deadline=None)
+LaggingReads.TestCase.settings = settings(max_examples=examples(20), stateful_step_count=20, deadline=None)
 test_reads_lag_writes_as_the_model_says = LaggingReads.TestCase

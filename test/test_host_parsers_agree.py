@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 import yarl
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 from urllib3.util import parse_url
 
 import openapi_client
@@ -39,7 +40,7 @@ def connected_host_async(url: str) -> str:
     return (yarl.URL(url).raw_host or "").strip("[]").lower()
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(tail=st.lists(st.sampled_from(PIECES), max_size=8).map("".join))
 def test_property_both_clients_parsers_read_the_same_host_from_any_accepted_url(tail: str) -> None:
     url = "http://" + tail

@@ -16,6 +16,7 @@ import payloads
 import pytest
 from hostile import HostileServer, Request, answer, chunked, reset
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 import openapi_client
 from openapi_client import ApiClient, ApiRetry, ByokKeysApi, Configuration, IamApiKeysApi
@@ -158,7 +159,7 @@ def test_an_unknown_content_coding_is_a_clear_error(serve: Any, coding: str) -> 
     assert "content coding" in str(info.value)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     size=st.integers(0, 3 * 4096),
     codings=st.lists(st.sampled_from(["gzip", "deflate", "identity"]), max_size=3),
@@ -323,7 +324,7 @@ def test_an_epoch_looking_reset_is_read_as_a_clock_time(serve: Any) -> None:
     assert time.monotonic() - started < 3  # not the 1.7e9 seconds the value says literally
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=30))
 def test_property_any_latin1_wait_header_is_survived(serve: Any, value: str) -> None:
     policy = ApiRetry(total=1, backoff_factor=0, retry_after_max=0.05)

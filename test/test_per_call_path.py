@@ -20,6 +20,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 from threads import all_at_once
 
 import openapi_client
@@ -312,7 +313,7 @@ def answering_404() -> Any:
         yield server
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(key_id=st.text(min_size=1, max_size=30))
 def test_property_any_id_reaches_both_clients_wire_as_one_segment_that_decodes_back(
     answering_404: HostileServer, key_id: str

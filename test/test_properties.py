@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 from pydantic import ValidationError
 from test_contract import SCHEMA_MODELS, SCHEMAS, ref_name
 
@@ -29,7 +30,7 @@ from openapi_client.testing import FakeConfluentCloud
 
 # Generous per-example deadline: it only trips on a hang or a pathological slowdown.
 SETTINGS = settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=datetime.timedelta(seconds=2),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -330,7 +331,7 @@ def shared_cloud() -> Iterator[FakeConfluentCloud]:
         yield cloud
 
 
-@settings(SETTINGS, max_examples=25)
+@settings(SETTINGS, max_examples=examples(25))
 @given(object_id=IDS)
 def test_any_id_reaches_the_emulator_as_one_segment(shared_cloud: FakeConfluentCloud, object_id: str) -> None:
     shared_cloud.clear_requests()

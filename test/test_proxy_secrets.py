@@ -23,6 +23,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, example, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import Configuration
 from openapi_client._redaction import MASK
@@ -103,7 +104,9 @@ async def test_a_failing_proxy_never_shows_its_password(
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(
     password=st.text(min_size=6, max_size=24).filter(lambda p: p.strip() == p),
@@ -194,7 +197,7 @@ async def test_a_bypassed_or_usable_proxy_variable_is_not_refused(kind: str, mon
     assert answered.value.status == 404  # NO_PROXY bypassed the unusable value: it does not matter
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     password=st.text(
         alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="@/\\?#\x00"), min_size=6, max_size=20
@@ -203,6 +206,7 @@ async def test_a_bypassed_or_usable_proxy_variable_is_not_refused(kind: str, mon
     scheme=st.sampled_from(["", "socks4://", "gopher://", "http://", "HTTP:/"]),
 )
 @example(password="000000", junk="", scheme="http://")  # a usable proxy: answered, not refused
+@example(password="pass word", junk="", scheme="http://")  # white space: refused before it is parsed
 def test_property_an_unusable_proxy_variable_never_shows_its_password(password: str, junk: str, scheme: str) -> None:
     # Some drawn values are usable proxies: the listener then answers as the proxy, with an
     # error, so that every value ends in an exception whose text can be searched.

@@ -13,6 +13,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 
 import openapi_client
 from openapi_client import Configuration
@@ -48,7 +49,7 @@ async def test_a_secret_echoed_in_json_is_masked_in_every_field(kind: str, slash
     assert MASK in str(error) and MASK in (error.body or "")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     # A secret made of asterisks would be found inside the mask itself.
     secret=st.text(min_size=4, max_size=30).filter(lambda s: s.strip() == s and len(s.strip()) >= 4 and s not in MASK),

@@ -18,6 +18,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 import openapi_client
 from openapi_client import Configuration
@@ -148,7 +149,7 @@ SPELLERS: List[Tuple[str, Callable[[str], str]]] = [
 ]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     secret=st.text(min_size=4, max_size=30).filter(lambda s: s.strip() == s and len(s) >= 4 and s not in MASK),
     speller=st.sampled_from(SPELLERS),

@@ -13,6 +13,7 @@ from typing import Any, Dict
 
 from hostile import HostileServer, Request, answer
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client.credentials import ConfluentOAuth, TokenExchangeError
 
@@ -46,7 +47,7 @@ class TokenService:
 
 
 @given(expires_in=st.one_of(st.just(ABSENT), numbers), exp=st.one_of(st.just(ABSENT), numbers))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_expires_in_or_exp_gives_a_token_or_an_sdk_error(expires_in: Any, exp: Any) -> None:
     service = TokenService()
     claims: Dict[str, Any] = {"sub": "pool"}

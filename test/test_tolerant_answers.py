@@ -20,6 +20,7 @@ import pytest
 from aio_clients import KINDS, Clients
 from hostile import HostileServer, Request, answer
 from hypothesis import given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import ApiResponseError, Configuration
 from openapi_client.models._deviation import Deviation
@@ -310,7 +311,7 @@ def _decode(cls: Any, body: bytes) -> Tuple[Any, Dict[str, Any]]:
         return lenient_validator(cls).validate_json(body, context), context
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(document=broken(AWS_KEY))
 def test_any_broken_key_decodes_as_sent(document: Dict[str, Any]) -> None:
     body = json.dumps(document).encode()
@@ -324,7 +325,7 @@ def test_any_broken_key_decodes_as_sent(document: Dict[str, Any]) -> None:
         assert key.model_deviations == ()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(document=broken(page(AWS_KEY, AZURE_2023)))
 def test_any_broken_page_decodes_as_sent(document: Dict[str, Any]) -> None:
     from openapi_client.models import ByokV1KeyList

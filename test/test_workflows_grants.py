@@ -12,6 +12,7 @@ from typing import List
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from property_budget import examples
 
 from openapi_client import ByokKeysApi, ByokV1AwsKey, ByokV1AzureKey, ByokV1GcpKey, ByokV1Key, ByokV1KeyKey
 from openapi_client.exceptions import KeyValidationFailedError
@@ -185,7 +186,7 @@ def test_azure_command_runs_as_two_role_assignments(tmp_path: Path) -> None:
         assert call[call.index("--assignee-object-id") + 1] == "object-id-1"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(app=_hostile, vault=_hostile)
 def test_azure_command_passes_hostile_values_as_single_arguments(app: str, vault: str, tmp_path: Path) -> None:
     grant = AzureRoleAssignmentGrant("cck-1", "https://v.vault.azure.net/keys/k", vault, app)
@@ -196,7 +197,7 @@ def test_azure_command_passes_hostile_values_as_single_arguments(app: str, vault
     assert len(assignments) == 2 and all(c[c.index("--scope") + 1] == vault for c in assignments)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(project=_hostile, group=_hostile, ring=_hostile)
 def test_gcp_command_passes_hostile_values_as_single_arguments(
     project: str, group: str, ring: str, tmp_path: Path

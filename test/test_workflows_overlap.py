@@ -31,6 +31,7 @@ from typing import Callable, Dict, List, Optional, Set
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from property_budget import examples
 from workflow_helpers import LONG_AGO
 
 import openapi_client
@@ -506,7 +507,7 @@ class OverlappingRotations(RuleBasedStateMachine):
 
 
 OverlappingRotations.TestCase.settings = settings(
-    max_examples=200 if LARGE else 12,
+    max_examples=200 if LARGE else examples(12),
     stateful_step_count=60 if LARGE else 25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
