@@ -5,8 +5,9 @@ own depth (the 100 examples of hypothesis's default profile); the active profile
 ``max_examples`` sets the scale, so one switch deepens or lightens every property at once and
 a test without a count of its own moves with the rest. test/conftest.py registers the profiles:
 
-* ``dev``, loaded when no other profile is asked for, and ``ci``, which hypothesis loads when
-  CI is set (the same draws on every run): a quarter of each count, for an everyday ``./dev test``;
+* ``dev``, loaded for an everyday ``./dev test``: a quarter of each count, drawn at random;
+* ``ci``, loaded when CI is set (``.ci/run`` sets it): each test's full count, derandomized
+  (the same draws on every run);
 * ``deep`` (``./dev test --hypothesis-profile=deep``): ten times each count, for a search before
   a release or after changing the code a property guards.
 
