@@ -73,7 +73,7 @@ class OpenApiException(Exception):
 
 def _restore_exception(cls: Type[OpenApiException], args: Tuple[Any, ...], state: Dict[str, Any]) -> OpenApiException:
     exc = cls.__new__(cls, *args)
-    exc.args = args
+    exc.args = args  # OSError's __new__ (TimeoutError's) leaves args to __init__ in a subclass that has its own
     exc.__dict__.update(state)
     return exc
 

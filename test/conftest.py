@@ -33,6 +33,14 @@ FAST_RETRY = openapi_client.ApiRetry(total=4, backoff_factor=0.01, backoff_jitte
 
 
 @pytest.fixture
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy variable of the environment in effect: the tests that use one set it themselves."""
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture
 def cloud(fake_confluent_cloud: FakeConfluentCloud) -> FakeConfluentCloud:
     """A fresh emulator (the plugin's fixture, under a short name)."""
     return fake_confluent_cloud

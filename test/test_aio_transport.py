@@ -25,6 +25,9 @@ from test_safe_defaults import _KeyHandler, self_signed_server
 import openapi_client
 from openapi_client import Configuration
 
+# Proxy variables of the machine running the suite must not route these tests (test/conftest.py).
+pytestmark = pytest.mark.usefixtures("no_proxy_environment")
+
 __all__ = ["self_signed_server"]  # the fixture, used here by name
 
 SECRET = "aio-transport-secret-value"
@@ -47,12 +50,6 @@ def proxy() -> Iterator[ForwardingProxy]:
     running = ForwardingProxy()
     yield running
     running.close()
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_from_the_test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 async def get_key(kind: str, configuration: Configuration) -> Any:

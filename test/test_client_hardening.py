@@ -20,6 +20,9 @@ import openapi_client
 from openapi_client import ApiClient, ApiRetry, ByokKeysApi, Configuration, IamApiKeysApi
 from openapi_client._http_request import credentials_allowed
 
+# Proxy variables of the machine running the suite must not route these tests (test/conftest.py).
+pytestmark = pytest.mark.usefixtures("no_proxy_environment")
+
 KEY_JSON = json.dumps(payloads.API_KEY).encode()
 SECRET = "s3cr3t-VALUE-that-must-never-show"
 
@@ -28,12 +31,6 @@ SECRET = "s3cr3t-VALUE-that-must-never-show"
 def server() -> Iterator[HostileServer]:
     with HostileServer(lambda conn, request: conn.sendall(answer(200, KEY_JSON))) as running:
         yield running
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_from_the_test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 # -- 2. credentials in clear text, judged by the parser that connects -----------------------------

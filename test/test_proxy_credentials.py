@@ -14,7 +14,7 @@ import base64
 import json
 import logging
 import socket
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Optional
 from urllib.parse import unquote
 
 import pytest
@@ -24,7 +24,9 @@ from hostile import HostileServer, Request, answer
 from openapi_client import Configuration
 from openapi_client.exceptions import ApiException, OpenApiException
 
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+# Proxy variables of the machine running the suite must not route these tests (test/conftest.py).
+pytestmark = pytest.mark.usefixtures("no_proxy_environment")
+
 
 # (user-info as written in the URL): plain, percent-encoded ("@", ":", "/" and "!" in it), and
 # a user name alone (a token), sent with an empty password.
@@ -33,13 +35,6 @@ USERINFO = {
     "percent-encoded": "proxy%40user:P%40ss%3Aw0rd%2F%21x",
     "user-only": "Pr0xyT0ken-0001x",
 }
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in (*PROXY_VARIABLES, "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    yield
 
 
 def basic(userinfo: str) -> str:

@@ -8,7 +8,6 @@ stands in for the proxy."""
 from __future__ import annotations
 
 import socket
-from typing import Iterator
 
 import pytest
 from aio_clients import KINDS, Clients
@@ -19,14 +18,8 @@ from openapi_client.credentials import ConfluentOAuth, TokenExchangeError
 from openapi_client.exceptions import ApiValueError, InsecureTransportError, OpenApiException
 from openapi_client.testing import FakeConfluentCloud
 
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY")
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    yield
+# Proxy variables of the machine running the suite must not route these tests (test/conftest.py).
+pytestmark = pytest.mark.usefixtures("no_proxy_environment")
 
 
 def refuse_as_a_proxy(conn: socket.socket, request: Request) -> None:

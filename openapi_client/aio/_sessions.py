@@ -47,8 +47,7 @@ def _ssl_context(config: Configuration) -> ssl.SSLContext:
     naming a CA file is made anew each time, so that a renewed file is read again.
     """
     global _default_context
-    default = config.verify_ssl and not config.ssl_ca_cert and config.assert_hostname is not False
-    if default and not config.cert_file:
+    if config.verify_ssl and config.assert_hostname is not False and not (config.ssl_ca_cert or config.cert_file):
         if _default_context is None:
             _default_context = ssl.create_default_context()
         return _default_context
